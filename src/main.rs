@@ -1,0 +1,2 @@
+//! The `remsim` command line.
+fn main() {}
