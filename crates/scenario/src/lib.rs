@@ -1,1 +1,226 @@
-//! placeholder
+//! `remsim-scenario` turns config files into a [`Scenario`]: it reads TOML, follows
+//! `extends`, merges, finds the uncertain parameters, checks types and meaning, and draws a
+//! trial's concrete [`ScenarioConfig`]. It owns the config schema ([`schema`]) and every
+//! message a user sees about a config.
+//!
+//! It depends only on `remsim-core` among remsim crates; it knows nothing of how agents act
+//! or markets clear. Invariants: nothing written in a config can make it panic; every error
+//! names file, line, column and field path; a trial's parameter draws depend only on
+//! (master seed, trial, parameter path).
+
+pub mod error;
+pub mod param;
+pub mod path;
+pub mod schema;
+pub mod source;
+pub mod validate;
+
+pub use error::{Issue, Location, ScenarioError};
+pub use param::{Dist, UncertainParam};
+pub use path::{FieldPath, Segment};
+pub use schema::*;
+pub use source::{BASELINE_TOML, BUILTIN_BASELINE};
+
+use source::Source;
+use std::path::Path;
+use toml::{Table, Value};
+
+/// A loaded, validated scenario: the merged config with its distributions still in place.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    chain: Vec<Source>,
+    merged: Table,
+    params: Vec<UncertainParam>,
+    central: ScenarioConfig,
+}
+
+impl Scenario {
+    /// Loads and validates the scenario in `path` (and every file it extends).
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        Scenario::from_chain(source::load_chain(path)?)
+    }
+
+    /// The baseline embedded in the binary.
+    pub fn baseline() -> Result<Scenario, ScenarioError> {
+        Scenario::from_text(BUILTIN_BASELINE, BASELINE_TOML, None)
+    }
+
+    /// A scenario from text; `dir` resolves a relative `extends`.
+    pub fn from_text(
+        name: &str,
+        text: &str,
+        dir: Option<&Path>,
+    ) -> Result<Scenario, ScenarioError> {
+        Scenario::from_chain(source::text_chain(name, text, dir)?)
+    }
+
+    fn from_chain(chain: Vec<Source>) -> Result<Scenario, ScenarioError> {
+        let merged = source::merge_chain(&chain);
+        let (params, problems) = param::collect(&merged);
+        if !problems.is_empty() {
+            return Err(invalid(&chain, problems));
+        }
+        let central_table = param::substitute(&merged, &params, |p| p.dist.central());
+        let central = typed(&chain, central_table)?;
+        let problems = validate::validate(&central);
+        if !problems.is_empty() {
+            return Err(invalid(&chain, problems));
+        }
+        // Each uncertain parameter must stay valid over its whole range: check both ends,
+        // one parameter at a time, so a draw can never produce an invalid world.
+        for param in &params {
+            let (low, high) = param.dist.bounds();
+            for (end, value) in [("lower", low), ("upper", high)] {
+                let table = param::substitute(&merged, &params, |p| {
+                    if p.path == param.path {
+                        value
+                    } else {
+                        p.dist.central()
+                    }
+                });
+                let config = typed(&chain, table)?;
+                if let Some((path, message)) = validate::validate(&config).into_iter().next() {
+                    let message = format!(
+                        "{message} (when {} = {} is at its {end} bound {value})",
+                        param.path,
+                        param.dist.describe()
+                    );
+                    return Err(invalid(&chain, vec![(path, message)]));
+                }
+            }
+        }
+        Ok(Scenario {
+            chain,
+            merged,
+            params,
+            central,
+        })
+    }
+
+    /// The scenario with every uncertain parameter at its central value.
+    pub fn central(&self) -> &ScenarioConfig {
+        &self.central
+    }
+
+    /// The parameters marked uncertain, in path order.
+    pub fn uncertain(&self) -> &[UncertainParam] {
+        &self.params
+    }
+
+    /// The files this scenario was built from, base first.
+    pub fn files(&self) -> Vec<&str> {
+        self.chain.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// The merged config as TOML, distributions included: what a manifest records.
+    pub fn resolved_toml(&self) -> String {
+        toml::to_string(&self.merged).unwrap_or_default()
+    }
+
+    /// A hash of the resolved config (BLAKE3, hex), identifying the world simulated.
+    pub fn config_hash(&self) -> String {
+        blake3::hash(self.resolved_toml().as_bytes())
+            .to_hex()
+            .to_string()
+    }
+
+    /// The concrete world of trial `trial`: each uncertain parameter drawn from its own
+    /// stream. Draws stay inside the bounds validated at load, so this does not fail for a
+    /// loaded scenario; the `Result` guards against a schema change that breaks that.
+    pub fn draw(&self, master_seed: u64, trial: u64) -> Result<ScenarioConfig, ScenarioError> {
+        if self.params.is_empty() {
+            return Ok(self.central.clone());
+        }
+        let table = param::substitute(&self.merged, &self.params, |p| {
+            param::draw(p, master_seed, trial)
+        });
+        typed(&self.chain, table)
+    }
+}
+
+fn typed(chain: &[Source], table: Table) -> Result<ScenarioConfig, ScenarioError> {
+    let value = Value::Table(table);
+    serde_path_to_error::deserialize::<_, ScenarioConfig>(value.clone()).map_err(|err| {
+        let path = field_path(err.path(), &value);
+        let message = friendly_serde_message(&err.inner().to_string());
+        let (path, message) = match unknown_field(&message) {
+            Some((name, better)) => (path.key(&name), better),
+            None => (path, message),
+        };
+        invalid(chain, vec![(path, message)])
+    })
+}
+
+/// Converts serde's path (with array indices) into ours (with agent ids).
+fn field_path(serde_path: &serde_path_to_error::Path, root: &Value) -> FieldPath {
+    let mut path = FieldPath::root();
+    let mut node = Some(root);
+    for segment in serde_path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Map { key } => {
+                node = node.and_then(|n| n.get(key.as_str()));
+                path = path.key(key);
+            }
+            serde_path_to_error::Segment::Seq { index } => {
+                let item = node.and_then(|n| n.get(*index));
+                match item.and_then(|i| i.get("id")).and_then(|v| v.as_str()) {
+                    Some(id) => path = path.id(id),
+                    None => path = path.index(*index),
+                }
+                node = item;
+            }
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    path
+}
+
+fn invalid(chain: &[Source], problems: Vec<(FieldPath, String)>) -> ScenarioError {
+    let issues = problems
+        .into_iter()
+        .map(|(path, message)| Issue {
+            location: source::locate(chain, &path),
+            path,
+            message,
+        })
+        .collect();
+    ScenarioError::Invalid { issues }
+}
+
+/// serde's messages, one line, with "did you mean" for unknown variants.
+fn friendly_serde_message(message: &str) -> String {
+    let one_line = message.trim().replace('\n', " ");
+    if let Some(rest) = one_line.strip_prefix("unknown variant `")
+        && let Some((given, tail)) = rest.split_once('`')
+    {
+        let expected = backticked(tail);
+        let hint = remsim_core::suggest::closest(given, expected.iter().map(String::as_str));
+        return format!(
+            "unknown value `{given}`{}; expected one of {}",
+            remsim_core::suggest::did_you_mean(&hint),
+            expected.join(", ")
+        );
+    }
+    one_line
+}
+
+/// For "unknown field `x`, expected one of …": the field name and a better message.
+fn unknown_field(message: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (given, tail) = rest.split_once('`')?;
+    let expected = backticked(tail);
+    let hint = remsim_core::suggest::closest(given, expected.iter().map(String::as_str));
+    let better = match hint {
+        Some(h) => format!("unknown field; did you mean `{h}`?"),
+        None => format!("unknown field; expected one of {}", expected.join(", ")),
+    };
+    Some((given.to_string(), better))
+}
+
+fn backticked(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}

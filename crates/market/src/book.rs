@@ -1,0 +1,110 @@
+//! One region's order book for one element and one tick: [`Offer`]s and [`Bid`]s.
+
+/// A seller's offer: up to `quantity_t` tonnes at any price of at least `ask_usd_per_kg`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Offer {
+    /// Quantity offered this tick, in t.
+    pub quantity_t: f64,
+    /// Lowest price the seller accepts, in USD/kg.
+    pub ask_usd_per_kg: f64,
+}
+
+impl Offer {
+    /// An offer of `quantity_t` t at `ask_usd_per_kg` USD/kg or more.
+    pub const fn new(quantity_t: f64, ask_usd_per_kg: f64) -> Self {
+        Offer {
+            quantity_t,
+            ask_usd_per_kg,
+        }
+    }
+}
+
+/// A buyer's bid: up to `quantity_t` tonnes at any price of at most `reservation_usd_per_kg`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Bid {
+    /// Quantity wanted this tick, in t.
+    pub quantity_t: f64,
+    /// Highest price the buyer pays, in USD/kg.
+    pub reservation_usd_per_kg: f64,
+}
+
+impl Bid {
+    /// A bid for `quantity_t` t at `reservation_usd_per_kg` USD/kg or less.
+    pub const fn new(quantity_t: f64, reservation_usd_per_kg: f64) -> Self {
+        Bid {
+            quantity_t,
+            reservation_usd_per_kg,
+        }
+    }
+}
+
+/// The offers and bids of one region. Indices returned by [`RegionBook::push_offer`] and
+/// [`RegionBook::push_bid`] are the indices of the fills in [`crate::Clearing`].
+///
+/// Values are checked when the market clears, not when they are pushed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegionBook {
+    offers: Vec<Offer>,
+    bids: Vec<Bid>,
+}
+
+impl RegionBook {
+    /// An empty book.
+    pub const fn new() -> Self {
+        RegionBook {
+            offers: Vec::new(),
+            bids: Vec::new(),
+        }
+    }
+
+    /// An empty book with room for `offers` offers and `bids` bids.
+    pub fn with_capacity(offers: usize, bids: usize) -> Self {
+        RegionBook {
+            offers: Vec::with_capacity(offers),
+            bids: Vec::with_capacity(bids),
+        }
+    }
+
+    /// Adds an offer; returns its index (0, 1, 2, ... in push order).
+    pub fn push_offer(&mut self, offer: Offer) -> usize {
+        self.offers.push(offer);
+        self.offers.len() - 1
+    }
+
+    /// Adds a bid; returns its index (0, 1, 2, ... in push order).
+    pub fn push_bid(&mut self, bid: Bid) -> usize {
+        self.bids.push(bid);
+        self.bids.len() - 1
+    }
+
+    /// Removes all offers and bids, keeping the allocated room.
+    pub fn clear(&mut self) {
+        self.offers.clear();
+        self.bids.clear();
+    }
+
+    /// The offers, by index.
+    pub fn offers(&self) -> &[Offer] {
+        &self.offers
+    }
+
+    /// The bids, by index.
+    pub fn bids(&self) -> &[Bid] {
+        &self.bids
+    }
+
+    /// Number of offers.
+    pub fn offer_len(&self) -> usize {
+        self.offers.len()
+    }
+
+    /// Number of bids.
+    pub fn bid_len(&self) -> usize {
+        self.bids.len()
+    }
+
+    /// Whether the book holds neither offers nor bids.
+    pub fn is_empty(&self) -> bool {
+        self.offers.is_empty() && self.bids.is_empty()
+    }
+}

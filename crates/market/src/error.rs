@@ -1,0 +1,102 @@
+//! The one error type of the market: inputs that cannot be cleared.
+
+use remsim_core::Region;
+
+/// Why [`crate::CoupledMarket::clear`] refused to clear. Every variant names the offending
+/// input (region, offer or bid index, value) so that the caller can point at the agent that
+/// produced it. A refused clearing leaves the output untouched.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MarketError {
+    /// An offer's quantity is NaN, infinite or negative.
+    #[error("offer {index} in {region}: quantity {value} t is not a finite non-negative number")]
+    OfferQuantity {
+        /// Region whose book holds the offer.
+        region: Region,
+        /// Index returned by `push_offer`.
+        index: usize,
+        /// The quantity given, in t.
+        value: f64,
+    },
+    /// An offer's ask is NaN, infinite or negative.
+    #[error("offer {index} in {region}: ask {value} USD/kg is not a finite non-negative number")]
+    OfferAsk {
+        /// Region whose book holds the offer.
+        region: Region,
+        /// Index returned by `push_offer`.
+        index: usize,
+        /// The ask given, in USD/kg.
+        value: f64,
+    },
+    /// A bid's quantity is NaN, infinite or negative.
+    #[error("bid {index} in {region}: quantity {value} t is not a finite non-negative number")]
+    BidQuantity {
+        /// Region whose book holds the bid.
+        region: Region,
+        /// Index returned by `push_bid`.
+        index: usize,
+        /// The quantity given, in t.
+        value: f64,
+    },
+    /// A bid's reservation price is NaN, infinite or negative.
+    #[error(
+        "bid {index} in {region}: reservation price {value} USD/kg is not a finite non-negative number"
+    )]
+    BidReservation {
+        /// Region whose book holds the bid.
+        region: Region,
+        /// Index returned by `push_bid`.
+        index: usize,
+        /// The reservation price given, in USD/kg.
+        value: f64,
+    },
+    /// The sum of one side of a book is not representable (overflows to infinity).
+    #[error("total {side} quantity in {region} overflows an f64")]
+    QuantityOverflow {
+        /// Region whose book overflows.
+        region: Region,
+        /// `"offered"` or `"bid"`.
+        side: &'static str,
+    },
+    /// The link capacity is NaN, infinite or negative.
+    #[error(
+        "link capacity {value} t is not a finite non-negative number (use f64::MAX for no quota)"
+    )]
+    LinkCapacity {
+        /// The capacity given, in t.
+        value: f64,
+    },
+    /// The link wedge is NaN, infinite or negative.
+    #[error("link wedge {value} USD/kg is not a finite non-negative number")]
+    LinkWedge {
+        /// The wedge given, in USD/kg.
+        value: f64,
+    },
+    /// The price floor is NaN, infinite or negative.
+    #[error("price floor {value} USD/kg is not a finite non-negative number")]
+    PriceFloor {
+        /// The floor given, in USD/kg.
+        value: f64,
+    },
+    /// The price cap is NaN, infinite or negative.
+    #[error("price cap {value} USD/kg is not a finite non-negative number")]
+    PriceCap {
+        /// The cap given, in USD/kg.
+        value: f64,
+    },
+    /// The price floor lies above the price cap.
+    #[error("price floor {floor} USD/kg is above the price cap {cap} USD/kg")]
+    FloorAboveCap {
+        /// The floor given, in USD/kg.
+        floor: f64,
+        /// The cap given, in USD/kg.
+        cap: f64,
+    },
+    /// A reference price is NaN, infinite or negative.
+    #[error("reference price for {region} {value} USD/kg is not a finite non-negative number")]
+    ReferencePrice {
+        /// Region the reference price belongs to.
+        region: Region,
+        /// The reference price given, in USD/kg.
+        value: f64,
+    },
+}

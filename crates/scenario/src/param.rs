@@ -1,0 +1,397 @@
+//! Uncertain parameters. Any number in a config may instead be a distribution, drawn once
+//! per trial: `{ uniform = [a, b] }`, `{ normal = [mean, sd] }`, `{ lognormal = [median,
+//! sigma] }`, `{ triangular = [min, mode, max] }`.
+//!
+//! Distributions are recognised in the merged TOML tree, before the typed structs see it, so
+//! every numeric field of every struct accepts one without special code. Each draw uses its
+//! own random stream, keyed by the parameter's path: trial i of a base scenario and of a
+//! shock that changes other things draws the same value here (common random numbers).
+//! Normal and lognormal draws are truncated at ±4 standard deviations, so the bounds that
+//! validation checks are bounds every draw respects.
+
+use crate::error::Issue;
+use crate::path::{FieldPath, Segment};
+use rand::{Rng, RngExt};
+use rand_distr::StandardNormal;
+use remsim_core::rng::{stream_id, stream_rng};
+use toml::{Table, Value};
+
+/// Truncation of normal and lognormal draws, in standard deviations.
+pub const TRUNCATION_SD: f64 = 4.0;
+
+/// The distribution kinds, by config key.
+pub const KINDS: [&str; 4] = ["uniform", "normal", "lognormal", "triangular"];
+
+/// A distribution over one number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Dist {
+    /// Uniform on [low, high].
+    Uniform {
+        /// Lower bound.
+        low: f64,
+        /// Upper bound.
+        high: f64,
+    },
+    /// Normal, truncated at ±4 sd.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
+    /// Lognormal given by its median and the sd of its log, truncated at ±4 sigma.
+    Lognormal {
+        /// Median (> 0).
+        median: f64,
+        /// Standard deviation of ln(x).
+        sigma: f64,
+    },
+    /// Triangular on [min, max] with the given mode.
+    Triangular {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
+}
+
+impl Dist {
+    /// The value `remsim check` shows and validates: mean, mode or median.
+    pub fn central(&self) -> f64 {
+        match *self {
+            Dist::Uniform { low, high } => 0.5 * (low + high),
+            Dist::Normal { mean, .. } => mean,
+            Dist::Lognormal { median, .. } => median,
+            Dist::Triangular { mode, .. } => mode,
+        }
+    }
+
+    /// The smallest and largest values a draw can take.
+    pub fn bounds(&self) -> (f64, f64) {
+        match *self {
+            Dist::Uniform { low, high } => (low, high),
+            Dist::Normal { mean, sd } => (mean - TRUNCATION_SD * sd, mean + TRUNCATION_SD * sd),
+            Dist::Lognormal { median, sigma } => (
+                median * (-TRUNCATION_SD * sigma).exp(),
+                median * (TRUNCATION_SD * sigma).exp(),
+            ),
+            Dist::Triangular { min, max, .. } => (min, max),
+        }
+    }
+
+    /// One draw.
+    pub fn sample<R: Rng>(&self, rng: &mut R) -> f64 {
+        match *self {
+            Dist::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
+            Dist::Normal { mean, sd } => mean + sd * truncated_standard_normal(rng),
+            Dist::Lognormal { median, sigma } => {
+                median * (sigma * truncated_standard_normal(rng)).exp()
+            }
+            Dist::Triangular { min, mode, max } => {
+                let u: f64 = rng.random();
+                let width = max - min;
+                if width <= 0.0 {
+                    return mode;
+                }
+                let split = (mode - min) / width;
+                if u < split {
+                    min + (u * width * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - u) * width * (max - mode)).sqrt()
+                }
+            }
+        }
+    }
+
+    /// As written in a config.
+    pub fn describe(&self) -> String {
+        match *self {
+            Dist::Uniform { low, high } => format!("uniform [{low}, {high}]"),
+            Dist::Normal { mean, sd } => format!("normal [mean {mean}, sd {sd}]"),
+            Dist::Lognormal { median, sigma } => {
+                format!("lognormal [median {median}, sigma {sigma}]")
+            }
+            Dist::Triangular { min, mode, max } => format!("triangular [{min}, {mode}, {max}]"),
+        }
+    }
+}
+
+fn truncated_standard_normal<R: Rng>(rng: &mut R) -> f64 {
+    // Rejection keeps the shape inside the truncation; the chance of a retry is 6e-5.
+    loop {
+        let z: f64 = rng.sample(StandardNormal);
+        if z.abs() <= TRUNCATION_SD {
+            return z;
+        }
+    }
+}
+
+/// A parameter marked uncertain in a config.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UncertainParam {
+    /// Where it is.
+    pub path: FieldPath,
+    /// Its distribution.
+    pub dist: Dist,
+}
+
+/// True if `table` is written as a distribution (one key, a distribution kind).
+pub fn is_distribution(table: &Table) -> bool {
+    table.len() == 1 && table.keys().all(|k| KINDS.contains(&k.as_str()))
+}
+
+/// Finds every distribution in `root`, in path order. Malformed ones become issues (without
+/// a location; the caller locates them).
+pub fn collect(root: &Table) -> (Vec<UncertainParam>, Vec<(FieldPath, String)>) {
+    let mut params = Vec::new();
+    let mut problems = Vec::new();
+    walk_table(root, &FieldPath::root(), &mut params, &mut problems);
+    (params, problems)
+}
+
+fn walk_table(
+    table: &Table,
+    path: &FieldPath,
+    params: &mut Vec<UncertainParam>,
+    problems: &mut Vec<(FieldPath, String)>,
+) {
+    for (key, value) in table {
+        walk_value(value, &path.key(key), params, problems);
+    }
+}
+
+fn walk_value(
+    value: &Value,
+    path: &FieldPath,
+    params: &mut Vec<UncertainParam>,
+    problems: &mut Vec<(FieldPath, String)>,
+) {
+    match value {
+        Value::Table(t) if t.keys().any(|k| KINDS.contains(&k.as_str())) => match parse_dist(t) {
+            Ok(dist) => params.push(UncertainParam {
+                path: path.clone(),
+                dist,
+            }),
+            Err(message) => problems.push((path.clone(), message)),
+        },
+        Value::Table(t) => walk_table(t, path, params, problems),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let step = match item
+                    .as_table()
+                    .and_then(|t| t.get("id"))
+                    .and_then(|v| v.as_str())
+                {
+                    Some(id) => path.id(id),
+                    None => path.index(i),
+                };
+                walk_value(item, &step, params, problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn parse_dist(table: &Table) -> Result<Dist, String> {
+    if table.len() != 1 {
+        let keys: Vec<&str> = table.keys().map(String::as_str).collect();
+        return Err(format!(
+            "a distribution has exactly one key ({}), found {}",
+            KINDS.join(", "),
+            keys.join(", ")
+        ));
+    }
+    let Some((kind, args)) = table.iter().next() else {
+        return Err("empty distribution".to_string());
+    };
+    let numbers: Option<Vec<f64>> = args.as_array().and_then(|a| {
+        a.iter()
+            .map(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+            .collect()
+    });
+    let arity = if kind == "triangular" { 3 } else { 2 };
+    let shape = match kind.as_str() {
+        "uniform" => "[low, high]",
+        "normal" => "[mean, sd]",
+        "lognormal" => "[median, sigma]",
+        _ => "[min, mode, max]",
+    };
+    let n = match numbers {
+        Some(n) if n.len() == arity && n.iter().all(|x| x.is_finite()) => n,
+        _ => {
+            return Err(format!(
+                "expected {kind} = {shape} ({arity} finite numbers)"
+            ));
+        }
+    };
+    let dist = match kind.as_str() {
+        "uniform" if n[0] <= n[1] => Dist::Uniform {
+            low: n[0],
+            high: n[1],
+        },
+        "uniform" => {
+            return Err(format!(
+                "uniform = [low, high] needs low ≤ high, found {n:?}"
+            ));
+        }
+        "normal" if n[1] >= 0.0 => Dist::Normal {
+            mean: n[0],
+            sd: n[1],
+        },
+        "normal" => {
+            return Err(format!(
+                "normal = [mean, sd] needs sd ≥ 0, found sd {}",
+                n[1]
+            ));
+        }
+        "lognormal" if n[0] > 0.0 && n[1] >= 0.0 => Dist::Lognormal {
+            median: n[0],
+            sigma: n[1],
+        },
+        "lognormal" => {
+            return Err(format!(
+                "lognormal = [median, sigma] needs median > 0 and sigma ≥ 0, found {n:?}"
+            ));
+        }
+        _ if n[0] <= n[1] && n[1] <= n[2] => Dist::Triangular {
+            min: n[0],
+            mode: n[1],
+            max: n[2],
+        },
+        _ => {
+            return Err(format!(
+                "triangular = [min, mode, max] needs min ≤ mode ≤ max, found {n:?}"
+            ));
+        }
+    };
+    Ok(dist)
+}
+
+/// A copy of `root` with every distribution replaced by `value_of(param)`.
+pub fn substitute(
+    root: &Table,
+    params: &[UncertainParam],
+    mut value_of: impl FnMut(&UncertainParam) -> f64,
+) -> Table {
+    let mut out = root.clone();
+    for param in params {
+        if let Some(slot) = slot_mut(&mut out, &param.path.0) {
+            *slot = Value::Float(value_of(param));
+        }
+    }
+    out
+}
+
+fn slot_mut<'a>(table: &'a mut Table, path: &[Segment]) -> Option<&'a mut Value> {
+    let (first, rest) = path.split_first()?;
+    let Segment::Key(key) = first else {
+        return None;
+    };
+    let mut value = table.get_mut(key)?;
+    for segment in rest {
+        value = match (segment, value) {
+            (Segment::Key(k), Value::Table(t)) => t.get_mut(k)?,
+            (Segment::Id(id), Value::Array(items)) => items.iter_mut().find(|item| {
+                item.as_table()
+                    .and_then(|t| t.get("id"))
+                    .and_then(|v| v.as_str())
+                    == Some(id.as_str())
+            })?,
+            (Segment::Index(i), Value::Array(items)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// The trial's draw of `param`: its own stream, keyed by its path.
+pub fn draw(param: &UncertainParam, master_seed: u64, trial: u64) -> f64 {
+    let mut rng = stream_rng(
+        master_seed,
+        trial,
+        stream_id(&format!("param:{}", param.path)),
+    );
+    param.dist.sample(&mut rng)
+}
+
+/// Issues for malformed distributions, located by the caller.
+pub type ParamProblems = Vec<Issue>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn finds_distributions_by_path_and_rejects_bad_ones() {
+        let root = table(
+            "[market]\nx = { uniform = [1, 2] }\n[[miners]]\nid = \"m\"\ncap = { triangular = [1, 2, 3] }\nbad = { normal = [1, -1] }\n",
+        );
+        let (params, problems) = collect(&root);
+        let paths: Vec<String> = params.iter().map(|p| p.path.to_string()).collect();
+        assert_eq!(paths, ["market.x", "miners[m].cap"]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0.to_string(), "miners[m].bad");
+        assert!(problems[0].1.contains("sd ≥ 0"), "{}", problems[0].1);
+    }
+
+    #[test]
+    fn draws_stay_in_bounds_and_depend_on_path_not_order() {
+        let dists = [
+            Dist::Uniform {
+                low: 1.0,
+                high: 2.0,
+            },
+            Dist::Normal {
+                mean: 10.0,
+                sd: 3.0,
+            },
+            Dist::Lognormal {
+                median: 5.0,
+                sigma: 0.5,
+            },
+            Dist::Triangular {
+                min: 0.0,
+                mode: 1.0,
+                max: 4.0,
+            },
+        ];
+        for dist in dists {
+            let param = UncertainParam {
+                path: FieldPath::keys(&["a"]),
+                dist,
+            };
+            let (lo, hi) = dist.bounds();
+            let mut sum = 0.0;
+            for trial in 0..2000 {
+                let x = draw(&param, 9, trial);
+                assert!(x >= lo && x <= hi, "{dist:?} drew {x}");
+                sum += x;
+            }
+            let mean = sum / 2000.0;
+            let expected = match dist {
+                Dist::Lognormal { median, sigma } => median * (0.5 * sigma * sigma).exp(),
+                Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+                d => d.central(),
+            };
+            assert!(
+                (mean - expected).abs() < 0.05 * expected.abs().max(1.0),
+                "{dist:?} mean {mean}"
+            );
+            assert_eq!(draw(&param, 9, 3), draw(&param, 9, 3));
+        }
+    }
+
+    #[test]
+    fn substitutes_values_in_place() {
+        let root = table("[[miners]]\nid = \"m\"\ncap = { uniform = [1, 3] }\n");
+        let (params, _) = collect(&root);
+        let out = substitute(&root, &params, |p| p.dist.central());
+        assert_eq!(out["miners"][0]["cap"].as_float(), Some(2.0));
+    }
+}

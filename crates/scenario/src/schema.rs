@@ -1,0 +1,480 @@
+//! The typed scenario: what a config file says, after `extends` is merged and every
+//! distribution has been replaced by a number (its central value for `remsim check`, a
+//! trial's draw for a simulation). Field names carry units: `_t` is t REO (annual unless the
+//! doc says otherwise), `_usd_per_kg` is USD per kg of oxide, `_pct` is percent, shares are
+//! fractions in [0, 1], dates are `YYYY-MM`.
+//!
+//! These structs are the config edge: every one denies unknown fields, so a misspelt key is
+//! an error with its file, line and column, never silently ignored.
+
+use remsim_core::Month;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Per-element numbers keyed by element symbol or name (`nd = 56`, `neodymium = 56`).
+/// Keys are checked against the 17 elements by validation, with a suggestion if misspelt.
+pub type ElementMap = BTreeMap<String, f64>;
+
+/// A whole scenario.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioConfig {
+    /// The file this one builds on, resolved relative to this file (or `builtin:baseline`).
+    /// Consumed by the loader; kept here so the resolved config shows where it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// Name, description and horizon.
+    pub scenario: ScenarioMeta,
+    /// Market settings shared by every element.
+    pub market: MarketConfig,
+    /// Primary producers inside China and in newcomer countries without state support
+    /// (China's state groups, small and illegal miners, Myanmar's clays).
+    #[serde(default)]
+    pub miners: Vec<MinerConfig>,
+    /// Separation and smelting plants.
+    #[serde(default)]
+    pub separators: Vec<SeparatorConfig>,
+    /// NdFeB magnet makers.
+    #[serde(default)]
+    pub magnet_makers: Vec<MagnetMakerConfig>,
+    /// Overseas miners, separators and magnet makers with state support and project risk.
+    #[serde(default)]
+    pub rivals: Vec<RivalConfig>,
+    /// Magnet recyclers.
+    #[serde(default)]
+    pub recyclers: Vec<RecyclerConfig>,
+    /// End-use demand sectors.
+    #[serde(default)]
+    pub demand: Vec<DemandSectorConfig>,
+    /// Governments: China's quotas and export rules, foreign price floors and stockpiles.
+    #[serde(default)]
+    pub policy: PolicyConfig,
+}
+
+/// Name, description and horizon of a scenario.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioMeta {
+    /// Short name, used in results folder names.
+    pub name: String,
+    /// What the scenario represents.
+    #[serde(default)]
+    pub description: String,
+    /// First simulated month.
+    pub start: Month,
+    /// Last simulated month (inclusive).
+    pub end: Month,
+}
+
+/// Market settings shared by every element and region.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketConfig {
+    /// Freight and insurance from China to the rest of the world, USD/kg.
+    pub freight_usd_per_kg: f64,
+    /// Lowest price any oxide can fall to (storage or disposal value), USD/kg.
+    pub price_floor_usd_per_kg: f64,
+    /// Highest price, as a multiple of the element's initial price.
+    pub price_cap_multiple: f64,
+    /// Opening prices in China, USD/kg oxide, for every element with supply.
+    pub initial_price_cn_usd_per_kg: ElementMap,
+    /// Opening premium of rest-of-world prices over China's, as a fraction (0.1 = +10%).
+    #[serde(default)]
+    pub initial_row_premium: f64,
+    /// Merchant and producer stock each region aims to hold, in months of demand.
+    pub stock_target_months: f64,
+    /// Stock held at the start, in months of demand.
+    pub initial_stock_months: f64,
+    /// Weight of the newest price in adaptive expectations (0..1, per month).
+    pub expectation_smoothing: f64,
+    /// Strength of trend-following in expectations (0 = none): the speculative term.
+    pub trend_following: f64,
+    /// How far stock holders move their asks and bids per unit of coverage gap (fraction
+    /// of price per month of cover).
+    pub stock_price_response: f64,
+}
+
+/// Who owns a producer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    /// A Chinese state group (China Northern Rare Earth, China Rare Earth Group).
+    StateGroup,
+    /// A private company.
+    Private,
+    /// Small or illegal operators, the target of consolidation.
+    SmallIllegal,
+    /// A foreign company.
+    Foreign,
+    /// A project abroad owned by Chinese investors.
+    ChineseOwnedAbroad,
+}
+
+/// How ion-adsorption clay is leached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Leaching {
+    /// Heap and pond leaching: cheap, high ammonia-nitrogen wastewater.
+    HeapPond,
+    /// In-situ leaching: dearer, less wastewater, no surface tailings.
+    InSitu,
+}
+
+/// Which of China's mining quotas a Chinese mine draws on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaGroup {
+    /// Hard-rock (light) rare earths, e.g. Bayan Obo.
+    HardRock,
+    /// Ion-adsorption clays (medium/heavy).
+    IonClay,
+}
+
+/// A mine.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinerConfig {
+    /// Unique id (lower-case, dashes), used by `extends` merging and shocks.
+    pub id: String,
+    /// Human-readable name and operator.
+    pub name: String,
+    /// Country code (CN, MM, AU, …).
+    pub country: String,
+    /// Named element distribution (`bayan_obo`, `ion_clay_heavy`, …).
+    pub deposit: String,
+    /// Overrides the named distribution: percent of REO by element, summing to 100 ± 0.5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution_pct: Option<ElementMap>,
+    /// Owner type.
+    pub owner: Owner,
+    /// Output capacity, t REO per year.
+    pub capacity_t: f64,
+    /// Share of capacity used at the start (0..1).
+    pub utilisation: f64,
+    /// Remaining reserves, t REO.
+    pub reserves_t: f64,
+    /// Ore grade, percent REO.
+    pub grade_pct: f64,
+    /// Cash cost at full reserves, USD per kg REO in concentrate.
+    pub cash_cost_usd_per_kg: f64,
+    /// Fractional rise of cash cost as reserves run from full to empty.
+    #[serde(default)]
+    pub depletion_cost_rise: f64,
+    /// Leaching method, for ion-adsorption clays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaching: Option<Leaching>,
+    /// China's quota this mine draws on (Chinese mines only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota_group: Option<QuotaGroup>,
+    /// Region whose separators buy the concentrate (`cn` or `row`); default: the mine's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sells_to: Option<String>,
+    /// First month of output, if later than the scenario start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Month>,
+    /// Capital cost of new capacity, USD per t REO of annual capacity.
+    #[serde(default)]
+    pub expansion_capex_usd_per_t: f64,
+    /// Years from an expansion decision to output.
+    #[serde(default)]
+    pub expansion_lead_time_years: f64,
+}
+
+/// A separation and smelting plant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeparatorConfig {
+    /// Unique id.
+    pub id: String,
+    /// Name and operator.
+    pub name: String,
+    /// Country code.
+    pub country: String,
+    /// Owner type.
+    pub owner: Owner,
+    /// Throughput capacity, t REO per year.
+    pub capacity_t: f64,
+    /// Share of capacity used at the start.
+    pub utilisation: f64,
+    /// Share of contained REO recovered into separated oxides.
+    pub recovery: f64,
+    /// Processing cost, USD per kg REO.
+    pub cost_usd_per_kg: f64,
+    /// `standard` or `high` purity (high purity fetches the full oxide price).
+    #[serde(default = "default_purity")]
+    pub purity: String,
+    /// Acid and alkali waste, t per t REO processed.
+    #[serde(default)]
+    pub acid_waste_t_per_t: f64,
+    /// First month of operation, if later than the scenario start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Month>,
+}
+
+fn default_purity() -> String {
+    "standard".to_string()
+}
+
+/// An NdFeB magnet maker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MagnetMakerConfig {
+    /// Unique id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Country code.
+    pub country: String,
+    /// Owner type.
+    pub owner: Owner,
+    /// Output capacity, t magnet per year.
+    pub capacity_t: f64,
+    /// Share of capacity used at the start.
+    pub utilisation: f64,
+    /// Rare-earth content of the magnet, mass fraction (0.29–0.32).
+    pub re_content: f64,
+    /// Rare-earth recipe, percent of the magnet's REO by element (sums to 100 ± 0.5).
+    pub recipe_pct: ElementMap,
+    /// Share of output made with grain-boundary diffusion.
+    #[serde(default)]
+    pub gbd_share: f64,
+    /// Fraction of Dy and Tb that grain-boundary diffusion saves.
+    #[serde(default)]
+    pub gbd_heavy_cut: f64,
+    /// Fraction of Nd+Pr replaced by Ce in Ce-substituted grades, over all output.
+    #[serde(default)]
+    pub ce_substitution: f64,
+    /// Share of rare-earth input that ends in the magnet; the rest is swarf (0.60–0.75).
+    pub yield_share: f64,
+    /// Processing cost, USD per kg magnet.
+    pub cost_usd_per_kg: f64,
+}
+
+/// Supply-chain stage of a rival project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Mining (concentrate).
+    Mine,
+    /// Separation and smelting (oxides).
+    Separation,
+    /// NdFeB magnets.
+    Magnet,
+}
+
+/// An overseas project or operation with state support.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RivalConfig {
+    /// Unique id.
+    pub id: String,
+    /// Name and operator.
+    pub name: String,
+    /// Country code.
+    pub country: String,
+    /// Stage it competes in.
+    pub stage: Stage,
+    /// Named element distribution, for mines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit: Option<String>,
+    /// Full capacity: t REO per year (mines, separators) or t magnet per year (magnets).
+    pub capacity_t: f64,
+    /// Output at the start as a share of capacity (operations already running).
+    #[serde(default)]
+    pub initial_utilisation: f64,
+    /// Cash cost, USD per kg of product.
+    pub cash_cost_usd_per_kg: f64,
+    /// Recovery into oxides, for separators.
+    #[serde(default = "default_recovery")]
+    pub recovery: f64,
+    /// Month the project was decided, for projects not yet producing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Month>,
+    /// Years of permitting between decision and construction.
+    #[serde(default)]
+    pub permitting_delay_years: f64,
+    /// Years of construction.
+    #[serde(default)]
+    pub construction_years: f64,
+    /// Years of ramp-up from first output to full capacity (learning curve).
+    #[serde(default)]
+    pub ramp_years: f64,
+    /// Chance that environmental opposition adds delay, per project.
+    #[serde(default)]
+    pub opposition_probability: f64,
+    /// Years added by opposition when it happens.
+    #[serde(default)]
+    pub opposition_delay_years: f64,
+    /// Chance the project fails for good during ramp-up.
+    #[serde(default)]
+    pub failure_probability: f64,
+    /// Government subsidy, USD per kg of product.
+    #[serde(default)]
+    pub subsidy_usd_per_kg: f64,
+    /// Share of output bought by a government offtake at the price floor.
+    #[serde(default)]
+    pub offtake_share: f64,
+    /// Guaranteed price for the offtake, USD per kg (0 = none).
+    #[serde(default)]
+    pub price_floor_usd_per_kg: f64,
+    /// Share owned by Chinese investors.
+    #[serde(default)]
+    pub chinese_owned_share: f64,
+    /// Region whose buyers take the product; default: the rival's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sells_to: Option<String>,
+}
+
+fn default_recovery() -> f64 {
+    0.9
+}
+
+/// A magnet recycler.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecyclerConfig {
+    /// Unique id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Country code.
+    pub country: String,
+    /// Throughput capacity, t REO in scrap per year.
+    pub capacity_t: f64,
+    /// Share of end-of-life magnets collected (raised by producer-responsibility mandates).
+    pub collection_rate: f64,
+    /// Share of rare earths in processed scrap recovered as oxide (up to 0.92).
+    pub recovery: f64,
+    /// Processing cost, USD per kg REO recovered.
+    pub cost_usd_per_kg: f64,
+}
+
+/// How a demand sector buys rare earths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandKind {
+    /// Through NdFeB magnets made by magnet makers.
+    Magnet,
+    /// Directly as oxides (catalysts, polishing, glass, …).
+    Oxide,
+}
+
+/// Logistic adoption of a substitute technology.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdoptionConfig {
+    /// Year at which half of the ceiling is reached, at normal prices.
+    pub midpoint_year: f64,
+    /// Logistic steepness, per year.
+    pub steepness: f64,
+    /// Highest share the substitute can take (0..1).
+    pub ceiling: f64,
+    /// Years the midpoint moves earlier per doubling of the magnet-element price over its
+    /// initial level (adoption speeds up while prices are high, and does not reverse).
+    #[serde(default)]
+    pub price_pull_years: f64,
+}
+
+/// An end-use sector.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandSectorConfig {
+    /// Unique id, e.g. `ev-traction`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `magnet` or `oxide`.
+    pub kind: DemandKind,
+    /// Demand in the first year, t REO per year (for magnet sectors: REO in magnets).
+    pub base_t: f64,
+    /// Share of the sector's demand located in China.
+    pub cn_share: f64,
+    /// Element mix for oxide sectors, percent (sums to 100 ± 0.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mix_pct: Option<ElementMap>,
+    /// Growth of activity, fraction per year.
+    pub growth_per_year: f64,
+    /// Short-run price elasticity of demand (≤ 0).
+    #[serde(default)]
+    pub elasticity: f64,
+    /// Mean product lifetime, years (for end-of-life returns).
+    #[serde(default)]
+    pub lifetime_years: f64,
+    /// Weibull shape of the lifetime distribution.
+    #[serde(default = "default_weibull_shape")]
+    pub lifetime_shape: f64,
+    /// Rare-earth-free substitute (motors without permanent magnets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ree_free: Option<AdoptionConfig>,
+}
+
+fn default_weibull_shape() -> f64 {
+    2.5
+}
+
+/// Governments.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// China's planner.
+    #[serde(default)]
+    pub china: ChinaPolicy,
+    /// Foreign governments.
+    #[serde(default)]
+    pub rest_of_world: RowPolicy,
+}
+
+/// China's quotas, export rules and mandates.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChinaPolicy {
+    /// Hard-rock mining quota, t REO per year (0 = no quota).
+    #[serde(default)]
+    pub hard_rock_quota_t: f64,
+    /// Ion-adsorption clay mining quota, t REO per year (0 = no quota).
+    #[serde(default)]
+    pub ion_clay_quota_t: f64,
+    /// Yearly growth of both quotas.
+    #[serde(default)]
+    pub quota_growth_per_year: f64,
+    /// Element-level extraction caps, t REO per year (the paper's element-level quotas).
+    #[serde(default)]
+    pub element_quota_t: ElementMap,
+    /// Annual export quota by element, t REO (absent = no quota).
+    #[serde(default)]
+    pub export_quota_t: ElementMap,
+    /// Export tariff by element, fraction of value.
+    #[serde(default)]
+    pub export_tariff: ElementMap,
+    /// Elements whose exports need a licence.
+    #[serde(default)]
+    pub export_licence_elements: Vec<String>,
+    /// Month from which export licences are required (default: from the start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_licence_from: Option<Month>,
+    /// Share of normal export volume that licences approve (1 = all).
+    #[serde(default = "one")]
+    pub export_licence_approval: f64,
+    /// Months between application and approval.
+    #[serde(default)]
+    pub export_licence_delay_months: f64,
+    /// Month from which heap and pond leaching is banned (green-mining mandate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heap_pond_ban_from: Option<Month>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Foreign governments' support and stockpiles.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowPolicy {
+    /// Strategic stockpile target, in months of rest-of-world demand, by element.
+    #[serde(default)]
+    pub stockpile_target_months: ElementMap,
+    /// Price (USD/kg) above which the stockpile releases, as a multiple of the initial price.
+    #[serde(default)]
+    pub stockpile_release_multiple: f64,
+}

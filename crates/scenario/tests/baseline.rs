@@ -1,0 +1,23 @@
+//! The embedded baseline loads, validates and draws.
+
+use remsim_scenario::Scenario;
+
+#[test]
+fn embedded_baseline_is_valid() {
+    let s = match Scenario::baseline() {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    let c = s.central();
+    let agents = c.miners.len()
+        + c.separators.len()
+        + c.magnet_makers.len()
+        + c.rivals.len()
+        + c.recyclers.len()
+        + c.demand.len();
+    assert!(agents >= 40, "{agents} agents");
+    assert!(!s.uncertain().is_empty());
+    let a = s.draw(1, 0).unwrap();
+    let b = s.draw(1, 0).unwrap();
+    assert_eq!(format!("{a:?}"), format!("{b:?}"));
+}
