@@ -1,1 +1,77 @@
-//! placeholder
+//! `remsim-market` clears one tick's trades of one element: the offers and bids of China
+//! and of the rest of the world, coupled by the one-way export link China → rest of world.
+//! Its principal type is [`CoupledMarket`], which holds the two [`RegionBook`]s and writes
+//! a [`Clearing`] (prices, flow, fills, unsold tonnes, shortage).
+//!
+//! It knows no agent kind, reads no config and does no IO; it depends only on
+//! `remsim-core`. Invariants: clearing conserves tonnes (China sold = China bought + flow,
+//! rest-of-world bought = rest-of-world sold + flow, up to float rounding of the order of
+//! 1e-12 of the volume); prices are finite and within the caller's [`PriceBounds`]; the
+//! result depends on the books only through the values of their items (not their order),
+//! and is fully deterministic; invalid input is refused with a [`MarketError`], never a
+//! panic; a clearing in steady state does not allocate.
+//!
+//! # The market
+//!
+//! Each region runs a uniform-price auction. The link works like an interconnector between
+//! two zonal power markets: a flow `f` in `[0, capacity]` is bought in China and sold in
+//! the rest of world, at a cost of `wedge` USD/kg (tariff plus freight). The clearing is
+//! the competitive equilibrium, which maximises total surplus given the link:
+//!
+//! * if `0 < f < capacity`, `price_row − price_cn = wedge`;
+//! * if `f = 0` and the link is open, `price_row − price_cn <= wedge`;
+//! * if `f = capacity > 0`, `price_row − price_cn >= wedge` (the excess is the licence's
+//!   scarcity rent, and [`Clearing::link_binding`] is set when it is positive);
+//! * in each region, offers asking less than the price sell all they offer, bids above the
+//!   price are served in full, and only items exactly at the price may fill partially.
+//!
+//! Price bounds act on the items: an ask below the floor counts as the floor and a
+//! reservation above the cap as the cap; an offer above the cap or a bid below the floor
+//! cannot trade (it is reported unsold or unmet). The conditions above hold for these
+//! effective prices.
+//!
+//! # Algorithm
+//!
+//! 1. Per region, sort offers and bids by (effective price, quantity) and merge them into
+//!    price levels; the region's excess supply (sold − bought) is then a non-decreasing
+//!    step curve of the price, with one flat stretch per level (`O(n log n)`).
+//! 2. China at excess supply `f` and the rest of world at `−f` each have a marginal price.
+//!    Starting from `f = 0`, raise `f` level boundary by level boundary while the
+//!    rest-of-world marginal price exceeds the China one by more than the wedge, stopping
+//!    at the capacity or when either side runs out. This is the smallest flow that
+//!    maximises surplus (`O(levels · log levels)`).
+//! 3. Each region's position on its curve gives an interval of admissible prices; pick
+//!    prices by the rule below.
+//! 4. Fill: levels below the position sell all their offers, levels above serve all their
+//!    bids; in the marginal level offers and bids trade as much as possible with each other
+//!    and the remainder is shared pro rata by quantity (`O(n)`).
+//!
+//! # Price rule
+//!
+//! A region's admissible prices form an interval `[lo, hi]`. An end set by an item's price
+//! is *hard*; an end that only the floor or cap sets (no item below or above) is *soft*.
+//!
+//! * Both ends hard: the midpoint (when the position is inside a level, `lo = hi` is that
+//!   level's price).
+//! * Otherwise (an empty book, or one side only, or nothing left on one side): the
+//!   region's reference price, clamped into `[lo, hi]`.
+//!
+//! When the two prices so picked break the link condition for the flow found (always when
+//! `0 < f < capacity`), the spread is pinned to the wedge: the China price is picked by the
+//! same rule in `[lo_cn, hi_cn] ∩ [lo_row − wedge, hi_row − wedge]` (with the reference
+//! `(ref_cn + ref_row − wedge) / 2`), and the rest-of-world price is the China price plus
+//! the wedge. Where surplus is flat in the flow (a rest-of-world price exactly the wedge
+//! above a China price), the smallest such flow is taken.
+//!
+//! Reported totals (`sold_t`, `bought_t`) are the sums of whole price levels plus the
+//! marginal quantity, formed in sorted order; the per-item fills add up to them within
+//! float rounding.
+
+mod book;
+mod clearing;
+mod curve;
+mod error;
+
+pub use book::{Bid, Offer, RegionBook};
+pub use clearing::{Clearing, CoupledMarket, Link, PriceBounds};
+pub use error::MarketError;

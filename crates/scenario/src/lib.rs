@@ -144,6 +144,10 @@ fn typed(chain: &[Source], table: Table) -> Result<ScenarioConfig, ScenarioError
         let path = field_path(err.path(), &value);
         let message = friendly_serde_message(&err.inner().to_string());
         let (path, message) = match unknown_field(&message) {
+            // serde_path_to_error may or may not already end the path with the key.
+            Some((name, better)) if path.0.last() == Some(&Segment::Key(name.clone())) => {
+                (path, better)
+            }
             Some((name, better)) => (path.key(&name), better),
             None => (path, message),
         };
@@ -189,7 +193,8 @@ fn invalid(chain: &[Source], problems: Vec<(FieldPath, String)>) -> ScenarioErro
 
 /// serde's messages, one line, with "did you mean" for unknown variants.
 fn friendly_serde_message(message: &str) -> String {
-    let one_line = message.trim().replace('\n', " ");
+    // toml appends "\nin `path`"; our own path replaces it.
+    let one_line = message.trim().lines().next().unwrap_or_default().to_string();
     if let Some(rest) = one_line.strip_prefix("unknown variant `")
         && let Some((given, tail)) = rest.split_once('`')
     {

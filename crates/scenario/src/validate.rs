@@ -156,6 +156,10 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
             "expected a horizon of at most 200 years".to_string(),
         );
     }
+    if !c.problems.is_empty() {
+        // Every date check below depends on a sound horizon.
+        return c.problems;
+    }
     check_market(&mut c, &config.market);
 
     let mut ids: BTreeMap<String, FieldPath> = BTreeMap::new();
