@@ -15,6 +15,7 @@ pub mod error;
 pub mod month;
 pub mod rng;
 pub mod suggest;
+pub mod trajectory;
 pub mod units;
 pub mod vec;
 
@@ -23,4 +24,5 @@ pub use deposit::{DepositProfile, DepositType};
 pub use element::Element;
 pub use error::CoreError;
 pub use month::Month;
+pub use trajectory::Trajectory;
 pub use vec::ElementVec;

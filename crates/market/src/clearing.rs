@@ -1,7 +1,7 @@
 //! The coupled two-region clearing: [`CoupledMarket`] and its result [`Clearing`].
 
 use crate::book::RegionBook;
-use crate::curve::{Curve, Interval, Position};
+use crate::curve::{Curve, Interval};
 use crate::error::MarketError;
 use remsim_core::Region;
 
