@@ -49,6 +49,23 @@ pub struct ScenarioConfig {
     /// Governments: China's quotas and export rules, foreign price floors and stockpiles.
     #[serde(default)]
     pub policy: PolicyConfig,
+    /// Environmental coefficients: wastewater and radioactive residue per tonne.
+    pub environment: EnvironmentConfig,
+}
+
+/// Environmental coefficients of mining and processing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentConfig {
+    /// Ammonia-nitrogen wastewater of heap and pond leaching, t per t REO.
+    pub heap_pond_wastewater_t_per_t: f64,
+    /// Ammonia-nitrogen wastewater of in-situ leaching, t per t REO.
+    pub in_situ_wastewater_t_per_t: f64,
+    /// Extra cash cost of in-situ over heap/pond leaching, as a fraction of cash cost.
+    pub in_situ_cost_premium: f64,
+    /// Thorium-bearing radioactive residue from cracking monazite-bearing concentrate, t per
+    /// t REO processed.
+    pub monazite_residue_t_per_t: f64,
 }
 
 /// Name, description and horizon of a scenario.
@@ -89,9 +106,24 @@ pub struct MarketConfig {
     pub expectation_smoothing: f64,
     /// Strength of trend-following in expectations (0 = none): the speculative term.
     pub trend_following: f64,
-    /// How far stock holders move their asks and bids per unit of coverage gap (fraction
-    /// of price per month of cover).
+    /// Elasticity of the price stock holders ask with respect to their coverage: at half
+    /// the target cover they ask 2^this times the expected price.
     pub stock_price_response: f64,
+    /// Share of the contained oxide value that a mine is paid for its concentrate; the rest
+    /// pays for separation (approx. 0.6-0.7).
+    #[serde(default = "default_payable")]
+    pub concentrate_payable_share: f64,
+    /// Magnet makers' margin on their conversion cost.
+    #[serde(default = "default_markup")]
+    pub magnet_markup: f64,
+}
+
+fn default_payable() -> f64 {
+    0.65
+}
+
+fn default_markup() -> f64 {
+    0.15
 }
 
 /// Who owns a producer.
@@ -178,6 +210,13 @@ pub struct MinerConfig {
     /// Years from an expansion decision to output.
     #[serde(default)]
     pub expansion_lead_time_years: f64,
+    /// Capacity added by one expansion, as a fraction of current capacity.
+    #[serde(default = "default_expansion_step")]
+    pub expansion_step: f64,
+}
+
+fn default_expansion_step() -> f64 {
+    0.1
 }
 
 /// A separation and smelting plant.
@@ -248,6 +287,13 @@ pub struct MagnetMakerConfig {
     pub yield_share: f64,
     /// Processing cost, USD per kg magnet.
     pub cost_usd_per_kg: f64,
+    /// Years from a decision to add capacity to its first output.
+    #[serde(default = "default_magnet_lead_time")]
+    pub expansion_lead_time_years: f64,
+}
+
+fn default_magnet_lead_time() -> f64 {
+    2.0
 }
 
 /// Supply-chain stage of a rival project.
@@ -314,7 +360,8 @@ pub struct RivalConfig {
     /// Share of output bought by a government offtake at the price floor.
     #[serde(default)]
     pub offtake_share: f64,
-    /// Guaranteed price for the offtake, USD per kg (0 = none).
+    /// Guaranteed price for the Nd and Pr oxide in the rival's output, USD/kg, on the
+    /// offtake share (0 = none); the government pays the top-up.
     #[serde(default)]
     pub price_floor_usd_per_kg: f64,
     /// Share owned by Chinese investors.
@@ -403,6 +450,9 @@ pub struct DemandSectorConfig {
     /// Weibull shape of the lifetime distribution.
     #[serde(default = "default_weibull_shape")]
     pub lifetime_shape: f64,
+    /// Month-to-month demand noise: standard deviation of a lognormal factor with mean 1.
+    #[serde(default)]
+    pub noise_sd: f64,
     /// Rare-earth-free substitute (motors without permanent magnets).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ree_free: Option<AdoptionConfig>,

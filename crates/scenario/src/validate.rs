@@ -161,6 +161,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         return c.problems;
     }
     check_market(&mut c, &config.market);
+    check_environment(&mut c, &config.environment);
 
     let mut ids: BTreeMap<String, FieldPath> = BTreeMap::new();
     let mut unique = |c: &mut Checker, path: FieldPath, id: &str| {
@@ -193,6 +194,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         c.non_negative(&p, "depletion_cost_rise", m.depletion_cost_rise);
         c.non_negative(&p, "expansion_capex_usd_per_t", m.expansion_capex_usd_per_t);
         c.non_negative(&p, "expansion_lead_time_years", m.expansion_lead_time_years);
+        c.range(&p, "expansion_step", m.expansion_step, 0.0, 1.0, "a fraction of capacity");
         c.month_in_horizon(&p, "start", m.start);
         c.region(&p, "sells_to", m.sells_to.as_deref());
         let leached = DepositProfile::named(&m.deposit).is_ok_and(|d| d.deposit_type.is_leached());
@@ -244,6 +246,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         c.share(&p, "ce_substitution", m.ce_substitution);
         c.share(&p, "yield_share", m.yield_share);
         c.non_negative(&p, "cost_usd_per_kg", m.cost_usd_per_kg);
+        c.non_negative(&p, "expansion_lead_time_years", m.expansion_lead_time_years);
     }
 
     let list = FieldPath::keys(&["rivals"]);
@@ -329,6 +332,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         );
         c.non_negative(&p, "lifetime_years", d.lifetime_years);
         c.positive(&p, "lifetime_shape", d.lifetime_shape);
+        c.range(&p, "noise_sd", d.noise_sd, 0.0, 1.0, "a standard deviation");
         match (d.kind, &d.mix_pct) {
             (DemandKind::Oxide, Some(mix)) => c.percent(&p.key("mix_pct"), mix),
             (DemandKind::Oxide, None) => c.fail(
@@ -448,4 +452,33 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
     c.share(&p, "expectation_smoothing", m.expectation_smoothing);
     c.non_negative(&p, "trend_following", m.trend_following);
     c.non_negative(&p, "stock_price_response", m.stock_price_response);
+    c.share(&p, "concentrate_payable_share", m.concentrate_payable_share);
+    c.non_negative(&p, "magnet_markup", m.magnet_markup);
+    let missing: Vec<&str> = Element::ALL
+        .iter()
+        .filter(|e| **e != Element::Pm)
+        .filter(|e| {
+            !m.initial_price_cn_usd_per_kg
+                .keys()
+                .any(|k| Element::parse(k).ok() == Some(**e))
+        })
+        .map(|e| e.symbol())
+        .collect();
+    if !missing.is_empty() {
+        c.fail(
+            p.key("initial_price_cn_usd_per_kg"),
+            format!(
+                "expected an opening price for every element but Pm; missing {}",
+                missing.join(", ")
+            ),
+        );
+    }
+}
+
+fn check_environment(c: &mut Checker, e: &EnvironmentConfig) {
+    let p = FieldPath::keys(&["environment"]);
+    c.non_negative(&p, "heap_pond_wastewater_t_per_t", e.heap_pond_wastewater_t_per_t);
+    c.non_negative(&p, "in_situ_wastewater_t_per_t", e.in_situ_wastewater_t_per_t);
+    c.non_negative(&p, "in_situ_cost_premium", e.in_situ_cost_premium);
+    c.non_negative(&p, "monazite_residue_t_per_t", e.monazite_residue_t_per_t);
 }

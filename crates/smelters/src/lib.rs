@@ -1,1 +1,203 @@
-//! placeholder
+//! `remsim-smelters` holds the [`Separator`]: a separation and smelting plant that cracks
+//! mixed concentrate bought at home or imported (Myanmar → China), recovers each element
+//! into separated oxide at its recovery rate, and leaves acid/alkali waste and — for
+//! monazite-bearing feed — radioactive residue.
+//!
+//! It depends on `remsim-core` and `remsim-scenario` only; it knows no other agent kind. The
+//! simulation gives it concentrate and takes its oxides. Invariants: input = oxide output +
+//! process losses, element by element, exactly; throughput never exceeds capacity.
+
+use remsim_core::{Country, ElementVec, Month, Region, units};
+use remsim_scenario::{Owner, SeparatorConfig};
+
+/// Largest change of utilisation in one month.
+pub const MAX_UTILISATION_STEP: f64 = 0.05;
+
+/// Why a separator could not be built.
+#[derive(Debug, thiserror::Error)]
+#[error("separator `{id}`: {message}")]
+pub struct SeparatorError {
+    /// Its id.
+    pub id: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// One separation plant.
+#[derive(Debug, Clone)]
+pub struct Separator {
+    /// Config id.
+    pub id: String,
+    /// Where it is.
+    pub country: Country,
+    /// Owner type.
+    pub owner: Owner,
+    /// Capacity, t REO per year.
+    pub capacity_t: f64,
+    /// Share of capacity in use.
+    pub utilisation: f64,
+    /// Share of each element recovered.
+    pub recovery: f64,
+    /// Processing cost, USD/kg REO.
+    pub cost_usd_per_kg: f64,
+    /// High-purity products.
+    pub high_purity: bool,
+    /// Acid and alkali waste, t per t REO processed.
+    pub acid_waste_t_per_t: f64,
+    /// First month of operation.
+    pub start: Option<Month>,
+    /// Share of capacity usable this month (a rival's ramp-up; 1 otherwise).
+    pub available_share: f64,
+    /// State subsidy, USD/kg REO processed.
+    pub subsidy_usd_per_kg: f64,
+    /// Guaranteed price for Nd and Pr oxide (0 = none), USD/kg.
+    pub price_floor_usd_per_kg: f64,
+    /// Share of output covered by the floor.
+    pub floor_share: f64,
+}
+
+/// One month's processing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Processed {
+    /// Separated oxides, t.
+    pub oxides: ElementVec,
+    /// Lost to tailings and effluent, t.
+    pub losses: ElementVec,
+    /// Acid and alkali waste, t.
+    pub acid_waste_t: f64,
+}
+
+impl Separator {
+    /// Builds a separator from its (drawn) config.
+    pub fn from_config(cfg: &SeparatorConfig) -> Result<Separator, SeparatorError> {
+        let country = Country::parse(&cfg.country).map_err(|e| SeparatorError {
+            id: cfg.id.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(Separator {
+            id: cfg.id.clone(),
+            country,
+            owner: cfg.owner,
+            capacity_t: cfg.capacity_t.max(0.0),
+            utilisation: cfg.utilisation.clamp(0.0, 1.0),
+            recovery: cfg.recovery.clamp(0.0, 1.0),
+            cost_usd_per_kg: cfg.cost_usd_per_kg.max(0.0),
+            high_purity: cfg.purity == "high",
+            acid_waste_t_per_t: cfg.acid_waste_t_per_t.max(0.0),
+            start: cfg.start,
+            available_share: 1.0,
+            subsidy_usd_per_kg: 0.0,
+            price_floor_usd_per_kg: 0.0,
+            floor_share: 0.0,
+        })
+    }
+
+    /// The market zone it sells into.
+    pub fn region(&self) -> Region {
+        self.country.region()
+    }
+
+    /// Margin per kg of feed of composition `feed_shares` at `prices`, USD/kg: the oxide
+    /// value it keeps (1 − payable share), plus subsidy and the price-floor top-up on Nd/Pr,
+    /// less processing cost.
+    pub fn margin_usd_per_kg(
+        &self,
+        feed_shares: &ElementVec,
+        prices: &ElementVec,
+        payable: f64,
+    ) -> f64 {
+        let value = feed_shares.dot(prices) * self.recovery;
+        value * (1.0 - payable)
+            + self.subsidy_usd_per_kg
+            + self.floor_top_up_per_kg(feed_shares, prices)
+            - self.cost_usd_per_kg
+    }
+
+    /// Top-up the floor pays per kg of feed, USD.
+    pub fn floor_top_up_per_kg(&self, feed_shares: &ElementVec, prices: &ElementVec) -> f64 {
+        if self.price_floor_usd_per_kg <= 0.0 {
+            return 0.0;
+        }
+        use remsim_core::Element::{Nd, Pr};
+        let gap = |e| (self.price_floor_usd_per_kg - prices[e]).max(0.0) * feed_shares[e];
+        (gap(Nd) + gap(Pr)) * self.recovery * self.floor_share
+    }
+
+    /// Throughput it wants this month, t REO: utilisation moves toward full while the margin
+    /// is positive and down when it is not.
+    pub fn plan_throughput(
+        &mut self,
+        month: Month,
+        feed_shares: &ElementVec,
+        prices: &ElementVec,
+        payable: f64,
+    ) -> f64 {
+        if self.start.is_some_and(|s| month < s) {
+            return 0.0;
+        }
+        let margin = self.margin_usd_per_kg(feed_shares, prices, payable);
+        let target = if margin >= 0.0 { 1.0 } else { 0.5 };
+        let step = (target - self.utilisation).clamp(-MAX_UTILISATION_STEP, MAX_UTILISATION_STEP);
+        self.utilisation = (self.utilisation + step).clamp(0.0, 1.0);
+        units::per_month(self.capacity_t) * self.utilisation * self.available_share.clamp(0.0, 1.0)
+    }
+
+    /// Separates `feed` (t by element).
+    pub fn process(&self, feed: &ElementVec) -> Processed {
+        let oxides = *feed * self.recovery;
+        Processed {
+            oxides,
+            losses: *feed - oxides,
+            acid_waste_t: feed.sum() * self.acid_waste_t_per_t,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use remsim_core::Element;
+
+    fn separator() -> Separator {
+        Separator::from_config(&SeparatorConfig {
+            id: "s".into(),
+            name: "s".into(),
+            country: "MY".into(),
+            owner: Owner::Foreign,
+            capacity_t: 1200.0,
+            utilisation: 0.5,
+            recovery: 0.9,
+            cost_usd_per_kg: 5.0,
+            purity: "high".into(),
+            acid_waste_t_per_t: 1.5,
+            start: None,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn processing_conserves_every_element() {
+        let s = separator();
+        let feed = ElementVec::unit(Element::Nd, 10.0) + ElementVec::unit(Element::Ce, 30.0);
+        let out = s.process(&feed);
+        for e in Element::ALL {
+            assert_eq!(out.oxides[e] + out.losses[e], feed[e]);
+        }
+        assert_eq!(out.acid_waste_t, 60.0);
+        assert_eq!(s.region(), Region::RestOfWorld);
+    }
+
+    #[test]
+    fn utilisation_follows_the_margin_and_the_floor_supports_it() {
+        let mut s = separator();
+        let feed = ElementVec::unit(Element::Nd, 1.0);
+        let month = Month::new(2025, 1).unwrap();
+        let t = s.plan_throughput(month, &feed, &ElementVec::splat(100.0), 0.65);
+        assert!((s.utilisation - 0.55).abs() < 1e-12 && (t - 55.0).abs() < 1e-9);
+        let low = ElementVec::splat(10.0);
+        assert!(s.margin_usd_per_kg(&feed, &low, 0.65) < 0.0);
+        s.price_floor_usd_per_kg = 110.0;
+        s.floor_share = 1.0;
+        assert!(s.margin_usd_per_kg(&feed, &low, 0.65) > 0.0);
+    }
+}
