@@ -66,7 +66,11 @@ fn elements_list(map: &remsim_scenario::ElementMap, unit: &str) -> String {
 }
 
 fn tonnes_or_plain(v: f64) -> String {
-    if v.abs() >= 1000.0 { tonnes(v) } else { format!("{v}") }
+    if v.abs() >= 1000.0 {
+        tonnes(v)
+    } else {
+        format!("{v}")
+    }
 }
 
 pub fn summary(scenario: &Scenario) -> String {
@@ -85,27 +89,62 @@ pub fn summary(scenario: &Scenario) -> String {
     );
     let _ = writeln!(out, "config     blake3 {}", &scenario.config_hash()[..16]);
 
-    let _ = writeln!(out, "\nagents by kind and region        China  rest of world  total");
+    let _ = writeln!(
+        out,
+        "\nagents by kind and region        China  rest of world  total"
+    );
     let mut count = |name: &str, codes: Vec<&str>| {
         let mut n = [0usize; 2];
         for code in &codes {
             n[region_of(code).index()] += 1;
         }
-        let _ = writeln!(out, "  {name:<30} {:>5}  {:>13}  {:>5}", n[0], n[1], n[0] + n[1]);
+        let _ = writeln!(
+            out,
+            "  {name:<30} {:>5}  {:>13}  {:>5}",
+            n[0],
+            n[1],
+            n[0] + n[1]
+        );
     };
-    count("miners", c.miners.iter().map(|m| m.country.as_str()).collect());
-    count("separators", c.separators.iter().map(|s| s.country.as_str()).collect());
-    count("magnet makers", c.magnet_makers.iter().map(|m| m.country.as_str()).collect());
-    count("foreign rivals", c.rivals.iter().map(|r| r.country.as_str()).collect());
-    count("recyclers", c.recyclers.iter().map(|r| r.country.as_str()).collect());
+    count(
+        "miners",
+        c.miners.iter().map(|m| m.country.as_str()).collect(),
+    );
+    count(
+        "separators",
+        c.separators.iter().map(|s| s.country.as_str()).collect(),
+    );
+    count(
+        "magnet makers",
+        c.magnet_makers.iter().map(|m| m.country.as_str()).collect(),
+    );
+    count(
+        "foreign rivals",
+        c.rivals.iter().map(|r| r.country.as_str()).collect(),
+    );
+    count(
+        "recyclers",
+        c.recyclers.iter().map(|r| r.country.as_str()).collect(),
+    );
     let total_agents = c.miners.len()
         + c.separators.len()
         + c.magnet_makers.len()
         + c.rivals.len()
         + c.recyclers.len()
         + c.demand.len();
-    let _ = writeln!(out, "  {:<30} {:>5}  {:>13}  {:>5}", "demand sectors (global)", "", "", c.demand.len());
-    let _ = writeln!(out, "  {:<30} {:>5}  {:>13}  {:>5}", "all agents", "", "", total_agents);
+    let _ = writeln!(
+        out,
+        "  {:<30} {:>5}  {:>13}  {:>5}",
+        "demand sectors (global)",
+        "",
+        "",
+        c.demand.len()
+    );
+    let _ = writeln!(
+        out,
+        "  {:<30} {:>5}  {:>13}  {:>5}",
+        "all agents", "", "", total_agents
+    );
 
     let mut mining = ByRegion::default();
     let mut separation = ByRegion::default();
@@ -227,13 +266,26 @@ pub fn summary(scenario: &Scenario) -> String {
         cp.heap_pond_ban_from
             .map_or("none".to_string(), |m| format!("from {m}"))
     );
-    let row = &c.policy.rest_of_world;
-    let _ = writeln!(
-        out,
-        "  RoW strategic stockpiles       {}",
-        elements_list(&row.stockpile_target_months, " months")
-    );
-    for r in c.rivals.iter().filter(|r| r.price_floor_usd_per_kg > 0.0 || r.subsidy_usd_per_kg > 0.0) {
+    for (who, stock) in [
+        ("China state reserve", &cp.stockpile),
+        (
+            "RoW strategic stockpiles",
+            &c.policy.rest_of_world.stockpile,
+        ),
+    ] {
+        let _ = writeln!(
+            out,
+            "  {who:<30} {} of demand; buys below {}x, releases above {}x the opening price",
+            elements_list(&stock.target_months, " months"),
+            stock.buy_below,
+            stock.release_above
+        );
+    }
+    for r in c
+        .rivals
+        .iter()
+        .filter(|r| r.price_floor_usd_per_kg > 0.0 || r.subsidy_usd_per_kg > 0.0)
+    {
         let mut support = Vec::new();
         if r.subsidy_usd_per_kg > 0.0 {
             support.push(format!("subsidy {} USD/kg", r.subsidy_usd_per_kg));

@@ -2,6 +2,8 @@
 //! rare-earth industry. `main` prints errors and exits 2 for anything the user can fix.
 
 mod check;
+mod cmd;
+mod trial;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -30,6 +32,48 @@ enum Command {
         /// Scenario file (e.g. configs/baseline.toml); default: the embedded baseline.
         config: Option<PathBuf>,
     },
+    /// Run one trial and write its month-by-month trajectory as a wide CSV.
+    ///
+    /// The file has one row per month (`tick,date`, then every metric: prices by element
+    /// and region, output and China's share by stage, demand, shortage and stocks by
+    /// element, recycled shares, wastewater, radioactive residue, profits and the worst
+    /// mass-balance residual). The same config, seed and trial always give the same bytes.
+    Trial {
+        /// Scenario file; default: the embedded baseline.
+        config: Option<PathBuf>,
+        /// Master seed of the batch the trial belongs to.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Index of the trial within the batch.
+        #[arg(long, default_value_t = 0)]
+        trial: u64,
+        /// Where to write the CSV.
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Run a Monte Carlo batch and write its results folder.
+    ///
+    /// Trials run in parallel; trial i depends only on (config, seed, i), so the folder's
+    /// manifest.json, summary.csv (quantiles of every metric, month by month), trials.csv
+    /// (one row of outcomes per trial) and aggregates.bin are the same bytes for any
+    /// --threads, for shards merged with `remsim merge`, and after an interrupted batch is
+    /// finished with --resume. timing.json records wall time and trials/s. Ctrl-C stops
+    /// after the current block and keeps a checkpoint.
+    Run(cmd::run::RunArgs),
+    /// Rebuild one trial of a results folder exactly and write its trajectory.
+    ///
+    /// Reads config and seed from DIR/manifest.json, reruns trial I, writes its
+    /// month-by-month metrics as a wide CSV, prints its row of outcomes and checks it
+    /// against row I of DIR/trials.csv.
+    Replay(cmd::replay::ReplayArgs),
+    /// Merge the results folders of a batch's shards into one.
+    ///
+    /// The merged folder equals the one an unsharded run writes, byte for byte. Shards of
+    /// another config, seed or version, shards given twice and missing shards are refused.
+    Merge(cmd::merge::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +90,22 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check { config } => check::run(config.as_deref()),
+        Command::Run(args) => cmd::run::run(args),
+        Command::Replay(args) => cmd::replay::run(args),
+        Command::Merge(args) => cmd::merge::run(args),
+        Command::Trial {
+            config,
+            seed,
+            trial,
+            out,
+            force,
+        } => trial::run(trial::TrialArgs {
+            config: config.as_deref(),
+            seed,
+            trial,
+            out: &out,
+            force,
+        }),
     }
 }
 

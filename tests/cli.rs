@@ -33,7 +33,10 @@ mod check {
             "uncertain parameters",
             "market.trend_following",
         ] {
-            assert!(stdout.contains(expected), "missing `{expected}` in:\n{stdout}");
+            assert!(
+                stdout.contains(expected),
+                "missing `{expected}` in:\n{stdout}"
+            );
         }
     }
 
@@ -57,11 +60,12 @@ mod check {
     #[test]
     fn broken_configs_give_one_located_line_and_exit_2() {
         let dir = Path::new("tests/data/broken");
-        let mut files: Vec<PathBuf> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
         files.sort();
         assert!(files.len() >= 5, "{files:?}");
         for file in files {
@@ -89,6 +93,9 @@ mod check {
         let out = remsim(&["check", "no/such/file.toml"]);
         assert_eq!(out.status.code(), Some(2));
         let stderr = text(&out.stderr);
-        assert!(stderr.starts_with("error: no/such/file.toml: cannot read the config"), "{stderr}");
+        assert!(
+            stderr.starts_with("error: no/such/file.toml: cannot read the config"),
+            "{stderr}"
+        );
     }
 }

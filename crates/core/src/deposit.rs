@@ -179,7 +179,14 @@ const RAW: [RawProfile; 6] = {
             deposit_type: DepositType::RecycledScrap,
             // NdFeB: NdPr 75:25 by industry practice, Dy ≈ 1-6 wt% of magnet (≈ 5% of its
             // rare-earth content), Tb up to 0.5 wt% (calibration.md §6).
-            percent: &[(Nd, 69.0), (Pr, 23.0), (Dy, 6.0), (Tb, 1.0), (Gd, 0.5), (Ho, 0.5)],
+            percent: &[
+                (Nd, 69.0),
+                (Pr, 23.0),
+                (Dy, 6.0),
+                (Tb, 1.0),
+                (Gd, 0.5),
+                (Ho, 0.5),
+            ],
             source: "NdFeB composition, calibration.md §6 (approx.)",
         },
     ]
@@ -246,7 +253,9 @@ mod tests {
 
     #[test]
     fn misspelt_profile_suggests() {
-        let err = DepositProfile::named("mount_weeld").unwrap_err().to_string();
+        let err = DepositProfile::named("mount_weeld")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("did you mean `mount_weld`"), "{err}");
     }
 }

@@ -95,13 +95,18 @@ mod tests {
         let end = Month::parse("2050-12").unwrap();
         assert_eq!(end.months_since(start) + 1, 312);
         assert_eq!(start.add_months(13).to_string(), "2026-02");
-        assert_eq!(Month::parse("2025-12").unwrap().add_months(1).to_string(), "2026-01");
+        assert_eq!(
+            Month::parse("2025-12").unwrap().add_months(1).to_string(),
+            "2026-01"
+        );
         assert_eq!(Month::parse("2025-07").unwrap().decimal_year(), 2025.5);
     }
 
     #[test]
     fn refuses_malformed_months() {
-        for bad in ["2025", "2025-13", "2025-00", "25-01", "2025-1", "abcd-ef", ""] {
+        for bad in [
+            "2025", "2025-13", "2025-00", "25-01", "2025-1", "abcd-ef", "",
+        ] {
             assert!(Month::parse(bad).is_err(), "{bad}");
         }
     }

@@ -15,7 +15,8 @@ where
             best = Some((score, candidate));
         }
     }
-    best.filter(|(score, _)| *score >= 0.8).map(|(_, c)| c.to_string())
+    best.filter(|(score, _)| *score >= 0.8)
+        .map(|(_, c)| c.to_string())
 }
 
 /// Formats an optional suggestion as `; did you mean `x`?`, or nothing.

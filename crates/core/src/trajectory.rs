@@ -49,7 +49,9 @@ impl Trajectory {
     /// Mutable metrics of one tick.
     pub fn tick_mut(&mut self, tick: usize) -> &mut [f64] {
         let n = self.n_metrics();
-        self.values.get_mut(tick * n..(tick + 1) * n).unwrap_or(&mut [])
+        self.values
+            .get_mut(tick * n..(tick + 1) * n)
+            .unwrap_or(&mut [])
     }
 
     /// One metric over all ticks.

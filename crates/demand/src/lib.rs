@@ -83,6 +83,8 @@ pub struct DemandSector {
     pub elasticity: f64,
     /// Lognormal noise sd.
     pub noise_sd: f64,
+    /// Whether China's use counts as deep processing.
+    pub deep_processing: bool,
     /// Mean product life, years.
     pub lifetime_years: f64,
     /// Lifetime shape.
@@ -117,6 +119,7 @@ impl DemandSector {
             growth_per_year: cfg.growth_per_year,
             elasticity: cfg.elasticity.min(0.0),
             noise_sd: cfg.noise_sd.max(0.0),
+            deep_processing: cfg.deep_processing || cfg.kind == DemandKind::Magnet,
             lifetime_years: cfg.lifetime_years.max(0.0),
             lifetime_shape: cfg.lifetime_shape,
             ree_free: cfg.ree_free.as_ref().map(Adoption::from_config),
@@ -173,6 +176,7 @@ mod tests {
             lifetime_years: 13.0,
             lifetime_shape: 3.0,
             noise_sd: noise,
+            deep_processing: true,
             ree_free: Some(AdoptionConfig {
                 midpoint_year: 2035.0,
                 steepness: 0.5,

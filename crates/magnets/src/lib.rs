@@ -14,6 +14,22 @@ use remsim_scenario::{MagnetMakerConfig, Owner};
 const EXPANSION_TRIGGER: f64 = 0.9;
 /// Capacity added per expansion decision, share of current capacity.
 const EXPANSION_STEP: f64 = 0.15;
+/// Kilograms of Dy that do the coercivity work of one kilogram of Tb (Tb is about twice
+/// as effective; approx.). Makers short of Tb make it up with Dy at this rate.
+pub const DY_PER_TB: f64 = 2.0;
+/// How strongly makers shift between the members of a substitute pair as their relative
+/// price moves: the elasticity of the function share, by pair (NdPr nearly perfect
+/// substitutes; Dy and Tb less so). Assumed.
+pub const SUBSTITUTION_ELASTICITY: [f64; 2] = [4.0, 1.5];
+/// Elements that stand in for each other in a magnet, with their weight in a common unit:
+/// Nd and Pr one for one (NdPr is sold as a blend whose ratio makers can vary), Dy and Tb
+/// in Dy-equivalents.
+pub const SUBSTITUTES: [[(Element, f64); 2]; 2] = [
+    [(Element::Nd, 1.0), (Element::Pr, 1.0)],
+    [(Element::Dy, 1.0), (Element::Tb, DY_PER_TB)],
+];
+/// Largest further cut of Dy and Tb that price-driven thrifting reaches.
+pub const MAX_HEAVY_THRIFT: f64 = 0.7;
 
 /// Why a magnet maker could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -38,8 +54,11 @@ pub struct MagnetMaker {
     pub capacity_t: f64,
     /// Rare-earth mass fraction of the magnet.
     pub re_content: f64,
-    /// Rare-earth composition of its magnets after diffusion and Ce substitution (sum 1).
+    /// Rare-earth composition of its magnets after diffusion, Ce substitution and the
+    /// month's choice between substitutes (sums to about 1: Dy and Tb differ in weight).
     pub composition: ElementVec,
+    /// The composition before the choice between substitutes (sum 1).
+    pub base_composition: ElementVec,
     /// Share of input that ends in magnets; the rest is swarf.
     pub yield_share: f64,
     /// Conversion cost, USD/kg magnet.
@@ -52,6 +71,20 @@ pub struct MagnetMaker {
     pending: Vec<(Month, f64)>,
     /// Running ratio of orders to capacity (about a year's memory).
     pub running_load: f64,
+    /// Share of each element's need it got last month; a shortfall of one element of a
+    /// substitute pair is bid for as the other.
+    pub fill: ElementVec,
+    /// The recipe as configured (shares of REO).
+    recipe: ElementVec,
+    /// Dy/Tb cut from grain-boundary diffusion as configured.
+    base_heavy_cut: f64,
+    /// Ce substitution as configured.
+    ce_substitution: f64,
+    /// Further Dy/Tb cut that high prices have brought about (0..MAX_HEAVY_THRIFT).
+    pub heavy_thrift: f64,
+    /// Running share of planned output actually made (short of inputs, it falls); buyers
+    /// place orders by capacity times this.
+    pub delivery_ratio: f64,
 }
 
 /// Oxides turned into magnets.
@@ -78,12 +111,9 @@ impl MagnetMaker {
             let e = Element::parse(key).map_err(|e| err(e.to_string()))?;
             recipe[e] += pct.max(0.0);
         }
-        let composition = composition(
-            &recipe,
-            cfg.gbd_share * cfg.gbd_heavy_cut,
-            cfg.ce_substitution,
-        )
-        .ok_or_else(|| err("empty recipe".to_string()))?;
+        let base_heavy_cut = (cfg.gbd_share * cfg.gbd_heavy_cut).clamp(0.0, 1.0);
+        let composition = composition(&recipe, base_heavy_cut, cfg.ce_substitution)
+            .ok_or_else(|| err("empty recipe".to_string()))?;
         Ok(MagnetMaker {
             id: cfg.id.clone(),
             country,
@@ -91,6 +121,7 @@ impl MagnetMaker {
             capacity_t: cfg.capacity_t.max(0.0),
             re_content: cfg.re_content.clamp(0.0, 1.0),
             composition,
+            base_composition: composition,
             yield_share: cfg.yield_share.clamp(1e-3, 1.0),
             cost_usd_per_kg: cfg.cost_usd_per_kg.max(0.0),
             available_share: 1.0,
@@ -98,6 +129,12 @@ impl MagnetMaker {
             lead_months: (cfg.expansion_lead_time_years.max(0.0) * 12.0).round() as i32,
             pending: Vec::new(),
             running_load: cfg.utilisation.clamp(0.0, 1.0),
+            fill: ElementVec::splat(1.0),
+            recipe,
+            base_heavy_cut,
+            ce_substitution: cfg.ce_substitution.clamp(0.0, 1.0),
+            heavy_thrift: 0.0,
+            delivery_ratio: 1.0,
         })
     }
 
@@ -111,37 +148,120 @@ impl MagnetMaker {
         units::per_month(self.capacity_t) * self.re_content * self.available_share.clamp(0.0, 1.0)
     }
 
-    /// Oxide input needed for `reo_in_magnets` t of rare earths in finished magnets.
+    /// What buyers expect it can deliver this month, t REO in magnets: capacity discounted
+    /// by its recent delivery record (a maker starved of Dy loses orders to others).
+    pub fn dependable_capacity_reo_per_month(&self) -> f64 {
+        self.capacity_reo_per_month() * self.delivery_ratio.clamp(0.0, 1.0)
+    }
+
+    /// Oxide input to bid for, for `reo_in_magnets` t of rare earths in finished magnets:
+    /// the recipe's need, with what was missing last month of one element of a substitute
+    /// pair asked for as the other.
     pub fn oxide_need(&self, reo_in_magnets: f64) -> ElementVec {
-        self.composition * (reo_in_magnets / self.yield_share)
+        let recipe = self.composition * (reo_in_magnets / self.yield_share);
+        let mut need = recipe;
+        for [(a, wa), (b, wb)] in SUBSTITUTES {
+            need[a] += recipe[b] * wb * (1.0 - self.fill[b].clamp(0.0, 1.0)) / wa;
+            need[b] += recipe[a] * wa * (1.0 - self.fill[a].clamp(0.0, 1.0)) / wb;
+        }
+        need
     }
 
     /// Makes magnets from `input` oxides bought for `planned_reo` t of rare earths in
-    /// magnets: output is limited by the scarcest element of the recipe (a magnet needs all
-    /// of them), and what is left of the input is returned unused.
-    pub fn make(&self, planned_reo: f64, input: &ElementVec) -> (Made, ElementVec) {
-        let need = self.oxide_need(planned_reo);
+    /// magnets. Output is limited by the scarcest element of the recipe (a magnet needs all
+    /// of them), where the members of a [`SUBSTITUTES`] pair count together. What is left of
+    /// the input is returned unused.
+    pub fn make(&mut self, planned_reo: f64, input: &ElementVec) -> (Made, ElementVec) {
+        let recipe = self.composition * (planned_reo / self.yield_share);
+        let in_pair = |e: Element| SUBSTITUTES.iter().any(|p| p[0].0 == e || p[1].0 == e);
         let mut ratio: f64 = 1.0;
         for e in Element::ALL {
-            if need[e] > 0.0 {
-                ratio = ratio.min(input[e] / need[e]);
+            if !in_pair(e) && recipe[e] > 0.0 {
+                ratio = ratio.min(input[e] / recipe[e]);
+            }
+        }
+        for [(a, wa), (b, wb)] in SUBSTITUTES {
+            let need = recipe[a] * wa + recipe[b] * wb;
+            if need > 0.0 {
+                ratio = ratio.min((input[a] * wa + input[b] * wb) / need);
             }
         }
         let ratio = ratio.clamp(0.0, 1.0);
-        let used = need * ratio;
+        if planned_reo > 0.0 {
+            self.delivery_ratio += (ratio - self.delivery_ratio) / 3.0;
+        }
+        let mut used = recipe * ratio;
+        for [(a, wa), (b, wb)] in SUBSTITUTES {
+            // The recipe's own elements first, then the partner makes up the rest.
+            let use_a = used[a].min(input[a]);
+            let use_b = used[b].min(input[b]);
+            let mut missing = (used[a] - use_a) * wa + (used[b] - use_b) * wb;
+            let extra_a = (input[a] - use_a).min(missing / wa).max(0.0);
+            missing -= extra_a * wa;
+            let extra_b = (input[b] - use_b).min(missing / wb).max(0.0);
+            used[a] = use_a + extra_a;
+            used[b] = use_b + extra_b;
+        }
         // Never use more than was bought, even by a rounding ulp: conservation is exact.
         let used = used.min(input);
+        for e in Element::ALL {
+            if recipe[e] > 0.0 {
+                self.fill[e] = (input[e] / recipe[e]).clamp(0.0, 1.0);
+            }
+        }
         let in_magnets = used * self.yield_share;
         let made = Made {
             in_magnets,
             swarf: used - in_magnets,
+            // Counted by the recipe: Dy standing in for Tb adds mass, not magnets.
             magnets_t: if self.re_content > 0.0 {
-                in_magnets.sum() / self.re_content
+                planned_reo * ratio / self.re_content
             } else {
                 0.0
             },
         };
         (made, *input - used)
+    }
+
+    /// Monthly choice between substitutes at `prices` (USD/kg in the maker's region): each
+    /// pair's function is split by the recipe's shares tilted toward the cheaper member
+    /// (per unit of function) with [`SUBSTITUTION_ELASTICITY`], so NdPr's blend follows the
+    /// Nd/Pr price ratio and Dy stands in for dear Tb.
+    pub fn choose_substitutes(&mut self, prices: &ElementVec) {
+        let mut c = self.base_composition;
+        for (pair, sigma) in SUBSTITUTES.iter().zip(SUBSTITUTION_ELASTICITY) {
+            let [(a, wa), (b, wb)] = *pair;
+            let function = c[a] * wa + c[b] * wb;
+            if function <= 0.0 || prices[a] <= 0.0 || prices[b] <= 0.0 {
+                continue;
+            }
+            let share_b0 = c[b] * wb / function;
+            let relative = ((prices[a] / wa) / (prices[b] / wb)).powf(sigma);
+            let tilted = share_b0 * relative;
+            let share_b = (tilted / (1.0 - share_b0 + tilted)).clamp(0.0, 1.0);
+            c[a] = function * (1.0 - share_b) / wa;
+            c[b] = function * share_b / wb;
+        }
+        self.composition = c;
+    }
+
+    /// Yearly response to expensive heavy rare earths: while Dy trades above twice its
+    /// opening price, makers move more output to diffusion-treated and Dy-free grades,
+    /// cutting Dy and Tb by a further `0.05 × log2(price ratio)` a year, up to
+    /// [`MAX_HEAVY_THRIFT`]. Thrifting persists when prices fall (as after 2011).
+    pub fn adapt_to_heavy_prices(&mut self, dy_price_ratio: f64) {
+        if dy_price_ratio > 2.0 {
+            let step = 0.05 * dy_price_ratio.log2();
+            let thrift = (self.heavy_thrift + step).min(MAX_HEAVY_THRIFT);
+            if thrift > self.heavy_thrift {
+                self.heavy_thrift = thrift;
+                let cut = 1.0 - (1.0 - self.base_heavy_cut) * (1.0 - thrift);
+                if let Some(c) = composition(&self.recipe, cut, self.ce_substitution) {
+                    self.base_composition = c;
+                    self.composition = c;
+                }
+            }
+        }
     }
 
     /// Yearly decision: add capacity when orders ran above 90% of capacity for a year.
@@ -228,27 +348,40 @@ mod tests {
         assert!((ce.sum() - 1.0).abs() < 1e-12);
     }
 
-    #[test]
-    fn making_is_limited_by_the_scarcest_element_and_conserves_mass() {
-        let maker = MagnetMaker {
+    fn maker(recipe_pct: &[(&str, f64)], yield_share: f64) -> MagnetMaker {
+        MagnetMaker::from_config(&MagnetMakerConfig {
             id: "m".into(),
-            country: Country::JP,
+            name: "m".into(),
+            country: "JP".into(),
             owner: Owner::Foreign,
             capacity_t: 1200.0,
+            utilisation: 0.8,
             re_content: 0.3,
-            composition: composition(&recipe(), 0.0, 0.0).unwrap(),
-            yield_share: 0.75,
+            recipe_pct: recipe_pct
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect(),
+            gbd_share: 0.0,
+            gbd_heavy_cut: 0.0,
+            ce_substitution: 0.0,
+            yield_share,
             cost_usd_per_kg: 20.0,
-            available_share: 1.0,
-            subsidy_usd_per_kg: 0.0,
-            lead_months: 24,
-            pending: Vec::new(),
-            running_load: 0.8,
-        };
+            expansion_lead_time_years: 2.0,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn making_is_limited_by_the_scarcest_element_and_conserves_mass() {
+        let mut maker = maker(
+            &[("nd", 69.0), ("pr", 23.0), ("dy", 6.0), ("tb", 2.0)],
+            0.75,
+        );
         let need = maker.oxide_need(30.0);
         assert!((need.sum() - 40.0).abs() < 1e-9);
         let mut input = need;
-        input[Element::Dy] *= 0.5; // only half the Dy arrived
+        input[Element::Dy] *= 0.5; // only half the Dy and Tb arrived
+        input[Element::Tb] *= 0.5;
         let (made, unused) = maker.make(30.0, &input);
         assert!((made.in_magnets.sum() - 15.0).abs() < 1e-9);
         for e in Element::ALL {
@@ -257,5 +390,74 @@ mod tests {
             assert!(unused[e] >= 0.0);
         }
         assert!((made.magnets_t - 50.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn dy_makes_up_for_missing_tb_and_is_asked_for_next_month() {
+        let mut maker = maker(&[("nd", 70.0), ("pr", 24.0), ("dy", 4.0), ("tb", 2.0)], 0.5);
+        let need = maker.oxide_need(50.0); // 100 t input: Nd 70, Pr 24, Dy 4, Tb 2
+        let mut input = need;
+        input[Element::Tb] = 0.0;
+        input[Element::Dy] = 8.0; // 4 for the recipe + 2 x 2 for the missing Tb
+        let (made, unused) = maker.make(50.0, &input);
+        assert!(
+            (made.magnets_t - 50.0 / 0.3).abs() < 1e-9,
+            "full output with Dy for Tb"
+        );
+        assert!(
+            (made.in_magnets.sum() - 51.0).abs() < 1e-9,
+            "2 t of Dy stand in for 1 t of Tb"
+        );
+        assert!(unused.sum().abs() < 1e-9);
+        assert_eq!(maker.fill[Element::Tb], 0.0);
+        assert!(
+            (maker.oxide_need(50.0)[Element::Dy] - 8.0).abs() < 1e-9,
+            "bids Dy for Tb"
+        );
+    }
+
+    #[test]
+    fn nd_and_pr_stand_in_for_each_other() {
+        let mut maker = maker(&[("nd", 75.0), ("pr", 25.0)], 1.0);
+        let input = ElementVec::unit(Element::Nd, 90.0) + ElementVec::unit(Element::Pr, 10.0);
+        let (made, unused) = maker.make(100.0, &input);
+        assert!((made.in_magnets.sum() - 100.0).abs() < 1e-9);
+        assert!(unused.sum().abs() < 1e-9);
+        assert!(
+            (maker.oxide_need(100.0)[Element::Nd] - 90.0).abs() < 1e-9,
+            "asks Nd for Pr"
+        );
+    }
+
+    #[test]
+    fn the_ndpr_blend_follows_relative_prices() {
+        let mut maker = maker(&[("nd", 75.0), ("pr", 25.0)], 1.0);
+        maker.choose_substitutes(&ElementVec::splat(50.0));
+        assert!(
+            (maker.composition[Element::Pr] - 0.25).abs() < 1e-12,
+            "equal prices keep the recipe"
+        );
+        let mut prices = ElementVec::splat(50.0);
+        prices[Element::Pr] = 100.0;
+        maker.choose_substitutes(&prices);
+        assert!(
+            maker.composition[Element::Pr] < 0.05,
+            "dear Pr is replaced by Nd"
+        );
+        assert!((maker.composition.sum() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn expensive_dy_is_thrifted_for_good() {
+        let mut maker = maker(&[("nd", 70.0), ("pr", 24.0), ("dy", 6.0)], 0.7);
+        let before = maker.composition[Element::Dy];
+        maker.adapt_to_heavy_prices(1.5);
+        assert_eq!(maker.composition[Element::Dy], before, "no thrift below 2x");
+        maker.adapt_to_heavy_prices(4.0);
+        let after = maker.composition[Element::Dy];
+        assert!((after - before * 0.9).abs() < 1e-12, "{after}");
+        maker.adapt_to_heavy_prices(1.0);
+        assert_eq!(maker.composition[Element::Dy], after, "never reverses");
+        assert!((maker.composition.sum() - 1.0).abs() < 1e-12);
     }
 }

@@ -45,7 +45,7 @@ pub struct Clearing {
     pub flow_t: f64,
     /// Whether the quota binds: the flow is at capacity and the rest-of-world price
     /// exceeds the China price by more than the wedge (the licence earns a rent). With a
-    /// closed link this says that trade would flow if it could.
+    /// closed link it is set whenever the spread exceeds the wedge.
     pub link_binding: bool,
     /// Tonnes sold by each offer, in t.
     pub offer_fill_t: [Vec<f64>; 2],
@@ -147,7 +147,10 @@ impl CoupledMarket {
                 });
             }
             if !curve.bid().is_finite() {
-                return Err(MarketError::QuantityOverflow { region, side: "bid" });
+                return Err(MarketError::QuantityOverflow {
+                    region,
+                    side: "bid",
+                });
             }
         }
         let [cn, row] = &self.curves;
@@ -165,14 +168,13 @@ impl CoupledMarket {
         out.flow_t = flow;
         out.link_binding = flow >= capacity && price[1] - price[0] > wedge;
         let excess = [flow, -flow];
-        for (r, curve) in self.curves.iter().enumerate() {
-            let offer_fill = &mut out.offer_fill_t[r];
-            offer_fill.clear();
-            offer_fill.resize(self.books[r].offer_len(), 0.0);
-            let bid_fill = &mut out.bid_fill_t[r];
-            bid_fill.clear();
-            bid_fill.resize(self.books[r].bid_len(), 0.0);
-            let totals = curve.fill(pos[r], excess[r], offer_fill, bid_fill);
+        for (r, curve) in self.curves.iter_mut().enumerate() {
+            let totals = curve.fill(
+                pos[r],
+                excess[r],
+                &mut out.offer_fill_t[r],
+                &mut out.bid_fill_t[r],
+            );
             out.sold_t[r] = totals.sold;
             out.bought_t[r] = totals.bought;
             out.unsold_t[r] = (totals.offered - totals.sold).max(0.0);
@@ -185,6 +187,24 @@ impl CoupledMarket {
 /// Whether `x` is a finite non-negative number.
 fn ok(x: f64) -> bool {
     x.is_finite() && x >= 0.0
+}
+
+/// Whether every offer and bid of `book` is valid, in one branch-free pass (the common
+/// case; the caller looks for the culprit only when this fails). `x + 0.0` turns `-0.0`
+/// into `+0.0`; then a value is finite and non-negative exactly when its bit pattern is
+/// below that of `+inf` (negative numbers have the sign bit set, NaNs lie above `+inf`).
+fn book_ok(book: &RegionBook) -> bool {
+    const INF_BITS: u64 = 0x7FF0_0000_0000_0000;
+    let bits = |x: f64| (x + 0.0).to_bits();
+    let offers = book.offers().iter().fold(0, |worst: u64, o| {
+        worst.max(bits(o.quantity_t)).max(bits(o.ask_usd_per_kg))
+    });
+    let bids = book.bids().iter().fold(0, |worst: u64, b| {
+        worst
+            .max(bits(b.quantity_t))
+            .max(bits(b.reservation_usd_per_kg))
+    });
+    offers.max(bids) < INF_BITS
 }
 
 fn validate(
@@ -219,6 +239,9 @@ fn validate(
             return Err(MarketError::ReferencePrice { region, value });
         }
         let book = &books[region.index()];
+        if book_ok(book) {
+            continue;
+        }
         for (index, offer) in book.offers().iter().enumerate() {
             if !ok(offer.quantity_t) {
                 return Err(MarketError::OfferQuantity {
@@ -310,8 +333,20 @@ fn select_prices(
     if consistent {
         return own;
     }
-    let (lo, lo_hard) = tighter(iv[0].lo, iv[0].lo_hard, iv[1].lo - wedge, iv[1].lo_hard, true);
-    let (hi, hi_hard) = tighter(iv[0].hi, iv[0].hi_hard, iv[1].hi - wedge, iv[1].hi_hard, false);
+    let (lo, lo_hard) = tighter(
+        iv[0].lo,
+        iv[0].lo_hard,
+        iv[1].lo - wedge,
+        iv[1].lo_hard,
+        true,
+    );
+    let (hi, hi_hard) = tighter(
+        iv[0].hi,
+        iv[0].hi_hard,
+        iv[1].hi - wedge,
+        iv[1].hi_hard,
+        false,
+    );
     let joint = Interval {
         lo,
         hi: hi.max(lo), // empty only by rounding

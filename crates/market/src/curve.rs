@@ -1,11 +1,11 @@
 //! One region's merged merit-order curve, rebuilt in place every clearing.
 //!
-//! Offers and bids of a region are sorted by effective price (ask raised to the floor,
-//! reservation lowered to the cap) and merged into *levels*: the distinct prices, each with
-//! the tonnes offered (`qo`) and bid (`qb`) at exactly that price. Walking the levels upward,
-//! an offer switches from unsold to sold and a bid from served to unserved as the price
-//! passes its level, so the region's *excess supply* (sold − bought) is a step curve whose
-//! *boundaries* are
+//! Offers and bids of a region are sorted together by effective price (ask raised to the
+//! floor, reservation lowered to the cap) and grouped into *levels*: the distinct prices,
+//! each with the tonnes offered (`qo`) and bid (`qb`) at exactly that price. Walking the
+//! levels upward, an offer switches from unsold to sold and a bid from served to unserved
+//! as the price passes its level, so the region's *excess supply* (sold − bought) is a step
+//! curve whose *boundaries* are
 //!
 //! `bounds[k] = so_below[k] − db_from[k]`, for `k = 0..=m`,
 //!
@@ -19,31 +19,74 @@
 //! supply `e`. Positions within `tol` (1e-12 of the region's volume) of a boundary snap to
 //! it, so sums that differ only by rounding do not produce slivers of partial fills.
 //!
-//! Items are sorted by value only — (effective price, quantity), the index breaking ties
-//! between identical items — so every sum is formed in an order that does not depend on the
-//! order the items were pushed in.
+//! Items are ordered by value only — (effective price, side, quantity), the book index
+//! breaking ties between identical items — so every sum is formed in an order that does
+//! not depend on the order the items were pushed in.
 
 use crate::book::RegionBook;
 
-/// Marks an item that cannot trade: sorts after every eligible item.
-const INELIGIBLE: u64 = 1 << 63;
-
-/// An offer or bid, reduced to sort keys. For an eligible item `key` is the bit pattern of
-/// its effective price (non-negative, so bit order is numeric order).
+/// An offer or bid reduced to its sort key and its index: `idx` is the offer's index in
+/// the book, or the number of offers plus the bid's index. For a tradable item `key` is
+/// the bit pattern of its effective price — non-negative, so bit order is numeric order and
+/// the sign bit is zero, which leaves room — shifted left by one, with the low bit 0 for an
+/// offer and 1 for a bid: at one price, offers sort before bids. Idle items get
+/// [`IDLE_OFFER`] or [`IDLE_BID`]. 16 bytes: sorting dominates the cost of a clearing.
 #[derive(Debug, Clone, Copy)]
 struct Item {
     key: u64,
-    qty_bits: u64,
     idx: usize,
 }
 
 impl Item {
-    fn price(self) -> f64 {
-        f64::from_bits(self.key)
+    fn new(price: f64, is_bid: bool, idx: usize) -> Self {
+        Item {
+            key: (price.to_bits() << 1) | u64::from(is_bid),
+            idx,
+        }
     }
 
-    fn qty(self) -> f64 {
-        f64::from_bits(self.qty_bits)
+    fn is_bid(self) -> bool {
+        self.key & 1 == 1
+    }
+
+    fn price_bits(self) -> u64 {
+        self.key >> 1
+    }
+}
+
+/// Key of an offer that cannot trade: above every tradable key (a finite non-negative
+/// price's bits are below `0x7FF0…`, so tradable keys are below `0xFFE0…`).
+const IDLE_OFFER: u64 = u64::MAX - 1;
+/// Key of a bid that cannot trade.
+const IDLE_BID: u64 = u64::MAX;
+
+/// Sorts `items` by key, then each run of equal keys by (quantity, index), so that every
+/// later sum over the sorted items is formed in an order fixed by the values alone; writes
+/// the quantities in sorted order into `sorted_qty`. `qty` holds them by item index.
+fn sort_items(items: &mut [Item], qty: &[f64], sorted_qty: &mut Vec<f64>) {
+    items.sort_unstable_by_key(|it| it.key);
+    let quantity = |it: &Item| qty.get(it.idx).copied().unwrap_or(0.0);
+    sorted_qty.clear();
+    sorted_qty.extend(items.iter().map(quantity));
+    // Runs of equal keys are rare: find them in one pass and fix them up.
+    let mut k = 1;
+    while k < items.len() {
+        if items[k].key != items[k - 1].key {
+            k += 1;
+            continue;
+        }
+        let start = k - 1;
+        let key = items[start].key;
+        let end = start
+            + items[start..]
+                .iter()
+                .position(|it| it.key != key)
+                .unwrap_or(items.len() - start);
+        items[start..end].sort_unstable_by_key(|it| (quantity(it).to_bits(), it.idx));
+        for (q, it) in sorted_qty[start..end].iter_mut().zip(&items[start..end]) {
+            *q = quantity(it);
+        }
+        k = end + 1;
     }
 }
 
@@ -56,12 +99,9 @@ struct Level {
     qo: f64,
     /// Tonnes bid at this price.
     qb: f64,
-    /// Sorted offers of this level are `offers[o_start..o_end]`.
-    o_start: usize,
-    o_end: usize,
-    /// Sorted bids of this level are `bids[b_start..b_end]`.
-    b_start: usize,
-    b_end: usize,
+    /// The level's items are `items[start..end]`, offers first.
+    start: usize,
+    end: usize,
 }
 
 /// Where a region's excess supply lies on its curve.
@@ -108,17 +148,27 @@ pub(crate) struct Totals {
 /// Scratch for one region; every buffer is cleared and refilled, never shrunk.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Curve {
-    offers: Vec<Item>,
-    bids: Vec<Item>,
-    n_offers: usize,
-    n_bids: usize,
+    /// All offers and bids, sorted: the tradable ones by price, then the idle ones (nothing
+    /// offered or bid, offer above the cap, bid below the floor), sorted only so that their
+    /// tonnes add up in a fixed order.
+    items: Vec<Item>,
+    /// Quantities of `items`, in sorted order, in t.
+    qty: Vec<f64>,
+    /// Quantities in book order (offers, then bids), in t.
+    qty_in: Vec<f64>,
+    /// Fills in book order (offers, then bids), in t.
+    fill_in: Vec<f64>,
+    /// Number of offers in the book.
+    n_book_offers: usize,
+    /// Number of tradable items, at the front of `items`.
+    n_tradable: usize,
     levels: Vec<Level>,
     so_below: Vec<f64>,
     db_from: Vec<f64>,
     bounds: Vec<f64>,
-    /// All offered tonnes, eligible or not.
+    /// All offered tonnes, tradable or not.
     offered: f64,
-    /// All bid tonnes, eligible or not.
+    /// All bid tonnes, tradable or not.
     bid: f64,
     tol: f64,
 }
@@ -127,75 +177,69 @@ impl Curve {
     /// Rebuilds the curve from `book` under the price bounds. Inputs must be validated
     /// (finite, non-negative, `floor <= cap`); `-0.0` is fine.
     pub(crate) fn build(&mut self, book: &RegionBook, floor: f64, cap: f64) {
-        self.offers.clear();
-        for (idx, offer) in book.offers().iter().enumerate() {
-            let qty = offer.quantity_t + 0.0; // turns -0.0 into +0.0
-            let ask = offer.ask_usd_per_kg + 0.0;
-            let key = if qty > 0.0 && ask <= cap {
-                ask.max(floor).to_bits()
-            } else {
-                INELIGIBLE | ask.to_bits()
-            };
-            self.offers.push(Item {
-                key,
-                qty_bits: qty.to_bits(),
-                idx,
-            });
-        }
-        self.bids.clear();
-        for (idx, bid) in book.bids().iter().enumerate() {
-            let qty = bid.quantity_t + 0.0;
+        let (offers, bids) = (book.offers(), book.bids());
+        self.n_book_offers = offers.len();
+        // Quantities in book order, offers then bids; items refer to them by `idx`.
+        self.qty_in.clear();
+        self.qty_in
+            .extend(offers.iter().map(|o| o.quantity_t + 0.0)); // turns -0.0 into +0.0
+        self.qty_in.extend(bids.iter().map(|b| b.quantity_t + 0.0));
+        self.items.clear();
+        self.items
+            .extend(offers.iter().enumerate().map(|(idx, offer)| {
+                let ask = offer.ask_usd_per_kg + 0.0;
+                if offer.quantity_t > 0.0 && ask <= cap {
+                    Item::new(ask.max(floor), false, idx)
+                } else {
+                    Item {
+                        key: IDLE_OFFER,
+                        idx,
+                    }
+                }
+            }));
+        let first_bid = offers.len();
+        self.items.extend(bids.iter().enumerate().map(|(idx, bid)| {
             let res = bid.reservation_usd_per_kg + 0.0;
-            let key = if qty > 0.0 && res >= floor {
-                res.min(cap).to_bits()
+            if bid.quantity_t > 0.0 && res >= floor {
+                Item::new(res.min(cap), true, first_bid + idx)
             } else {
-                INELIGIBLE | res.to_bits()
-            };
-            self.bids.push(Item {
-                key,
-                qty_bits: qty.to_bits(),
-                idx,
-            });
-        }
-        self.offers
-            .sort_unstable_by_key(|it| (it.key, it.qty_bits, it.idx));
-        self.bids.sort_unstable_by_key(|it| (it.key, it.qty_bits, it.idx));
-        self.n_offers = self.offers.partition_point(|it| it.key & INELIGIBLE == 0);
-        self.n_bids = self.bids.partition_point(|it| it.key & INELIGIBLE == 0);
+                Item {
+                    key: IDLE_BID,
+                    idx: first_bid + idx,
+                }
+            }
+        }));
+        sort_items(&mut self.items, &self.qty_in, &mut self.qty);
+        let n = self.items.partition_point(|it| it.key < IDLE_OFFER);
+        self.n_tradable = n;
 
-        // Merge the eligible offers and bids into levels of equal price.
+        // Group into levels: at each price, offers first (low bit 0), then bids. Adding 0.0
+        // to the other side's sum leaves it exactly as it was.
         self.levels.clear();
-        let (mut i, mut j) = (0, 0);
-        while i < self.n_offers || j < self.n_bids {
-            let next_offer = (i < self.n_offers).then(|| self.offers[i].price());
-            let next_bid = (j < self.n_bids).then(|| self.bids[j].price());
-            let price = match (next_offer, next_bid) {
-                (Some(a), Some(b)) => a.min(b),
-                (Some(a), None) => a,
-                (None, Some(b)) => b,
-                (None, None) => break,
-            };
-            let (o_start, b_start) = (i, j);
-            let mut qo = 0.0;
-            while i < self.n_offers && self.offers[i].price() == price {
-                qo += self.offers[i].qty();
-                i += 1;
+        let mut level: Option<Level> = None;
+        for (k, (it, &q)) in self.items[..n].iter().zip(&self.qty[..n]).enumerate() {
+            let price = f64::from_bits(it.price_bits());
+            let bid = it.is_bid();
+            let (qo, qb) = if bid { (0.0, q) } else { (q, 0.0) };
+            match &mut level {
+                Some(l) if l.price == price => {
+                    l.qo += qo;
+                    l.qb += qb;
+                    l.end = k + 1;
+                }
+                _ => {
+                    self.levels.extend(level);
+                    level = Some(Level {
+                        price,
+                        qo,
+                        qb,
+                        start: k,
+                        end: k + 1,
+                    });
+                }
             }
-            let mut qb = 0.0;
-            while j < self.n_bids && self.bids[j].price() == price {
-                qb += self.bids[j].qty();
-                j += 1;
-            }
-            self.levels.push(Level {
-                price,
-                qo,
-                qb,
-                o_start,
-                o_end: i,
-                b_start,
-                b_end: j,
-            });
         }
+        self.levels.extend(level);
 
         let m = self.levels.len();
         self.so_below.clear();
@@ -208,9 +252,9 @@ impl Curve {
         self.db_from.clear();
         self.db_from.resize(m + 1, 0.0);
         let mut acc = 0.0;
-        for k in (0..m).rev() {
-            acc += self.levels[k].qb;
-            self.db_from[k] = acc;
+        for (level, from) in self.levels.iter().zip(&mut self.db_from).rev() {
+            acc += level.qb;
+            *from = acc;
         }
         self.bounds.clear();
         self.bounds.extend(
@@ -222,21 +266,25 @@ impl Curve {
 
         let supply = self.so_below[m];
         let demand = self.db_from[0];
-        self.offered = self.offers[self.n_offers..]
-            .iter()
-            .fold(supply, |acc, it| acc + it.qty());
-        self.bid = self.bids[self.n_bids..]
-            .iter()
-            .fold(demand, |acc, it| acc + it.qty());
+        let (mut offered, mut bid) = (supply, demand);
+        for (it, &q) in self.items[n..].iter().zip(&self.qty[n..]) {
+            if it.is_bid() {
+                bid += q;
+            } else {
+                offered += q;
+            }
+        }
+        self.offered = offered;
+        self.bid = bid;
         self.tol = 1e-12 * supply + 1e-12 * demand;
     }
 
-    /// All offered tonnes (eligible or not); infinite only if the book overflows.
+    /// All offered tonnes (tradable or not); infinite only if the book overflows.
     pub(crate) fn offered(&self) -> f64 {
         self.offered
     }
 
-    /// All bid tonnes (eligible or not); infinite only if the book overflows.
+    /// All bid tonnes (tradable or not); infinite only if the book overflows.
     pub(crate) fn bid(&self) -> f64 {
         self.bid
     }
@@ -324,38 +372,39 @@ impl Curve {
     }
 
     /// Writes the fills at `pos` for excess supply `e` into `offer_fill` and `bid_fill`
-    /// (indexed like the book; entries of items that do not trade are left as they are, so
-    /// pass zeroed slices) and returns the region's totals.
+    /// (replacing their contents; indexed like the book) and returns the region's totals.
     ///
     /// Levels below the position sell all their offers and serve none of their bids, levels
     /// above serve all bids and sell no offers. In the marginal level (only when `pos` is
     /// `Inside`) the offers sell `s` and the bids get `d` with `s − d` set by `e`, as much
     /// trade as possible inside the level, shared pro rata by quantity on each side.
     pub(crate) fn fill(
-        &self,
+        &mut self,
         pos: Position,
         e: f64,
-        offer_fill: &mut [f64],
-        bid_fill: &mut [f64],
+        offer_fill: &mut Vec<f64>,
+        bid_fill: &mut Vec<f64>,
     ) -> Totals {
         let m = self.levels.len();
         let (first_marginal, first_above) = match pos {
             Position::Inside(k) => (k.min(m), (k + 1).min(m)),
             Position::At(b) => (b.min(m), b.min(m)),
         };
-        let offers_below = self
-            .levels
-            .get(first_marginal)
-            .map_or(self.n_offers, |l| l.o_start);
-        let bids_above = self
-            .levels
-            .get(first_above)
-            .map_or(self.n_bids, |l| l.b_start);
-        for it in &self.offers[..offers_below] {
-            offer_fill[it.idx] = it.qty();
+        let n = self.n_tradable;
+        let below_end = self.levels.get(first_marginal).map_or(n, |l| l.start);
+        let above_start = self.levels.get(first_above).map_or(n, |l| l.start);
+        let fill = &mut self.fill_in;
+        fill.clear();
+        fill.resize(self.qty_in.len(), 0.0);
+        // Below the position offers sell in full and bids get nothing; above, the reverse.
+        for (it, &q) in self.items[..below_end].iter().zip(&self.qty) {
+            fill[it.idx] = if it.is_bid() { 0.0 } else { q };
         }
-        for it in &self.bids[bids_above..self.n_bids] {
-            bid_fill[it.idx] = it.qty();
+        let above = self.items[above_start..n]
+            .iter()
+            .zip(&self.qty[above_start..n]);
+        for (it, &q) in above {
+            fill[it.idx] = if it.is_bid() { q } else { 0.0 };
         }
         let mut sold = self.so_below[first_marginal];
         let mut bought = self.db_from[first_above];
@@ -364,21 +413,28 @@ impl Curve {
             let z = e - self.so_below[first_marginal] + self.db_from[first_above];
             let s = level.qo.min(level.qb + z).max(0.0);
             let d = (s - z).max(0.0).min(level.qb);
-            if level.qo > 0.0 {
-                let ratio = (s / level.qo).min(1.0);
-                for it in &self.offers[level.o_start..level.o_end] {
-                    offer_fill[it.idx] = it.qty() * ratio;
-                }
-            }
-            if level.qb > 0.0 {
-                let ratio = (d / level.qb).min(1.0);
-                for it in &self.bids[level.b_start..level.b_end] {
-                    bid_fill[it.idx] = it.qty() * ratio;
-                }
+            let offer_ratio = if level.qo > 0.0 {
+                (s / level.qo).min(1.0)
+            } else {
+                0.0
+            };
+            let bid_ratio = if level.qb > 0.0 {
+                (d / level.qb).min(1.0)
+            } else {
+                0.0
+            };
+            let range = level.start..level.end;
+            for (it, &q) in self.items[range.clone()].iter().zip(&self.qty[range]) {
+                fill[it.idx] = q * if it.is_bid() { bid_ratio } else { offer_ratio };
             }
             sold += s;
             bought += d;
         }
+        let (offers_part, bids_part) = fill.split_at(self.n_book_offers.min(fill.len()));
+        offer_fill.clear();
+        offer_fill.extend_from_slice(offers_part);
+        bid_fill.clear();
+        bid_fill.extend_from_slice(bids_part);
         Totals {
             sold,
             bought,

@@ -11,6 +11,25 @@
 //! and is fully deterministic; invalid input is refused with a [`MarketError`], never a
 //! panic; a clearing in steady state does not allocate.
 //!
+//! ```
+//! use remsim_core::Region;
+//! use remsim_market::{Bid, Clearing, CoupledMarket, Link, Offer, PriceBounds};
+//!
+//! let mut market = CoupledMarket::new();
+//! market.book_mut(Region::China).push_offer(Offer::new(40.0, 10.0)); // 40 t at 10 USD/kg
+//! market.book_mut(Region::RestOfWorld).push_bid(Bid::new(50.0, 40.0)); // 50 t up to 40
+//! let link = Link { capacity_t: 20.0, wedge_usd_per_kg: 5.0 };
+//! let bounds = PriceBounds { floor_usd_per_kg: 0.0, cap_usd_per_kg: 1000.0 };
+//! let mut out = Clearing::new();
+//! market.clear(link, bounds, [10.0, 40.0], &mut out)?;
+//! // The 20 t quota binds: China stays at its ask, the rest of world at its bid.
+//! assert_eq!((out.flow_t, out.price_usd_per_kg), (20.0, [10.0, 40.0]));
+//! assert!(out.link_binding);
+//! assert_eq!((out.unsold_t[0], out.unmet_t[1]), (20.0, 30.0));
+//! market.clear_books(); // next tick
+//! # Ok::<(), remsim_market::MarketError>(())
+//! ```
+//!
 //! # The market
 //!
 //! Each region runs a uniform-price auction. The link works like an interconnector between
@@ -32,9 +51,10 @@
 //!
 //! # Algorithm
 //!
-//! 1. Per region, sort offers and bids by (effective price, quantity) and merge them into
-//!    price levels; the region's excess supply (sold − bought) is then a non-decreasing
-//!    step curve of the price, with one flat stretch per level (`O(n log n)`).
+//! 1. Per region, sort offers and bids together by (effective price, side, quantity) and
+//!    group them into price levels; the region's excess supply (sold − bought) is then a
+//!    non-decreasing step curve of the price, with one flat stretch per level
+//!    (`O(n log n)`; the sort is most of the cost of a clearing).
 //! 2. China at excess supply `f` and the rest of world at `−f` each have a marginal price.
 //!    Starting from `f = 0`, raise `f` level boundary by level boundary while the
 //!    rest-of-world marginal price exceeds the China one by more than the wedge, stopping

@@ -95,17 +95,38 @@ fn check(case: &Case) {
     let e = &case.expect;
     let n = case.name;
     assert_close_all(n, "price", &out.price_usd_per_kg, &e.price);
-    assert!(close(out.flow_t, e.flow), "{n}: flow {} vs {}", out.flow_t, e.flow);
+    assert!(
+        close(out.flow_t, e.flow),
+        "{n}: flow {} vs {}",
+        out.flow_t,
+        e.flow
+    );
     assert_eq!(out.link_binding, e.binding, "{n}: link_binding");
     for r in 0..2 {
-        assert_close_all(n, &format!("offer_fill[{r}]"), &out.offer_fill_t[r], e.offer_fill[r]);
-        assert_close_all(n, &format!("bid_fill[{r}]"), &out.bid_fill_t[r], e.bid_fill[r]);
+        assert_close_all(
+            n,
+            &format!("offer_fill[{r}]"),
+            &out.offer_fill_t[r],
+            e.offer_fill[r],
+        );
+        assert_close_all(
+            n,
+            &format!("bid_fill[{r}]"),
+            &out.bid_fill_t[r],
+            e.bid_fill[r],
+        );
     }
     assert_close_all(n, "unsold", &out.unsold_t, &e.unsold);
     assert_close_all(n, "unmet", &out.unmet_t, &e.unmet);
     // Tonnes are conserved.
-    assert!(close(out.sold_t[0], out.bought_t[0] + out.flow_t), "{n}: China balance");
-    assert!(close(out.bought_t[1], out.sold_t[1] + out.flow_t), "{n}: RoW balance");
+    assert!(
+        close(out.sold_t[0], out.bought_t[0] + out.flow_t),
+        "{n}: China balance"
+    );
+    assert!(
+        close(out.bought_t[1], out.sold_t[1] + out.flow_t),
+        "{n}: RoW balance"
+    );
     // Input order does not matter.
     let rev = clear(case, true);
     assert_eq!(rev, out, "{n}: reversed input order");
@@ -597,7 +618,8 @@ fn invalid_inputs_are_refused_with_context() {
         capacity_t: 1.0,
         wedge_usd_per_kg: 0.0,
     };
-    let cases: Vec<(&str, Box<dyn Fn(&mut CoupledMarket) -> (Link, PriceBounds, [f64; 2])>)> = vec![
+    type Setup = Box<dyn Fn(&mut CoupledMarket) -> (Link, PriceBounds, [f64; 2])>;
+    let cases: Vec<(&str, Setup)> = vec![
         (
             "bid 1 in rest of world: quantity NaN t is not a finite non-negative number",
             Box::new(move |m| {

@@ -65,16 +65,32 @@ fn instance() -> impl Strategy<Value = Instance> {
         bounds,
         [0.0..400.0f64, 0.0..400.0f64],
     )
-        .prop_map(|(offers, bids, capacity_t, wedge_usd_per_kg, bounds, reference)| Instance {
-            offers,
-            bids,
-            link: Link {
-                capacity_t,
-                wedge_usd_per_kg,
+        .prop_map(
+            |(offers, bids, capacity_t, wedge_usd_per_kg, bounds, reference)| Instance {
+                offers,
+                bids,
+                link: Link {
+                    capacity_t,
+                    wedge_usd_per_kg,
+                },
+                bounds,
+                reference,
             },
-            bounds,
-            reference,
-        })
+        )
+}
+
+/// Any float at all (rarely, so that some instances are valid), or a valid extreme.
+fn wild() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        1 => any::<f64>(),
+        2 => Just(0.0),
+        1 => Just(-0.0),
+        2 => Just(f64::MAX),
+        1 => Just(f64::MIN_POSITIVE),
+        1 => Just(5e-324),
+        3 => 0.0..1e300f64,
+        6 => 0.0..100.0f64,
+    ]
 }
 
 fn load(market: &mut CoupledMarket, inst: &Instance) {
@@ -91,9 +107,9 @@ fn load(market: &mut CoupledMarket, inst: &Instance) {
 
 fn run(market: &mut CoupledMarket, inst: &Instance, out: &mut Clearing) {
     load(market, inst);
-    market
-        .clear(inst.link, inst.bounds, inst.reference, out)
-        .expect("valid instance");
+    if let Err(e) = market.clear(inst.link, inst.bounds, inst.reference, out) {
+        panic!("a valid instance was refused: {e}");
+    }
 }
 
 fn clear_fresh(inst: &Instance) -> Clearing {
@@ -107,7 +123,11 @@ const PRICE_TOL: f64 = 1e-9;
 
 /// Tolerance for quantities of a region: 1e-9 of its volume (and at least 1e-12 t).
 fn qty_tol(inst: &Instance, r: usize) -> f64 {
-    let volume: f64 = inst.offers[r].iter().chain(&inst.bids[r]).map(|x| x.0).sum();
+    let volume: f64 = inst.offers[r]
+        .iter()
+        .chain(&inst.bids[r])
+        .map(|x| x.0)
+        .sum();
     1e-9 * volume.max(1e-3)
 }
 
@@ -127,22 +147,34 @@ fn check_equilibrium(inst: &Instance, out: &Clearing) -> Result<(), TestCaseErro
     let p = out.price_usd_per_kg;
     for &price in &p {
         prop_assert!(price.is_finite());
-        prop_assert!((floor..=cap).contains(&price), "price {price} outside [{floor}, {cap}]");
+        prop_assert!(
+            (floor..=cap).contains(&price),
+            "price {price} outside [{floor}, {cap}]"
+        );
     }
 
     // Flow within the link, link conditions on the spread.
     let f = out.flow_t;
-    prop_assert!(f >= 0.0 && f <= capacity, "flow {f} outside [0, {capacity}]");
+    prop_assert!(
+        f >= 0.0 && f <= capacity,
+        "flow {f} outside [0, {capacity}]"
+    );
     let spread = p[1] - p[0];
     if f < capacity {
-        prop_assert!(spread <= wedge + PRICE_TOL, "link not full, spread {spread} > {wedge}");
+        prop_assert!(
+            spread <= wedge + PRICE_TOL,
+            "link not full, spread {spread} > {wedge}"
+        );
     }
     if f > 0.0 {
-        prop_assert!(spread >= wedge - PRICE_TOL, "flow {f}, spread {spread} < {wedge}");
+        prop_assert!(
+            spread >= wedge - PRICE_TOL,
+            "flow {f}, spread {spread} < {wedge}"
+        );
     }
     prop_assert_eq!(out.link_binding, f >= capacity && spread > wedge);
 
-    for r in 0..2 {
+    for (r, &price) in p.iter().enumerate() {
         let tol = qty_tol(inst, r);
         let offers = &inst.offers[r];
         let bids = &inst.bids[r];
@@ -156,12 +188,12 @@ fn check_equilibrium(inst: &Instance, out: &Clearing) -> Result<(), TestCaseErro
                 None => prop_assert_eq!(fill, 0.0),
                 Some(a) => {
                     if fill > 0.0 {
-                        prop_assert!(ask <= p[r] + PRICE_TOL, "seller at {ask} paid {}", p[r]);
+                        prop_assert!(ask <= price + PRICE_TOL, "seller at {ask} paid {}", price);
                     }
-                    if a < p[r] - PRICE_TOL {
-                        prop_assert!(fill == q, "offer at {a} < {} not fully sold", p[r]);
+                    if a < price - PRICE_TOL {
+                        prop_assert!(fill == q, "offer at {a} < {} not fully sold", price);
                     }
-                    if a > p[r] + PRICE_TOL {
+                    if a > price + PRICE_TOL {
                         prop_assert_eq!(fill, 0.0);
                     }
                 }
@@ -173,12 +205,12 @@ fn check_equilibrium(inst: &Instance, out: &Clearing) -> Result<(), TestCaseErro
                 None => prop_assert_eq!(fill, 0.0),
                 Some(v) => {
                     if fill > 0.0 {
-                        prop_assert!(res >= p[r] - PRICE_TOL, "buyer at {res} paid {}", p[r]);
+                        prop_assert!(res >= price - PRICE_TOL, "buyer at {res} paid {}", price);
                     }
-                    if v > p[r] + PRICE_TOL {
-                        prop_assert!(fill == q, "bid at {v} > {} not fully served", p[r]);
+                    if v > price + PRICE_TOL {
+                        prop_assert!(fill == q, "bid at {v} > {} not fully served", price);
                     }
-                    if v < p[r] - PRICE_TOL {
+                    if v < price - PRICE_TOL {
                         prop_assert_eq!(fill, 0.0);
                     }
                 }
@@ -191,7 +223,11 @@ fn check_equilibrium(inst: &Instance, out: &Clearing) -> Result<(), TestCaseErro
         let filled: f64 = out.offer_fill_t[r].iter().sum();
         let served: f64 = out.bid_fill_t[r].iter().sum();
         prop_assert!(out.sold_t[r] <= offered + tol && out.bought_t[r] <= bid + tol);
-        prop_assert!((out.sold_t[r] - filled).abs() <= tol, "sold {} vs fills {filled}", out.sold_t[r]);
+        prop_assert!(
+            (out.sold_t[r] - filled).abs() <= tol,
+            "sold {} vs fills {filled}",
+            out.sold_t[r]
+        );
         prop_assert!((out.bought_t[r] - served).abs() <= tol);
         prop_assert!(out.unsold_t[r] >= 0.0 && out.unmet_t[r] >= 0.0);
         prop_assert!((out.unsold_t[r] + out.sold_t[r] - offered).abs() <= tol);
@@ -248,7 +284,11 @@ fn check_equilibrium(inst: &Instance, out: &Clearing) -> Result<(), TestCaseErro
     }
 
     // Tonnes conserved.
-    let scale = 1.0 + out.sold_t[0].max(out.bought_t[0]).max(out.sold_t[1]).max(out.bought_t[1]);
+    let scale = 1.0
+        + out.sold_t[0]
+            .max(out.bought_t[0])
+            .max(out.sold_t[1])
+            .max(out.bought_t[1]);
     prop_assert!(
         (out.sold_t[0] - out.bought_t[0] - f).abs() <= 1e-9 * scale,
         "China: sold {} bought {} flow {f}",
@@ -309,6 +349,48 @@ proptest! {
         let narrow = clear_fresh(&tight);
         let (w, n) = (surplus(&inst, &wide), surplus(&tight, &narrow));
         prop_assert!(w >= n - 1e-6 * (1.0 + w.abs()), "surplus {w} with quota < {n} with less");
+    }
+
+    #[test]
+    fn any_input_is_cleared_or_refused(
+        offers in [prop::collection::vec((wild(), wild()), 0..6), prop::collection::vec((wild(), wild()), 0..6)],
+        bids in [prop::collection::vec((wild(), wild()), 0..6), prop::collection::vec((wild(), wild()), 0..6)],
+        capacity_t in wild(),
+        wedge_usd_per_kg in wild(),
+        floor_usd_per_kg in wild(),
+        cap_usd_per_kg in wild(),
+        reference in [wild(), wild()],
+    ) {
+        // No panic, and a clearing that is returned is finite and within its bounds.
+        let inst = Instance {
+            offers,
+            bids,
+            link: Link { capacity_t, wedge_usd_per_kg },
+            bounds: PriceBounds { floor_usd_per_kg, cap_usd_per_kg },
+            reference,
+        };
+        let mut market = CoupledMarket::new();
+        load(&mut market, &inst);
+        let mut out = Clearing::new();
+        let result = market.clear(inst.link, inst.bounds, inst.reference, &mut out);
+        if result.is_ok() {
+            for &price in &out.price_usd_per_kg {
+                prop_assert!(price.is_finite());
+                prop_assert!(price >= floor_usd_per_kg && price <= cap_usd_per_kg);
+            }
+            prop_assert!(out.flow_t >= 0.0 && out.flow_t <= capacity_t);
+            for r in 0..2 {
+                for (&(q, _), &fill) in inst.offers[r].iter().zip(&out.offer_fill_t[r]) {
+                    prop_assert!(fill >= 0.0 && fill <= q);
+                }
+                for (&(q, _), &fill) in inst.bids[r].iter().zip(&out.bid_fill_t[r]) {
+                    prop_assert!(fill >= 0.0 && fill <= q);
+                }
+                for x in [out.sold_t[r], out.bought_t[r], out.unsold_t[r], out.unmet_t[r]] {
+                    prop_assert!(x.is_finite() && x >= 0.0);
+                }
+            }
+        }
     }
 
     #[test]

@@ -226,7 +226,10 @@ impl Miner {
             * self.utilisation
             * self.available_share.clamp(0.0, 1.0)
             * (1.0 - self.disrupted_share.clamp(0.0, 1.0));
-        wanted.min(quota_cap_t.max(0.0)).min(self.reserves_t).max(0.0)
+        wanted
+            .min(quota_cap_t.max(0.0))
+            .min(self.reserves_t)
+            .max(0.0)
     }
 
     /// Mines `tonnes` (from [`Miner::plan_output`], possibly scaled down by an
@@ -382,7 +385,10 @@ mod tests {
         let produced = m.produce(100.0, &market);
         assert!((produced.concentrate.sum() - 100.0).abs() < 1e-9);
         assert!(produced.concentrate[Element::Ce] > produced.concentrate[Element::Nd]);
-        assert_eq!(produced.residue_potential_t, 200.0, "Bayan Obo is monazite-bearing");
+        assert_eq!(
+            produced.residue_potential_t, 200.0,
+            "Bayan Obo is monazite-bearing"
+        );
         assert_eq!(m.reserves_t, 1e6 - 100.0);
     }
 
@@ -419,8 +425,16 @@ mod tests {
             heap_pond_banned: false,
             environment: &e,
         };
-        let mut licensed = miner("ion_clay_heavy", Some(Leaching::HeapPond), Owner::StateGroup);
-        let mut illegal = miner("ion_clay_heavy", Some(Leaching::HeapPond), Owner::SmallIllegal);
+        let mut licensed = miner(
+            "ion_clay_heavy",
+            Some(Leaching::HeapPond),
+            Owner::StateGroup,
+        );
+        let mut illegal = miner(
+            "ion_clay_heavy",
+            Some(Leaching::HeapPond),
+            Owner::SmallIllegal,
+        );
         assert_eq!(licensed.produce(1.0, &market).wastewater_t, 1000.0);
         market.heap_pond_banned = true;
         assert_eq!(licensed.produce(1.0, &market).wastewater_t, 400.0);

@@ -194,7 +194,12 @@ fn invalid(chain: &[Source], problems: Vec<(FieldPath, String)>) -> ScenarioErro
 /// serde's messages, one line, with "did you mean" for unknown variants.
 fn friendly_serde_message(message: &str) -> String {
     // toml appends "\nin `path`"; our own path replaces it.
-    let one_line = message.trim().lines().next().unwrap_or_default().to_string();
+    let one_line = message
+        .trim()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
     if let Some(rest) = one_line.strip_prefix("unknown variant `")
         && let Some((given, tail)) = rest.split_once('`')
     {

@@ -51,6 +51,36 @@ pub struct ScenarioConfig {
     pub policy: PolicyConfig,
     /// Environmental coefficients: wastewater and radioactive residue per tonne.
     pub environment: EnvironmentConfig,
+    /// Greenfield entry: generic new mine-and-separation projects outside China that start
+    /// when expected prices pay for them. Absent = no entry beyond the listed rivals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryConfig>,
+}
+
+/// Generic greenfield projects, launched by an NPV-style test each January.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryConfig {
+    /// Country code of the projects.
+    pub country: String,
+    /// Named element distribution of their deposits.
+    pub deposit: String,
+    /// Mine and separation capacity of one project, t REO per year.
+    pub capacity_t: f64,
+    /// Mining cash cost, USD/kg REO.
+    pub cash_cost_usd_per_kg: f64,
+    /// Separation cost, USD/kg REO.
+    pub separation_cost_usd_per_kg: f64,
+    /// Margin over cash cost, as a share of it, that expected prices must offer to launch.
+    pub hurdle: f64,
+    /// Shortest and longest years from decision to first output (drawn per project).
+    pub lead_time_years: [f64; 2],
+    /// Years of ramp-up.
+    pub ramp_years: f64,
+    /// Chance a project fails during ramp-up.
+    pub failure_probability: f64,
+    /// Most projects launched in one year.
+    pub max_per_year: u32,
 }
 
 /// Environmental coefficients of mining and processing.
@@ -416,8 +446,8 @@ pub struct AdoptionConfig {
     pub steepness: f64,
     /// Highest share the substitute can take (0..1).
     pub ceiling: f64,
-    /// Years the midpoint moves earlier per doubling of the magnet-element price over its
-    /// initial level (adoption speeds up while prices are high, and does not reverse).
+    /// Years the midpoint moves earlier for each year spent at twice the opening price of
+    /// the magnet elements (adoption speeds up while prices are high and does not reverse).
     #[serde(default)]
     pub price_pull_years: f64,
 }
@@ -450,12 +480,20 @@ pub struct DemandSectorConfig {
     /// Weibull shape of the lifetime distribution.
     #[serde(default = "default_weibull_shape")]
     pub lifetime_shape: f64,
+    /// Whether China's use of oxide in this sector counts as deep processing in
+    /// `deep_processing.cn_share` (magnets always do). Default: yes.
+    #[serde(default = "yes")]
+    pub deep_processing: bool,
     /// Month-to-month demand noise: standard deviation of a lognormal factor with mean 1.
     #[serde(default)]
     pub noise_sd: f64,
     /// Rare-earth-free substitute (motors without permanent magnets).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ree_free: Option<AdoptionConfig>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_weibull_shape() -> f64 {
@@ -484,9 +522,13 @@ pub struct ChinaPolicy {
     /// Ion-adsorption clay mining quota, t REO per year (0 = no quota).
     #[serde(default)]
     pub ion_clay_quota_t: f64,
-    /// Yearly growth of both quotas.
+    /// Scheduled yearly growth of both quotas.
     #[serde(default)]
     pub quota_growth_per_year: f64,
+    /// The planner's demand-led rule: extra yearly quota growth per doubling of the NdPr
+    /// price over its opening level (negative when prices halve); 0 = schedule only.
+    #[serde(default)]
+    pub quota_price_response: f64,
     /// Element-level extraction caps, t REO per year (the paper's element-level quotas).
     #[serde(default)]
     pub element_quota_t: ElementMap,
@@ -508,6 +550,9 @@ pub struct ChinaPolicy {
     /// Months between application and approval.
     #[serde(default)]
     pub export_licence_delay_months: f64,
+    /// China's state reserve (the National Food and Strategic Reserves Administration).
+    #[serde(default)]
+    pub stockpile: StockpileConfig,
     /// Month from which heap and pond leaching is banned (green-mining mandate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heap_pond_ban_from: Option<Month>,
@@ -521,10 +566,25 @@ fn one() -> f64 {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RowPolicy {
-    /// Strategic stockpile target, in months of rest-of-world demand, by element.
+    /// Strategic stockpiles of the rest of the world.
     #[serde(default)]
-    pub stockpile_target_months: ElementMap,
-    /// Price (USD/kg) above which the stockpile releases, as a multiple of the initial price.
+    pub stockpile: StockpileConfig,
+}
+
+/// A government stockpile: it buys while prices are low, up to a target, and releases
+/// when prices are high.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockpileConfig {
+    /// Target holding by element, in months of the region's demand.
     #[serde(default)]
-    pub stockpile_release_multiple: f64,
+    pub target_months: ElementMap,
+    /// Buys (a twelfth of the gap each month) while the price is below this multiple of
+    /// the opening price.
+    #[serde(default)]
+    pub buy_below: f64,
+    /// Releases (a sixth of the holding each month) at this multiple of the opening price
+    /// (0 = never).
+    #[serde(default)]
+    pub release_above: f64,
 }

@@ -194,7 +194,14 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         c.non_negative(&p, "depletion_cost_rise", m.depletion_cost_rise);
         c.non_negative(&p, "expansion_capex_usd_per_t", m.expansion_capex_usd_per_t);
         c.non_negative(&p, "expansion_lead_time_years", m.expansion_lead_time_years);
-        c.range(&p, "expansion_step", m.expansion_step, 0.0, 1.0, "a fraction of capacity");
+        c.range(
+            &p,
+            "expansion_step",
+            m.expansion_step,
+            0.0,
+            1.0,
+            "a fraction of capacity",
+        );
         c.month_in_horizon(&p, "start", m.start);
         c.region(&p, "sells_to", m.sells_to.as_deref());
         let leached = DepositProfile::named(&m.deposit).is_ok_and(|d| d.deposit_type.is_leached());
@@ -204,7 +211,8 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
                 "expected `heap_pond` or `in_situ` for an ion-adsorption clay mine".to_string(),
             );
         }
-        if country == Some(Country::CN) && m.quota_group.is_none() && m.owner != Owner::SmallIllegal {
+        if country == Some(Country::CN) && m.quota_group.is_none() && m.owner != Owner::SmallIllegal
+        {
             c.fail(
                 p.key("quota_group"),
                 "expected `hard_rock` or `ion_clay`: every licensed Chinese mine draws on a quota"
@@ -403,15 +411,43 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         cp.export_licence_delay_months,
     );
     c.month_in_horizon(&china, "heap_pond_ban_from", cp.heap_pond_ban_from);
-    let row = FieldPath::keys(&["policy", "rest_of_world"]);
-    c.elements(
-        &row.key("stockpile_target_months"),
-        &config.policy.rest_of_world.stockpile_target_months,
+    check_stockpile(&mut c, &china.key("stockpile"), &cp.stockpile);
+    c.range(
+        &china,
+        "quota_price_response",
+        cp.quota_price_response,
+        -0.5,
+        0.5,
+        "a growth response per price doubling",
     );
-    c.non_negative(
-        &row,
-        "stockpile_release_multiple",
-        config.policy.rest_of_world.stockpile_release_multiple,
+    if let Some(entry) = &config.entry {
+        let p = FieldPath::keys(&["entry"]);
+        c.country(&p, &entry.country);
+        c.deposit(&p, &entry.deposit);
+        c.non_negative(&p, "capacity_t", entry.capacity_t);
+        c.non_negative(&p, "cash_cost_usd_per_kg", entry.cash_cost_usd_per_kg);
+        c.non_negative(
+            &p,
+            "separation_cost_usd_per_kg",
+            entry.separation_cost_usd_per_kg,
+        );
+        c.non_negative(&p, "hurdle", entry.hurdle);
+        let [lo, hi] = entry.lead_time_years;
+        if !(lo >= 0.0 && lo <= hi && hi.is_finite()) {
+            c.fail(
+                p.key("lead_time_years"),
+                format!(
+                    "expected [shortest, longest] with 0 ≤ shortest ≤ longest, found [{lo}, {hi}]"
+                ),
+            );
+        }
+        c.non_negative(&p, "ramp_years", entry.ramp_years);
+        c.share(&p, "failure_probability", entry.failure_probability);
+    }
+    check_stockpile(
+        &mut c,
+        &FieldPath::keys(&["policy", "rest_of_world", "stockpile"]),
+        &config.policy.rest_of_world.stockpile,
     );
 
     c.problems
@@ -475,10 +511,33 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
     }
 }
 
+fn check_stockpile(c: &mut Checker, p: &FieldPath, s: &StockpileConfig) {
+    c.elements(&p.key("target_months"), &s.target_months);
+    c.non_negative(p, "buy_below", s.buy_below);
+    c.non_negative(p, "release_above", s.release_above);
+    if s.release_above > 0.0 && s.release_above <= s.buy_below {
+        c.fail(
+            p.key("release_above"),
+            format!(
+                "expected a release price above the buying price ({}), found {}",
+                s.buy_below, s.release_above
+            ),
+        );
+    }
+}
+
 fn check_environment(c: &mut Checker, e: &EnvironmentConfig) {
     let p = FieldPath::keys(&["environment"]);
-    c.non_negative(&p, "heap_pond_wastewater_t_per_t", e.heap_pond_wastewater_t_per_t);
-    c.non_negative(&p, "in_situ_wastewater_t_per_t", e.in_situ_wastewater_t_per_t);
+    c.non_negative(
+        &p,
+        "heap_pond_wastewater_t_per_t",
+        e.heap_pond_wastewater_t_per_t,
+    );
+    c.non_negative(
+        &p,
+        "in_situ_wastewater_t_per_t",
+        e.in_situ_wastewater_t_per_t,
+    );
     c.non_negative(&p, "in_situ_cost_premium", e.in_situ_cost_premium);
     c.non_negative(&p, "monazite_residue_t_per_t", e.monazite_residue_t_per_t);
 }

@@ -13,7 +13,10 @@ fn configs_dir() -> &'static Path {
 fn check(body: &str, expected: &[&str]) {
     let text = format!("extends = \"baseline.toml\"\n{body}");
     match Scenario::from_text("case.toml", &text, Some(configs_dir())) {
-        Ok(_) => assert!(expected.is_empty(), "expected errors {expected:?}, got none"),
+        Ok(_) => assert!(
+            expected.is_empty(),
+            "expected errors {expected:?}, got none"
+        ),
         Err(e) => assert_eq!(e.lines(), expected, "for:\n{body}"),
     }
 }
@@ -21,26 +24,37 @@ fn check(body: &str, expected: &[&str]) {
 #[test]
 fn valid_overrides_load() {
     check("[market]\nfreight_usd_per_kg = 0.5\n", &[]);
-    check("[market]\nfreight_usd_per_kg = { lognormal = [0.3, 0.2] }\n", &[]);
+    check(
+        "[market]\nfreight_usd_per_kg = { lognormal = [0.3, 0.2] }\n",
+        &[],
+    );
 }
 
 #[test]
 fn names_that_do_not_exist_get_suggestions() {
     check(
         "[[miners]]\nid = \"bayan-obo\"\ncountry = \"CNN\"\n",
-        &["case.toml:4:1: miners[bayan-obo].country: unknown country `CNN`; did you mean `CN`?; expected one of CN, MM, AU, US, CA, VN, BR, MY, IN, RU, JP, EU, GL, LA, TH, KR, AFRICA, OTHER"],
+        &[
+            "case.toml:4:1: miners[bayan-obo].country: unknown country `CNN`; did you mean `CN`?; expected one of CN, MM, AU, US, CA, VN, BR, MY, IN, RU, JP, EU, GL, LA, TH, KR, AFRICA, OTHER",
+        ],
     );
     check(
         "[[miners]]\nid = \"bayan-obo\"\ndeposit = \"bayan_oboo\"\n",
-        &["case.toml:4:1: miners[bayan-obo].deposit: unknown deposit `bayan_oboo`; did you mean `bayan_obo`?; expected one of bayan_obo, mountain_pass, mount_weld, ion_clay_heavy, ion_clay_light, ndfeb_scrap"],
+        &[
+            "case.toml:4:1: miners[bayan-obo].deposit: unknown deposit `bayan_oboo`; did you mean `bayan_obo`?; expected one of bayan_obo, mountain_pass, mount_weld, ion_clay_heavy, ion_clay_light, ndfeb_scrap",
+        ],
     );
     check(
         "[[miners]]\nid = \"bayan-obo\"\nowner = \"stat_group\"\n",
-        &["case.toml:4:1: miners[bayan-obo].owner: unknown value `stat_group`; did you mean `state_group`?; expected one of state_group, private, small_illegal, foreign, chinese_owned_abroad"],
+        &[
+            "case.toml:4:1: miners[bayan-obo].owner: unknown value `stat_group`; did you mean `state_group`?; expected one of state_group, private, small_illegal, foreign, chinese_owned_abroad",
+        ],
     );
     check(
         "[policy.china]\nexport_licence_elements = [\"dy\", \"terbum\"]\n",
-        &["case.toml:3:34: policy.china.export_licence_elements[1]: unknown element `terbum`; did you mean `terbium`?"],
+        &[
+            "case.toml:3:34: policy.china.export_licence_elements[1]: unknown element `terbum`; did you mean `terbium`?",
+        ],
     );
 }
 
@@ -48,15 +62,21 @@ fn names_that_do_not_exist_get_suggestions() {
 fn dates_must_lie_inside_the_horizon() {
     check(
         "[policy.china]\nheap_pond_ban_from = \"2060-01\"\n",
-        &["case.toml:3:1: policy.china.heap_pond_ban_from: expected a month inside the horizon 2025-01 .. 2050-12, found 2060-01"],
+        &[
+            "case.toml:3:1: policy.china.heap_pond_ban_from: expected a month inside the horizon 2025-01 .. 2050-12, found 2060-01",
+        ],
     );
     check(
         "[scenario]\nend = \"2024-12\"\n",
-        &["case.toml:3:1: scenario.end: expected the end (2024-12) on or after the start (2025-01)"],
+        &[
+            "case.toml:3:1: scenario.end: expected the end (2024-12) on or after the start (2025-01)",
+        ],
     );
     check(
         "[scenario]\nstart = \"2025-13\"\n",
-        &["case.toml:3:1: scenario.start: expected a month as YYYY-MM (e.g. 2025-01), found `2025-13`"],
+        &[
+            "case.toml:3:1: scenario.start: expected a month as YYYY-MM (e.g. 2025-01), found `2025-13`",
+        ],
     );
 }
 
@@ -64,15 +84,21 @@ fn dates_must_lie_inside_the_horizon() {
 fn malformed_distributions_are_refused() {
     check(
         "[market]\nfreight_usd_per_kg = { uniform = [2, 1] }\n",
-        &["case.toml:3:1: market.freight_usd_per_kg: uniform = [low, high] needs low ≤ high, found [2.0, 1.0]"],
+        &[
+            "case.toml:3:1: market.freight_usd_per_kg: uniform = [low, high] needs low ≤ high, found [2.0, 1.0]",
+        ],
     );
     check(
         "[market]\nfreight_usd_per_kg = { normal = [1] }\n",
-        &["case.toml:3:1: market.freight_usd_per_kg: expected normal = [mean, sd] (2 finite numbers)"],
+        &[
+            "case.toml:3:1: market.freight_usd_per_kg: expected normal = [mean, sd] (2 finite numbers)",
+        ],
     );
     check(
         "[market]\nfreight_usd_per_kg = { uniform = [1, 2], normal = [1, 1] }\n",
-        &["case.toml:3:1: market.freight_usd_per_kg: a distribution has exactly one key (uniform, normal, lognormal, triangular), found normal, uniform"],
+        &[
+            "case.toml:3:1: market.freight_usd_per_kg: a distribution has exactly one key (uniform, normal, lognormal, triangular), found normal, uniform",
+        ],
     );
 }
 
@@ -80,7 +106,9 @@ fn malformed_distributions_are_refused() {
 fn a_distribution_whose_range_breaks_a_rule_is_refused() {
     check(
         "[[separators]]\nid = \"baotou-separation\"\ncapacity_t = { normal = [1000, 500] }\n",
-        &["case.toml:4:1: separators[baotou-separation].capacity_t: expected a number ≥ 0, found -1000 (when separators[baotou-separation].capacity_t = normal [mean 1000, sd 500] is at its lower bound -1000)"],
+        &[
+            "case.toml:4:1: separators[baotou-separation].capacity_t: expected a number ≥ 0, found -1000 (when separators[baotou-separation].capacity_t = normal [mean 1000, sd 500] is at its lower bound -1000)",
+        ],
     );
 }
 
@@ -88,7 +116,9 @@ fn a_distribution_whose_range_breaks_a_rule_is_refused() {
 fn duplicate_ids_and_wrong_types_are_refused() {
     check(
         "[[recyclers]]\nid = \"bayan-obo\"\nname = \"x\"\ncountry = \"CN\"\ncapacity_t = 1\ncollection_rate = 0.1\nrecovery = 0.9\ncost_usd_per_kg = 1\n",
-        &["case.toml:3:1: recyclers[bayan-obo].id: id `bayan-obo` is already used by miners[bayan-obo]"],
+        &[
+            "case.toml:3:1: recyclers[bayan-obo].id: id `bayan-obo` is already used by miners[bayan-obo]",
+        ],
     );
     check(
         "[market]\nfreight_usd_per_kg = \"cheap\"\n",
@@ -96,7 +126,9 @@ fn duplicate_ids_and_wrong_types_are_refused() {
     );
     check(
         "[[recyclers]]\nid = \"ganzhou-recyclers\"\nrecovery = 0.95\n",
-        &["case.toml:4:1: recyclers[ganzhou-recyclers].recovery: expected a recovery share (92 % is the best demonstrated, source paper §2.2) in [0, 0.92], found 0.95"],
+        &[
+            "case.toml:4:1: recyclers[ganzhou-recyclers].recovery: expected a recovery share (92 % is the best demonstrated, source paper §2.2) in [0, 0.92], found 0.95",
+        ],
     );
 }
 

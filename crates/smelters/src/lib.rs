@@ -12,6 +12,13 @@ use remsim_scenario::{Owner, SeparatorConfig};
 
 /// Largest change of utilisation in one month.
 pub const MAX_UTILISATION_STEP: f64 = 0.05;
+/// Feed above this share of capacity, held for a year, makes a plant expand.
+const EXPANSION_TRIGGER: f64 = 0.95;
+/// Capacity added per expansion, share of current capacity.
+const EXPANSION_STEP: f64 = 0.15;
+/// Months from an expansion decision to operation (separation plants take 2-4 years,
+/// DESIGN.md; the middle is used).
+const EXPANSION_LEAD_MONTHS: i32 = 36;
 
 /// Why a separator could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +61,9 @@ pub struct Separator {
     pub price_floor_usd_per_kg: f64,
     /// Share of output covered by the floor.
     pub floor_share: f64,
+    /// Running ratio of available feed to capacity (about a year's memory).
+    pub running_load: f64,
+    pending: Vec<(Month, f64)>,
 }
 
 /// One month's processing.
@@ -89,6 +99,8 @@ impl Separator {
             subsidy_usd_per_kg: 0.0,
             price_floor_usd_per_kg: 0.0,
             floor_share: 0.0,
+            running_load: cfg.utilisation.clamp(0.0, 1.0),
+            pending: Vec::new(),
         })
     }
 
@@ -142,6 +154,37 @@ impl Separator {
         units::per_month(self.capacity_t) * self.utilisation * self.available_share.clamp(0.0, 1.0)
     }
 
+    /// Books this month's feed pressure (feed on offer over capacity) and brings built
+    /// capacity online.
+    pub fn record_load(&mut self, month: Month, load: f64) {
+        self.running_load += (load.clamp(0.0, 2.0) - self.running_load) / 12.0;
+        let mut added = 0.0;
+        self.pending.retain(|(online, t)| {
+            if *online <= month {
+                added += t;
+                false
+            } else {
+                true
+            }
+        });
+        self.capacity_t += added;
+    }
+
+    /// Yearly decision: expand when feed has pressed on capacity for a year and the plant
+    /// earns a margin. Returns the t/yr added to the pipeline.
+    pub fn decide_investment(&mut self, month: Month, margin_usd_per_kg: f64) -> f64 {
+        if self.running_load > EXPANSION_TRIGGER
+            && margin_usd_per_kg > 0.0
+            && self.pending.is_empty()
+        {
+            let step = self.capacity_t * EXPANSION_STEP;
+            self.pending
+                .push((month.add_months(EXPANSION_LEAD_MONTHS), step));
+            return step;
+        }
+        0.0
+    }
+
     /// Separates `feed` (t by element).
     pub fn process(&self, feed: &ElementVec) -> Processed {
         let oxides = *feed * self.recovery;
@@ -185,6 +228,25 @@ mod tests {
         }
         assert_eq!(out.acid_waste_t, 60.0);
         assert_eq!(s.region(), Region::RestOfWorld);
+    }
+
+    #[test]
+    fn sustained_feed_pressure_expands_capacity_after_the_lead_time() {
+        let mut s = separator();
+        let jan = Month::new(2026, 1).unwrap();
+        for m in 0..24 {
+            s.record_load(jan.add_months(m - 24), 1.5);
+        }
+        assert!(s.decide_investment(jan, 1.0) > 0.0);
+        assert_eq!(
+            s.decide_investment(jan, 1.0),
+            0.0,
+            "one expansion at a time"
+        );
+        s.record_load(jan.add_months(35), 1.5);
+        assert_eq!(s.capacity_t, 1200.0);
+        s.record_load(jan.add_months(36), 1.5);
+        assert!((s.capacity_t - 1380.0).abs() < 1e-9);
     }
 
     #[test]

@@ -1,0 +1,88 @@
+//! Throughput benchmarks of Monte Carlo batches (issue 4): one baseline trial, the fold of
+//! one block of baseline trajectories into the batch aggregates, and a 1000-trial baseline
+//! batch on all cores (criterion reports trials/s as elements/s).
+//!
+//! `cargo bench --bench batch`; a single group: `cargo bench --bench batch -- trial`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use remsim_scenario::Scenario;
+use remsim_scheduler::{
+    BatchAggregates, BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec,
+    OutcomeValue, Shape, TrialRow, run_batch,
+};
+use std::hint::black_box;
+
+struct Discard;
+
+impl BlockSink for Discard {
+    fn block_done(
+        &mut self,
+        _: &[TrialRow],
+        _: &OutcomeSpec,
+        _: &BatchState,
+    ) -> Result<Flow, BoxError> {
+        Ok(Flow::Continue)
+    }
+}
+
+fn baseline_trial(c: &mut Criterion) {
+    let scenario = Scenario::baseline().unwrap();
+    let mut trial = 0u64;
+    c.bench_function("trial/baseline", |b| {
+        b.iter(|| {
+            trial += 1;
+            let config = scenario.draw(42, trial).unwrap();
+            black_box(remsim_sim::run_trial(&config, 42, trial).unwrap())
+        })
+    });
+}
+
+fn fold_block(c: &mut Criterion) {
+    let scenario = Scenario::baseline().unwrap();
+    let block: Vec<_> = (0..32)
+        .map(|t| remsim_sim::run_trial(&scenario.draw(1, t).unwrap(), 1, t).unwrap())
+        .collect();
+    let spec = OutcomeSpec::new(&block[0].metric_names, block[0].start, block[0].n_ticks);
+    let rows: Vec<Vec<OutcomeValue>> = block.iter().map(|t| spec.compute(t)).collect();
+    let pairs: Vec<_> = block
+        .iter()
+        .zip(&rows)
+        .map(|(t, r)| (t, r.as_slice()))
+        .collect();
+    let mut group = c.benchmark_group("fold");
+    group.throughput(Throughput::Elements(block.len() as u64));
+    group.bench_function("32-baseline-trajectories", |b| {
+        let mut aggregates = BatchAggregates::new(Shape::of(&block[0]));
+        b.iter(|| aggregates.fold_block(black_box(&pairs)))
+    });
+    group.finish();
+}
+
+fn batch_of_1000(c: &mut Criterion) {
+    let scenario = Scenario::baseline().unwrap();
+    let mut group = c.benchmark_group("batch");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(1000));
+    group.bench_function("1000-baseline-trials-all-cores", |b| {
+        b.iter(|| {
+            let end = run_batch(
+                0..1000,
+                BatchState::start(0),
+                &BatchConfig::with_threads(0),
+                |t| -> Result<_, BoxError> {
+                    Ok(remsim_sim::run_trial(&scenario.draw(7, t)?, 7, t)?)
+                },
+                &|| {},
+                &mut Discard,
+            )
+            .unwrap();
+            assert!(matches!(end, BatchEnd::Finished(_)));
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, baseline_trial, fold_block, batch_of_1000);
+criterion_main!(benches);

@@ -1,0 +1,463 @@
+//! The binary container of `aggregates.bin` and `checkpoint.bin`, and the one place that
+//! knows the codec (bincode 1.3.3, pinned; it is final and unmaintained — RUSTSEC-2025-0141
+//! — which is why it sits behind [`encode_into`]/[`decode_from`] where it can be swapped).
+//!
+//! Layout (little-endian):
+//!
+//! | bytes   | field                                                     |
+//! |---------|-----------------------------------------------------------|
+//! | 0..8    | magic: `REMSIMAG` (aggregates) or `REMSIMCK` (checkpoint) |
+//! | 8..12   | container format version, u32 ([`CONTAINER_VERSION`])     |
+//! | 12..76  | config hash, 64 lower-case hex characters                 |
+//! | 76..84  | payload length in bytes, u64                              |
+//! | 84..116 | checksum: BLAKE3(bytes 0..84 ‖ BLAKE3(payload))           |
+//! | 116..   | payload: a sequence of records, bincode (varint, LE)      |
+//!
+//! The payload is a sequence of records, written and read one at a time
+//! ([`ContainerWriter::item`], [`ContainerReader::item`]), so a file of any size passes
+//! through constant memory. A file that is shorter or longer than its header says, of the
+//! other kind, of another version, or whose checksum does not match is refused with a
+//! sentence saying which — before any record is decoded.
+
+use crate::error::IoError;
+use crate::files::{commit, temporary_path};
+use bincode::Options;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// Version of the container layout and of the records' encoding.
+pub const CONTAINER_VERSION: u32 = 1;
+/// Bytes before the payload.
+pub const HEADER_LEN: usize = 116;
+const HASH_LEN: usize = 64;
+
+/// Which record a container holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `aggregates.bin`: an [`crate::AggregatesHeader`] and its cells.
+    Aggregates,
+    /// `checkpoint.bin`: a [`crate::CheckpointRecord`], then aggregates as above.
+    Checkpoint,
+}
+
+impl FileKind {
+    fn magic(self) -> &'static [u8; 8] {
+        match self {
+            FileKind::Aggregates => b"REMSIMAG",
+            FileKind::Checkpoint => b"REMSIMCK",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            FileKind::Aggregates => "remsim aggregates file",
+            FileKind::Checkpoint => "remsim checkpoint",
+        }
+    }
+}
+
+/// The codec options, in one place: varint integers, little-endian; records follow each
+/// other, so trailing bytes are checked by the container, not the codec.
+fn codec() -> impl Options {
+    bincode::DefaultOptions::new()
+        .with_varint_encoding()
+        .with_little_endian()
+        .allow_trailing_bytes()
+}
+
+/// Appends the encoding of `record` to `buffer` (the only call into the codec for writing).
+pub fn encode_into<T: Serialize>(buffer: &mut Vec<u8>, record: &T) -> Result<(), String> {
+    codec()
+        .serialize_into(buffer, record)
+        .map_err(|e| e.to_string())
+}
+
+/// Decodes one record from `reader`, reading at most `limit` bytes (the only call into the
+/// codec for reading).
+pub fn decode_from<T: DeserializeOwned, R: Read>(reader: R, limit: u64) -> Result<T, String> {
+    codec()
+        .with_limit(limit)
+        .deserialize_from(reader)
+        .map_err(|e| e.to_string())
+}
+
+fn check_hash(config_hash: &str) -> Result<(), String> {
+    if config_hash.len() != HASH_LEN || !config_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!(
+            "config hash `{config_hash}` is not 64 hex characters"
+        ));
+    }
+    Ok(())
+}
+
+fn header_fields(kind: FileKind, config_hash: &str, payload_len: u64) -> Vec<u8> {
+    let mut header = Vec::with_capacity(HEADER_LEN);
+    header.extend_from_slice(kind.magic());
+    header.extend_from_slice(&CONTAINER_VERSION.to_le_bytes());
+    header.extend_from_slice(config_hash.as_bytes());
+    header.extend_from_slice(&payload_len.to_le_bytes());
+    header
+}
+
+fn checksum(header_fields: &[u8], payload_hash: &blake3::Hash) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(header_fields);
+    hasher.update(payload_hash.as_bytes());
+    *hasher.finalize().as_bytes()
+}
+
+/// Writes a container record by record to `path.tmp`, then renames it into place.
+pub struct ContainerWriter {
+    path: PathBuf,
+    tmp: PathBuf,
+    kind: FileKind,
+    config_hash: String,
+    file: BufWriter<File>,
+    hasher: blake3::Hasher,
+    payload_len: u64,
+    buffer: Vec<u8>,
+}
+
+impl ContainerWriter {
+    /// Starts a container of `kind` for the config with hash `config_hash`.
+    pub fn create(
+        path: &Path,
+        kind: FileKind,
+        config_hash: &str,
+    ) -> Result<ContainerWriter, IoError> {
+        check_hash(config_hash).map_err(|message| IoError::Encode {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        let tmp = temporary_path(path);
+        let file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
+        let mut file = BufWriter::with_capacity(1 << 16, file);
+        file.write_all(&[0u8; HEADER_LEN])
+            .map_err(|e| IoError::os(&tmp, e))?;
+        Ok(ContainerWriter {
+            path: path.to_path_buf(),
+            tmp,
+            kind,
+            config_hash: config_hash.to_string(),
+            file,
+            hasher: blake3::Hasher::new(),
+            payload_len: 0,
+            buffer: Vec::new(),
+        })
+    }
+
+    /// Appends one record.
+    pub fn item<T: Serialize>(&mut self, record: &T) -> Result<(), IoError> {
+        self.buffer.clear();
+        encode_into(&mut self.buffer, record).map_err(|message| IoError::Encode {
+            path: self.path.clone(),
+            message,
+        })?;
+        self.hasher.update(&self.buffer);
+        self.payload_len += self.buffer.len() as u64;
+        self.file
+            .write_all(&self.buffer)
+            .map_err(|e| IoError::os(&self.tmp, e))
+    }
+
+    /// Writes the header, syncs, and renames the file into place.
+    pub fn finish(self) -> Result<(), IoError> {
+        let ContainerWriter {
+            path,
+            tmp,
+            kind,
+            config_hash,
+            file,
+            hasher,
+            payload_len,
+            ..
+        } = self;
+        let mut file = file
+            .into_inner()
+            .map_err(|e| IoError::os(&tmp, e.into_error()))?;
+        let mut header = header_fields(kind, &config_hash, payload_len);
+        let sum = checksum(&header, &hasher.finalize());
+        header.extend_from_slice(&sum);
+        file.seek(SeekFrom::Start(0))
+            .and_then(|_| file.write_all(&header))
+            .and_then(|_| file.sync_all())
+            .map_err(|e| IoError::os(&tmp, e))?;
+        drop(file);
+        commit(&tmp, &path)
+    }
+}
+
+/// Reads a container record by record, after checking its header and checksum.
+pub struct ContainerReader {
+    path: PathBuf,
+    kind: FileKind,
+    config_hash: String,
+    reader: BufReader<File>,
+    remaining: u64,
+}
+
+impl ContainerReader {
+    /// Opens `path`, refusing it unless it is an intact container of `kind`.
+    pub fn open(path: &Path, kind: FileKind) -> Result<ContainerReader, IoError> {
+        let refuse = |problem: String| IoError::refused(path, problem);
+        let file = File::open(path).map_err(|e| IoError::os(path, e))?;
+        let size = file.metadata().map_err(|e| IoError::os(path, e))?.len();
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let mut header = vec![0u8; HEADER_LEN.min(size as usize)];
+        reader
+            .read_exact(&mut header)
+            .map_err(|e| IoError::os(path, e))?;
+        let (config_hash, length) = check_header(&header, kind, size).map_err(refuse)?;
+        let mut hasher = blake3::Hasher::new();
+        let mut chunk = vec![0u8; 1 << 16];
+        loop {
+            let n = reader.read(&mut chunk).map_err(|e| IoError::os(path, e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&chunk[..n]);
+        }
+        if checksum(&header[..84], &hasher.finalize())[..] != header[84..HEADER_LEN] {
+            return Err(refuse(format!(
+                "corrupted {}: checksum mismatch",
+                kind.describe()
+            )));
+        }
+        reader
+            .seek(SeekFrom::Start(HEADER_LEN as u64))
+            .map_err(|e| IoError::os(path, e))?;
+        Ok(ContainerReader {
+            path: path.to_path_buf(),
+            kind,
+            config_hash,
+            reader,
+            remaining: length,
+        })
+    }
+
+    /// The config hash the file was written for.
+    pub fn config_hash(&self) -> &str {
+        &self.config_hash
+    }
+
+    /// Decodes the next record.
+    pub fn item<T: DeserializeOwned>(&mut self) -> Result<T, IoError> {
+        let mut take = (&mut self.reader).take(self.remaining);
+        let record = decode_from(&mut take, self.remaining).map_err(|e| {
+            IoError::refused(
+                &self.path,
+                format!("corrupted {}: cannot decode: {e}", self.kind.describe()),
+            )
+        })?;
+        self.remaining = take.limit();
+        Ok(record)
+    }
+
+    /// Checks that every payload byte was read.
+    pub fn finish(self) -> Result<(), IoError> {
+        if self.remaining != 0 {
+            return Err(IoError::refused(
+                &self.path,
+                format!(
+                    "corrupted {}: {} bytes left after the last record",
+                    self.kind.describe(),
+                    self.remaining
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Checks magic, version, hash and length; returns the hash and the payload length.
+fn check_header(bytes: &[u8], kind: FileKind, size: u64) -> Result<(String, u64), String> {
+    let what = kind.describe();
+    let Some(magic) = bytes.get(..8) else {
+        return Err(format!(
+            "not a {what}: {size} bytes, too short to hold a header"
+        ));
+    };
+    if magic != kind.magic() {
+        let other = [FileKind::Aggregates, FileKind::Checkpoint]
+            .into_iter()
+            .find(|k| magic == k.magic());
+        return Err(match other {
+            Some(other) => format!("this is a {}, not a {what}", other.describe()),
+            None => format!(
+                "not a {what} (it does not start with {:?})",
+                String::from_utf8_lossy(kind.magic())
+            ),
+        });
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(format!(
+            "truncated {what}: {size} bytes, shorter than its {HEADER_LEN}-byte header"
+        ));
+    }
+    let version = u32::from_le_bytes(le(&bytes[8..12]));
+    if version != CONTAINER_VERSION {
+        return Err(format!(
+            "{what} of format version {version}; this remsim reads version {CONTAINER_VERSION}"
+        ));
+    }
+    let hash = &bytes[12..12 + HASH_LEN];
+    if !hash.iter().all(u8::is_ascii_hexdigit) {
+        return Err(format!("corrupted {what}: the config hash is not hex"));
+    }
+    let length = u64::from_le_bytes(le(&bytes[76..84]));
+    let actual = size - HEADER_LEN as u64;
+    if length != actual {
+        return Err(if actual < length {
+            format!(
+                "truncated {what}: the header announces {length} payload bytes, the file holds {actual}"
+            )
+        } else {
+            format!("corrupted {what}: {actual} payload bytes where the header announces {length}")
+        });
+    }
+    Ok((String::from_utf8_lossy(hash).into_owned(), length))
+}
+
+fn le<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    let mut out = [0u8; N];
+    out.copy_from_slice(&bytes[..N]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    type Sample = (Vec<u64>, String, f64);
+
+    fn dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!("remsim-io-container-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn sample(path: &Path) -> Vec<u8> {
+        let mut w = ContainerWriter::create(path, FileKind::Aggregates, HASH).unwrap();
+        w.item(&(vec![1u64, 2, 300], "x".to_string(), -1.5f64))
+            .unwrap();
+        w.item(&7u32).unwrap();
+        w.finish().unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    fn read_all(path: &Path, kind: FileKind) -> Result<(String, Sample, u32), IoError> {
+        let mut r = ContainerReader::open(path, kind)?;
+        let hash = r.config_hash().to_string();
+        let a: Sample = r.item()?;
+        let b: u32 = r.item()?;
+        r.finish()?;
+        Ok((hash, a, b))
+    }
+
+    #[test]
+    fn round_trips() {
+        let path = dir().join("round.bin");
+        sample(&path);
+        let (hash, a, b) = read_all(&path, FileKind::Aggregates).unwrap();
+        assert_eq!(hash, HASH);
+        assert_eq!(a, (vec![1, 2, 300], "x".to_string(), -1.5));
+        assert_eq!(b, 7);
+    }
+
+    /// Every way a file can be damaged, with the start of the message it must give.
+    #[test]
+    fn damaged_files_are_refused_with_a_reason() {
+        let d = dir();
+        let good = sample(&d.join("good.bin"));
+        let flip = |at: usize| {
+            let mut b = good.clone();
+            b[at] ^= 0x40;
+            b
+        };
+        let with_version = {
+            let mut b = good.clone();
+            b[8] = 2;
+            b
+        };
+        let cases: Vec<(&str, Vec<u8>, FileKind, &str)> = vec![
+            (
+                "empty",
+                vec![],
+                FileKind::Aggregates,
+                "not a remsim aggregates file: 0 bytes",
+            ),
+            (
+                "foreign",
+                b"PK\x03\x04 a zip file, say".to_vec(),
+                FileKind::Aggregates,
+                "not a remsim aggregates file (it does not start with",
+            ),
+            (
+                "other kind",
+                good.clone(),
+                FileKind::Checkpoint,
+                "this is a remsim aggregates file, not a remsim checkpoint",
+            ),
+            (
+                "header cut",
+                good[..50].to_vec(),
+                FileKind::Aggregates,
+                "truncated remsim aggregates file: 50 bytes",
+            ),
+            (
+                "payload cut",
+                good[..good.len() - 1].to_vec(),
+                FileKind::Aggregates,
+                "truncated remsim aggregates file: the header announces",
+            ),
+            (
+                "appended",
+                [good.clone(), vec![0]].concat(),
+                FileKind::Aggregates,
+                "corrupted remsim aggregates file: ",
+            ),
+            (
+                "newer version",
+                with_version,
+                FileKind::Aggregates,
+                "remsim aggregates file of format version 2",
+            ),
+            (
+                "payload bit",
+                flip(good.len() - 2),
+                FileKind::Aggregates,
+                "corrupted remsim aggregates file: checksum mismatch",
+            ),
+            (
+                "hash bit",
+                flip(20),
+                FileKind::Aggregates,
+                "corrupted remsim aggregates file: the config hash",
+            ),
+            (
+                "length bit",
+                flip(77),
+                FileKind::Aggregates,
+                "truncated remsim aggregates file: the header announces",
+            ),
+            (
+                "checksum bit",
+                flip(90),
+                FileKind::Aggregates,
+                "corrupted remsim aggregates file: checksum mismatch",
+            ),
+        ];
+        for (name, bytes, kind, expected) in cases {
+            let path = d.join(format!("{}.bin", name.replace(' ', "-")));
+            std::fs::write(&path, &bytes).unwrap();
+            let err = read_all(&path, kind).unwrap_err().to_string();
+            let shown = format!("{}: {expected}", path.display());
+            assert!(err.starts_with(&shown), "{name}: {err}");
+        }
+    }
+}

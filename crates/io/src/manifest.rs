@@ -1,0 +1,146 @@
+//! `manifest.json` — what a results folder holds and how to rebuild it — and
+//! `timing.json`, kept apart so that everything else is comparable byte for byte.
+
+use crate::error::IoError;
+use crate::files::atomic_write;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The `format` field of every manifest.
+pub const MANIFEST_FORMAT: &str = "remsim-results";
+/// Version of the results-folder layout (manifest, CSV columns, aggregates payload).
+pub const MANIFEST_VERSION: u32 = 1;
+
+/// Which slice of the batch a folder holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShardRecord {
+    /// 0-based shard index.
+    pub index: u64,
+    /// Number of shards (1: the whole batch).
+    pub count: u64,
+    /// First trial held.
+    pub first_trial: u64,
+    /// One past the last trial held.
+    pub end_trial: u64,
+}
+
+/// `manifest.json`: enough to check, merge and replay a results folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always [`MANIFEST_FORMAT`].
+    pub format: String,
+    /// [`MANIFEST_VERSION`] of the writer.
+    pub format_version: u32,
+    /// Version of the remsim that wrote it.
+    pub remsim_version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// BLAKE3 (hex) of the resolved config.
+    pub config_hash: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Trials in the whole batch (all shards).
+    pub trials: u64,
+    /// The slice held here.
+    pub shard: ShardRecord,
+    /// First simulated month, `YYYY-MM`.
+    pub start: String,
+    /// Last simulated month, `YYYY-MM`.
+    pub end: String,
+    /// The resolved config, distributions included (TOML).
+    pub resolved_config: String,
+}
+
+impl Manifest {
+    /// Writes the manifest (pretty JSON, trailing newline) atomically.
+    pub fn write(&self, path: &Path) -> Result<(), IoError> {
+        write_json(path, self)
+    }
+
+    /// Reads a manifest, refusing other formats and versions.
+    pub fn read(path: &Path) -> Result<Manifest, IoError> {
+        let text = std::fs::read_to_string(path).map_err(|e| IoError::os(path, e))?;
+        // Check the format before the fields, so a foreign JSON file gets a clear message.
+        let header: serde_json::Value =
+            serde_json::from_str(&text).map_err(|source| IoError::Json {
+                path: path.to_path_buf(),
+                what: "manifest",
+                source,
+            })?;
+        let format = header.get("format").and_then(|v| v.as_str());
+        if format != Some(MANIFEST_FORMAT) {
+            return Err(IoError::refused(
+                path,
+                format!("not a remsim results manifest (format {format:?})"),
+            ));
+        }
+        let version = header.get("format_version").and_then(|v| v.as_u64());
+        if version != Some(u64::from(MANIFEST_VERSION)) {
+            return Err(IoError::refused(
+                path,
+                format!(
+                    "results format version {}, but this remsim reads version {MANIFEST_VERSION}",
+                    version.map_or("unknown".to_string(), |v| v.to_string())
+                ),
+            ));
+        }
+        serde_json::from_str(&text).map_err(|source| IoError::Json {
+            path: path.to_path_buf(),
+            what: "manifest",
+            source,
+        })
+    }
+}
+
+/// `timing.json`: how long the work took and on how many threads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timing {
+    /// `run` or `merge`.
+    pub kind: String,
+    /// Wall-clock seconds of this invocation.
+    pub wall_s: f64,
+    /// Trials run by this invocation (after a resume: only the remaining ones).
+    pub trials_run: u64,
+    /// `trials_run / wall_s`.
+    pub trials_per_s: f64,
+    /// Worker threads.
+    pub threads: usize,
+    /// The trial a resumed run started from, if it was resumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumed_at_trial: Option<u64>,
+    /// Peak resident memory of the process, MiB, where the OS reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_memory_mib: Option<f64>,
+    /// For a merge: the timing files of the merged folders, in trial order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Timing>,
+}
+
+impl Timing {
+    /// Writes the timing file atomically.
+    pub fn write(&self, path: &Path) -> Result<(), IoError> {
+        write_json(path, self)
+    }
+
+    /// Reads a timing file.
+    pub fn read(path: &Path) -> Result<Timing, IoError> {
+        let text = std::fs::read_to_string(path).map_err(|e| IoError::os(path, e))?;
+        serde_json::from_str(&text).map_err(|source| IoError::Json {
+            path: path.to_path_buf(),
+            what: "timing file",
+            source,
+        })
+    }
+}
+
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), IoError> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| IoError::Encode {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    text.push('\n');
+    atomic_write(path, text.as_bytes())
+}

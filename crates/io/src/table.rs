@@ -1,0 +1,422 @@
+//! The CSV files of a results folder: the long `summary.csv`, the per-trial `trials.csv`
+//! (appended block by block, cut back to a checkpoint on resume) and a replayed trial's
+//! wide trajectory. Numbers are written with [`number`]: Rust's shortest round-trip form,
+//! so `x.to_string().parse::<f64>() == x` for every value; an undefined value is an empty
+//! field.
+
+use crate::error::IoError;
+use crate::files::{commit, temporary_path};
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// `summary.csv` columns.
+pub const SUMMARY_HEADER: [&str; 15] = [
+    "metric", "tick", "date", "n", "mean", "sd", "min", "p01", "p05", "p25", "p50", "p75", "p95",
+    "p99", "max",
+];
+
+/// A number as written in every CSV: shortest form that reads back to the same `f64`.
+pub fn number(x: f64) -> String {
+    format!("{x}")
+}
+
+fn optional(x: Option<f64>) -> String {
+    x.map(number).unwrap_or_default()
+}
+
+/// One field of a `trials.csv` row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Field<'a> {
+    /// A number.
+    Number(f64),
+    /// Text, e.g. a month `2031-04`.
+    Text(&'a str),
+    /// Undefined: an empty field.
+    Empty,
+}
+
+/// One row of `summary.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SummaryLine<'a> {
+    /// Metric name.
+    pub metric: &'a str,
+    /// Tick index.
+    pub tick: usize,
+    /// `YYYY-MM`.
+    pub date: &'a str,
+    /// Values folded.
+    pub n: u64,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Sample standard deviation.
+    pub sd: Option<f64>,
+    /// Smallest value.
+    pub min: Option<f64>,
+    /// p01 … p99.
+    pub quantiles: Option<[f64; 7]>,
+    /// Largest value.
+    pub max: Option<f64>,
+}
+
+/// Writes `summary.csv` to a temporary file and renames it into place on [`finish`].
+///
+/// [`finish`]: SummaryWriter::finish
+pub struct SummaryWriter {
+    path: PathBuf,
+    tmp: PathBuf,
+    writer: csv::Writer<BufWriter<File>>,
+}
+
+impl SummaryWriter {
+    /// Starts `path` (written as `path.tmp` until finished).
+    pub fn create(path: &Path) -> Result<SummaryWriter, IoError> {
+        let tmp = temporary_path(path);
+        let file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
+        let mut writer = csv::Writer::from_writer(BufWriter::new(file));
+        writer
+            .write_record(SUMMARY_HEADER)
+            .map_err(|e| csv_error(&tmp, e))?;
+        Ok(SummaryWriter {
+            path: path.to_path_buf(),
+            tmp,
+            writer,
+        })
+    }
+
+    /// Writes one row.
+    pub fn write(&mut self, line: &SummaryLine<'_>) -> Result<(), IoError> {
+        let q = |i: usize| line.quantiles.map(|q| number(q[i])).unwrap_or_default();
+        let record = [
+            line.metric.to_string(),
+            line.tick.to_string(),
+            line.date.to_string(),
+            line.n.to_string(),
+            optional(line.mean),
+            optional(line.sd),
+            optional(line.min),
+            q(0),
+            q(1),
+            q(2),
+            q(3),
+            q(4),
+            q(5),
+            q(6),
+            optional(line.max),
+        ];
+        self.writer
+            .write_record(&record)
+            .map_err(|e| csv_error(&self.tmp, e))
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn finish(self) -> Result<(), IoError> {
+        let SummaryWriter { path, tmp, writer } = self;
+        let buffered = writer
+            .into_inner()
+            .map_err(|e| IoError::os(&tmp, e.into_error()))?;
+        let file = buffered
+            .into_inner()
+            .map_err(|e| IoError::os(&tmp, e.into_error()))?;
+        file.sync_all().map_err(|e| IoError::os(&tmp, e))?;
+        drop(file);
+        commit(&tmp, &path)
+    }
+}
+
+/// Appends rows to `trials.csv`: `trial,seed,<outcome columns…>`.
+pub struct TrialsWriter {
+    path: PathBuf,
+    writer: csv::Writer<File>,
+}
+
+impl TrialsWriter {
+    /// The header line for these outcome columns.
+    pub fn header(columns: &[String]) -> Vec<String> {
+        let mut header = vec!["trial".to_string(), "seed".to_string()];
+        header.extend(columns.iter().cloned());
+        header
+    }
+
+    /// Creates (or empties) `path` and writes the header.
+    pub fn create(path: &Path, columns: &[String]) -> Result<TrialsWriter, IoError> {
+        let file = File::create(path).map_err(|e| IoError::os(path, e))?;
+        let mut writer = TrialsWriter {
+            path: path.to_path_buf(),
+            writer: csv::Writer::from_writer(file),
+        };
+        let header = TrialsWriter::header(columns);
+        writer
+            .writer
+            .write_record(&header)
+            .map_err(|e| csv_error(path, e))?;
+        Ok(writer)
+    }
+
+    /// Reopens `path` for appending after cutting it back to `keep_bytes` — the length a
+    /// checkpoint recorded — and checks that its header is the one for `columns`.
+    pub fn resume(
+        path: &Path,
+        keep_bytes: u64,
+        columns: &[String],
+    ) -> Result<TrialsWriter, IoError> {
+        let header = TrialsWriter::header(columns);
+        let (found, _) = TrialsReader::open(path)?;
+        if found.header() != header.as_slice() {
+            return Err(IoError::refused(
+                path,
+                "its columns differ from the checkpoint's; rerun with --force to start over",
+            ));
+        }
+        let file = OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| IoError::os(path, e))?;
+        let length = file.metadata().map_err(|e| IoError::os(path, e))?.len();
+        if length < keep_bytes {
+            return Err(IoError::refused(
+                path,
+                format!(
+                    "{length} bytes, shorter than the {keep_bytes} its checkpoint records; rerun with --force to start over"
+                ),
+            ));
+        }
+        file.set_len(keep_bytes).map_err(|e| IoError::os(path, e))?;
+        let mut file = file;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))
+            .map_err(|e| IoError::os(path, e))?;
+        Ok(TrialsWriter {
+            path: path.to_path_buf(),
+            writer: csv::Writer::from_writer(file),
+        })
+    }
+
+    fn record(trial: u64, seed: u64, fields: &[Field<'_>]) -> Vec<String> {
+        let mut record = Vec::with_capacity(fields.len() + 2);
+        record.push(trial.to_string());
+        record.push(seed.to_string());
+        for field in fields {
+            record.push(match field {
+                Field::Number(x) => number(*x),
+                Field::Text(t) => t.to_string(),
+                Field::Empty => String::new(),
+            });
+        }
+        record
+    }
+
+    /// Appends one row.
+    pub fn write(&mut self, trial: u64, seed: u64, fields: &[Field<'_>]) -> Result<(), IoError> {
+        self.writer
+            .write_record(TrialsWriter::record(trial, seed, fields))
+            .map_err(|e| csv_error(&self.path, e))
+    }
+
+    /// The line [`TrialsWriter::write`] would write, without its newline.
+    pub fn line(trial: u64, seed: u64, fields: &[Field<'_>]) -> Result<String, IoError> {
+        in_memory(|w| w.write_record(TrialsWriter::record(trial, seed, fields)))
+    }
+
+    /// A row read back by [`TrialsReader`], as the line it was written as.
+    pub fn record_line(record: &csv::ByteRecord) -> Result<String, IoError> {
+        in_memory(|w| w.write_byte_record(record))
+    }
+
+    /// Appends a row read from another `trials.csv` (merge), unchanged.
+    pub fn write_raw(&mut self, record: &csv::ByteRecord) -> Result<(), IoError> {
+        self.writer
+            .write_byte_record(record)
+            .map_err(|e| csv_error(&self.path, e))
+    }
+
+    /// Makes every row written so far durable; returns the file's length in bytes.
+    pub fn sync(&mut self) -> Result<u64, IoError> {
+        self.writer
+            .flush()
+            .map_err(|e| IoError::os(&self.path, e))?;
+        let file = self.writer.get_ref();
+        file.sync_data().map_err(|e| IoError::os(&self.path, e))?;
+        Ok(file
+            .metadata()
+            .map_err(|e| IoError::os(&self.path, e))?
+            .len())
+    }
+}
+
+/// Reads a `trials.csv` row by row.
+pub struct TrialsReader {
+    path: PathBuf,
+    header: Vec<String>,
+    reader: csv::Reader<BufReader<File>>,
+}
+
+impl TrialsReader {
+    /// Opens `path` and reads its header; the second value is the file length in bytes.
+    pub fn open(path: &Path) -> Result<(TrialsReader, u64), IoError> {
+        let file = File::open(path).map_err(|e| IoError::os(path, e))?;
+        let length = file.metadata().map_err(|e| IoError::os(path, e))?.len();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(BufReader::new(file));
+        let header = reader
+            .headers()
+            .map_err(|e| csv_error(path, e))?
+            .iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        if header.first().map(String::as_str) != Some("trial") {
+            return Err(IoError::refused(
+                path,
+                "not a remsim trials.csv (no `trial` column first)",
+            ));
+        }
+        Ok((
+            TrialsReader {
+                path: path.to_path_buf(),
+                header,
+                reader,
+            },
+            length,
+        ))
+    }
+
+    /// The column names.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The next row and its trial index, or `None` at the end.
+    pub fn next_row(&mut self) -> Result<Option<(u64, csv::ByteRecord)>, IoError> {
+        let mut record = csv::ByteRecord::new();
+        if !self
+            .reader
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_error(&self.path, e))?
+        {
+            return Ok(None);
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let trial = record
+            .get(0)
+            .and_then(|t| std::str::from_utf8(t).ok())
+            .and_then(|t| t.parse::<u64>().ok())
+            .ok_or_else(|| {
+                IoError::refused(
+                    &self.path,
+                    format!("line {line}: no trial number in the first field"),
+                )
+            })?;
+        Ok(Some((trial, record)))
+    }
+}
+
+/// Writes one trial's trajectory as a wide CSV: `tick,date,<metric…>`.
+pub struct TrajectoryWriter {
+    path: PathBuf,
+    tmp: PathBuf,
+    writer: csv::Writer<BufWriter<File>>,
+}
+
+impl TrajectoryWriter {
+    /// Starts `path` with the header for `metrics`.
+    pub fn create(path: &Path, metrics: &[String]) -> Result<TrajectoryWriter, IoError> {
+        let tmp = temporary_path(path);
+        let file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
+        let mut writer = csv::Writer::from_writer(BufWriter::new(file));
+        let mut header = vec!["tick".to_string(), "date".to_string()];
+        header.extend(metrics.iter().cloned());
+        writer
+            .write_record(&header)
+            .map_err(|e| csv_error(&tmp, e))?;
+        Ok(TrajectoryWriter {
+            path: path.to_path_buf(),
+            tmp,
+            writer,
+        })
+    }
+
+    /// Writes the values of one tick.
+    pub fn write(&mut self, tick: usize, date: &str, values: &[f64]) -> Result<(), IoError> {
+        let mut record = Vec::with_capacity(values.len() + 2);
+        record.push(tick.to_string());
+        record.push(date.to_string());
+        record.extend(values.iter().map(|v| number(*v)));
+        self.writer
+            .write_record(&record)
+            .map_err(|e| csv_error(&self.tmp, e))
+    }
+
+    /// Flushes and renames the file into place.
+    pub fn finish(self) -> Result<(), IoError> {
+        let TrajectoryWriter { path, tmp, writer } = self;
+        let mut buffered = writer
+            .into_inner()
+            .map_err(|e| IoError::os(&tmp, e.into_error()))?;
+        buffered.flush().map_err(|e| IoError::os(&tmp, e))?;
+        drop(buffered);
+        commit(&tmp, &path)
+    }
+}
+
+/// One CSV line written in memory, without its newline.
+fn in_memory(
+    write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> Result<(), csv::Error>,
+) -> Result<String, IoError> {
+    let here = Path::new("<memory>");
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    write(&mut writer).map_err(|e| csv_error(here, e))?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| IoError::os(here, e.into_error()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(text.trim_end_matches(['\n', '\r']).to_string())
+}
+
+fn csv_error(path: &Path, source: csv::Error) -> IoError {
+    IoError::Csv {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every f64 written reads back to the same bits.
+        #[test]
+        fn numbers_round_trip(bits in any::<u64>()) {
+            let x = f64::from_bits(bits);
+            let back: f64 = number(x).parse().unwrap();
+            prop_assert!(back.to_bits() == x.to_bits() || (x.is_nan() && back.is_nan()));
+        }
+    }
+
+    #[test]
+    fn trials_file_resumes_at_a_recorded_length() {
+        let dir = std::env::temp_dir().join(format!("remsim-io-trials-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("trials.csv");
+        let columns = vec!["a".to_string(), "b".to_string()];
+        let mut w = TrialsWriter::create(&path, &columns).unwrap();
+        w.write(0, 9, &[Field::Number(1.5), Field::Empty]).unwrap();
+        let kept = w.sync().unwrap();
+        w.write(1, 9, &[Field::Number(2.0), Field::Text("2030-01")])
+            .unwrap();
+        w.sync().unwrap();
+        drop(w);
+        let mut w = TrialsWriter::resume(&path, kept, &columns).unwrap();
+        w.write(1, 9, &[Field::Number(3.0), Field::Text("2031-02")])
+            .unwrap();
+        w.sync().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "trial,seed,a,b\n0,9,1.5,\n1,9,3,2031-02\n"
+        );
+        let other = vec!["a".to_string()];
+        assert!(TrialsWriter::resume(&path, kept, &other).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,368 @@
+//! [`ExactSum`]: an exact, order-independent sum of `f64` values in 320-bit two's-complement
+//! fixed point with 128 fractional bits.
+//!
+//! Floating-point addition is not associative, so a float sum depends on the order of its
+//! terms — and therefore on thread count and sharding. An integer sum does not. Each value is
+//! converted to fixed point on its own (a deterministic function of the value: bits below
+//! 2⁻¹²⁸ are truncated towards zero), then added as an integer, so any grouping or order of
+//! the same values gives the same bits, and two partial sums merge exactly.
+//!
+//! Range: values with |x| < 2⁶⁴ are accepted ([`ExactSum::accepts`]); with 191 integer bits
+//! the sum cannot overflow before 2¹²⁶ such terms, and a sum of squares (each < 2¹²⁸) not
+//! before 2⁶² terms — far beyond any batch (a batch holds at most 2³² trials).
+
+/// Number of 64-bit limbs.
+pub const LIMBS: usize = 5;
+/// Fractional bits: the value is `limbs / 2^FRAC_BITS`.
+pub const FRAC_BITS: i32 = 128;
+/// Largest magnitude (exclusive) accepted as a term: 2⁶⁴.
+pub const MAX_TERM: f64 = 18_446_744_073_709_551_616.0;
+
+/// An exact sum of `f64` terms; see the module docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExactSum {
+    /// Little-endian limbs of a two's-complement integer; value = integer × 2⁻¹²⁸.
+    limbs: [u64; LIMBS],
+}
+
+impl ExactSum {
+    /// Zero.
+    pub const ZERO: ExactSum = ExactSum { limbs: [0; LIMBS] };
+
+    /// Whether `x` can be added: finite and |x| < 2⁶⁴.
+    pub fn accepts(x: f64) -> bool {
+        x.is_finite() && x.abs() < MAX_TERM
+    }
+
+    /// The raw limbs (little-endian two's complement, scaled by 2¹²⁸), for storage.
+    pub fn limbs(&self) -> [u64; LIMBS] {
+        self.limbs
+    }
+
+    /// A sum from raw limbs, as returned by [`ExactSum::limbs`].
+    pub fn from_limbs(limbs: [u64; LIMBS]) -> ExactSum {
+        ExactSum { limbs }
+    }
+
+    /// Adds `x`. Values that [`ExactSum::accepts`] refuses are ignored; callers count them.
+    pub fn add(&mut self, x: f64) {
+        if !ExactSum::accepts(x) || x == 0.0 {
+            return;
+        }
+        let (mantissa, exponent) = decompose(x.abs());
+        let shift = exponent + FRAC_BITS;
+        let mut term = [0u64; LIMBS];
+        if shift >= 0 {
+            let limb = (shift / 64) as usize;
+            let bit = (shift % 64) as u32;
+            if let Some(slot) = term.get_mut(limb) {
+                *slot = mantissa << bit;
+            }
+            if bit > 0
+                && let Some(slot) = term.get_mut(limb + 1)
+            {
+                *slot = mantissa >> (64 - bit);
+            }
+        } else if shift > -64 {
+            term[0] = mantissa >> (-shift) as u32;
+        }
+        if x > 0.0 {
+            add_limbs(&mut self.limbs, &term);
+        } else {
+            sub_limbs(&mut self.limbs, &term);
+        }
+    }
+
+    /// Adds `x²` exactly: the rounded square and its rounding error (an error-free
+    /// transformation with a fused multiply-add), so the sum of squares carries no rounding.
+    pub fn add_square(&mut self, x: f64) {
+        let high = x * x;
+        let low = x.mul_add(x, -high);
+        self.add(high);
+        self.add(low);
+    }
+
+    /// Adds another sum (exact; commutative and associative).
+    pub fn merge(&mut self, other: &ExactSum) {
+        add_limbs(&mut self.limbs, &other.limbs);
+    }
+
+    /// Whether the sum is negative.
+    pub fn is_negative(&self) -> bool {
+        self.limbs[LIMBS - 1] >> 63 == 1
+    }
+
+    /// The sum rounded to `f64` (from its top 64 significant bits).
+    pub fn to_f64(&self) -> f64 {
+        let negative = self.is_negative();
+        let mut magnitude = self.limbs;
+        if negative {
+            negate(&mut magnitude);
+        }
+        let value = magnitude_to_f64(&magnitude, -FRAC_BITS);
+        if negative { -value } else { value }
+    }
+
+    /// The sample variance of `n` values whose sum is `self` and sum of squares `squares`:
+    /// `(n·Σx² − (Σx)²) / (n(n−1))`, with the numerator computed exactly in integers, so the
+    /// only roundings are the final conversion and divisions. `None` when `n < 2`.
+    pub fn variance(&self, squares: &ExactSum, n: u64) -> Option<f64> {
+        if n < 2 {
+            return None;
+        }
+        // n·Σx² scaled by 2^256 (shift the 2^128-scaled limbs up by two limbs).
+        let mut wide_squares = [0u64; 2 * LIMBS + 1];
+        let mut carry: u128 = 0;
+        let squares_magnitude = if squares.is_negative() {
+            [0; LIMBS] // impossible for exact squares; treat as zero
+        } else {
+            squares.limbs
+        };
+        for (i, limb) in squares_magnitude.iter().enumerate() {
+            let product = u128::from(*limb) * u128::from(n) + carry;
+            wide_squares[i + 2] = product as u64;
+            carry = product >> 64;
+        }
+        wide_squares[LIMBS + 2] = carry as u64;
+        // (Σx)² scaled by 2^256.
+        let mut sum_magnitude = self.limbs;
+        if self.is_negative() {
+            negate(&mut sum_magnitude);
+        }
+        let mut wide_sum_sq = [0u64; 2 * LIMBS + 1];
+        for (i, a) in sum_magnitude.iter().enumerate() {
+            let mut carry: u128 = 0;
+            for (j, b) in sum_magnitude.iter().enumerate() {
+                let cell = &mut wide_sum_sq[i + j];
+                let product = u128::from(*a) * u128::from(*b) + u128::from(*cell) + carry;
+                *cell = product as u64;
+                carry = product >> 64;
+            }
+            let mut k = i + LIMBS;
+            while carry > 0 && k < wide_sum_sq.len() {
+                let total = u128::from(wide_sum_sq[k]) + carry;
+                wide_sum_sq[k] = total as u64;
+                carry = total >> 64;
+                k += 1;
+            }
+        }
+        if !sub_limbs(&mut wide_squares, &wide_sum_sq) {
+            // Cauchy–Schwarz says this cannot happen for exact values; truncation of terms
+            // below 2^-128 could only make it a hair negative.
+            return Some(0.0);
+        }
+        let numerator = magnitude_to_f64(&wide_squares, -2 * FRAC_BITS);
+        let n = n as f64;
+        Some(numerator / n / (n - 1.0))
+    }
+}
+
+/// `x = mantissa × 2^exponent` for a finite, non-negative `x`.
+fn decompose(x: f64) -> (u64, i32) {
+    let bits = x.to_bits();
+    let exponent_bits = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1u64 << 52) - 1);
+    if exponent_bits == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), exponent_bits - 1075)
+    }
+}
+
+/// `a += b`; returns whether no carry left the top limb.
+fn add_limbs(a: &mut [u64], b: &[u64]) -> bool {
+    let mut carry = false;
+    for (x, y) in a.iter_mut().zip(b) {
+        let (s1, c1) = x.overflowing_add(*y);
+        let (s2, c2) = s1.overflowing_add(u64::from(carry));
+        *x = s2;
+        carry = c1 || c2;
+    }
+    !carry
+}
+
+/// `a -= b`; returns whether no borrow left the top limb (i.e. `a ≥ b` as unsigned).
+fn sub_limbs(a: &mut [u64], b: &[u64]) -> bool {
+    let mut borrow = false;
+    for (i, x) in a.iter_mut().enumerate() {
+        let y = b.get(i).copied().unwrap_or(0);
+        let (d1, b1) = x.overflowing_sub(y);
+        let (d2, b2) = d1.overflowing_sub(u64::from(borrow));
+        *x = d2;
+        borrow = b1 || b2;
+    }
+    !borrow
+}
+
+/// Two's-complement negation in place.
+fn negate(a: &mut [u64]) {
+    let mut carry = true;
+    for x in a.iter_mut() {
+        let (sum, c) = (!*x).overflowing_add(u64::from(carry));
+        *x = sum;
+        carry = c;
+    }
+}
+
+/// An unsigned little-endian integer times 2^scale, rounded to f64 from its top 64 bits.
+fn magnitude_to_f64(limbs: &[u64], scale: i32) -> f64 {
+    let Some(top) = limbs.iter().rposition(|&l| l != 0) else {
+        return 0.0;
+    };
+    let lead = limbs[top].leading_zeros();
+    // The 64 bits starting at the highest set bit.
+    let high = limbs[top] << lead;
+    let low = if lead > 0 && top > 0 {
+        limbs[top - 1] >> (64 - lead)
+    } else {
+        0
+    };
+    let window = high | low;
+    // Bit position (from bit 0 of limb 0) of the window's lowest bit.
+    let window_low_bit = top as i32 * 64 - lead as i32;
+    scale_by_power_of_two(window as f64, window_low_bit + scale)
+}
+
+/// `x × 2^k`, exact while the result is a normal number (powers of two are exact).
+fn scale_by_power_of_two(mut x: f64, mut k: i32) -> f64 {
+    // Step in chunks that keep each factor a normal f64.
+    while k > 1000 {
+        x *= power_of_two(1000);
+        k -= 1000;
+    }
+    while k < -1000 {
+        x *= power_of_two(-1000);
+        k += 1000;
+    }
+    x * power_of_two(k)
+}
+
+/// 2^k for k in −1022..=1023.
+fn power_of_two(k: i32) -> f64 {
+    f64::from_bits(((k + 1023) as u64) << 52)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sum_of(values: &[f64]) -> ExactSum {
+        let mut s = ExactSum::ZERO;
+        for &v in values {
+            s.add(v);
+        }
+        s
+    }
+
+    #[test]
+    fn small_cases() {
+        // (terms, expected f64 of the exact sum)
+        let cases: &[(&[f64], f64)] = &[
+            (&[], 0.0),
+            (&[1.0], 1.0),
+            (&[0.1, 0.2], 0.30000000000000004),
+            (&[1e16, 1.0, -1e16], 1.0), // a float sum loses the 1
+            (&[-3.5, 1.25], -2.25),
+            (
+                &[7.888609052210118e-31, 7.888609052210118e-31],
+                1.5777218104420236e-30,
+            ), // 2^-100 each
+            (&[1e-40], 0.0), // below the 2^-128 resolution
+            (&[1e18, 1e18], 2e18),
+            (&[f64::NAN, 2.0, f64::INFINITY, 1e300], 2.0), // refused terms are ignored
+        ];
+        for (terms, expected) in cases {
+            assert_eq!(sum_of(terms).to_f64(), *expected, "{terms:?}");
+        }
+    }
+
+    #[test]
+    fn variance_cases() {
+        let cases: &[(&[f64], Option<f64>)] = &[
+            (&[1.0], None),
+            (&[1.0, 1.0, 1.0], Some(0.0)),
+            (&[1.0, 2.0, 3.0, 4.0], Some(5.0 / 3.0)),
+            // A large mean with a tiny spread: the naive formula cancels to garbage.
+            (&[1e9 + 1.0, 1e9 + 2.0, 1e9 + 3.0], Some(1.0)),
+            (&[-2.0, 2.0], Some(8.0)),
+        ];
+        for (terms, expected) in cases {
+            let mut s = ExactSum::ZERO;
+            let mut q = ExactSum::ZERO;
+            for &v in *terms {
+                s.add(v);
+                q.add_square(v);
+            }
+            assert_eq!(s.variance(&q, terms.len() as u64), *expected, "{terms:?}");
+        }
+    }
+
+    fn term() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            -1e6f64..1e6,
+            -1e-9f64..1e-9,
+            (-1e15f64..1e15),
+            Just(0.0),
+            Just(-0.0),
+        ]
+    }
+
+    proptest! {
+        /// Any permutation and any split into two merged halves gives the same bits.
+        #[test]
+        fn order_and_grouping_do_not_matter(
+            values in prop::collection::vec(term(), 0..60),
+            split in 0usize..60,
+            rotate in 0usize..60,
+        ) {
+            let whole = sum_of(&values);
+            let mut rotated = values.clone();
+            if !rotated.is_empty() {
+                let r = rotate % rotated.len();
+                rotated.rotate_left(r);
+            }
+            prop_assert_eq!(sum_of(&rotated), whole);
+            let split = split.min(values.len());
+            let mut left = sum_of(&values[..split]);
+            left.merge(&sum_of(&values[split..]));
+            prop_assert_eq!(left, whole);
+        }
+
+        /// The exact sum rounds to within one ulp-ish of a compensated float sum.
+        #[test]
+        fn matches_a_careful_float_sum(values in prop::collection::vec(-1e6f64..1e6, 1..60)) {
+            let exact = sum_of(&values).to_f64();
+            let mut sum = 0.0f64;
+            let mut compensation = 0.0f64;
+            for &v in &values {
+                let t = sum + v;
+                if sum.abs() >= v.abs() {
+                    compensation += (sum - t) + v;
+                } else {
+                    compensation += (v - t) + sum;
+                }
+                sum = t;
+            }
+            let careful = sum + compensation;
+            prop_assert!((exact - careful).abs() <= 1e-9 * (1.0 + careful.abs()),
+                "{exact} vs {careful}");
+        }
+
+        /// Variance agrees with a two-pass computation.
+        #[test]
+        fn variance_matches_two_pass(values in prop::collection::vec(-1e4f64..1e4, 2..50)) {
+            let mut s = ExactSum::ZERO;
+            let mut q = ExactSum::ZERO;
+            for &v in &values {
+                s.add(v);
+                q.add_square(v);
+            }
+            let n = values.len() as f64;
+            let mean = values.iter().sum::<f64>() / n;
+            let two_pass = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
+            let ours = s.variance(&q, values.len() as u64).unwrap();
+            prop_assert!((ours - two_pass).abs() <= 1e-9 * (1.0 + two_pass), "{ours} vs {two_pass}");
+        }
+    }
+}

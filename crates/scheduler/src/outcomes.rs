@@ -1,0 +1,401 @@
+//! Per-trial scalar outcomes: the columns of `trials.csv`, computed from a [`Trajectory`] by
+//! metric name.
+//!
+//! [`OutcomeSpec`] is built once per batch from the metric names and the calendar, and
+//! [`OutcomeSpec::compute`] turns a trajectory into one row. A value that cannot exist — a
+//! year outside the horizon, a metric the model does not write — is
+//! [`OutcomeValue::Missing`] (an empty field), never a made-up number. Sums over ticks run
+//! in tick order inside one trial, so a row depends only on the trajectory.
+//!
+//! Annual figures ("in 2030") are the mean over the months of that year inside the horizon.
+
+use remsim_core::{Month, Trajectory};
+
+/// Elements whose peak prices are reported.
+pub const PEAK_ELEMENTS: [&str; 4] = ["nd", "pr", "dy", "tb"];
+/// Regions, as in metric names.
+pub const REGIONS: [&str; 2] = ["cn", "row"];
+/// Years whose shares and prices are reported.
+pub const YEARS: [i32; 2] = [2030, 2035];
+/// Stages whose China share is reported.
+pub const STAGES: [&str; 4] = ["mine", "separation", "magnet", "deep_processing"];
+
+/// Column of the annual mean price of `what` (`ndpr` or an element) in `region` and `year`.
+pub fn price_mean_column(what: &str, region: &str, year: i32) -> String {
+    format!("price_mean.{what}.{region}.{year}")
+}
+
+/// Column of the 0/1 flag "any Dy or Tb shortage up to the end of 2035".
+pub const DY_TB_SHORTAGE_BY_2035: &str = "shortage_any.dy_tb.by_2035";
+
+/// One value of a row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OutcomeValue {
+    /// A number.
+    Number(f64),
+    /// A month (e.g. of a peak).
+    Month(Month),
+    /// Not defined for this trial or horizon: written as an empty field.
+    Missing,
+}
+
+impl OutcomeValue {
+    /// The number, if this is one.
+    pub fn number(self) -> Option<f64> {
+        match self {
+            OutcomeValue::Number(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// Numbers; folded into per-batch statistics.
+    Number,
+    /// Months, written `YYYY-MM`.
+    Month,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Rule {
+    /// The metric is not written by the model.
+    Absent,
+    PeakValue(usize),
+    PeakMonth(usize),
+    MonthsPositive(usize),
+    Cumulative(usize),
+    Max(usize),
+    /// Mean over the ticks in `ticks` of the mean of `metrics` at each tick.
+    Mean {
+        metrics: Vec<usize>,
+        ticks: Vec<usize>,
+    },
+    /// 1 if any metric is > 0 at any tick in `ticks`, else 0; missing when `ticks` is empty.
+    AnyPositive {
+        metrics: Vec<usize>,
+        ticks: Vec<usize>,
+    },
+}
+
+/// One column of `trials.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeColumn {
+    /// Column name.
+    pub name: String,
+    /// What it holds.
+    pub kind: OutcomeKind,
+    rule: Rule,
+}
+
+/// The outcome columns of a batch; see the module docs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeSpec {
+    columns: Vec<OutcomeColumn>,
+}
+
+impl OutcomeSpec {
+    /// The columns for trajectories with these metrics, starting at `start`, `n_ticks` long.
+    pub fn new(metric_names: &[String], start: Month, n_ticks: usize) -> OutcomeSpec {
+        let find = |name: &str| metric_names.iter().position(|m| m == name);
+        let ticks_of_year = |year: i32| -> Vec<usize> {
+            (0..n_ticks)
+                .filter(|&t| start.add_months(t as i32).year() == year)
+                .collect()
+        };
+        let mut columns = Vec::new();
+        let mut push = |name: String, kind: OutcomeKind, rule: Rule| {
+            columns.push(OutcomeColumn { name, kind, rule })
+        };
+        let or_absent = |index: Option<usize>, make: fn(usize) -> Rule| match index {
+            Some(i) => make(i),
+            None => Rule::Absent,
+        };
+        for el in PEAK_ELEMENTS {
+            for region in REGIONS {
+                let metric = find(&format!("price.{el}.{region}"));
+                push(
+                    format!("peak_price.{el}.{region}_usd_per_kg"),
+                    OutcomeKind::Number,
+                    or_absent(metric, Rule::PeakValue),
+                );
+                push(
+                    format!("peak_month.{el}.{region}"),
+                    OutcomeKind::Month,
+                    or_absent(metric, Rule::PeakMonth),
+                );
+            }
+        }
+        for (i, name) in metric_names.iter().enumerate() {
+            let Some(el) = name
+                .strip_prefix("shortage.")
+                .and_then(|rest| rest.strip_suffix("_t"))
+            else {
+                continue;
+            };
+            push(
+                format!("shortage_months.{el}"),
+                OutcomeKind::Number,
+                Rule::MonthsPositive(i),
+            );
+            push(
+                format!("shortage_cum.{el}_t"),
+                OutcomeKind::Number,
+                Rule::Cumulative(i),
+            );
+        }
+        let annual = |metrics: Vec<Option<usize>>, year: i32| -> Rule {
+            let found: Option<Vec<usize>> = metrics.into_iter().collect();
+            match found {
+                Some(metrics) => Rule::Mean {
+                    metrics,
+                    ticks: ticks_of_year(year),
+                },
+                None => Rule::Absent,
+            }
+        };
+        for stage in STAGES {
+            for year in YEARS {
+                push(
+                    format!("{stage}.cn_share.{year}"),
+                    OutcomeKind::Number,
+                    annual(vec![find(&format!("{stage}.cn_share"))], year),
+                );
+            }
+        }
+        for year in YEARS {
+            push(
+                format!("row_supply_share.{year}"),
+                OutcomeKind::Number,
+                annual(vec![find("row_supply_share")], year),
+            );
+        }
+        for region in REGIONS {
+            push(
+                format!("profit_cum.{region}_musd"),
+                OutcomeKind::Number,
+                or_absent(find(&format!("profit.{region}_musd")), Rule::Cumulative),
+            );
+        }
+        push(
+            "ev.ree_free_share.2035".to_string(),
+            OutcomeKind::Number,
+            annual(vec![find("ev.ree_free_share")], 2035),
+        );
+        for (column, metric) in [
+            ("wastewater_cum.cn_t", "wastewater.cn_t"),
+            ("radioactive_residue_cum.cn_t", "radioactive_residue.cn_t"),
+            ("radioactive_residue_cum.row_t", "radioactive_residue.row_t"),
+        ] {
+            push(
+                column.to_string(),
+                OutcomeKind::Number,
+                or_absent(find(metric), Rule::Cumulative),
+            );
+        }
+        for year in YEARS {
+            for region in REGIONS {
+                let nd = find(&format!("price.nd.{region}"));
+                let pr = find(&format!("price.pr.{region}"));
+                push(
+                    price_mean_column("ndpr", region, year),
+                    OutcomeKind::Number,
+                    annual(vec![nd, pr], year),
+                );
+            }
+            for region in REGIONS {
+                push(
+                    price_mean_column("dy", region, year),
+                    OutcomeKind::Number,
+                    annual(vec![find(&format!("price.dy.{region}"))], year),
+                );
+            }
+        }
+        let by_2035: Vec<usize> = (0..n_ticks)
+            .filter(|&t| start.add_months(t as i32).year() <= 2035)
+            .collect();
+        let dy_tb: Option<Vec<usize>> = [find("shortage.dy_t"), find("shortage.tb_t")]
+            .into_iter()
+            .collect();
+        push(
+            DY_TB_SHORTAGE_BY_2035.to_string(),
+            OutcomeKind::Number,
+            match dy_tb {
+                Some(metrics) => Rule::AnyPositive {
+                    metrics,
+                    ticks: by_2035,
+                },
+                None => Rule::Absent,
+            },
+        );
+        push(
+            "balance.max_rel_error".to_string(),
+            OutcomeKind::Number,
+            or_absent(find("balance.max_rel_error"), Rule::Max),
+        );
+        OutcomeSpec { columns }
+    }
+
+    /// The columns, in `trials.csv` order (after `trial` and `seed`).
+    pub fn columns(&self) -> &[OutcomeColumn] {
+        &self.columns
+    }
+
+    /// Index of a column by name.
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// One row of outcomes for a trajectory of the shape this spec was built for.
+    pub fn compute(&self, trajectory: &Trajectory) -> Vec<OutcomeValue> {
+        let n_ticks = trajectory.n_ticks;
+        let value = |tick: usize, metric: usize| trajectory.tick(tick).get(metric).copied();
+        let series = |metric: usize| (0..n_ticks).filter_map(move |t| value(t, metric));
+        self.columns
+            .iter()
+            .map(|column| match &column.rule {
+                Rule::Absent => OutcomeValue::Missing,
+                Rule::PeakValue(m) => {
+                    peak(series(*m)).map_or(OutcomeValue::Missing, |(_, v)| OutcomeValue::Number(v))
+                }
+                Rule::PeakMonth(m) => peak(series(*m)).map_or(OutcomeValue::Missing, |(t, _)| {
+                    OutcomeValue::Month(trajectory.month(t))
+                }),
+                Rule::MonthsPositive(m) => {
+                    OutcomeValue::Number(series(*m).filter(|v| *v > 0.0).count() as f64)
+                }
+                Rule::Cumulative(m) => OutcomeValue::Number(series(*m).fold(0.0, |s, v| s + v)),
+                Rule::Max(m) => {
+                    peak(series(*m)).map_or(OutcomeValue::Missing, |(_, v)| OutcomeValue::Number(v))
+                }
+                Rule::Mean { metrics, ticks } => {
+                    let per_tick = ticks.iter().filter(|&&t| t < n_ticks).map(|&t| {
+                        let total = metrics
+                            .iter()
+                            .fold(0.0, |s, &m| s + value(t, m).unwrap_or(f64::NAN));
+                        total / metrics.len() as f64
+                    });
+                    let (sum, count) = per_tick.fold((0.0, 0usize), |(s, c), v| (s + v, c + 1));
+                    if count == 0 {
+                        OutcomeValue::Missing
+                    } else {
+                        OutcomeValue::Number(sum / count as f64)
+                    }
+                }
+                Rule::AnyPositive { metrics, ticks } => {
+                    if ticks.is_empty() {
+                        OutcomeValue::Missing
+                    } else {
+                        let any = ticks.iter().any(|&t| {
+                            metrics
+                                .iter()
+                                .any(|&m| value(t, m).is_some_and(|v| v > 0.0))
+                        });
+                        OutcomeValue::Number(if any { 1.0 } else { 0.0 })
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+/// The first tick of the largest non-NaN value, and the value.
+fn peak(values: impl Iterator<Item = f64>) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64)> = None;
+    for (t, v) in values.enumerate() {
+        if v.is_nan() {
+            continue;
+        }
+        match best {
+            Some((_, b)) if v <= b => {}
+            _ => best = Some((t, v)),
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn trajectory(start: &str, n_ticks: usize, series: &[(&str, &[f64])]) -> Trajectory {
+        let names: Arc<[String]> = series.iter().map(|(n, _)| n.to_string()).collect();
+        let mut t = Trajectory::zeros(Month::parse(start).unwrap(), names, n_ticks);
+        for (m, (_, values)) in series.iter().enumerate() {
+            for (tick, v) in values.iter().enumerate() {
+                t.tick_mut(tick)[m] = *v;
+            }
+        }
+        t
+    }
+
+    fn row(t: &Trajectory) -> Vec<(String, OutcomeValue)> {
+        let spec = OutcomeSpec::new(&t.metric_names, t.start, t.n_ticks);
+        spec.columns()
+            .iter()
+            .map(|c| c.name.clone())
+            .zip(spec.compute(t))
+            .collect()
+    }
+
+    fn get(row: &[(String, OutcomeValue)], name: &str) -> OutcomeValue {
+        row.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| *v)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    }
+
+    #[test]
+    fn outcome_cases() {
+        // A horizon of 2030-11 .. 2031-02 (4 ticks).
+        let t = trajectory(
+            "2030-11",
+            4,
+            &[
+                ("price.nd.cn", &[50.0, 70.0, 70.0, 60.0]),
+                ("price.pr.cn", &[30.0, 10.0, 10.0, 20.0]),
+                ("shortage.dy_t", &[0.0, 2.5, 0.0, 1.5]),
+                ("shortage.tb_t", &[0.0, 0.0, 0.0, 0.0]),
+                ("mine.cn_share", &[0.5, 0.75, 0.1, 0.1]),
+                ("profit.cn_musd", &[1.0, -2.0, 3.0, 4.0]),
+                ("balance.max_rel_error", &[1e-13, 3e-12, 0.0, 2e-13]),
+            ],
+        );
+        let r = row(&t);
+        let month = |s: &str| OutcomeValue::Month(Month::parse(s).unwrap());
+        let cases: &[(&str, OutcomeValue)] = &[
+            ("peak_price.nd.cn_usd_per_kg", OutcomeValue::Number(70.0)),
+            ("peak_month.nd.cn", month("2030-12")), // first of two equal peaks
+            ("peak_price.nd.row_usd_per_kg", OutcomeValue::Missing), // not written
+            ("shortage_months.dy", OutcomeValue::Number(2.0)),
+            ("shortage_cum.dy_t", OutcomeValue::Number(4.0)),
+            ("shortage_months.tb", OutcomeValue::Number(0.0)),
+            ("mine.cn_share.2030", OutcomeValue::Number(0.625)), // Nov and Dec only
+            ("mine.cn_share.2035", OutcomeValue::Missing),       // outside the horizon
+            ("profit_cum.cn_musd", OutcomeValue::Number(6.0)),
+            ("price_mean.ndpr.cn.2030", OutcomeValue::Number(40.0)),
+            ("price_mean.ndpr.cn.2035", OutcomeValue::Missing),
+            (DY_TB_SHORTAGE_BY_2035, OutcomeValue::Number(1.0)),
+            ("balance.max_rel_error", OutcomeValue::Number(3e-12)),
+            ("wastewater_cum.cn_t", OutcomeValue::Missing),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(get(&r, name), *expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_horizon_after_2035_has_no_shortage_flag() {
+        let t = trajectory(
+            "2040-01",
+            2,
+            &[
+                ("shortage.dy_t", &[1.0, 1.0]),
+                ("shortage.tb_t", &[0.0, 0.0]),
+            ],
+        );
+        assert_eq!(get(&row(&t), DY_TB_SHORTAGE_BY_2035), OutcomeValue::Missing);
+    }
+}

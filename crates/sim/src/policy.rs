@@ -1,0 +1,171 @@
+//! Governments: the policy state in force in one month — China's mining quotas and
+//! element-level extraction caps, its export quotas, licences and tariffs, the heap/pond
+//! leaching ban — read from the scenario's `[policy]` section.
+
+use remsim_core::{Element, ElementVec, Month};
+use remsim_scenario::{ChinaPolicy, ElementMap, QuotaGroup};
+
+/// Stands for "no limit" on the export link: the market needs a finite capacity.
+pub const UNLIMITED_T: f64 = 1e15;
+
+/// China's policy, resolved to element vectors once per trial.
+#[derive(Debug, Clone)]
+pub struct ChinaRules {
+    /// This year's mining quotas, t/yr, by group (∞ where none).
+    quota_t: [f64; 2],
+    quota_growth: f64,
+    quota_price_response: f64,
+    /// Element-level extraction caps, t/yr (∞ where none).
+    pub element_quota_t: ElementVec,
+    /// Export quota, t/yr (∞ where none).
+    pub export_quota_t: ElementVec,
+    /// Export tariff, fraction of value.
+    pub export_tariff: ElementVec,
+    licensed: [bool; 17],
+    licence_from: Month,
+    licence_delay_months: i32,
+    /// Share of normal export volume licences approve.
+    pub licence_approval: f64,
+    heap_pond_ban_from: Option<Month>,
+}
+
+fn element_vec(map: &ElementMap, missing: f64) -> ElementVec {
+    let mut v = ElementVec::splat(missing);
+    for (key, value) in map {
+        if let Ok(e) = Element::parse(key) {
+            v[e] = *value;
+        }
+    }
+    v
+}
+
+impl ChinaRules {
+    /// Resolves the config for a trial starting in `start`.
+    pub fn new(cfg: &ChinaPolicy, start: Month) -> ChinaRules {
+        let mut licensed = [false; 17];
+        for name in &cfg.export_licence_elements {
+            if let Ok(e) = Element::parse(name) {
+                licensed[e.index()] = true;
+            }
+        }
+        let quota = |q: f64| if q > 0.0 { q } else { f64::INFINITY };
+        ChinaRules {
+            quota_t: [quota(cfg.hard_rock_quota_t), quota(cfg.ion_clay_quota_t)],
+            quota_growth: cfg.quota_growth_per_year,
+            quota_price_response: cfg.quota_price_response,
+            element_quota_t: element_vec(&cfg.element_quota_t, f64::INFINITY),
+            export_quota_t: element_vec(&cfg.export_quota_t, f64::INFINITY),
+            export_tariff: element_vec(&cfg.export_tariff, 0.0),
+            licensed,
+            licence_from: cfg.export_licence_from.unwrap_or(start),
+            licence_delay_months: cfg.export_licence_delay_months.round() as i32,
+            licence_approval: cfg.export_licence_approval.clamp(0.0, 1.0),
+            heap_pond_ban_from: cfg.heap_pond_ban_from,
+        }
+    }
+
+    /// This year's mining quota of a group, t (∞ if none).
+    pub fn annual_quota_t(&self, group: QuotaGroup) -> f64 {
+        self.quota_t[group_index(group)]
+    }
+
+    /// Next year's quota as the schedule alone would set it (for investment decisions).
+    pub fn scheduled_next_quota_t(&self, group: QuotaGroup) -> f64 {
+        self.annual_quota_t(group) * (1.0 + self.quota_growth).max(0.0)
+    }
+
+    /// Sets the new year's quotas, each January: the scheduled growth plus the planner's
+    /// response to the NdPr price (`ndpr_price_ratio`: expected over opening price).
+    pub fn advance_year(&mut self, ndpr_price_ratio: f64) {
+        let response = if ndpr_price_ratio > 0.0 {
+            self.quota_price_response * ndpr_price_ratio.log2()
+        } else {
+            0.0
+        };
+        let growth = (self.quota_growth + response).clamp(-0.2, 0.3);
+        for q in &mut self.quota_t {
+            *q *= 1.0 + growth;
+        }
+    }
+
+    /// Whether heap/pond leaching is banned in `month`.
+    pub fn heap_pond_banned(&self, month: Month) -> bool {
+        self.heap_pond_ban_from.is_some_and(|m| month >= m)
+    }
+
+    /// Export link capacity for `element` this month, t: the export quota spread over the
+    /// year, and for licensed elements the approved share of `normal_export_t` (the rest of
+    /// the world's need) once applications filed at the licence start have been processed.
+    pub fn export_capacity_t(&self, element: Element, month: Month, normal_export_t: f64) -> f64 {
+        let mut capacity = UNLIMITED_T;
+        let quota = self.export_quota_t[element];
+        if quota.is_finite() {
+            capacity = capacity.min(quota.max(0.0) / 12.0);
+        }
+        if self.licensed[element.index()] && month >= self.licence_from {
+            let approved = if month.months_since(self.licence_from) < self.licence_delay_months {
+                0.0
+            } else {
+                self.licence_approval * normal_export_t.max(0.0)
+            };
+            capacity = capacity.min(approved);
+        }
+        capacity
+    }
+}
+
+/// Index of a quota group in per-group arrays.
+pub fn group_index(group: QuotaGroup) -> usize {
+    match group {
+        QuotaGroup::HardRock => 0,
+        QuotaGroup::IonClay => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> ChinaRules {
+        let mut cfg = ChinaPolicy {
+            hard_rock_quota_t: 1200.0,
+            quota_growth_per_year: 0.1,
+            export_licence_elements: vec!["dy".into()],
+            export_licence_from: Month::new(2025, 4),
+            export_licence_approval: 0.5,
+            export_licence_delay_months: 2.0,
+            ..ChinaPolicy::default()
+        };
+        cfg.export_quota_t.insert("nd".into(), 1200.0);
+        ChinaRules::new(&cfg, Month::new(2025, 1).unwrap())
+    }
+
+    #[test]
+    fn quotas_grow_each_january_and_follow_prices_when_told() {
+        let mut r = rules();
+        assert_eq!(r.annual_quota_t(QuotaGroup::HardRock), 1200.0);
+        r.advance_year(1.0);
+        assert!((r.annual_quota_t(QuotaGroup::HardRock) - 1320.0).abs() < 1e-9);
+        assert_eq!(r.annual_quota_t(QuotaGroup::IonClay), f64::INFINITY);
+        r.quota_price_response = 0.1;
+        r.advance_year(2.0);
+        assert!((r.annual_quota_t(QuotaGroup::HardRock) - 1320.0 * 1.2).abs() < 1e-9);
+    }
+
+    #[test]
+    fn licences_close_the_link_then_ration_it() {
+        let r = rules();
+        let m = |y, mo| Month::new(y, mo).unwrap();
+        assert_eq!(
+            r.export_capacity_t(Element::Dy, m(2025, 3), 100.0),
+            UNLIMITED_T
+        );
+        assert_eq!(r.export_capacity_t(Element::Dy, m(2025, 5), 100.0), 0.0);
+        assert_eq!(r.export_capacity_t(Element::Dy, m(2025, 6), 100.0), 50.0);
+        assert_eq!(r.export_capacity_t(Element::Nd, m(2025, 6), 100.0), 100.0);
+        assert_eq!(
+            r.export_capacity_t(Element::Ce, m(2025, 6), 100.0),
+            UNLIMITED_T
+        );
+    }
+}

@@ -1,0 +1,1182 @@
+//! The world of one trial and its monthly tick: policy → demand → production decisions →
+//! market clearing → settlement and investment → observation.
+
+use crate::SimError;
+use crate::metrics::{MetricIndex, RECYCLED_ELEMENTS};
+use crate::policy::{ChinaRules, group_index};
+use rand_chacha::ChaCha8Rng;
+use remsim_core::rng::{stream_id, stream_rng};
+use remsim_core::{Country, Element, ElementVec, Month, Region, Trajectory};
+use remsim_demand::DemandSector;
+use remsim_magnets::MagnetMaker;
+use remsim_market::{Bid, Clearing, CoupledMarket, Link, Offer, PriceBounds};
+use remsim_miners::{Miner, MinerMarket};
+use remsim_recyclers::{ProductStock, Recycler};
+use remsim_rivals::RivalProject;
+use remsim_scenario::{
+    DemandKind, EntryConfig, EnvironmentConfig, MagnetMakerConfig, MinerConfig, Owner, QuotaGroup,
+    RivalConfig, ScenarioConfig, SeparatorConfig, Stage, StockpileConfig,
+};
+use remsim_smelters::Separator;
+
+/// Price levels stock holders quote around their expected price: ±8% steps, 0.38× to 2.6×.
+const GRID_STEPS: i32 = 12;
+const GRID_LOG_STEP: f64 = 0.08;
+
+/// Who placed an order in a book, so fills reach the right account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trader {
+    /// The region's merchant and producer stock.
+    Holder,
+    /// End-use sectors buying oxide.
+    Consumers,
+    /// A magnet maker (index).
+    Maker(usize),
+    /// The strategic stockpile.
+    Stockpile,
+}
+
+/// Mass-balance ledger of one tick, t by element.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ledger {
+    mined: ElementVec,
+    eol_collected: ElementVec,
+    consumed: ElementVec,
+    losses: ElementVec,
+}
+
+/// Everything one trial owns.
+pub struct World {
+    start: Month,
+    master_seed: u64,
+    trial: u64,
+    entry: Option<EntryConfig>,
+    entries_launched: u32,
+    n_ticks: usize,
+    metrics: MetricIndex,
+    // Settings.
+    freight: f64,
+    floor: f64,
+    cap: ElementVec,
+    stock_target_months: f64,
+    initial_stock_months: f64,
+    smoothing: f64,
+    trend_following: f64,
+    stock_response: f64,
+    payable: f64,
+    markup: f64,
+    environment: EnvironmentConfig,
+    china: ChinaRules,
+    /// Stockpile rules by region: target months by element, buy-below and release-above
+    /// multiples of the opening price.
+    stockpile_rules: [(ElementVec, f64, f64); 2],
+    // Agents.
+    miners: Vec<Miner>,
+    miner_cost_owner_region: Vec<Region>,
+    miner_rival: Vec<Option<usize>>,
+    separators: Vec<Separator>,
+    separator_rival: Vec<Option<usize>>,
+    makers: Vec<MagnetMaker>,
+    maker_rival: Vec<Option<usize>>,
+    rivals: Vec<RivalProject>,
+    recyclers: Vec<Recycler>,
+    sectors: Vec<DemandSector>,
+    sector_rngs: Vec<ChaCha8Rng>,
+    /// Magnets in use, by magnet sector index (into `sectors`) and region.
+    in_use: Vec<(usize, [ProductStock; 2])>,
+    /// Rare-earth composition of an average magnet (for unmet magnet orders).
+    average_magnet: ElementVec,
+    ev_sector: Option<usize>,
+    // Market state.
+    price: [ElementVec; 2],
+    initial_price: [ElementVec; 2],
+    smoothed: [ElementVec; 2],
+    /// Slow (three-year) average of prices: what investors plan on.
+    long_run: [ElementVec; 2],
+    trend: [ElementVec; 2],
+    stock: [ElementVec; 2],
+    stockpile: [ElementVec; 2],
+    concentrate: [ElementVec; 2],
+    residue_potential: [f64; 2],
+    scrap: [ElementVec; 2],
+    stocks_initialised: bool,
+    markets: Vec<CoupledMarket>,
+    clearing: Clearing,
+    traders: [Vec<Trader>; 2],
+    /// Scratch: (region, demand at expected prices, elasticity) of each oxide sector.
+    sector_oxide: Vec<(usize, ElementVec, f64)>,
+}
+
+fn region_of(code: &str) -> Result<Region, SimError> {
+    Country::parse(code)
+        .map(Country::region)
+        .map_err(|e| SimError::Build(e.to_string()))
+}
+
+impl World {
+    /// Builds the world of trial `trial` from its drawn config.
+    pub fn new(config: &ScenarioConfig, master_seed: u64, trial: u64) -> Result<World, SimError> {
+        let start = config.scenario.start;
+        let n_ticks = (config.scenario.end.months_since(start) + 1).max(0) as usize;
+        let m = &config.market;
+        let mut initial_cn = ElementVec::ZERO;
+        for (key, price) in &m.initial_price_cn_usd_per_kg {
+            let e = Element::parse(key).map_err(|e| SimError::Build(e.to_string()))?;
+            initial_cn[e] = *price;
+        }
+        let floor = m.price_floor_usd_per_kg.max(0.0);
+        let initial_cn = initial_cn.max(&ElementVec::splat(floor.max(1e-6)));
+        let initial_row = initial_cn * (1.0 + m.initial_row_premium);
+        let cap = initial_row * m.price_cap_multiple.max(1.0);
+
+        let mut miners = Vec::new();
+        let mut miner_rival = Vec::new();
+        for cfg in &config.miners {
+            miners.push(Miner::from_config(cfg).map_err(|e| SimError::Build(e.to_string()))?);
+            miner_rival.push(None);
+        }
+        let mut separators = Vec::new();
+        let mut separator_rival = Vec::new();
+        for cfg in &config.separators {
+            separators
+                .push(Separator::from_config(cfg).map_err(|e| SimError::Build(e.to_string()))?);
+            separator_rival.push(None);
+        }
+        let mut makers = Vec::new();
+        let mut maker_rival = Vec::new();
+        for cfg in &config.magnet_makers {
+            makers.push(MagnetMaker::from_config(cfg).map_err(|e| SimError::Build(e.to_string()))?);
+            maker_rival.push(None);
+        }
+        // Rivals: a project life cycle paired with an operating unit of its stage.
+        let reference_recipe = config
+            .magnet_makers
+            .iter()
+            .find(|mm| region_of(&mm.country).ok() == Some(Region::RestOfWorld))
+            .or(config.magnet_makers.first())
+            .map(|mm| mm.recipe_pct.clone())
+            .unwrap_or_default();
+        let mut rivals = Vec::new();
+        for cfg in &config.rivals {
+            let mut rng = stream_rng(master_seed, trial, stream_id(&format!("rival:{}", cfg.id)));
+            let project = RivalProject::from_config(cfg, start, &mut rng)
+                .map_err(|e| SimError::Build(e.to_string()))?;
+            let index = rivals.len();
+            match rival_unit(cfg, &project, &reference_recipe)? {
+                RivalUnit::Mine(unit) => {
+                    miners.push(unit);
+                    miner_rival.push(Some(index));
+                }
+                RivalUnit::Separation(unit) => {
+                    separators.push(unit);
+                    separator_rival.push(Some(index));
+                }
+                RivalUnit::Magnet(unit) => {
+                    makers.push(unit);
+                    maker_rival.push(Some(index));
+                }
+            }
+            rivals.push(project);
+        }
+        let miner_cost_owner_region = miners.iter().map(Miner::region).collect();
+
+        let mut recyclers = Vec::new();
+        for cfg in &config.recyclers {
+            recyclers.push(Recycler::from_config(cfg).map_err(|e| SimError::Build(e.to_string()))?);
+        }
+        let mut sectors = Vec::new();
+        let mut sector_rngs = Vec::new();
+        let mut in_use = Vec::new();
+        let mut ev_sector = None;
+        let average_magnet = average_magnet_composition(&makers);
+        for cfg in &config.demand {
+            let sector = DemandSector::from_config(cfg, start)
+                .map_err(|e| SimError::Build(e.to_string()))?;
+            if sector.kind == DemandKind::Magnet {
+                if cfg.id.starts_with("ev") && ev_sector.is_none() {
+                    ev_sector = Some(sectors.len());
+                }
+                let monthly = sector.base_monthly_t;
+                let stocks = [sector.cn_share, 1.0 - sector.cn_share].map(|share| {
+                    ProductStock::in_steady_growth(
+                        sector.lifetime_years.max(1.0),
+                        sector.lifetime_shape,
+                        average_magnet * (monthly * share),
+                        sector.growth_per_year,
+                    )
+                });
+                in_use.push((sectors.len(), stocks));
+            }
+            sector_rngs.push(stream_rng(
+                master_seed,
+                trial,
+                stream_id(&format!("demand:{}", cfg.id)),
+            ));
+            sectors.push(sector);
+        }
+        let stockpile_rule = |cfg: &StockpileConfig| {
+            let mut months = ElementVec::ZERO;
+            for (key, m) in &cfg.target_months {
+                if let Ok(e) = Element::parse(key) {
+                    months[e] = m.max(0.0);
+                }
+            }
+            (months, cfg.buy_below.max(0.0), cfg.release_above.max(0.0))
+        };
+        let stockpile_rules = [
+            stockpile_rule(&config.policy.china.stockpile),
+            stockpile_rule(&config.policy.rest_of_world.stockpile),
+        ];
+        let mut markets = Vec::with_capacity(17);
+        markets.resize_with(17, CoupledMarket::new);
+        Ok(World {
+            start,
+            master_seed,
+            trial,
+            entry: config.entry.clone(),
+            entries_launched: 0,
+            n_ticks,
+            metrics: MetricIndex::new(),
+            freight: m.freight_usd_per_kg.max(0.0),
+            floor,
+            cap,
+            stock_target_months: m.stock_target_months.max(0.1),
+            initial_stock_months: m.initial_stock_months.max(0.0),
+            smoothing: m.expectation_smoothing.clamp(0.0, 1.0),
+            trend_following: m.trend_following.max(0.0),
+            stock_response: m.stock_price_response.max(0.01),
+            payable: m.concentrate_payable_share.clamp(0.0, 1.0),
+            markup: m.magnet_markup.max(0.0),
+            environment: config.environment.clone(),
+            china: ChinaRules::new(&config.policy.china, start),
+            stockpile_rules,
+            miners,
+            miner_cost_owner_region,
+            miner_rival,
+            separators,
+            separator_rival,
+            makers,
+            maker_rival,
+            rivals,
+            recyclers,
+            sectors,
+            sector_rngs,
+            in_use,
+            average_magnet,
+            ev_sector,
+            price: [initial_cn, initial_row],
+            initial_price: [initial_cn, initial_row],
+            smoothed: [initial_cn, initial_row],
+            long_run: [initial_cn, initial_row],
+            trend: [ElementVec::ZERO; 2],
+            stock: [ElementVec::ZERO; 2],
+            stockpile: [ElementVec::ZERO; 2],
+            concentrate: [ElementVec::ZERO; 2],
+            residue_potential: [0.0; 2],
+            scrap: [ElementVec::ZERO; 2],
+            stocks_initialised: false,
+            markets,
+            clearing: Clearing::new(),
+            traders: [Vec::new(), Vec::new()],
+            sector_oxide: Vec::new(),
+        })
+    }
+
+    /// Metric names, in column order.
+    pub fn metric_names(&self) -> std::sync::Arc<[String]> {
+        self.metrics.names.clone()
+    }
+
+    /// Runs every tick and returns the trajectory.
+    pub fn run(mut self) -> Result<Trajectory, SimError> {
+        let mut out = Trajectory::zeros(self.start, self.metrics.names.clone(), self.n_ticks);
+        for tick in 0..self.n_ticks {
+            let month = self.start.add_months(tick as i32);
+            let row = out.tick_mut(tick);
+            self.step(month, row)?;
+        }
+        Ok(out)
+    }
+
+    /// Expected prices: smoothed, extrapolated a quarter along the trend by the
+    /// trend-following weight.
+    fn expected(&self, r: usize) -> ElementVec {
+        let mut pe = self.smoothed[r];
+        for e in Element::ALL {
+            let lift = (self.trend_following * 3.0 * self.trend[r][e]).clamp(-0.5, 0.5);
+            pe[e] = (pe[e] * lift.exp()).clamp(self.floor, self.cap[e]);
+        }
+        pe
+    }
+
+    fn stocks_total(&self) -> ElementVec {
+        self.stock[0]
+            + self.stock[1]
+            + self.stockpile[0]
+            + self.stockpile[1]
+            + self.concentrate[0]
+            + self.concentrate[1]
+            + self.scrap[0]
+            + self.scrap[1]
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn step(&mut self, month: Month, row: &mut [f64]) -> Result<(), SimError> {
+        if month.month() == 1 && month != self.start {
+            // The planner sets this year's quotas from the NdPr price it has seen.
+            let ndpr = |p: &ElementVec| p[Element::Nd] + p[Element::Pr];
+            self.china
+                .advance_year(ratio(ndpr(&self.smoothed[0]), ndpr(&self.initial_price[0])));
+        }
+        let expected = [self.expected(0), self.expected(1)];
+        let heap_pond_banned = self.china.heap_pond_banned(month);
+        let mut ledger = Ledger::default();
+
+        // --- Demand -------------------------------------------------------------------
+        let mut oxide_demand = [ElementVec::ZERO; 2];
+        // Each oxide sector's demand at expected prices, by region, for its bid curve.
+        let mut sector_oxide = std::mem::take(&mut self.sector_oxide);
+        sector_oxide.clear();
+        // China's oxide demand in sectors that count as deep processing.
+        let mut cn_deep_demand = ElementVec::ZERO;
+        let mut magnet_orders = [0.0f64; 2];
+        let mut sector_orders: Vec<[f64; 2]> = vec![[0.0; 2]; self.sectors.len()];
+        let magnet_index = |p: &ElementVec| (p[Element::Nd] + p[Element::Pr]) / 2.0;
+        let magnet_ratio =
+            magnet_index(&expected[1]) / magnet_index(&self.initial_price[1]).max(1e-9);
+        for (s, sector) in self.sectors.iter_mut().enumerate() {
+            let rng = &mut self.sector_rngs[s];
+            match sector.kind {
+                DemandKind::Magnet => {
+                    let base = sector.base_demand(month, magnet_ratio, rng);
+                    for r in 0..2 {
+                        let share = if r == 0 {
+                            sector.cn_share
+                        } else {
+                            1.0 - sector.cn_share
+                        };
+                        let reference = magnet_index(&self.initial_price[r]);
+                        let q =
+                            sector.at_price(base * share, magnet_index(&expected[r]), reference);
+                        sector_orders[s][r] = q;
+                        magnet_orders[r] += q;
+                    }
+                }
+                DemandKind::Oxide => {
+                    let basket = sector.mix.dot(&expected[1])
+                        / sector.mix.dot(&self.initial_price[1]).max(1e-9);
+                    let base = sector.base_demand(month, basket, rng);
+                    for r in 0..2 {
+                        let share = if r == 0 {
+                            sector.cn_share
+                        } else {
+                            1.0 - sector.cn_share
+                        };
+                        let reference = sector.mix.dot(&self.initial_price[r]);
+                        let q =
+                            sector.at_price(base * share, sector.mix.dot(&expected[r]), reference);
+                        oxide_demand[r] += sector.mix * q;
+                        sector_oxide.push((r, sector.mix * q, sector.elasticity));
+                        if r == 0 && sector.deep_processing {
+                            cn_deep_demand += sector.mix * q;
+                        }
+                    }
+                }
+            }
+        }
+
+        // Rival life cycles scale their operating units.
+        for (i, rival) in self.miner_rival.iter().enumerate() {
+            if let Some(k) = rival {
+                self.miners[i].available_share = self.rivals[*k].capacity_share(month, self.start);
+            }
+        }
+        for (i, rival) in self.separator_rival.iter().enumerate() {
+            if let Some(k) = rival {
+                self.separators[i].available_share =
+                    self.rivals[*k].capacity_share(month, self.start);
+            }
+        }
+        for (i, rival) in self.maker_rival.iter().enumerate() {
+            if let Some(k) = rival {
+                self.makers[i].available_share = self.rivals[*k].capacity_share(month, self.start);
+            }
+        }
+
+        // Magnet orders: the rest of the world's makers serve its orders first, pro rata to
+        // capacity; what they cannot make goes to China's makers (magnet exports), which
+        // serve China's orders too. What nobody can make is unmet.
+        let mut maker_plan = vec![0.0f64; self.makers.len()];
+        let mut maker_orders_from = vec![[0.0f64; 2]; self.makers.len()];
+        let capacity_in = |r: usize| -> f64 {
+            self.makers
+                .iter()
+                .filter(|mk| mk.region().index() == r)
+                .map(MagnetMaker::dependable_capacity_reo_per_month)
+                .sum()
+        };
+        let row_capacity = capacity_in(1);
+        let row_placed = magnet_orders[1].min(row_capacity);
+        let overflow = magnet_orders[1] - row_placed;
+        let cn_capacity = capacity_in(0);
+        let cn_orders = magnet_orders[0] + overflow;
+        let cn_placed = cn_orders.min(cn_capacity);
+        for (i, mk) in self.makers.iter().enumerate() {
+            let cap = mk.dependable_capacity_reo_per_month();
+            if mk.region() == Region::RestOfWorld && row_capacity > 0.0 {
+                let q = row_placed * cap / row_capacity;
+                maker_plan[i] = q;
+                maker_orders_from[i][1] = q;
+            } else if mk.region() == Region::China && cn_capacity > 0.0 && cn_orders > 0.0 {
+                let q = cn_placed * cap / cn_capacity;
+                maker_plan[i] = q;
+                maker_orders_from[i][0] = q * magnet_orders[0] / cn_orders;
+                maker_orders_from[i][1] = q * overflow / cn_orders;
+            }
+        }
+        let unmade_magnets = (cn_orders - cn_placed).max(0.0);
+        for (i, mk) in self.makers.iter_mut().enumerate() {
+            mk.record_orders(month, maker_orders_from[i][0] + maker_orders_from[i][1]);
+        }
+        for mk in &mut self.makers {
+            mk.choose_substitutes(&expected[mk.region().index()]);
+        }
+        let mut maker_need = vec![ElementVec::ZERO; self.makers.len()];
+        let mut regional_need = [ElementVec::ZERO; 2];
+        for (i, mk) in self.makers.iter().enumerate() {
+            maker_need[i] = mk.oxide_need(maker_plan[i]);
+            regional_need[mk.region().index()] += maker_need[i];
+        }
+        let demand_by_region = [
+            oxide_demand[0] + regional_need[0],
+            oxide_demand[1] + regional_need[1],
+        ];
+
+        // Opening stocks, once, from the first month's demand.
+        if !self.stocks_initialised {
+            for r in 0..2 {
+                self.stock[r] = demand_by_region[r] * self.initial_stock_months;
+                self.stockpile[r] = ElementVec::ZERO;
+            }
+            self.stocks_initialised = true;
+        }
+        let stocks_before = self.stocks_total();
+
+        // --- Mining -------------------------------------------------------------------
+        let miner_market = MinerMarket {
+            month,
+            expected_prices: &expected,
+            payable_share: self.payable,
+            heap_pond_banned,
+            environment: &self.environment,
+        };
+        let mut group_capacity = [0.0f64; 2];
+        for mn in &self.miners {
+            if let Some(g) = mn.quota_group
+                && mn.is_active(month)
+            {
+                group_capacity[group_index(g)] += mn.capacity_t;
+            }
+        }
+        let mut planned = vec![0.0f64; self.miners.len()];
+        let mut cn_licensed_extraction = ElementVec::ZERO;
+        for (i, mn) in self.miners.iter_mut().enumerate() {
+            let quota_cap = match mn.quota_group {
+                Some(g) if mn.region() == Region::China => {
+                    let annual = self.china.annual_quota_t(g);
+                    let total = group_capacity[group_index(g)].max(1e-9);
+                    annual / 12.0 * mn.capacity_t / total
+                }
+                _ => f64::INFINITY,
+            };
+            planned[i] = mn.plan_output(&miner_market, quota_cap);
+            if mn.region() == Region::China && mn.owner != Owner::SmallIllegal {
+                cn_licensed_extraction += mn.shares * planned[i];
+            }
+        }
+        // Element-level extraction quotas scale China's licensed mines together.
+        let mut element_scale: f64 = 1.0;
+        for e in Element::ALL {
+            let cap = self.china.element_quota_t[e] / 12.0;
+            if cap.is_finite() && cn_licensed_extraction[e] > cap {
+                element_scale = element_scale.min(cap / cn_licensed_extraction[e]);
+            }
+        }
+        let mut mined_by_region = [0.0f64; 2];
+        let mut wastewater_cn = 0.0;
+        let mut miner_output = vec![0.0f64; self.miners.len()];
+        for (i, mn) in self.miners.iter_mut().enumerate() {
+            let tonnes = if mn.region() == Region::China && mn.owner != Owner::SmallIllegal {
+                planned[i] * element_scale
+            } else {
+                planned[i]
+            };
+            let out = mn.produce(tonnes, &miner_market);
+            let produced = out.concentrate.sum();
+            miner_output[i] = produced;
+            ledger.mined += out.concentrate;
+            self.concentrate[mn.sells_to.index()] += out.concentrate;
+            self.residue_potential[mn.sells_to.index()] += out.residue_potential_t;
+            mined_by_region[mn.region().index()] += produced;
+            if mn.region() == Region::China {
+                wastewater_cn += out.wastewater_t;
+            }
+        }
+
+        // --- Separation ---------------------------------------------------------------
+        let mut separated = [ElementVec::ZERO; 2];
+        let mut residue = [0.0f64; 2];
+        let mut separator_feed = vec![ElementVec::ZERO; self.separators.len()];
+        for r in 0..2 {
+            let pool = self.concentrate[r];
+            let pool_t = pool.sum();
+            let feed_shares = pool.normalised().unwrap_or(ElementVec::ZERO);
+            let mut wanted = vec![0.0f64; self.separators.len()];
+            let mut total_wanted = 0.0;
+            for (i, sep) in self.separators.iter_mut().enumerate() {
+                if sep.region().index() == r {
+                    wanted[i] =
+                        sep.plan_throughput(month, &feed_shares, &expected[r], self.payable);
+                    total_wanted += wanted[i];
+                }
+            }
+            let capacity: f64 = self
+                .separators
+                .iter()
+                .filter(|sep| sep.region().index() == r)
+                .map(|sep| sep.capacity_t / 12.0 * sep.available_share)
+                .sum();
+            let load = ratio(pool_t, capacity);
+            for (i, sep) in self.separators.iter_mut().enumerate() {
+                if sep.region().index() == r && self.separator_rival[i].is_none() {
+                    sep.record_load(month, load);
+                }
+            }
+            if pool_t <= 0.0 || total_wanted <= 0.0 {
+                continue;
+            }
+            let take = pool_t.min(total_wanted);
+            let fraction = take / pool_t;
+            for (i, sep) in self.separators.iter().enumerate() {
+                if wanted[i] <= 0.0 {
+                    continue;
+                }
+                let feed = pool * (fraction * wanted[i] / total_wanted);
+                let processed = sep.process(&feed);
+                separator_feed[i] = feed;
+                separated[r] += processed.oxides;
+                ledger.losses += processed.losses;
+                self.concentrate[r] -= feed;
+            }
+            // Float dust must not turn into negative stock.
+            self.concentrate[r] =
+                self.concentrate[r].clamp_non_negative_tracked(&mut ledger.losses);
+            residue[r] += self.residue_potential[r] * fraction;
+            self.residue_potential[r] *= 1.0 - fraction;
+        }
+        for r in 0..2 {
+            self.stock[r] += separated[r];
+        }
+
+        // --- Recycling ----------------------------------------------------------------
+        let mut recycled = [ElementVec::ZERO; 2];
+        for r in 0..2 {
+            let capacity: f64 = self
+                .recyclers
+                .iter()
+                .filter(|rc| rc.region().index() == r)
+                .map(Recycler::capacity_per_month)
+                .sum();
+            let available = self.scrap[r].sum();
+            if capacity <= 0.0 || available <= 0.0 {
+                continue;
+            }
+            let fraction = (capacity / available).min(1.0);
+            for rc in self.recyclers.iter().filter(|rc| rc.region().index() == r) {
+                let feed = self.scrap[r] * (fraction * rc.capacity_per_month() / capacity);
+                let out = rc.process(&feed);
+                recycled[r] += out.oxides;
+                ledger.losses += out.losses;
+                self.scrap[r] -= feed;
+            }
+            self.scrap[r] = self.scrap[r].clamp_non_negative_tracked(&mut ledger.losses);
+            self.stock[r] += recycled[r];
+        }
+
+        // --- Markets --------------------------------------------------------------------
+        let mut maker_input = vec![ElementVec::ZERO; self.makers.len()];
+        let mut consumer_fill = [ElementVec::ZERO; 2];
+        let mut shortage = ElementVec::ZERO;
+        let mut demanded = ElementVec::ZERO;
+        let mut new_price = self.price;
+        for e in crate::metrics::traded_elements() {
+            let ei = e.index();
+            let market = &mut self.markets[ei];
+            market.clear_books();
+            for r in 0..2 {
+                self.traders[r].clear();
+                let book = &mut market.books[r];
+                let traders = &mut self.traders[r];
+                let pe = expected[r][e];
+                let cap = self.cap[e];
+                let d = demand_by_region[r][e];
+                // Holder's schedule: desired stock S*(p) = T (p/pe)^(-1/k), T grown by
+                // speculative hoarding while prices trend up.
+                let hoard = (1.0 + self.trend_following * 6.0 * self.trend[r][e]).clamp(0.5, 2.0);
+                let target = self.stock_target_months * d * hoard;
+                let s = self.stock[r][e];
+                let desired = |p: f64| target * (p / pe).powf(-1.0 / self.stock_response);
+                let mut offered = 0.0;
+                for k in -GRID_STEPS..=GRID_STEPS {
+                    let p = (pe * (GRID_LOG_STEP * k as f64).exp()).clamp(self.floor, cap);
+                    let q = (s - desired(p)).max(0.0) - offered;
+                    if q > 1e-12 {
+                        book.push_offer(Offer::new(q, p));
+                        traders.push(Trader::Holder);
+                        offered += q;
+                    }
+                }
+                if s - offered > 1e-12 {
+                    book.push_offer(Offer::new(s - offered, cap));
+                    traders.push(Trader::Holder);
+                }
+                // Government stockpile releases above its trigger.
+                let (months, buy_below, release_above) = self.stockpile_rules[r];
+                let release = self.initial_price[r][e] * release_above;
+                if self.stockpile[r][e] > 0.0 && release > 0.0 {
+                    book.push_offer(Offer::new(
+                        self.stockpile[r][e] / 6.0,
+                        release.clamp(self.floor, cap),
+                    ));
+                    traders.push(Trader::Stockpile);
+                }
+                let offers = traders.len();
+                let mut bought = 0.0;
+                for k in (-GRID_STEPS..=GRID_STEPS).rev() {
+                    let p = (pe * (GRID_LOG_STEP * k as f64).exp()).clamp(self.floor, cap);
+                    let q = (desired(p) - s).max(0.0) - bought;
+                    if q > 1e-12 {
+                        book.push_bid(Bid::new(q, p));
+                        traders.push(Trader::Holder);
+                        bought += q;
+                    }
+                }
+                // End users' demand curve: each sector's demand at the expected price, scaled
+                // by (p / pe)^elasticity, summed and bid in steps; what is still wanted at the
+                // top step is bid at the cap.
+                if oxide_demand[r][e] > 0.0 {
+                    let wanted = |p: f64| -> f64 {
+                        sector_oxide
+                            .iter()
+                            .filter(|(region, _, _)| *region == r)
+                            .map(|(_, q, elasticity)| q[e] * (p / pe).powf(*elasticity).min(2.0))
+                            .sum()
+                    };
+                    let level =
+                        |k: i32| (pe * (GRID_LOG_STEP * k as f64).exp()).clamp(self.floor, cap);
+                    let mut above = wanted(level(GRID_STEPS));
+                    book.push_bid(Bid::new(above, cap));
+                    traders.push(Trader::Consumers);
+                    for k in (-GRID_STEPS..GRID_STEPS).rev().step_by(2) {
+                        let q = wanted(level(k));
+                        if q - above > 1e-12 {
+                            book.push_bid(Bid::new(q - above, level(k)));
+                            traders.push(Trader::Consumers);
+                            above = q;
+                        }
+                    }
+                }
+                // Magnet makers: half their need is contracted and paid at any price; the
+                // other half they give up above three times the expected price, when a
+                // magnet stops paying (assumed split).
+                for (i, mk) in self.makers.iter().enumerate() {
+                    if mk.region().index() == r && maker_need[i][e] > 0.0 {
+                        let half = 0.5 * maker_need[i][e];
+                        book.push_bid(Bid::new(half, cap));
+                        traders.push(Trader::Maker(i));
+                        book.push_bid(Bid::new(half, (3.0 * pe).clamp(self.floor, cap)));
+                        traders.push(Trader::Maker(i));
+                    }
+                }
+                // The stockpile builds toward its target over a year while prices are low.
+                if months[e] > 0.0 && buy_below > 0.0 {
+                    let gap = (months[e] * d - self.stockpile[r][e]).max(0.0) / 12.0;
+                    if gap > 0.0 {
+                        let limit = (buy_below * self.initial_price[r][e]).clamp(self.floor, cap);
+                        book.push_bid(Bid::new(gap, limit));
+                        traders.push(Trader::Stockpile);
+                    }
+                }
+                debug_assert!(offers <= traders.len());
+                demanded[e] += oxide_demand[r][e] + regional_need[r][e];
+            }
+            let tariff_wedge = self.china.export_tariff[e] * expected[0][e];
+            let link = Link {
+                capacity_t: self
+                    .china
+                    .export_capacity_t(e, month, demand_by_region[1][e]),
+                wedge_usd_per_kg: (tariff_wedge + self.freight).max(0.0),
+            };
+            let bounds = PriceBounds {
+                floor_usd_per_kg: self.floor,
+                cap_usd_per_kg: self.cap[e],
+            };
+            market
+                .clear(
+                    link,
+                    bounds,
+                    [expected[0][e], expected[1][e]],
+                    &mut self.clearing,
+                )
+                .map_err(|err| SimError::Market(format!("{month} {e}: {err}")))?;
+            for r in 0..2 {
+                new_price[r][e] = self.clearing.price_usd_per_kg[r];
+                // Buyers rationed at the price (or the cap) are short; buyers priced out
+                // below it chose not to buy.
+                let price_now = new_price[r][e] * (1.0 - 1e-9);
+                let n_offers = market.books[r].offer_len();
+                for (j, fill) in self.clearing.offer_fill_t[r].iter().enumerate() {
+                    match self.traders[r][j] {
+                        Trader::Holder => self.stock[r][e] -= fill,
+                        Trader::Stockpile => self.stockpile[r][e] -= fill,
+                        _ => {}
+                    }
+                }
+                for (j, bid) in market.books[r].bids().iter().enumerate() {
+                    let fill = self.clearing.bid_fill_t[r][j];
+                    match self.traders[r][n_offers + j] {
+                        Trader::Holder => self.stock[r][e] += fill,
+                        Trader::Stockpile => self.stockpile[r][e] += fill,
+                        Trader::Consumers => {
+                            consumer_fill[r][e] += fill;
+                            if bid.reservation_usd_per_kg >= price_now {
+                                shortage[e] += bid.quantity_t - fill;
+                            }
+                        }
+                        Trader::Maker(i) => {
+                            maker_input[i][e] += fill;
+                            if bid.reservation_usd_per_kg >= price_now {
+                                shortage[e] += bid.quantity_t - fill;
+                            }
+                        }
+                    }
+                }
+                self.stock[r][e] = self.stock[r][e].max(0.0);
+                self.stockpile[r][e] = self.stockpile[r][e].max(0.0);
+            }
+        }
+        ledger.consumed += consumer_fill[0] + consumer_fill[1];
+        self.sector_oxide = sector_oxide;
+        // Magnets nobody had the capacity to make are a shortage of their rare earths.
+        shortage += self.average_magnet * unmade_magnets;
+
+        // --- Magnets, deliveries, end of life ---------------------------------------------
+        let mut magnets_made = [0.0f64; 2];
+        let mut delivered = [ElementVec::ZERO; 2];
+        let mut cn_maker_input = 0.0;
+        let mut maker_profit = [0.0f64; 2];
+        for (i, mk) in self.makers.iter_mut().enumerate() {
+            let r = mk.region().index();
+            let (made, unused) = mk.make(maker_plan[i], &maker_input[i]);
+            self.stock[r] += unused;
+            self.scrap[r] += made.swarf;
+            ledger.consumed += made.in_magnets;
+            magnets_made[r] += made.in_magnets.sum();
+            if r == 0 {
+                cn_maker_input += (maker_input[i] - unused).sum();
+            }
+            let orders = maker_orders_from[i][0] + maker_orders_from[i][1];
+            if orders > 0.0 {
+                delivered[0] += made.in_magnets * (maker_orders_from[i][0] / orders);
+                delivered[1] += made.in_magnets * (maker_orders_from[i][1] / orders);
+            }
+            // Conversion margin and subsidy, million USD (t × USD/kg / 1000).
+            maker_profit[r] += made.magnets_t
+                * (mk.cost_usd_per_kg * self.markup + mk.subsidy_usd_per_kg)
+                / 1000.0;
+        }
+        let mut eol_collected = [ElementVec::ZERO; 2];
+        let collection = self.collection_rates();
+        for (s, stocks) in &mut self.in_use {
+            for r in 0..2 {
+                let share = ratio(sector_orders[*s][r], magnet_orders[r]);
+                let returns = stocks[r].step(delivered[r] * share);
+                eol_collected[r] += returns * collection[r];
+            }
+        }
+        for r in 0..2 {
+            self.scrap[r] += eol_collected[r];
+            ledger.eol_collected += eol_collected[r];
+        }
+
+        // --- Prices and expectations --------------------------------------------------------
+        for r in 0..2 {
+            for e in Element::ALL {
+                let old = self.price[r][e].max(1e-9);
+                let new = new_price[r][e].max(1e-9);
+                self.trend[r][e] += 0.25 * ((new / old).ln() - self.trend[r][e]);
+                self.smoothed[r][e] += self.smoothing * (new - self.smoothed[r][e]);
+                self.long_run[r][e] += (new - self.long_run[r][e]) / 36.0;
+            }
+        }
+        self.price = new_price;
+
+        // --- Settlement: profit, margins ------------------------------------------------------
+        let mut profit = maker_profit;
+        for (i, mn) in self.miners.iter_mut().enumerate() {
+            let r = mn.sells_to.index();
+            let value = mn.basket_value_usd_per_kg(&self.price[r], self.payable);
+            let cost = mn.cash_cost_usd_per_kg(&miner_market_for(
+                month,
+                &self.price,
+                self.payable,
+                heap_pond_banned,
+                &self.environment,
+            ));
+            if miner_output[i] > 0.0 {
+                mn.record_margin(value - cost);
+            }
+            profit[self.miner_cost_owner_region[i].index()] +=
+                miner_output[i] * (value - cost) / 1000.0;
+        }
+        for (i, sep) in self.separators.iter().enumerate() {
+            let feed = separator_feed[i];
+            let t = feed.sum();
+            if t <= 0.0 {
+                continue;
+            }
+            let r = sep.region().index();
+            let shares = feed * (1.0 / t);
+            let margin = sep.margin_usd_per_kg(&shares, &self.price[r], self.payable);
+            profit[r] += t * margin / 1000.0;
+        }
+        for r in 0..2 {
+            let cost: f64 = self
+                .recyclers
+                .iter()
+                .filter(|rc| rc.region().index() == r)
+                .map(|rc| rc.cost_usd_per_kg)
+                .fold(0.0, f64::max);
+            profit[r] += (recycled[r].dot(&self.price[r]) - recycled[r].sum() * cost) / 1000.0;
+        }
+
+        // --- Investment, each January ---------------------------------------------------------
+        if month.month() == 1 && month != self.start {
+            let mut room = [f64::INFINITY; 2];
+            for g in [QuotaGroup::HardRock, QuotaGroup::IonClay] {
+                room[group_index(g)] =
+                    self.china.scheduled_next_quota_t(g) - group_capacity[group_index(g)];
+            }
+            for mn in &mut self.miners {
+                let quota_room = match mn.quota_group {
+                    Some(g) if mn.region() == Region::China => room[group_index(g)],
+                    _ => f64::INFINITY,
+                };
+                mn.decide_investment(month, quota_room);
+            }
+            for (i, sep) in self.separators.iter_mut().enumerate() {
+                if self.separator_rival[i].is_none() {
+                    let r = sep.region().index();
+                    let feed = self.concentrate[r].normalised().unwrap_or(ElementVec::ZERO);
+                    let margin = sep.margin_usd_per_kg(&feed, &expected[r], self.payable);
+                    sep.decide_investment(month, margin);
+                }
+            }
+            let long_run = self.long_run[1];
+            self.launch_entry(month, &long_run)?;
+            for (i, mk) in self.makers.iter_mut().enumerate() {
+                let r = mk.region().index();
+                mk.adapt_to_heavy_prices(ratio(
+                    self.smoothed[r][Element::Dy],
+                    self.initial_price[r][Element::Dy],
+                ));
+                if self.maker_rival[i].is_none() {
+                    mk.decide_investment(month);
+                }
+            }
+        }
+
+        // --- Observation -----------------------------------------------------------------------
+        let stocks_after = self.stocks_total();
+        let sources = ledger.mined + ledger.eol_collected;
+        let sinks = ledger.consumed + ledger.losses;
+        let mut worst: f64 = 0.0;
+        for e in Element::ALL {
+            let residual = (stocks_after[e] - stocks_before[e]) - (sources[e] - sinks[e]);
+            let scale =
+                stocks_before[e].abs() + stocks_after[e].abs() + sources[e].abs() + sinks[e].abs();
+            if scale > 0.0 {
+                worst = worst.max(residual.abs() / scale);
+            }
+        }
+        let mi = &self.metrics;
+        for e in crate::metrics::traded_elements() {
+            let ei = e.index();
+            row[mi.price[ei][0]] = self.price[0][e];
+            row[mi.price[ei][1]] = self.price[1][e];
+            row[mi.demand[ei]] = demanded[e];
+            row[mi.shortage[ei]] = shortage[e].max(0.0);
+            row[mi.stock[ei]] =
+                self.stock[0][e] + self.stock[1][e] + self.stockpile[0][e] + self.stockpile[1][e];
+        }
+        let mined_world = mined_by_region[0] + mined_by_region[1];
+        let separated_world = separated[0].sum() + separated[1].sum();
+        let magnet_world = magnets_made[0] + magnets_made[1];
+        row[mi.mine_world] = mined_world;
+        row[mi.separation_world] = separated_world;
+        row[mi.magnet_world] = magnet_world;
+        row[mi.mine_cn_share] = ratio(mined_by_region[0], mined_world);
+        row[mi.separation_cn_share] = ratio(separated[0].sum(), separated_world);
+        row[mi.magnet_cn_share] = ratio(magnets_made[0], magnet_world);
+        row[mi.row_supply_share] = ratio(mined_by_region[1], demanded.sum());
+        // Consumers in a region are served pro rata, so the deep-processing sectors' part of
+        // China's oxide purchases is their part of China's oxide demand.
+        let cn_deep_fill = consumer_fill[0].hadamard(&cn_deep_demand.safe_div(&oxide_demand[0]));
+        row[mi.deep_processing_cn_share] =
+            ratio(cn_deep_fill.sum() + cn_maker_input, separated[0].sum());
+        for (i, e) in RECYCLED_ELEMENTS.iter().enumerate() {
+            let secondary = recycled[0][*e] + recycled[1][*e];
+            let primary = separated[0][*e] + separated[1][*e];
+            row[mi.recycled_share[i]] = ratio(secondary, primary + secondary);
+        }
+        row[mi.ev_ree_free_share] = self
+            .ev_sector
+            .map_or(0.0, |s| self.sectors[s].ree_free_share());
+        row[mi.wastewater_cn] = wastewater_cn;
+        row[mi.residue[0]] = residue[0];
+        row[mi.residue[1]] = residue[1];
+        row[mi.profit[0]] = profit[0];
+        row[mi.profit[1]] = profit[1];
+        row[mi.balance] = worst;
+        Ok(())
+    }
+
+    /// Greenfield entry, each January: when expected rest-of-world prices give a generic
+    /// integrated mine-and-separation project a margin above the hurdle, up to
+    /// `max_per_year` projects are decided; each draws its lead time and fate from its own
+    /// stream and comes online through the rival life cycle.
+    fn launch_entry(&mut self, month: Month, prices: &ElementVec) -> Result<(), SimError> {
+        let Some(entry) = self.entry.clone() else {
+            return Ok(());
+        };
+        let profile = remsim_core::DepositProfile::named(&entry.deposit)
+            .map_err(|e| SimError::Build(e.to_string()))?;
+        let value = profile.shares.dot(prices) * remsim_miners::VALUATION_RECOVERY
+            - entry.separation_cost_usd_per_kg;
+        if value - entry.cash_cost_usd_per_kg <= entry.hurdle * entry.cash_cost_usd_per_kg {
+            return Ok(());
+        }
+        for _ in 0..entry.max_per_year {
+            let id = format!("entry-{}", self.entries_launched + 1);
+            let mut rng = stream_rng(
+                self.master_seed,
+                self.trial,
+                stream_id(&format!("entry:{id}")),
+            );
+            let lead: f64 = {
+                let [lo, hi] = entry.lead_time_years;
+                lo + (hi - lo) * rand::RngExt::random::<f64>(&mut rng)
+            };
+            let rival = RivalConfig {
+                id: id.clone(),
+                name: format!("greenfield project {id}"),
+                country: entry.country.clone(),
+                stage: Stage::Mine,
+                deposit: Some(entry.deposit.clone()),
+                capacity_t: entry.capacity_t,
+                initial_utilisation: 0.0,
+                cash_cost_usd_per_kg: entry.cash_cost_usd_per_kg,
+                recovery: 0.92,
+                decision: Some(month),
+                permitting_delay_years: 0.0,
+                construction_years: lead,
+                ramp_years: entry.ramp_years,
+                opposition_probability: 0.0,
+                opposition_delay_years: 0.0,
+                failure_probability: entry.failure_probability,
+                subsidy_usd_per_kg: 0.0,
+                offtake_share: 0.0,
+                price_floor_usd_per_kg: 0.0,
+                chinese_owned_share: 0.0,
+                sells_to: Some("row".to_string()),
+            };
+            let project = RivalProject::from_config(&rival, self.start, &mut rng)
+                .map_err(|e| SimError::Build(e.to_string()))?;
+            let index = self.rivals.len();
+            let no_recipe = remsim_scenario::ElementMap::new();
+            if let RivalUnit::Mine(miner) = rival_unit(&rival, &project, &no_recipe)? {
+                self.miner_cost_owner_region.push(miner.region());
+                self.miners.push(miner);
+                self.miner_rival.push(Some(index));
+            }
+            let plant = RivalConfig {
+                stage: Stage::Separation,
+                cash_cost_usd_per_kg: entry.separation_cost_usd_per_kg,
+                ..rival
+            };
+            if let RivalUnit::Separation(separator) = rival_unit(&plant, &project, &no_recipe)? {
+                self.separators.push(separator);
+                self.separator_rival.push(Some(index));
+            }
+            self.rivals.push(project);
+            self.entries_launched += 1;
+        }
+        Ok(())
+    }
+
+    /// Capacity-weighted collection rate of each region's recyclers.
+    fn collection_rates(&self) -> [f64; 2] {
+        let mut weighted = [0.0f64; 2];
+        let mut capacity = [0.0f64; 2];
+        for rc in &self.recyclers {
+            let r = rc.region().index();
+            weighted[r] += rc.collection_rate * rc.capacity_t;
+            capacity[r] += rc.capacity_t;
+        }
+        [
+            ratio(weighted[0], capacity[0]),
+            ratio(weighted[1], capacity[1]),
+        ]
+    }
+}
+
+/// The operating unit a rival project runs, by stage.
+enum RivalUnit {
+    Mine(Miner),
+    Separation(Separator),
+    Magnet(MagnetMaker),
+}
+
+/// Builds the operating unit of a rival project: a miner, separator or magnet maker
+/// carrying the project's state support.
+fn rival_unit(
+    cfg: &RivalConfig,
+    project: &RivalProject,
+    reference_recipe: &remsim_scenario::ElementMap,
+) -> Result<RivalUnit, SimError> {
+    let owner = if cfg.chinese_owned_share > 0.5 {
+        Owner::ChineseOwnedAbroad
+    } else {
+        Owner::Foreign
+    };
+    match cfg.stage {
+        Stage::Mine => {
+            let deposit = cfg.deposit.clone().unwrap_or_default();
+            let leached = remsim_core::DepositProfile::named(&deposit)
+                .is_ok_and(|d| d.deposit_type.is_leached());
+            let unit = MinerConfig {
+                id: cfg.id.clone(),
+                name: cfg.name.clone(),
+                country: cfg.country.clone(),
+                deposit,
+                distribution_pct: None,
+                owner,
+                capacity_t: cfg.capacity_t,
+                utilisation: 1.0,
+                // Overseas projects are sized on decades of reserves.
+                reserves_t: cfg.capacity_t * 40.0,
+                grade_pct: 1.0,
+                cash_cost_usd_per_kg: cfg.cash_cost_usd_per_kg,
+                depletion_cost_rise: 0.2,
+                leaching: leached.then_some(remsim_scenario::Leaching::InSitu),
+                quota_group: None,
+                sells_to: cfg.sells_to.clone(),
+                start: None,
+                expansion_capex_usd_per_t: 0.0,
+                expansion_lead_time_years: 0.0,
+                expansion_step: 0.0,
+            };
+            let mut miner =
+                Miner::from_config(&unit).map_err(|e| SimError::Build(e.to_string()))?;
+            miner.subsidy_usd_per_kg = project.subsidy_usd_per_kg;
+            Ok(RivalUnit::Mine(miner))
+        }
+        Stage::Separation => {
+            let unit = SeparatorConfig {
+                id: cfg.id.clone(),
+                name: cfg.name.clone(),
+                country: cfg.country.clone(),
+                owner,
+                capacity_t: cfg.capacity_t,
+                utilisation: 1.0,
+                recovery: cfg.recovery,
+                cost_usd_per_kg: cfg.cash_cost_usd_per_kg,
+                purity: "high".into(),
+                acid_waste_t_per_t: 1.0,
+                start: None,
+            };
+            let mut sep =
+                Separator::from_config(&unit).map_err(|e| SimError::Build(e.to_string()))?;
+            sep.subsidy_usd_per_kg = project.subsidy_usd_per_kg;
+            sep.price_floor_usd_per_kg = project.price_floor_usd_per_kg;
+            sep.floor_share = project.offtake_share;
+            Ok(RivalUnit::Separation(sep))
+        }
+        Stage::Magnet => {
+            let unit = MagnetMakerConfig {
+                id: cfg.id.clone(),
+                name: cfg.name.clone(),
+                country: cfg.country.clone(),
+                owner,
+                capacity_t: cfg.capacity_t,
+                utilisation: 0.8,
+                re_content: 0.31,
+                recipe_pct: reference_recipe.clone(),
+                gbd_share: 0.6,
+                gbd_heavy_cut: 0.7,
+                ce_substitution: 0.0,
+                yield_share: 0.7,
+                cost_usd_per_kg: cfg.cash_cost_usd_per_kg,
+                expansion_lead_time_years: 0.0,
+            };
+            let mut maker =
+                MagnetMaker::from_config(&unit).map_err(|e| SimError::Build(e.to_string()))?;
+            maker.subsidy_usd_per_kg = project.subsidy_usd_per_kg;
+            Ok(RivalUnit::Magnet(maker))
+        }
+    }
+}
+
+fn miner_market_for<'a>(
+    month: Month,
+    prices: &'a [ElementVec; 2],
+    payable: f64,
+    heap_pond_banned: bool,
+    environment: &'a EnvironmentConfig,
+) -> MinerMarket<'a> {
+    MinerMarket {
+        month,
+        expected_prices: prices,
+        payable_share: payable,
+        heap_pond_banned,
+        environment,
+    }
+}
+
+fn ratio(numerator: f64, denominator: f64) -> f64 {
+    if denominator > 0.0 {
+        numerator / denominator
+    } else {
+        0.0
+    }
+}
+
+/// Capacity-weighted rare-earth composition of the makers' magnets: what magnets in use
+/// hold at the start.
+fn average_magnet_composition(makers: &[MagnetMaker]) -> ElementVec {
+    let total: ElementVec = makers.iter().map(|m| m.composition * m.capacity_t).sum();
+    total.normalised().unwrap_or(ElementVec::ZERO)
+}
+
+/// Clamping float dust to zero, with the dust booked as a loss so the ledger still closes.
+trait ClampTracked {
+    fn clamp_non_negative_tracked(&self, losses: &mut ElementVec) -> ElementVec;
+}
+
+impl ClampTracked for ElementVec {
+    fn clamp_non_negative_tracked(&self, losses: &mut ElementVec) -> ElementVec {
+        let clamped = self.clamp_non_negative();
+        *losses -= clamped - *self;
+        clamped
+    }
+}

@@ -1,0 +1,193 @@
+//! The results folder: its file names, when it may be written, how a finished one is read
+//! back, and the outputs every finished batch writes (`aggregates.bin`, `summary.csv`).
+
+use super::records;
+use anyhow::{Context, bail};
+use remsim_io::{ContainerReader, ContainerWriter, FileKind, Manifest, SummaryLine, SummaryWriter};
+use remsim_scenario::Scenario;
+use remsim_scheduler::BatchAggregates;
+use std::path::{Path, PathBuf};
+
+/// `manifest.json`.
+pub const MANIFEST: &str = "manifest.json";
+/// `timing.json`.
+pub const TIMING: &str = "timing.json";
+/// `summary.csv`.
+pub const SUMMARY: &str = "summary.csv";
+/// `trials.csv`.
+pub const TRIALS: &str = "trials.csv";
+/// `aggregates.bin`.
+pub const AGGREGATES: &str = "aggregates.bin";
+/// `checkpoint.bin`: present only while a batch is unfinished.
+pub const CHECKPOINT: &str = "checkpoint.bin";
+
+/// Every file a batch writes, in the order `--force` removes them.
+const OWN_FILES: [&str; 6] = [CHECKPOINT, AGGREGATES, SUMMARY, TRIALS, TIMING, MANIFEST];
+
+/// A results folder.
+#[derive(Debug, Clone)]
+pub struct Folder {
+    /// Where it is.
+    pub dir: PathBuf,
+}
+
+impl Folder {
+    /// The folder at `dir`.
+    pub fn new(dir: &Path) -> Folder {
+        Folder {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// A file in it.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Whether a batch finished here: aggregates written, no checkpoint left.
+    pub fn is_finished(&self) -> bool {
+        self.file(AGGREGATES).is_file() && !self.file(CHECKPOINT).exists()
+    }
+
+    /// Makes the folder ready for a new batch: creates it, or — if it already holds
+    /// anything — refuses unless `force`, in which case remsim's own files are removed
+    /// (nothing else is touched).
+    pub fn prepare_fresh(&self, force: bool) -> anyhow::Result<()> {
+        let occupied = match std::fs::read_dir(&self.dir) {
+            Ok(mut entries) => entries.next().is_some(),
+            Err(_) => false,
+        };
+        if occupied && !force {
+            let what = if self.file(MANIFEST).exists() {
+                "already holds results"
+            } else {
+                "exists and is not empty"
+            };
+            let hint = if self.file(CHECKPOINT).exists() {
+                "; pass --resume to finish the interrupted batch, or --force to start over"
+            } else {
+                "; pass --force to overwrite it, or choose another --out"
+            };
+            bail!("{} {what}{hint}", self.dir.display());
+        }
+        if occupied {
+            for name in OWN_FILES {
+                for path in [
+                    self.file(name),
+                    remsim_io::files::temporary_path(&self.file(name)),
+                ] {
+                    if path.exists() {
+                        std::fs::remove_file(&path)
+                            .with_context(|| format!("removing {}", path.display()))?;
+                    }
+                }
+            }
+        }
+        std::fs::create_dir_all(&self.dir)
+            .with_context(|| format!("creating {}", self.dir.display()))
+    }
+
+    /// The manifest.
+    pub fn manifest(&self) -> anyhow::Result<Manifest> {
+        let path = self.file(MANIFEST);
+        if !path.exists() {
+            bail!(
+                "{} is not a remsim results folder: it has no {MANIFEST}",
+                self.dir.display()
+            );
+        }
+        Ok(Manifest::read(&path)?)
+    }
+
+    /// The aggregates of a finished batch, checked against its manifest.
+    pub fn aggregates(&self, manifest: &Manifest) -> anyhow::Result<BatchAggregates> {
+        let path = self.file(AGGREGATES);
+        if !self.is_finished() {
+            bail!(
+                "{} holds an unfinished batch (no {AGGREGATES}, or a {CHECKPOINT} left); finish it with `remsim run --resume --out {}`",
+                self.dir.display(),
+                self.dir.display()
+            );
+        }
+        let mut reader = ContainerReader::open(&path, FileKind::Aggregates)?;
+        if reader.config_hash() != manifest.config_hash {
+            bail!(
+                "{}: written for config {}, but its manifest says {}",
+                path.display(),
+                reader.config_hash(),
+                manifest.config_hash
+            );
+        }
+        let aggregates = records::read_aggregates(&mut reader)
+            .with_context(|| format!("reading {}", path.display()))?;
+        reader.finish()?;
+        let expected = manifest.shard.end_trial - manifest.shard.first_trial;
+        if aggregates.trials() != expected {
+            bail!(
+                "{}: holds {} trials, but its manifest says trials {}..{}",
+                path.display(),
+                aggregates.trials(),
+                manifest.shard.first_trial,
+                manifest.shard.end_trial
+            );
+        }
+        Ok(aggregates)
+    }
+
+    /// Writes `aggregates.bin` and `summary.csv` for finished aggregates.
+    pub fn write_outputs(
+        &self,
+        manifest: &Manifest,
+        aggregates: &BatchAggregates,
+    ) -> anyhow::Result<()> {
+        let mut writer = ContainerWriter::create(
+            &self.file(AGGREGATES),
+            FileKind::Aggregates,
+            &manifest.config_hash,
+        )?;
+        records::write_aggregates(&mut writer, aggregates)?;
+        writer.finish()?;
+        let mut summary = SummaryWriter::create(&self.file(SUMMARY))?;
+        for row in aggregates.summary_rows() {
+            let date = row.month.to_string();
+            let s = row.summary;
+            summary.write(&SummaryLine {
+                metric: row.metric,
+                tick: row.tick,
+                date: &date,
+                n: s.n,
+                mean: s.mean,
+                sd: s.sd,
+                min: s.min,
+                quantiles: s.quantiles,
+                max: s.max,
+            })?;
+        }
+        summary.finish()?;
+        Ok(())
+    }
+}
+
+/// The scenario a manifest records, checked against its config hash.
+pub fn scenario_from_manifest(dir: &Path, manifest: &Manifest) -> anyhow::Result<Scenario> {
+    let name = dir.join(MANIFEST).display().to_string();
+    let scenario = Scenario::from_text(&name, &manifest.resolved_config, None)
+        .map_err(|e| anyhow::anyhow!("{}", e.lines().join("\n")))
+        .with_context(|| format!("{name}: the recorded config no longer loads"))?;
+    if scenario.config_hash() != manifest.config_hash {
+        bail!(
+            "{name}: the recorded config hashes to {}, not {} as recorded; was it edited?",
+            scenario.config_hash(),
+            manifest.config_hash
+        );
+    }
+    Ok(scenario)
+}
+
+/// Peak resident memory of this process in MiB (Linux `VmHWM`), if the OS reports it.
+pub fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}

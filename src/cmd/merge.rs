@@ -1,0 +1,263 @@
+//! `remsim merge`: combines the results folders of a batch's shards into the folder the
+//! unsharded batch would have written, byte for byte (timing.json aside).
+//!
+//! It refuses, naming the folders concerned: shards of another config, seed, trial count,
+//! shard count or remsim version; a shard given twice; a missing shard; an unfinished one.
+
+use super::folder::{Folder, MANIFEST, TIMING, TRIALS, peak_memory_mib};
+use super::report;
+use anyhow::bail;
+use clap::Args;
+use remsim_io::{Manifest, ShardRecord, Timing, TrialsReader, TrialsWriter};
+use remsim_scheduler::Shard;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Options of `remsim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' results folders, in any order.
+    #[arg(required = true, num_args = 1..)]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the merged results.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Overwrite the results in --out.
+    #[arg(long)]
+    pub force: bool,
+    /// No summary on stdout.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// `remsim merge`.
+pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let mut shards: Vec<(Folder, Manifest)> = Vec::new();
+    for dir in &args.dirs {
+        let folder = Folder::new(dir);
+        let manifest = folder.manifest()?;
+        shards.push((folder, manifest));
+    }
+    check_compatible(&shards)?;
+    shards.sort_by_key(|(_, m)| m.shard.index);
+    check_complete(&shards)?;
+    let out = Folder::new(&args.out);
+    for (folder, _) in &shards {
+        if same_dir(&folder.dir, &out.dir) {
+            bail!(
+                "--out {} is one of the shards being merged; choose another folder",
+                out.dir.display()
+            );
+        }
+    }
+
+    // Every shard must be finished and its aggregates readable before anything is written.
+    let mut merged = None;
+    let mut parts = Vec::new();
+    for (folder, manifest) in &shards {
+        let aggregates = folder.aggregates(manifest)?;
+        match &mut merged {
+            None => merged = Some(aggregates),
+            Some(m) => m.merge(&aggregates)?,
+        }
+        if let Ok(t) = Timing::read(&folder.file(TIMING)) {
+            parts.push(t);
+        }
+    }
+    let Some(merged) = merged else {
+        bail!("no shard to merge");
+    };
+    let first = &shards[0].1;
+    let manifest = Manifest {
+        shard: ShardRecord {
+            index: 0,
+            count: 1,
+            first_trial: 0,
+            end_trial: first.trials,
+        },
+        ..first.clone()
+    };
+
+    out.prepare_fresh(args.force)?;
+    manifest.write(&out.file(MANIFEST))?;
+    let columns: Vec<String> = merged
+        .outcome_spec()
+        .columns()
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    let mut writer = TrialsWriter::create(&out.file(TRIALS), &columns)?;
+    for (folder, m) in &shards {
+        let path = folder.file(TRIALS);
+        let (mut reader, _) = TrialsReader::open(&path)?;
+        if reader.header() != TrialsWriter::header(&columns).as_slice() {
+            bail!(
+                "{}: its columns differ from the other shards'",
+                path.display()
+            );
+        }
+        let mut expected = m.shard.first_trial;
+        while let Some((trial, record)) = reader.next_row()? {
+            if trial != expected || trial >= m.shard.end_trial {
+                bail!(
+                    "{}: row for trial {trial} where trial {expected} was expected (the shard holds trials {}..{})",
+                    path.display(),
+                    m.shard.first_trial,
+                    m.shard.end_trial
+                );
+            }
+            writer.write_raw(&record)?;
+            expected += 1;
+        }
+        if expected != m.shard.end_trial {
+            bail!(
+                "{}: ends at trial {expected}, but the shard holds trials {}..{}",
+                path.display(),
+                m.shard.first_trial,
+                m.shard.end_trial
+            );
+        }
+    }
+    writer.sync()?;
+    out.write_outputs(&manifest, &merged)?;
+    let wall = started.elapsed().as_secs_f64();
+    let timing = Timing {
+        kind: "merge".to_string(),
+        wall_s: wall,
+        trials_run: 0,
+        trials_per_s: 0.0,
+        threads: 1,
+        resumed_at_trial: None,
+        peak_memory_mib: peak_memory_mib(),
+        parts,
+    };
+    timing.write(&out.file(TIMING))?;
+    if !args.quiet {
+        println!(
+            "merged {} shards into {}\n",
+            shards.len(),
+            out.dir.display()
+        );
+        print!("{}", report::summary(&out, &manifest, &merged, None));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every shard belongs to the same batch as the first one.
+fn check_compatible(shards: &[(Folder, Manifest)]) -> anyhow::Result<()> {
+    let Some((first_folder, first)) = shards.first() else {
+        bail!("no folder to merge");
+    };
+    let ours = env!("CARGO_PKG_VERSION");
+    for (folder, m) in shards {
+        if m.remsim_version != ours {
+            bail!(
+                "{} was written by remsim {}, but this is remsim {ours}; merge shards with the remsim that ran them",
+                folder.dir.display(),
+                m.remsim_version
+            );
+        }
+        let differences = [
+            (
+                "config",
+                m.config_hash != first.config_hash,
+                format!("{} ({})", m.scenario, short(&m.config_hash)),
+                format!("{} ({})", first.scenario, short(&first.config_hash)),
+            ),
+            (
+                "seed",
+                m.seed != first.seed,
+                m.seed.to_string(),
+                first.seed.to_string(),
+            ),
+            (
+                "trial count",
+                m.trials != first.trials,
+                m.trials.to_string(),
+                first.trials.to_string(),
+            ),
+            (
+                "shard count",
+                m.shard.count != first.shard.count,
+                m.shard.count.to_string(),
+                first.shard.count.to_string(),
+            ),
+        ];
+        for (what, differs, theirs, firsts) in differences {
+            if differs {
+                bail!(
+                    "{} and {} are not shards of one batch: different {what} ({theirs} vs {firsts})",
+                    folder.dir.display(),
+                    first_folder.dir.display()
+                );
+            }
+        }
+        let shard = Shard {
+            index: m.shard.index,
+            count: m.shard.count,
+        };
+        let range = shard.range(m.trials);
+        if m.shard.index >= m.shard.count
+            || (m.shard.first_trial, m.shard.end_trial) != (range.start, range.end)
+        {
+            bail!(
+                "{}: its manifest's shard {}/{} does not hold trials {}..{}",
+                folder.dir.display(),
+                m.shard.index,
+                m.shard.count,
+                m.shard.first_trial,
+                m.shard.end_trial
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Each shard exactly once (`shards` sorted by index).
+fn check_complete(shards: &[(Folder, Manifest)]) -> anyhow::Result<()> {
+    for pair in shards.windows(2) {
+        if pair[0].1.shard.index == pair[1].1.shard.index {
+            bail!(
+                "shard {}/{} is given twice: {} and {} overlap (trials {}..{})",
+                pair[0].1.shard.index,
+                pair[0].1.shard.count,
+                pair[0].0.dir.display(),
+                pair[1].0.dir.display(),
+                pair[0].1.shard.first_trial,
+                pair[0].1.shard.end_trial
+            );
+        }
+    }
+    let Some((_, first)) = shards.first() else {
+        bail!("no folder to merge");
+    };
+    let count = first.shard.count;
+    let missing: Vec<String> = (0..count)
+        .filter(|k| !shards.iter().any(|(_, m)| m.shard.index == *k))
+        .map(|k| {
+            let r = Shard { index: k, count }.range(first.trials);
+            format!("{k}/{count} (trials {}..{})", r.start, r.end)
+        })
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "missing shard{} {}: a merge needs all {count} shards of the batch",
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+fn same_dir(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}

@@ -1,0 +1,101 @@
+//! Conversions between the scheduler's plain `*Parts` types and `remsim-io`'s records: the
+//! one place where the two meet, so neither crate depends on the other.
+
+use anyhow::{Context, bail};
+use remsim_core::Month;
+use remsim_io::{AggregatesHeader, CellRecord, ContainerReader, ContainerWriter};
+use remsim_scheduler::{
+    AggregatesBuilder, BatchAggregates, BucketRun, CellParts, HeaderParts, SketchParts,
+};
+
+/// Appends aggregates to a container: their header, then one record per cell.
+pub fn write_aggregates(
+    writer: &mut ContainerWriter,
+    aggregates: &BatchAggregates,
+) -> anyhow::Result<()> {
+    let header = aggregates.header_parts();
+    let (cells, outcomes) = aggregates.stored_counts();
+    writer.item(&AggregatesHeader {
+        start: header.start.to_string(),
+        n_ticks: header.n_ticks as u64,
+        metric_names: header.metric_names,
+        outcome_names: header.outcome_names,
+        trials: header.trials,
+        cells: cells as u64,
+        outcomes: outcomes as u64,
+    })?;
+    for cell in aggregates.stored_cells() {
+        writer.item(&cell_record(cell.to_parts()))?;
+    }
+    Ok(())
+}
+
+/// Reads aggregates written by [`write_aggregates`], checking every count.
+pub fn read_aggregates(reader: &mut ContainerReader) -> anyhow::Result<BatchAggregates> {
+    let header: AggregatesHeader = reader.item()?;
+    let start = Month::parse(&header.start)
+        .with_context(|| format!("stored start month `{}`", header.start))?;
+    let mut builder = AggregatesBuilder::new(HeaderParts {
+        start,
+        n_ticks: usize::try_from(header.n_ticks)?,
+        metric_names: header.metric_names,
+        outcome_names: header.outcome_names,
+        trials: header.trials,
+    })?;
+    let (cells, outcomes) = builder.expected();
+    if (header.cells, header.outcomes) != (cells as u64, outcomes as u64) {
+        bail!(
+            "stored aggregates announce {} cells and {} outcome cells where {cells} and {outcomes} belong",
+            header.cells,
+            header.outcomes
+        );
+    }
+    for _ in 0..cells + outcomes {
+        let record: CellRecord = reader.item()?;
+        builder.push(&cell_parts(record))?;
+    }
+    Ok(builder.finish()?)
+}
+
+fn cell_record(parts: CellParts) -> CellRecord {
+    let SketchParts {
+        zeros,
+        positive,
+        negative,
+    } = parts.sketch;
+    CellRecord {
+        count: parts.count,
+        excluded: parts.excluded,
+        sum: parts.sum,
+        sum_sq: parts.sum_sq,
+        min: parts.min,
+        max: parts.max,
+        zeros,
+        positive_first: positive.first_key,
+        positive: positive.counts,
+        negative_first: negative.first_key,
+        negative: negative.counts,
+    }
+}
+
+fn cell_parts(record: CellRecord) -> CellParts {
+    CellParts {
+        count: record.count,
+        excluded: record.excluded,
+        sum: record.sum,
+        sum_sq: record.sum_sq,
+        min: record.min,
+        max: record.max,
+        sketch: SketchParts {
+            zeros: record.zeros,
+            positive: BucketRun {
+                first_key: record.positive_first,
+                counts: record.positive,
+            },
+            negative: BucketRun {
+                first_key: record.negative_first,
+                counts: record.negative,
+            },
+        },
+    }
+}

@@ -1,0 +1,456 @@
+//! `remsim run`: a Monte Carlo batch into a results folder, with a progress bar,
+//! checkpoints, resume, shards and an end-of-run summary.
+
+use super::folder::{CHECKPOINT, Folder, MANIFEST, TIMING, TRIALS, peak_memory_mib};
+use super::{records, report};
+use anyhow::{Context, bail};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use remsim_io::{
+    CheckpointRecord, ContainerReader, ContainerWriter, Field, FileKind, Manifest, ShardRecord,
+    Timing, TrialsWriter,
+};
+use remsim_scheduler::{
+    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, OutcomeValue, Shard,
+    TrialRow, run_batch,
+};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Options of `remsim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (e.g. configs/baseline.toml); default: the embedded baseline, or with
+    /// --resume the config recorded in the folder's manifest.
+    pub config: Option<PathBuf>,
+    /// Number of trials in the batch (all shards together) [default: 1000].
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Master seed; trial i depends only on (config, seed, i) [default: 0].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Results folder [default: results/<scenario>-s<seed>, with -shard<K>of<N> for a shard].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: one per core]. Does not change any output byte.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Run only shard K of N (0-based), a contiguous slice of the trials; combine the
+    /// shards' folders with `remsim merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Finish an interrupted batch in --out from its last checkpoint.
+    #[arg(long, conflicts_with = "force")]
+    pub resume: bool,
+    /// Overwrite the results in --out.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Seconds between checkpoints.
+    #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
+    pub checkpoint_secs: f64,
+}
+
+/// `remsim run`.
+pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    if !(args.checkpoint_secs >= 0.0 && args.checkpoint_secs.is_finite()) {
+        bail!("--checkpoint-secs must be a number of seconds >= 0");
+    }
+    if args.threads == Some(0) {
+        bail!("--threads must be at least 1");
+    }
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    let seed_given = args.seed;
+    // With --resume and an explicit --out, the folder's manifest fills in what is not given.
+    let recorded_pair = match (&args.out, args.resume) {
+        (Some(dir), true) => Some((dir.clone(), Folder::new(dir).manifest()?)),
+        _ => None,
+    };
+    let scenario = match (&args.config, &recorded_pair) {
+        (Some(path), _) => match crate::load_scenario(Some(path)) {
+            Some(s) => s,
+            None => return Ok(ExitCode::from(2)),
+        },
+        (None, Some((dir, manifest))) => super::folder::scenario_from_manifest(dir, manifest)?,
+        (None, None) => match crate::load_scenario(None) {
+            Some(s) => s,
+            None => return Ok(ExitCode::from(2)),
+        },
+    };
+    let recorded = recorded_pair.as_ref().map(|(_, m)| m);
+    let seed = seed_given.or(recorded.map(|m| m.seed)).unwrap_or(0);
+    let trials = args.trials.or(recorded.map(|m| m.trials)).unwrap_or(1000);
+    let shard = match (&args.shard, recorded) {
+        (None, Some(m)) => Shard {
+            index: m.shard.index,
+            count: m.shard.count,
+        },
+        _ => shard,
+    };
+    shard.check(trials)?;
+    let name = scenario.central().scenario.name.clone();
+    let dir = args.out.clone().unwrap_or_else(|| {
+        let mut d = format!("{name}-s{seed}");
+        if shard.count > 1 {
+            d.push_str(&format!("-shard{}of{}", shard.index, shard.count));
+        }
+        PathBuf::from("results").join(d)
+    });
+    let folder = Folder::new(&dir);
+    let range = shard.range(trials);
+    let meta = &scenario.central().scenario;
+    let manifest = Manifest {
+        format: remsim_io::MANIFEST_FORMAT.to_string(),
+        format_version: remsim_io::MANIFEST_VERSION,
+        remsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: name.clone(),
+        config_hash: scenario.config_hash(),
+        seed,
+        trials,
+        shard: ShardRecord {
+            index: shard.index,
+            count: shard.count,
+            first_trial: range.start,
+            end_trial: range.end,
+        },
+        start: meta.start.to_string(),
+        end: meta.end.to_string(),
+        resolved_config: scenario.resolved_toml(),
+    };
+
+    let (state, trials_writer, resumed_at) = if args.resume {
+        match prepare_resume(&folder, &manifest)? {
+            Some(prepared) => prepared,
+            None => {
+                eprintln!(
+                    "{} is already finished; nothing to resume",
+                    folder.dir.display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    } else {
+        folder.prepare_fresh(args.force)?;
+        manifest.write(&folder.file(MANIFEST))?;
+        (BatchState::start(range.start), None, None)
+    };
+
+    let threads = args.threads.unwrap_or(0);
+    let config = BatchConfig::with_threads(threads);
+    let pool_threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+
+    let interrupted = install_ctrl_c()?;
+    let bar = progress_bar(
+        range.end - range.start,
+        state.next_trial - range.start,
+        args.quiet,
+    );
+    let mut sink = FileSink {
+        folder: folder.clone(),
+        trials: trials_writer,
+        seed,
+        manifest: &manifest,
+        every: Duration::from_secs_f64(args.checkpoint_secs),
+        last_checkpoint: Instant::now(),
+        interrupted: interrupted.clone(),
+    };
+    let started = Instant::now();
+    let first = state.next_trial;
+    let runner = |trial: u64| -> Result<remsim_core::Trajectory, BoxError> {
+        let config = scenario.draw(seed, trial)?;
+        Ok(remsim_sim::run_trial(&config, seed, trial)?)
+    };
+    let on_trial = || bar.inc(1);
+    let end = run_batch(range.clone(), state, &config, runner, &on_trial, &mut sink);
+    bar.finish_and_clear();
+    let end = end?;
+    let wall = started.elapsed().as_secs_f64();
+
+    let state = match end {
+        BatchEnd::Stopped(state) => {
+            eprintln!(
+                "interrupted after {} of {} trials; the checkpoint is kept in {}.",
+                state.next_trial - range.start,
+                range.end - range.start,
+                folder.dir.display()
+            );
+            eprintln!(
+                "resume with: remsim run --resume --out {}",
+                folder.dir.display()
+            );
+            return Ok(ExitCode::from(130));
+        }
+        BatchEnd::Finished(state) => state,
+    };
+    let Some(aggregates) = state.aggregates else {
+        bail!("the batch ran no trial");
+    };
+    if let Some(writer) = sink.trials.as_mut() {
+        writer.sync()?;
+    }
+    folder.write_outputs(&manifest, &aggregates)?;
+    let ran = range.end - first;
+    let timing = Timing {
+        kind: "run".to_string(),
+        wall_s: wall,
+        trials_run: ran,
+        trials_per_s: if wall > 0.0 { ran as f64 / wall } else { 0.0 },
+        threads: pool_threads,
+        resumed_at_trial: resumed_at,
+        peak_memory_mib: peak_memory_mib(),
+        parts: Vec::new(),
+    };
+    timing.write(&folder.file(TIMING))?;
+    let checkpoint = folder.file(CHECKPOINT);
+    if checkpoint.exists() {
+        std::fs::remove_file(&checkpoint)
+            .with_context(|| format!("removing {}", checkpoint.display()))?;
+        remsim_io::sync_dir(&checkpoint)?;
+    }
+    if !args.quiet {
+        print!(
+            "{}",
+            report::summary(&folder, &manifest, &aggregates, Some(&timing))
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+type Prepared = (BatchState, Option<TrialsWriter>, Option<u64>);
+
+/// Checks that `folder` holds this batch unfinished and returns where to go on from;
+/// `None` if it is already finished.
+fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option<Prepared>> {
+    let recorded = folder.manifest()?;
+    for (what, theirs, ours) in [
+        (
+            "config hash",
+            recorded.config_hash.clone(),
+            manifest.config_hash.clone(),
+        ),
+        ("seed", recorded.seed.to_string(), manifest.seed.to_string()),
+        (
+            "trials",
+            recorded.trials.to_string(),
+            manifest.trials.to_string(),
+        ),
+        (
+            "shard",
+            format!("{}/{}", recorded.shard.index, recorded.shard.count),
+            format!("{}/{}", manifest.shard.index, manifest.shard.count),
+        ),
+        (
+            "remsim version",
+            recorded.remsim_version.clone(),
+            manifest.remsim_version.clone(),
+        ),
+    ] {
+        if theirs != ours {
+            bail!(
+                "cannot resume {}: it was run with {what} {theirs}, not {ours}; drop the differing option to resume it as it was",
+                folder.dir.display()
+            );
+        }
+    }
+    let checkpoint = folder.file(CHECKPOINT);
+    if !checkpoint.exists() {
+        if folder.is_finished() {
+            return Ok(None);
+        }
+        // Killed before the first checkpoint: start over, keeping the manifest.
+        return Ok(Some((
+            BatchState::start(manifest.shard.first_trial),
+            None,
+            Some(manifest.shard.first_trial),
+        )));
+    }
+    let mut reader = ContainerReader::open(&checkpoint, FileKind::Checkpoint)?;
+    let record: CheckpointRecord = reader.item()?;
+    if reader.config_hash() != manifest.config_hash
+        || record.seed != manifest.seed
+        || record.trials != manifest.trials
+        || record.shard_index != manifest.shard.index
+        || record.shard_count != manifest.shard.count
+    {
+        bail!(
+            "{}: belongs to another batch than {}; rerun with --force to start over",
+            checkpoint.display(),
+            folder.file(MANIFEST).display()
+        );
+    }
+    let aggregates = if record.has_aggregates {
+        Some(
+            records::read_aggregates(&mut reader)
+                .with_context(|| format!("reading {}", checkpoint.display()))?,
+        )
+    } else {
+        None
+    };
+    reader.finish()?;
+    let folded = aggregates.as_ref().map_or(0, |a| a.trials());
+    if record.next_trial < manifest.shard.first_trial
+        || record.next_trial > manifest.shard.end_trial
+        || folded != record.next_trial - manifest.shard.first_trial
+    {
+        bail!(
+            "{}: inconsistent (next trial {}, {folded} folded); rerun with --force to start over",
+            checkpoint.display(),
+            record.next_trial
+        );
+    }
+    let writer = match &aggregates {
+        Some(a) => {
+            let columns = column_names(a.outcome_spec());
+            Some(TrialsWriter::resume(
+                &folder.file(TRIALS),
+                record.trials_csv_bytes,
+                &columns,
+            )?)
+        }
+        None => None,
+    };
+    Ok(Some((
+        BatchState {
+            next_trial: record.next_trial,
+            aggregates,
+        },
+        writer,
+        Some(record.next_trial),
+    )))
+}
+
+fn column_names(spec: &OutcomeSpec) -> Vec<String> {
+    spec.columns().iter().map(|c| c.name.clone()).collect()
+}
+
+/// Writes each block's rows to `trials.csv` and, every few seconds or when interrupted, a
+/// checkpoint: first `trials.csv` is made durable, then `checkpoint.bin` (recording its
+/// length) replaces the previous one atomically.
+struct FileSink<'a> {
+    folder: Folder,
+    trials: Option<TrialsWriter>,
+    seed: u64,
+    manifest: &'a Manifest,
+    every: Duration,
+    last_checkpoint: Instant,
+    interrupted: Arc<AtomicBool>,
+}
+
+impl FileSink<'_> {
+    fn checkpoint(&mut self, state: &BatchState) -> Result<(), BoxError> {
+        let trials_csv_bytes = match self.trials.as_mut() {
+            Some(w) => w.sync()?,
+            None => 0,
+        };
+        let record = CheckpointRecord {
+            seed: self.manifest.seed,
+            trials: self.manifest.trials,
+            shard_index: self.manifest.shard.index,
+            shard_count: self.manifest.shard.count,
+            next_trial: state.next_trial,
+            trials_csv_bytes,
+            has_aggregates: state.aggregates.is_some(),
+        };
+        let mut writer = ContainerWriter::create(
+            &self.folder.file(CHECKPOINT),
+            FileKind::Checkpoint,
+            &self.manifest.config_hash,
+        )?;
+        writer.item(&record)?;
+        if let Some(aggregates) = &state.aggregates {
+            records::write_aggregates(&mut writer, aggregates).map_err(BoxError::from)?;
+        }
+        writer.finish()?;
+        self.last_checkpoint = Instant::now();
+        Ok(())
+    }
+}
+
+impl BlockSink for FileSink<'_> {
+    fn block_done(
+        &mut self,
+        rows: &[TrialRow],
+        spec: &OutcomeSpec,
+        state: &BatchState,
+    ) -> Result<Flow, BoxError> {
+        let writer = match self.trials.as_mut() {
+            Some(w) => w,
+            None => self.trials.insert(TrialsWriter::create(
+                &self.folder.file(TRIALS),
+                &column_names(spec),
+            )?),
+        };
+        for row in rows {
+            let months: Vec<String> = row
+                .values
+                .iter()
+                .map(|v| match v {
+                    OutcomeValue::Month(m) => m.to_string(),
+                    _ => String::new(),
+                })
+                .collect();
+            let fields: Vec<Field<'_>> = row
+                .values
+                .iter()
+                .zip(&months)
+                .map(|(v, month)| match v {
+                    OutcomeValue::Number(x) => Field::Number(*x),
+                    OutcomeValue::Month(_) => Field::Text(month),
+                    OutcomeValue::Missing => Field::Empty,
+                })
+                .collect();
+            writer.write(row.trial, self.seed, &fields)?;
+        }
+        let stop = self.interrupted.load(Ordering::SeqCst);
+        if stop || self.last_checkpoint.elapsed() >= self.every {
+            self.checkpoint(state)?;
+        }
+        Ok(if stop { Flow::Stop } else { Flow::Continue })
+    }
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM — what Slurm sends a preempted or timed-out job — asks the
+/// batch to stop after the current block and checkpoint. The `ctrlc` crate installs the
+/// handler portably, without `unsafe` in remsim. A second signal exits at once; the last
+/// checkpoint on disk stays valid because it is replaced atomically.
+fn install_ctrl_c() -> anyhow::Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let presses = Arc::new(AtomicUsize::new(0));
+    let handler_flag = flag.clone();
+    ctrlc::set_handler(move || {
+        handler_flag.store(true, Ordering::SeqCst);
+        if presses.fetch_add(1, Ordering::SeqCst) >= 1 {
+            std::process::exit(130);
+        }
+        eprintln!("\nstopping after the current block (Ctrl-C again to quit at once)…");
+    })
+    .context("installing the Ctrl-C handler")?;
+    Ok(flag)
+}
+
+/// Trials done/total, trials/s and time left on stderr; hidden when stderr is not a
+/// terminal or with --quiet.
+fn progress_bar(total: u64, done: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{bar:30} {pos}/{len} trials  {per_sec:.1}  {elapsed_precise} elapsed, {eta} left",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_position(done);
+    bar.reset_eta();
+    bar
+}

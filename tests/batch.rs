@@ -1,0 +1,745 @@
+//! End-to-end tests of `remsim run`, `remsim replay` and `remsim merge` (issue 4): the real
+//! binary on real configs, comparing output files byte for byte.
+//!
+//! Most tests use `tests/data/batch/short.toml` — the baseline world cut to 18 months — so
+//! thousands of trials take seconds; `full_baseline_*` runs the embedded baseline over its
+//! whole horizon with fewer trials, so the 2030/2035 outcomes are exercised too.
+//!
+//! Trial counts are the issue's (2000 trials, trial 1234, 100 vs 20,000 trials) when the
+//! binary is built with optimisations (`cargo test --release --test batch`, as CI runs
+//! it); an unoptimised build runs the model about ten times slower, so there the same
+//! tests run on smaller batches ([`pick`]).
+
+// Test helpers outside `#[test]` functions unwrap on purpose: a failed step fails the test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use remsim_scheduler::{OutcomeSpec, OutcomeValue};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const SHORT: &str = "tests/data/batch/short.toml";
+/// The files that must be byte-identical between equivalent runs (timing.json differs).
+const COMPARED: [&str; 4] = [
+    "manifest.json",
+    "summary.csv",
+    "trials.csv",
+    "aggregates.bin",
+];
+
+/// `release` with an optimised build, `debug` without.
+fn pick(release: u64, debug: u64) -> u64 {
+    if cfg!(debug_assertions) {
+        debug
+    } else {
+        release
+    }
+}
+
+/// Trials in batch A (and its replayed trial).
+fn a_trials() -> u64 {
+    pick(2000, 300)
+}
+
+fn replayed_trial() -> u64 {
+    pick(1234, 234)
+}
+
+fn remsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_remsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the remsim binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("batch")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// Runs `remsim run` and asserts success.
+fn run_ok(args: &[&str]) -> Output {
+    let out = remsim(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "remsim {args:?}\nstderr: {}",
+        text(&out.stderr)
+    );
+    out
+}
+
+fn assert_same_outputs(a: &Path, b: &Path) {
+    for file in COMPARED {
+        let (x, y) = (
+            std::fs::read(a.join(file)).unwrap(),
+            std::fs::read(b.join(file)).unwrap(),
+        );
+        assert!(
+            x == y,
+            "{file} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+/// `run --trials 2000 --seed 7 --threads 1` of the short config, shared by several tests.
+fn batch_a() -> &'static Path {
+    static A: OnceLock<PathBuf> = OnceLock::new();
+    A.get_or_init(|| {
+        let dir = scratch("A");
+        let n = a_trials().to_string();
+        run_ok(&[
+            "run",
+            SHORT,
+            "--trials",
+            &n,
+            "--seed",
+            "7",
+            "--threads",
+            "1",
+            "--out",
+            s(&dir),
+            "--quiet",
+        ]);
+        dir
+    })
+}
+
+/// The unsharded batch and its four shards (400 trials, seed 3), shared by the merge tests.
+fn shards() -> &'static (PathBuf, Vec<PathBuf>) {
+    static SHARDS: OnceLock<(PathBuf, Vec<PathBuf>)> = OnceLock::new();
+    SHARDS.get_or_init(|| {
+        let root = scratch("shards");
+        let whole = root.join("whole");
+        run_ok(&[
+            "run",
+            SHORT,
+            "--trials",
+            "400",
+            "--seed",
+            "3",
+            "--out",
+            s(&whole),
+            "--quiet",
+        ]);
+        let parts = (0..4)
+            .map(|k| {
+                let dir = root.join(format!("shard{k}"));
+                let shard = format!("{k}/4");
+                run_ok(&[
+                    "run",
+                    SHORT,
+                    "--trials",
+                    "400",
+                    "--seed",
+                    "3",
+                    "--shard",
+                    &shard,
+                    "--out",
+                    s(&dir),
+                    "--quiet",
+                ]);
+                dir
+            })
+            .collect();
+        (whole, parts)
+    })
+}
+
+mod determinism {
+    use super::*;
+
+    /// Must show: the same batch on 1 and 2 threads writes the same bytes.
+    #[test]
+    fn threads_1_and_2_write_identical_files() {
+        let a = batch_a();
+        let b = scratch("B");
+        let n = a_trials().to_string();
+        run_ok(&[
+            "run",
+            SHORT,
+            "--trials",
+            &n,
+            "--seed",
+            "7",
+            "--threads",
+            "2",
+            "--out",
+            s(&b),
+            "--quiet",
+        ]);
+        assert_same_outputs(a, &b);
+        let timing = std::fs::read_to_string(b.join("timing.json")).unwrap();
+        assert!(timing.contains("\"threads\": 2"), "{timing}");
+        assert!(timing.contains("\"trials_per_s\""), "{timing}");
+    }
+
+    /// The full baseline horizon (2025–2050), fewer trials: 2030 and 2035 outcomes filled.
+    #[test]
+    fn full_baseline_threads_1_and_2_write_identical_files() {
+        let root = scratch("full");
+        let (one, two) = (root.join("one"), root.join("two"));
+        run_ok(&[
+            "run",
+            "--trials",
+            "24",
+            "--seed",
+            "5",
+            "--threads",
+            "1",
+            "--out",
+            s(&one),
+            "--quiet",
+        ]);
+        let out = run_ok(&[
+            "run",
+            "--trials",
+            "24",
+            "--seed",
+            "5",
+            "--threads",
+            "2",
+            "--out",
+            s(&two),
+        ]);
+        assert_same_outputs(&one, &two);
+        let summary = text(&out.stdout);
+        for expected in [
+            "baseline: seed 5, 24 trials",
+            "NdPr China",
+            "Dy rest of world",
+            "Any Dy or Tb shortage by the end of 2035:",
+            "summary.csv",
+        ] {
+            assert!(
+                summary.contains(expected),
+                "missing `{expected}` in\n{summary}"
+            );
+        }
+        assert!(
+            summary.lines().all(|l| l.chars().count() <= 80),
+            "over 80 columns:\n{summary}"
+        );
+        let trials = std::fs::read_to_string(one.join("trials.csv")).unwrap();
+        let header: Vec<&str> = trials.lines().next().unwrap().split(',').collect();
+        let row: Vec<&str> = trials.lines().nth(1).unwrap().split(',').collect();
+        for column in [
+            "price_mean.ndpr.cn.2030",
+            "mine.cn_share.2035",
+            "ev.ree_free_share.2035",
+        ] {
+            let i = header.iter().position(|h| *h == column).unwrap();
+            assert!(row[i].parse::<f64>().is_ok(), "{column} = `{}`", row[i]);
+        }
+    }
+}
+
+mod shards {
+    use super::*;
+
+    /// Must show: four shards merged equal the unsharded run byte for byte.
+    #[test]
+    fn four_shards_merged_equal_the_whole_batch() {
+        let (whole, parts) = shards();
+        let merged = scratch("merged");
+        // Given out of order on purpose.
+        let out = run_ok(&[
+            "merge",
+            s(&parts[2]),
+            s(&parts[0]),
+            s(&parts[3]),
+            s(&parts[1]),
+            "--out",
+            s(&merged),
+        ]);
+        assert!(
+            text(&out.stdout).contains("merged 4 shards"),
+            "{}",
+            text(&out.stdout)
+        );
+        assert_same_outputs(whole, &merged);
+    }
+
+    /// Must show: a merge of three of four shards fails, naming the missing one.
+    #[test]
+    fn merging_three_of_four_names_the_missing_shard() {
+        let (_, parts) = shards();
+        let out = remsim(&[
+            "merge",
+            s(&parts[0]),
+            s(&parts[1]),
+            s(&parts[3]),
+            "--out",
+            s(&scratch("three")),
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("missing shard 2/4 (trials 200..300)"),
+            "{stderr}"
+        );
+    }
+
+    /// Must show: shards of two different seeds are refused, naming the seeds.
+    #[test]
+    fn merging_shards_of_different_seeds_is_refused() {
+        let (_, parts) = shards();
+        let other = scratch("seed8").join("shard1");
+        run_ok(&[
+            "run",
+            SHORT,
+            "--trials",
+            "400",
+            "--seed",
+            "8",
+            "--shard",
+            "1/4",
+            "--out",
+            s(&other),
+            "--quiet",
+        ]);
+        let out = remsim(&[
+            "merge",
+            s(&parts[0]),
+            s(&other),
+            s(&parts[2]),
+            s(&parts[3]),
+            "--out",
+            s(&scratch("mixed")),
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("not shards of one batch: different seed (8 vs 3)"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn a_shard_given_twice_is_refused() {
+        let (_, parts) = shards();
+        let out = remsim(&[
+            "merge",
+            s(&parts[0]),
+            s(&parts[1]),
+            s(&parts[1]),
+            s(&parts[2]),
+            s(&parts[3]),
+            "--out",
+            s(&scratch("twice")),
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).contains("shard 1/4 is given twice"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+
+    /// A corrupted or truncated aggregates.bin is refused with a clear message.
+    #[test]
+    fn damaged_aggregates_are_refused() {
+        let (_, parts) = shards();
+        let root = scratch("damaged");
+        type Damage = fn(&mut Vec<u8>);
+        let cases: [(&str, Damage, &str); 3] = [
+            (
+                "truncated",
+                |b| b.truncate(b.len() / 2),
+                "truncated remsim aggregates file",
+            ),
+            (
+                "flipped",
+                |b| {
+                    let i = b.len() - 10;
+                    b[i] ^= 1
+                },
+                "corrupted remsim aggregates file: checksum mismatch",
+            ),
+            (
+                "foreign",
+                |b| {
+                    b.clear();
+                    b.extend_from_slice(b"{\"not\": \"ours\"}")
+                },
+                "not a remsim aggregates file",
+            ),
+        ];
+        for (name, damage, expected) in cases {
+            let copy = root.join(name);
+            std::fs::create_dir_all(&copy).unwrap();
+            for entry in std::fs::read_dir(&parts[0]).unwrap() {
+                let entry = entry.unwrap();
+                std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+            }
+            let path = copy.join("aggregates.bin");
+            let mut bytes = std::fs::read(&path).unwrap();
+            damage(&mut bytes);
+            std::fs::write(&path, bytes).unwrap();
+            let out = remsim(&[
+                "merge",
+                s(&copy),
+                s(&parts[1]),
+                s(&parts[2]),
+                s(&parts[3]),
+                "--out",
+                s(&root.join(format!("out-{name}"))),
+            ]);
+            assert_eq!(out.status.code(), Some(2), "{name}");
+            let stderr = text(&out.stderr);
+            assert!(
+                stderr.contains(&format!("{}: {expected}", path.display())),
+                "{name}: {stderr}"
+            );
+        }
+    }
+}
+
+mod resume {
+    use super::*;
+
+    fn uninterrupted() -> &'static Path {
+        static U: OnceLock<PathBuf> = OnceLock::new();
+        U.get_or_init(|| {
+            let dir = scratch("uninterrupted");
+            let n = resume_trials().to_string();
+            run_ok(&[
+                "run",
+                SHORT,
+                "--trials",
+                &n,
+                "--seed",
+                "11",
+                "--out",
+                s(&dir),
+                "--quiet",
+            ]);
+            dir
+        })
+    }
+
+    /// Starts a batch, waits until it has checkpointed and run on a little, and stops it
+    /// with `signal`; returns its output.
+    fn resume_trials() -> u64 {
+        pick(1500, 400)
+    }
+
+    fn start_and_stop(dir: &Path, signal: &str) -> Output {
+        let n = resume_trials().to_string();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_remsim"))
+            .args([
+                "run",
+                SHORT,
+                "--trials",
+                &n,
+                "--seed",
+                "11",
+                "--threads",
+                "1",
+                "--checkpoint-secs",
+                "0.3",
+                "--out",
+                s(dir),
+                "--quiet",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !dir.join("checkpoint.bin").exists() {
+            assert!(Instant::now() < deadline, "no checkpoint appeared");
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "finished before a checkpoint"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Let it write rows past the checkpoint, so resume must cut trials.csv back.
+        std::thread::sleep(Duration::from_millis(450));
+        let pid = child.id().to_string();
+        let status = Command::new("kill").args([signal, &pid]).status().unwrap();
+        assert!(status.success());
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            !dir.join("aggregates.bin").exists(),
+            "the batch finished before it was stopped; make it longer"
+        );
+        out
+    }
+
+    /// Must show: kill -9 midway, then --resume, equals an uninterrupted run.
+    #[test]
+    fn kill_9_then_resume_equals_an_uninterrupted_run() {
+        let dir = scratch("killed");
+        let out = start_and_stop(&dir, "-KILL");
+        assert_eq!(out.status.code(), None, "killed by a signal");
+        let resumed = run_ok(&["run", "--resume", "--out", s(&dir), "--quiet"]);
+        assert!(
+            text(&resumed.stderr).is_empty(),
+            "{}",
+            text(&resumed.stderr)
+        );
+        assert!(!dir.join("checkpoint.bin").exists());
+        let timing = std::fs::read_to_string(dir.join("timing.json")).unwrap();
+        assert!(timing.contains("\"resumed_at_trial\""), "{timing}");
+        assert_same_outputs(uninterrupted(), &dir);
+    }
+
+    /// Ctrl-C stops cleanly, keeps the checkpoint and says how to resume.
+    #[test]
+    fn ctrl_c_keeps_the_checkpoint_and_says_how_to_resume() {
+        let dir = scratch("interrupted");
+        let out = start_and_stop(&dir, "-INT");
+        assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("the checkpoint is kept in"), "{stderr}");
+        let hint = format!("resume with: remsim run --resume --out {}", dir.display());
+        assert!(stderr.contains(&hint), "{stderr}");
+        run_ok(&["run", "--resume", "--out", s(&dir), "--quiet"]);
+        assert_same_outputs(uninterrupted(), &dir);
+    }
+
+    #[test]
+    fn resuming_with_another_seed_is_refused() {
+        let dir = scratch("resume-other-seed");
+        start_and_stop(&dir, "-KILL");
+        let out = remsim(&["run", "--resume", "--seed", "12", "--out", s(&dir)]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).contains("it was run with seed 11, not 12"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+
+    #[test]
+    fn a_corrupted_checkpoint_is_refused() {
+        let dir = scratch("bad-checkpoint");
+        start_and_stop(&dir, "-KILL");
+        let path = dir.join("checkpoint.bin");
+        let mut bytes = std::fs::read(&path).unwrap();
+        let i = bytes.len() - 3;
+        bytes[i] ^= 0x10;
+        std::fs::write(&path, bytes).unwrap();
+        let out = remsim(&["run", "--resume", "--out", s(&dir)]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).contains("corrupted remsim checkpoint: checksum mismatch"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
+mod replay {
+    use super::*;
+
+    /// Parses a wide trajectory CSV back into a Trajectory.
+    fn read_trajectory(path: &Path) -> remsim_core::Trajectory {
+        let content = std::fs::read_to_string(path).unwrap();
+        let mut lines = content.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let names: std::sync::Arc<[String]> = header[2..].iter().map(|h| h.to_string()).collect();
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        let start = remsim_core::Month::parse(rows[0][1]).unwrap();
+        let mut t = remsim_core::Trajectory::zeros(start, names, rows.len());
+        for (tick, row) in rows.iter().enumerate() {
+            for (m, v) in row[2..].iter().enumerate() {
+                t.tick_mut(tick)[m] = v.parse().unwrap();
+            }
+        }
+        t
+    }
+
+    /// Must show: `replay A --trial 1234` reproduces row 1234 of A/trials.csv exactly.
+    #[test]
+    fn replay_reproduces_its_row_of_trials_csv() {
+        let a = batch_a();
+        let i = replayed_trial().to_string();
+        let file = scratch("replay").join(format!("trial-{i}.csv"));
+        let out = run_ok(&["replay", s(a), "--trial", &i, "--out", s(&file)]);
+        let trials = std::fs::read_to_string(a.join("trials.csv")).unwrap();
+        let stored = trials
+            .lines()
+            .find(|l| l.starts_with(&format!("{i},")))
+            .expect("row of the replayed trial");
+        // The row replay prints…
+        let stdout = text(&out.stdout);
+        assert_eq!(stdout.lines().nth(1), Some(stored));
+        assert!(
+            text(&out.stderr).contains(&format!("matches row {i}")),
+            "{}",
+            text(&out.stderr)
+        );
+        // …and the row recomputed here from the trajectory file replay wrote.
+        let t = read_trajectory(&file);
+        let spec = OutcomeSpec::new(&t.metric_names, t.start, t.n_ticks);
+        let recomputed: Vec<String> = [i.clone(), "7".to_string()]
+            .into_iter()
+            .chain(spec.compute(&t).into_iter().map(|v| match v {
+                OutcomeValue::Number(x) => remsim_io::number(x),
+                OutcomeValue::Month(m) => m.to_string(),
+                OutcomeValue::Missing => String::new(),
+            }))
+            .collect();
+        assert_eq!(recomputed.join(","), stored);
+    }
+
+    #[test]
+    fn replay_of_a_trial_outside_the_batch_is_refused() {
+        let n = a_trials();
+        let out = remsim(&["replay", s(batch_a()), "--trial", &n.to_string()]);
+        assert_eq!(out.status.code(), Some(2));
+        let expected = format!("trial {n} is not in this batch: it has trials 0..{n}");
+        assert!(
+            text(&out.stderr).contains(&expected),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
+mod refusals {
+    use super::*;
+
+    /// Bad input: one clear line on stderr and exit status 2.
+    #[test]
+    fn bad_options_exit_2_with_a_reason() {
+        let dir = scratch("refusals");
+        let existing = dir.join("existing");
+        run_ok(&[
+            "run",
+            SHORT,
+            "--trials",
+            "4",
+            "--out",
+            s(&existing),
+            "--quiet",
+        ]);
+        let busy = s(&existing);
+        let nothing = dir.join("nothing");
+        let cases: &[(&[&str], &str)] = &[
+            (
+                &["run", SHORT, "--trials", "4", "--out", busy],
+                "already holds results; pass --force to overwrite it",
+            ),
+            (
+                &["run", SHORT, "--trials", "0", "--out", busy],
+                "--trials must be between 1 and",
+            ),
+            (
+                &[
+                    "run", SHORT, "--trials", "3", "--shard", "0/4", "--out", busy,
+                ],
+                "4 shards for 3 trials",
+            ),
+            (
+                &["run", SHORT, "--shard", "4/4", "--out", busy],
+                "bad shard `4/4`",
+            ),
+            (
+                &["run", SHORT, "--threads", "0", "--out", busy],
+                "--threads must be at least 1",
+            ),
+            (
+                &["run", "--resume", "--out", s(&nothing)],
+                "is not a remsim results folder: it has no manifest.json",
+            ),
+            (
+                &["replay", s(&dir), "--trial", "0"],
+                "is not a remsim results folder",
+            ),
+        ];
+        for (args, expected) in cases {
+            let out = remsim(args);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        }
+        // --force overwrites; a finished batch has nothing to resume.
+        run_ok(&[
+            "run", SHORT, "--trials", "4", "--out", busy, "--force", "--quiet",
+        ]);
+        let out = run_ok(&["run", "--resume", "--out", busy]);
+        assert!(
+            text(&out.stderr).contains("already finished"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
+mod memory {
+    use super::*;
+
+    fn peak_mib(dir: &Path) -> f64 {
+        let timing = std::fs::read_to_string(dir.join("timing.json")).unwrap();
+        let line = timing
+            .lines()
+            .find(|l| l.contains("peak_memory_mib"))
+            .expect("peak memory reported");
+        line.split(':')
+            .nth(1)
+            .unwrap()
+            .trim()
+            .trim_end_matches(',')
+            .parse()
+            .unwrap()
+    }
+
+    /// Must show: peak memory for 100 and for 20,000 trials differs by less than 20%
+    /// (VmHWM of the process, recorded in timing.json; the short config keeps 20,000
+    /// trials to about a minute).
+    #[test]
+    fn peak_memory_does_not_grow_with_trials() {
+        let root = scratch("memory");
+        let (small, large) = (root.join("small"), root.join("large"));
+        let many = pick(20_000, 2_000);
+        run_ok(&[
+            "run",
+            SHORT,
+            "--trials",
+            "100",
+            "--seed",
+            "2",
+            "--out",
+            s(&small),
+            "--quiet",
+        ]);
+        run_ok(&[
+            "run",
+            SHORT,
+            "--trials",
+            &many.to_string(),
+            "--seed",
+            "2",
+            "--out",
+            s(&large),
+            "--quiet",
+        ]);
+        let (a, b) = (peak_mib(&small), peak_mib(&large));
+        assert!(
+            (b - a).abs() / a.min(b) < 0.2,
+            "peak memory {a:.1} MiB for 100 trials, {b:.1} MiB for {many}"
+        );
+    }
+}
