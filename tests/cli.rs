@@ -99,3 +99,83 @@ mod check {
         );
     }
 }
+
+mod trial {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("remsim-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join(name)
+    }
+
+    /// Metric names issue #3 promises, per element where it says so.
+    fn promised_metrics() -> Vec<String> {
+        let mut names: Vec<String> = [
+            "mine.world_t",
+            "separation.world_t",
+            "magnet.world_t",
+            "mine.cn_share",
+            "separation.cn_share",
+            "magnet.cn_share",
+            "row_supply_share",
+            "deep_processing.cn_share",
+            "ev.ree_free_share",
+            "wastewater.cn_t",
+            "radioactive_residue.cn_t",
+            "radioactive_residue.row_t",
+            "profit.cn_musd",
+            "profit.row_musd",
+            "balance.max_rel_error",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for el in ["sc", "y", "la", "ce", "pr", "nd", "sm", "eu", "gd", "tb", "dy", "ho", "er", "tm", "yb", "lu"] {
+            names.push(format!("price.{el}.cn"));
+            names.push(format!("price.{el}.row"));
+            names.push(format!("demand.{el}_t"));
+            names.push(format!("shortage.{el}_t"));
+            names.push(format!("stock.{el}_t"));
+        }
+        for el in ["nd", "pr", "dy", "tb"] {
+            names.push(format!("recycled_share.{el}"));
+        }
+        names
+    }
+
+    #[test]
+    fn writes_312_months_with_every_metric_byte_identically() {
+        let a = temp("a.csv");
+        let b = temp("b.csv");
+        for path in [&a, &b] {
+            let out = remsim(&["trial", "--seed", "1", "--trial", "0", "--out", path.to_str().unwrap(), "--force"]);
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        }
+        let csv = std::fs::read_to_string(&a).unwrap();
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(&header[..2], &["tick", "date"]);
+        for metric in promised_metrics() {
+            assert!(header.contains(&metric.as_str()), "missing {metric}");
+        }
+        let rows: Vec<&str> = lines.collect();
+        assert_eq!(rows.len(), 312);
+        assert!(rows[0].starts_with("0,2025-01,"));
+        assert!(rows[311].starts_with("311,2050-12,"));
+        for row in &rows {
+            assert_eq!(row.split(',').count(), header.len());
+        }
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "same trial, same bytes");
+    }
+
+    #[test]
+    fn refuses_to_overwrite_without_force() {
+        let path = temp("keep.csv");
+        std::fs::write(&path, "precious").unwrap();
+        let out = remsim(&["trial", "--out", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains("--force"), "{}", text(&out.stderr));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "precious");
+    }
+}

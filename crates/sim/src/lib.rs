@@ -30,7 +30,19 @@ pub enum SimError {
     /// The market refused a book: a bug, reported rather than hidden.
     #[error("market clearing failed: {0}")]
     Market(String),
+    /// An invariant broke (mass balance, a negative stock, price or capacity): a bug in
+    /// the model, reported with the month and what broke rather than written as output.
+    #[error("invariant broken in {month}: {what}")]
+    Invariant {
+        /// The month, `YYYY-MM`.
+        month: String,
+        /// What broke.
+        what: String,
+    },
 }
+
+/// Largest mass-balance residual accepted in any tick, relative to the tonnes in play.
+pub const MAX_BALANCE_ERROR: f64 = 1e-9;
 
 /// Runs trial `trial` of a drawn config (see `remsim_scenario::Scenario::draw`).
 pub fn run_trial(

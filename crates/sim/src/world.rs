@@ -294,6 +294,12 @@ impl World {
             let month = self.start.add_months(tick as i32);
             let row = out.tick_mut(tick);
             self.step(month, row)?;
+            if let Some(what) = self.invariant_violation(row[self.metrics.balance]) {
+                return Err(SimError::Invariant {
+                    month: month.to_string(),
+                    what,
+                });
+            }
         }
         Ok(out)
     }
@@ -1022,6 +1028,50 @@ impl World {
             self.entries_launched += 1;
         }
         Ok(())
+    }
+
+    /// The first broken invariant after a tick, if any: the mass balance within
+    /// [`crate::MAX_BALANCE_ERROR`], and no negative or non-finite stock, price, capacity,
+    /// utilisation or reserve.
+    pub fn invariant_violation(&self, balance_error: f64) -> Option<String> {
+        if !(balance_error <= crate::MAX_BALANCE_ERROR) {
+            return Some(format!("mass balance residual {balance_error:e}"));
+        }
+        let bad = |x: f64| !(x >= 0.0 && x.is_finite());
+        for r in 0..2 {
+            let region = Region::ALL[r];
+            for e in Element::ALL {
+                for (what, value) in [
+                    ("price", self.price[r][e]),
+                    ("oxide stock", self.stock[r][e]),
+                    ("stockpile", self.stockpile[r][e]),
+                    ("concentrate", self.concentrate[r][e]),
+                    ("scrap", self.scrap[r][e]),
+                ] {
+                    if bad(value) {
+                        return Some(format!("{what} of {e} in {region} is {value}"));
+                    }
+                }
+            }
+        }
+        for m in &self.miners {
+            for (what, value) in [("capacity", m.capacity_t), ("reserves", m.reserves_t), ("utilisation", m.utilisation)] {
+                if bad(value) {
+                    return Some(format!("{what} of miner {} is {value}", m.id));
+                }
+            }
+        }
+        for s in &self.separators {
+            if bad(s.capacity_t) || bad(s.utilisation) {
+                return Some(format!("capacity or utilisation of separator {} is negative", s.id));
+            }
+        }
+        for m in &self.makers {
+            if bad(m.capacity_t) {
+                return Some(format!("capacity of magnet maker {} is {}", m.id, m.capacity_t));
+            }
+        }
+        None
     }
 
     /// Capacity-weighted collection rate of each region's recyclers.
