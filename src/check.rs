@@ -300,6 +300,30 @@ pub fn summary(scenario: &Scenario) -> String {
         let _ = writeln!(out, "  state support: {:<20} {}", r.id, support.join(", "));
     }
 
+    let _ = writeln!(out, "\nshocks ({})", c.shocks.len());
+    for shock in &c.shocks {
+        let t = &shock.when;
+        let timing = match (t.start, t.hazard_per_year) {
+            (Some(start), _) => {
+                let mut s = format!("from {start}");
+                if t.ramp_months > 0.0 {
+                    s.push_str(&format!(", ramp {} months", t.ramp_months));
+                }
+                match t.duration_months {
+                    Some(d) => s.push_str(&format!(", lasting {d} months")),
+                    None => s.push_str(", to the end"),
+                }
+                s
+            }
+            (None, Some(h)) => format!(
+                "random, {h} a year, {} months each",
+                t.duration_months.unwrap_or(0.0)
+            ),
+            (None, None) => "never".to_string(),
+        };
+        let _ = writeln!(out, "  {:<28} {:<20} {timing}", shock.id, shock.kinds().join(", "));
+    }
+
     let params = scenario.uncertain();
     let _ = writeln!(
         out,

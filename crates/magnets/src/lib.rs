@@ -82,6 +82,8 @@ pub struct MagnetMaker {
     ce_substitution: f64,
     /// Further Dy/Tb cut that high prices have brought about (0..MAX_HEAVY_THRIFT).
     pub heavy_thrift: f64,
+    /// Extra (Ce substitution, Dy/Tb cut) imposed by shocks, last applied.
+    shock_shares: (f64, f64),
     /// Running share of planned output actually made (short of inputs, it falls); buyers
     /// place orders by capacity times this.
     pub delivery_ratio: f64,
@@ -134,6 +136,7 @@ impl MagnetMaker {
             base_heavy_cut,
             ce_substitution: cfg.ce_substitution.clamp(0.0, 1.0),
             heavy_thrift: 0.0,
+            shock_shares: (0.0, 0.0),
             delivery_ratio: 1.0,
         })
     }
@@ -145,7 +148,7 @@ impl MagnetMaker {
 
     /// Rare earths it can put into magnets this month, t REO.
     pub fn capacity_reo_per_month(&self) -> f64 {
-        units::per_month(self.capacity_t) * self.re_content * self.available_share.clamp(0.0, 1.0)
+        units::per_month(self.capacity_t) * self.re_content * self.available_share.max(0.0)
     }
 
     /// What buyers expect it can deliver this month, t REO in magnets: capacity discounted
@@ -255,12 +258,28 @@ impl MagnetMaker {
             let thrift = (self.heavy_thrift + step).min(MAX_HEAVY_THRIFT);
             if thrift > self.heavy_thrift {
                 self.heavy_thrift = thrift;
-                let cut = 1.0 - (1.0 - self.base_heavy_cut) * (1.0 - thrift);
-                if let Some(c) = composition(&self.recipe, cut, self.ce_substitution) {
-                    self.base_composition = c;
-                    self.composition = c;
-                }
+                self.rebuild_base_composition();
             }
+        }
+    }
+
+    /// Imposes substitution from shocks: an extra share of Nd+Pr replaced by Ce and an
+    /// extra Dy/Tb cut (both 0 when no shock acts). Cheap when nothing changed.
+    pub fn apply_shock_substitution(&mut self, ce_extra: f64, heavy_extra: f64) {
+        let shares = (ce_extra.clamp(0.0, 1.0), heavy_extra.clamp(0.0, 1.0));
+        if shares != self.shock_shares {
+            self.shock_shares = shares;
+            self.rebuild_base_composition();
+        }
+    }
+
+    fn rebuild_base_composition(&mut self) {
+        let (ce_extra, heavy_extra) = self.shock_shares;
+        let kept = (1.0 - self.base_heavy_cut) * (1.0 - self.heavy_thrift) * (1.0 - heavy_extra);
+        let ce = 1.0 - (1.0 - self.ce_substitution) * (1.0 - ce_extra);
+        if let Some(c) = composition(&self.recipe, 1.0 - kept, ce) {
+            self.base_composition = c;
+            self.composition = c;
         }
     }
 

@@ -81,9 +81,13 @@ pub struct Miner {
     pub disrupted_share: f64,
     /// State subsidy, USD/kg REO (foreign support; set by the simulation).
     pub subsidy_usd_per_kg: f64,
-    /// Share of output this mine can still sell this month because of a rival's project
-    /// life cycle (1 for ordinary mines; set by the simulation).
+    /// Multiplier on capacity this month, set by the simulation: a rival's ramp-up share,
+    /// consolidation, technology export (1 for an ordinary mine in an ordinary month).
     pub available_share: f64,
+    /// Multiplier on cash cost this month (technology export; 1 otherwise).
+    pub cost_factor: f64,
+    /// Moved to in-situ leaching by technology export this month.
+    pub forced_in_situ: bool,
 }
 
 /// What a miner needs to know this month.
@@ -97,6 +101,8 @@ pub struct MinerMarket<'a> {
     pub payable_share: f64,
     /// Whether heap and pond leaching is banned this month.
     pub heap_pond_banned: bool,
+    /// Whether the ban is enforced on small and illegal workings too.
+    pub ban_on_illegal: bool,
     /// Environmental coefficients.
     pub environment: &'a EnvironmentConfig,
 }
@@ -155,6 +161,8 @@ impl Miner {
             disrupted_share: 0.0,
             subsidy_usd_per_kg: 0.0,
             available_share: 1.0,
+            cost_factor: 1.0,
+            forced_in_situ: false,
         })
     }
 
@@ -163,13 +171,16 @@ impl Miner {
         self.country.region()
     }
 
-    /// The leaching method in force: a heap/pond ban moves licensed miners to in-situ
-    /// leaching; small and illegal workings ignore it (the problem consolidation targets).
-    pub fn effective_leaching(&self, heap_pond_banned: bool) -> Option<Leaching> {
+    /// The leaching method in force: China's heap/pond ban moves its licensed miners to in-situ
+    /// leaching; small and illegal workings ignore it (the problem consolidation targets)
+    /// unless the ban is enforced on them; technology export can move a miner too.
+    pub fn effective_leaching(&self, market: &MinerMarket<'_>) -> Option<Leaching> {
+        // China's mandate binds Chinese workings only.
+        let banned = market.heap_pond_banned
+            && self.country == Country::CN
+            && (self.owner != Owner::SmallIllegal || market.ban_on_illegal);
         match self.leaching {
-            Some(Leaching::HeapPond) if heap_pond_banned && self.owner != Owner::SmallIllegal => {
-                Some(Leaching::InSitu)
-            }
+            Some(Leaching::HeapPond) if banned || self.forced_in_situ => Some(Leaching::InSitu),
             other => other,
         }
     }
@@ -181,8 +192,10 @@ impl Miner {
         } else {
             0.0
         };
-        let mut cost = self.base_cash_cost_usd_per_kg * (1.0 + self.depletion_cost_rise * depleted);
-        if self.effective_leaching(market.heap_pond_banned) == Some(Leaching::InSitu)
+        let mut cost = self.base_cash_cost_usd_per_kg
+            * (1.0 + self.depletion_cost_rise * depleted)
+            * self.cost_factor.max(0.0);
+        if self.effective_leaching(market) == Some(Leaching::InSitu)
             && self.leaching == Some(Leaching::HeapPond)
         {
             // Switched by a mandate: pays the green premium its config did not include.
@@ -224,7 +237,7 @@ impl Miner {
         self.utilisation = (self.utilisation + step).clamp(0.0, 1.0);
         let wanted = units::per_month(self.capacity_t)
             * self.utilisation
-            * self.available_share.clamp(0.0, 1.0)
+            * self.available_share.max(0.0)
             * (1.0 - self.disrupted_share.clamp(0.0, 1.0));
         wanted
             .min(quota_cap_t.max(0.0))
@@ -238,7 +251,7 @@ impl Miner {
         let tonnes = tonnes.clamp(0.0, self.reserves_t);
         self.reserves_t -= tonnes;
         let env = market.environment;
-        let wastewater_per_t = match self.effective_leaching(market.heap_pond_banned) {
+        let wastewater_per_t = match self.effective_leaching(market) {
             Some(Leaching::HeapPond) => env.heap_pond_wastewater_t_per_t,
             Some(Leaching::InSitu) => env.in_situ_wastewater_t_per_t,
             None => 0.0,
@@ -375,6 +388,7 @@ mod tests {
             expected_prices: &p,
             payable_share: 0.65,
             heap_pond_banned: false,
+            ban_on_illegal: false,
             environment: &e,
         };
         let mut m = miner("bayan_obo", None, Owner::StateGroup);
@@ -401,6 +415,7 @@ mod tests {
             expected_prices: &p,
             payable_share: 0.65,
             heap_pond_banned: false,
+            ban_on_illegal: false,
             environment: &e,
         };
         let mut m = miner("ion_clay_heavy", Some(Leaching::HeapPond), Owner::Private);
@@ -423,6 +438,7 @@ mod tests {
             expected_prices: &p,
             payable_share: 0.65,
             heap_pond_banned: false,
+            ban_on_illegal: false,
             environment: &e,
         };
         let mut licensed = miner(
@@ -435,10 +451,23 @@ mod tests {
             Some(Leaching::HeapPond),
             Owner::SmallIllegal,
         );
+        let mut abroad = miner("ion_clay_heavy", Some(Leaching::HeapPond), Owner::Private);
+        abroad.country = Country::MM;
         assert_eq!(licensed.produce(1.0, &market).wastewater_t, 1000.0);
         market.heap_pond_banned = true;
         assert_eq!(licensed.produce(1.0, &market).wastewater_t, 400.0);
         assert_eq!(illegal.produce(1.0, &market).wastewater_t, 1000.0);
+        assert_eq!(
+            abroad.produce(1.0, &market).wastewater_t,
+            1000.0,
+            "China's ban binds China"
+        );
+        market.ban_on_illegal = true;
+        assert_eq!(
+            illegal.produce(1.0, &market).wastewater_t,
+            400.0,
+            "enforced on illegal workings"
+        );
         assert!((licensed.cash_cost_usd_per_kg(&market) - 12.5).abs() < 1e-3);
     }
 
@@ -458,6 +487,7 @@ mod tests {
             expected_prices: &p,
             payable_share: 0.65,
             heap_pond_banned: false,
+            ban_on_illegal: false,
             environment: &e,
         };
         m.plan_output(&market, f64::INFINITY);

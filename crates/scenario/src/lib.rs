@@ -12,6 +12,7 @@ pub mod error;
 pub mod param;
 pub mod path;
 pub mod schema;
+pub mod shocks;
 pub mod source;
 pub mod validate;
 
@@ -19,6 +20,7 @@ pub use error::{Issue, Location, ScenarioError};
 pub use param::{Dist, UncertainParam};
 pub use path::{FieldPath, Segment};
 pub use schema::*;
+pub use shocks::*;
 pub use source::{BASELINE_TOML, BUILTIN_BASELINE};
 
 use source::Source;

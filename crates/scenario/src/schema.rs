@@ -55,6 +55,9 @@ pub struct ScenarioConfig {
     /// when expected prices pay for them. Absent = no entry beyond the listed rivals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<EntryConfig>,
+    /// Shocks and policy changes during the run.
+    #[serde(default)]
+    pub shocks: Vec<crate::shocks::ShockConfig>,
 }
 
 /// Generic greenfield projects, launched by an NPV-style test each January.

@@ -5,6 +5,8 @@
 
 use crate::path::FieldPath;
 use crate::schema::*;
+#[allow(unused_imports)]
+use crate::shocks::*;
 use remsim_core::{Country, DepositProfile, Element, Month, Region};
 use std::collections::BTreeMap;
 
@@ -411,6 +413,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         cp.export_licence_delay_months,
     );
     c.month_in_horizon(&china, "heap_pond_ban_from", cp.heap_pond_ban_from);
+    check_shocks(&mut c, config);
     check_stockpile(&mut c, &china.key("stockpile"), &cp.stockpile);
     c.range(
         &china,
@@ -508,6 +511,266 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
                 missing.join(", ")
             ),
         );
+    }
+}
+
+/// Names an agent of `kinds` by id, with a "did you mean" from those ids.
+fn agent_ref(c: &mut Checker, path: FieldPath, id: &str, known: &[&str], what: &str) {
+    if !known.contains(&id) {
+        let hint = remsim_core::suggest::closest(id, known.iter().copied());
+        c.fail(
+            path,
+            format!(
+                "unknown {what} `{id}`{}",
+                remsim_core::suggest::did_you_mean(&hint)
+            ),
+        );
+    }
+}
+
+fn check_shocks(c: &mut Checker, config: &ScenarioConfig) {
+    let sectors: Vec<&str> = config.demand.iter().map(|d| d.id.as_str()).collect();
+    let magnet_sectors: Vec<&str> = config
+        .demand
+        .iter()
+        .filter(|d| d.kind == DemandKind::Magnet)
+        .map(|d| d.id.as_str())
+        .collect();
+    let mines: Vec<&str> = config
+        .miners
+        .iter()
+        .map(|m| m.id.as_str())
+        .chain(
+            config
+                .rivals
+                .iter()
+                .filter(|r| r.stage == Stage::Mine)
+                .map(|r| r.id.as_str()),
+        )
+        .collect();
+    let list = FieldPath::keys(&["shocks"]);
+    let mut seen: Vec<&str> = Vec::new();
+    for shock in &config.shocks {
+        let p = list.id(&shock.id);
+        if seen.contains(&shock.id.as_str()) {
+            c.fail(
+                p.key("id"),
+                format!("shock id `{}` is used twice", shock.id),
+            );
+        }
+        seen.push(&shock.id);
+        let kinds = shock.kinds();
+        if kinds.len() != 1 {
+            c.fail(
+                p.clone(),
+                format!(
+                    "expected exactly one effect table (one of {}), found {}",
+                    crate::shocks::SHOCK_KINDS.join(", "),
+                    if kinds.is_empty() {
+                        "none".to_string()
+                    } else {
+                        kinds.join(", ")
+                    }
+                ),
+            );
+        }
+        let w = p.key("when");
+        let t = &shock.when;
+        match (t.start, t.hazard_per_year) {
+            (Some(_), Some(_)) | (None, None) => c.fail(
+                w.clone(),
+                "expected either `start` (scheduled) or `hazard_per_year` (stochastic)".to_string(),
+            ),
+            (None, Some(h)) => {
+                c.non_negative(&w, "hazard_per_year", h);
+                if t.duration_months.is_none() {
+                    c.fail(
+                        w.key("duration_months"),
+                        "expected how long each stochastic event lasts".to_string(),
+                    );
+                }
+            }
+            (Some(_), None) => {}
+        }
+        c.month_in_horizon(&w, "start", t.start);
+        c.month_in_horizon(&w, "from", t.from);
+        c.month_in_horizon(&w, "until", t.until);
+        c.non_negative(&w, "ramp_months", t.ramp_months);
+        if let Some(d) = t.duration_months {
+            c.non_negative(&w, "duration_months", d);
+        }
+        let elements = |c: &mut Checker, path: FieldPath, names: &[String]| {
+            for (i, name) in names.iter().enumerate() {
+                if let Err(e) = Element::parse(name) {
+                    c.fail(path.index(i), e.to_string());
+                }
+            }
+        };
+        let regions = |c: &mut Checker, path: FieldPath, names: &[String]| {
+            for (i, name) in names.iter().enumerate() {
+                if Region::parse(name).is_none() {
+                    c.fail(
+                        path.index(i),
+                        format!("expected a region, `cn` or `row`, found `{name}`"),
+                    );
+                }
+            }
+        };
+        if let Some(x) = &shock.ree_free {
+            let q = p.key("ree_free");
+            for (i, id) in x.sectors.iter().enumerate() {
+                agent_ref(
+                    c,
+                    q.key("sectors").index(i),
+                    id,
+                    &magnet_sectors,
+                    "magnet demand sector",
+                );
+            }
+            c.range(
+                &q,
+                "midpoint_year",
+                x.midpoint_year,
+                1900.0,
+                2300.0,
+                "a year",
+            );
+            c.positive(&q, "steepness", x.steepness);
+            c.share(&q, "ceiling", x.ceiling);
+        }
+        for (name, x) in [
+            ("ce_substitution", &shock.ce_substitution),
+            ("heavy_reduction", &shock.heavy_reduction),
+        ] {
+            if let Some(x) = x {
+                let q = p.key(name);
+                c.share(&q, "share", x.share);
+                regions(c, q.key("regions"), &x.regions);
+            }
+        }
+        for (name, x) in [
+            ("export_quota", &shock.export_quota),
+            ("element_quota", &shock.element_quota),
+        ] {
+            if let Some(x) = x {
+                c.elements(&p.key(name).key("t_per_year"), &x.t_per_year);
+            }
+        }
+        if let Some(x) = &shock.export_licence {
+            let q = p.key("export_licence");
+            elements(c, q.key("elements"), &x.elements);
+            c.share(&q, "approval", x.approval);
+            c.non_negative(&q, "delay_months", x.delay_months);
+        }
+        if let Some(x) = &shock.tariff {
+            let q = p.key("tariff");
+            elements(c, q.key("elements"), &x.elements);
+            c.range(
+                &q,
+                "rate",
+                x.rate,
+                0.0,
+                5.0,
+                "a tariff as a fraction of value",
+            );
+        }
+        if let Some(x) = &shock.shipping {
+            let q = p.key("shipping");
+            c.share(&q, "capacity_cut", x.capacity_cut);
+            c.non_negative(&q, "freight_add_usd_per_kg", x.freight_add_usd_per_kg);
+        }
+        if let Some(x) = &shock.supply_disruption {
+            let q = p.key("supply_disruption");
+            for (i, id) in x.miners.iter().enumerate() {
+                agent_ref(c, q.key("miners").index(i), id, &mines, "mine");
+            }
+            for (i, code) in x.countries.iter().enumerate() {
+                if let Err(e) = Country::parse(code) {
+                    c.fail(q.key("countries").index(i), e.to_string());
+                }
+            }
+            if x.miners.is_empty() && x.countries.is_empty() {
+                c.fail(
+                    q.clone(),
+                    "expected `miners` or `countries` to disrupt".to_string(),
+                );
+            }
+            c.share(&q, "fraction", x.fraction);
+        }
+        if let Some(x) = &shock.green_mining {
+            c.share(
+                &p.key("green_mining"),
+                "conversion_outage",
+                x.conversion_outage,
+            );
+        }
+        if let Some(x) = &shock.magnetic_separation {
+            let q = p.key("magnetic_separation");
+            c.share(&q, "adoption", x.adoption);
+            c.share(&q, "waste_cut", x.waste_cut);
+            c.share(&q, "cost_cut", x.cost_cut);
+        }
+        if let Some(x) = &shock.consolidation {
+            c.share(&p.key("consolidation"), "share", x.share);
+        }
+        if let Some(x) = &shock.epr_recycling {
+            let q = p.key("epr_recycling");
+            c.share(&q, "collection_rate", x.collection_rate);
+            regions(c, q.key("regions"), &x.regions);
+            c.non_negative(&q, "capacity_growth", x.capacity_growth);
+        }
+        if let Some(x) = &shock.deep_processing {
+            c.non_negative(
+                &p.key("deep_processing"),
+                "magnet_capacity_growth",
+                x.magnet_capacity_growth,
+            );
+        }
+        if let Some(x) = &shock.outbound_investment {
+            let q = p.key("outbound_investment");
+            c.country(&q, &x.country);
+            c.deposit(&q, &x.deposit);
+            c.non_negative(&q, "capacity_t", x.capacity_t);
+            c.non_negative(&q, "cash_cost_usd_per_kg", x.cash_cost_usd_per_kg);
+            c.non_negative(&q, "lead_time_years", x.lead_time_years);
+            c.non_negative(&q, "ramp_years", x.ramp_years);
+            c.share(&q, "failure_probability", x.failure_probability);
+            if t.hazard_per_year.is_some() {
+                c.fail(
+                    w.clone(),
+                    "an outbound investment is a decision: give `start`, not a hazard".to_string(),
+                );
+            }
+        }
+        if let Some(x) = &shock.technology_export {
+            let q = p.key("technology_export");
+            for (i, code) in x.countries.iter().enumerate() {
+                if let Err(e) = Country::parse(code) {
+                    c.fail(q.key("countries").index(i), e.to_string());
+                }
+            }
+            c.share(&q, "cost_cut", x.cost_cut);
+            c.non_negative(&q, "capacity_growth", x.capacity_growth);
+        }
+        if let Some(x) = &shock.stockpile {
+            let q = p.key("stockpile");
+            c.region(&q, "region", Some(&x.region));
+            c.elements(&q.key("target_months"), &x.target_months);
+            c.non_negative(&q, "buy_below", x.buy_below);
+            c.non_negative(&q, "release_above", x.release_above);
+        }
+        if let Some(x) = &shock.price_floor {
+            let q = p.key("price_floor");
+            c.non_negative(&q, "usd_per_kg", x.usd_per_kg);
+            c.share(&q, "share", x.share);
+        }
+        if let Some(x) = &shock.demand {
+            let q = p.key("demand");
+            for (i, id) in x.sectors.iter().enumerate() {
+                agent_ref(c, q.key("sectors").index(i), id, &sectors, "demand sector");
+            }
+            c.range(&q, "factor", x.factor, 0.0, 10.0, "a demand multiplier");
+        }
     }
 }
 

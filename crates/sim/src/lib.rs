@@ -13,6 +13,7 @@
 
 pub mod metrics;
 pub mod policy;
+pub mod shocks;
 mod world;
 
 use remsim_core::Trajectory;

@@ -4,6 +4,7 @@
 use crate::SimError;
 use crate::metrics::{MetricIndex, RECYCLED_ELEMENTS};
 use crate::policy::{ChinaRules, group_index};
+use crate::shocks::{Overlay, ShockRuntime, element_mask, region_mask};
 use rand_chacha::ChaCha8Rng;
 use remsim_core::rng::{stream_id, stream_rng};
 use remsim_core::{Country, Element, ElementVec, Month, Region, Trajectory};
@@ -52,6 +53,10 @@ pub struct World {
     trial: u64,
     entry: Option<EntryConfig>,
     entries_launched: u32,
+    end: Month,
+    shocks: Vec<ShockRuntime>,
+    /// Shocks whose one-off effect (new adoption curve, outbound project) has happened.
+    shock_applied: Vec<bool>,
     n_ticks: usize,
     metrics: MetricIndex,
     // Settings.
@@ -76,6 +81,8 @@ pub struct World {
     miner_rival: Vec<Option<usize>>,
     separators: Vec<Separator>,
     separator_rival: Vec<Option<usize>>,
+    /// Each separator's own price floor and share, before any shock.
+    separator_base_floor: Vec<(f64, f64)>,
     makers: Vec<MagnetMaker>,
     maker_rival: Vec<Option<usize>>,
     rivals: Vec<RivalProject>,
@@ -235,6 +242,13 @@ impl World {
             trial,
             entry: config.entry.clone(),
             entries_launched: 0,
+            end: config.scenario.end,
+            shocks: config
+                .shocks
+                .iter()
+                .map(|sc| ShockRuntime::new(sc.clone(), master_seed, trial))
+                .collect(),
+            shock_applied: vec![false; config.shocks.len()],
             n_ticks,
             metrics: MetricIndex::new(),
             freight: m.freight_usd_per_kg.max(0.0),
@@ -253,6 +267,10 @@ impl World {
             miners,
             miner_cost_owner_region,
             miner_rival,
+            separator_base_floor: separators
+                .iter()
+                .map(|x| (x.price_floor_usd_per_kg, x.floor_share))
+                .collect(),
             separators,
             separator_rival,
             makers,
@@ -335,7 +353,8 @@ impl World {
                 .advance_year(ratio(ndpr(&self.smoothed[0]), ndpr(&self.initial_price[0])));
         }
         let expected = [self.expected(0), self.expected(1)];
-        let heap_pond_banned = self.china.heap_pond_banned(month);
+        let overlay = self.shock_overlay(month)?;
+        let heap_pond_banned = self.china.heap_pond_banned(month) || overlay.heap_pond_ban;
         let mut ledger = Ledger::default();
 
         // --- Demand -------------------------------------------------------------------
@@ -354,7 +373,8 @@ impl World {
             let rng = &mut self.sector_rngs[s];
             match sector.kind {
                 DemandKind::Magnet => {
-                    let base = sector.base_demand(month, magnet_ratio, rng);
+                    let base =
+                        sector.base_demand(month, magnet_ratio, rng) * overlay.demand_factor[s];
                     for r in 0..2 {
                         let share = if r == 0 {
                             sector.cn_share
@@ -371,7 +391,7 @@ impl World {
                 DemandKind::Oxide => {
                     let basket = sector.mix.dot(&expected[1])
                         / sector.mix.dot(&self.initial_price[1]).max(1e-9);
-                    let base = sector.base_demand(month, basket, rng);
+                    let base = sector.base_demand(month, basket, rng) * overlay.demand_factor[s];
                     for r in 0..2 {
                         let share = if r == 0 {
                             sector.cn_share
@@ -391,22 +411,47 @@ impl World {
             }
         }
 
-        // Rival life cycles scale their operating units.
-        for (i, rival) in self.miner_rival.iter().enumerate() {
-            if let Some(k) = rival {
-                self.miners[i].available_share = self.rivals[*k].capacity_share(month, self.start);
+        // Rival life cycles and active shocks scale the operating units.
+        for (i, mn) in self.miners.iter_mut().enumerate() {
+            let life = self.miner_rival[i]
+                .map_or(1.0, |k| self.rivals[k].capacity_share(month, self.start));
+            let consolidated = if mn.owner == Owner::SmallIllegal {
+                1.0 - overlay.consolidated
+            } else {
+                1.0
+            };
+            mn.available_share = life * overlay.miner_capacity[i] * consolidated;
+            mn.disrupted_share = overlay.disrupted[i];
+            mn.cost_factor = overlay.miner_cost[i];
+            mn.forced_in_situ = overlay.miner_in_situ[i];
+        }
+        for (i, sep) in self.separators.iter_mut().enumerate() {
+            sep.available_share = self.separator_rival[i]
+                .map_or(1.0, |k| self.rivals[k].capacity_share(month, self.start));
+            sep.cost_factor = 1.0 - overlay.separation_cost_cut;
+            let (floor, share) = self.separator_base_floor[i];
+            match overlay.price_floor {
+                Some((usd, cover)) if sep.region() == Region::RestOfWorld && usd > floor => {
+                    sep.price_floor_usd_per_kg = usd;
+                    sep.floor_share = cover;
+                }
+                _ => {
+                    sep.price_floor_usd_per_kg = floor;
+                    sep.floor_share = share;
+                }
             }
         }
-        for (i, rival) in self.separator_rival.iter().enumerate() {
-            if let Some(k) = rival {
-                self.separators[i].available_share =
-                    self.rivals[*k].capacity_share(month, self.start);
-            }
-        }
-        for (i, rival) in self.maker_rival.iter().enumerate() {
-            if let Some(k) = rival {
-                self.makers[i].available_share = self.rivals[*k].capacity_share(month, self.start);
-            }
+        for (i, mk) in self.makers.iter_mut().enumerate() {
+            let life = self.maker_rival[i]
+                .map_or(1.0, |k| self.rivals[k].capacity_share(month, self.start));
+            let r = mk.region().index();
+            let push = if r == 0 {
+                overlay.cn_magnet_capacity
+            } else {
+                1.0
+            };
+            mk.available_share = life * push;
+            mk.apply_shock_substitution(overlay.ce_substitution[r], overlay.heavy_reduction[r]);
         }
 
         // Magnet orders: the rest of the world's makers serve its orders first, pro rata to
@@ -474,6 +519,7 @@ impl World {
             expected_prices: &expected,
             payable_share: self.payable,
             heap_pond_banned,
+            ban_on_illegal: overlay.ban_on_illegal,
             environment: &self.environment,
         };
         let mut group_capacity = [0.0f64; 2];
@@ -503,7 +549,7 @@ impl World {
         // Element-level extraction quotas scale China's licensed mines together.
         let mut element_scale: f64 = 1.0;
         for e in Element::ALL {
-            let cap = self.china.element_quota_t[e] / 12.0;
+            let cap = (self.china.element_quota_t[e] / 12.0).min(overlay.element_quota_t[e]);
             if cap.is_finite() && cn_licensed_extraction[e] > cap {
                 element_scale = element_scale.min(cap / cn_licensed_extraction[e]);
             }
@@ -577,7 +623,10 @@ impl World {
             // Float dust must not turn into negative stock.
             self.concentrate[r] =
                 self.concentrate[r].clamp_non_negative_tracked(&mut ledger.losses);
-            residue[r] += self.residue_potential[r] * fraction;
+            // Magnetic pre-separation keeps part of the gangue (and its thorium) out of
+            // the cracking plant.
+            residue[r] +=
+                self.residue_potential[r] * fraction * (1.0 - overlay.separation_waste_cut);
             self.residue_potential[r] *= 1.0 - fraction;
         }
         for r in 0..2 {
@@ -592,14 +641,17 @@ impl World {
                 .iter()
                 .filter(|rc| rc.region().index() == r)
                 .map(Recycler::capacity_per_month)
-                .sum();
+                .sum::<f64>()
+                * overlay.recycling_capacity[r];
             let available = self.scrap[r].sum();
             if capacity <= 0.0 || available <= 0.0 {
                 continue;
             }
             let fraction = (capacity / available).min(1.0);
             for rc in self.recyclers.iter().filter(|rc| rc.region().index() == r) {
-                let feed = self.scrap[r] * (fraction * rc.capacity_per_month() / capacity);
+                let feed = self.scrap[r]
+                    * (fraction * rc.capacity_per_month() * overlay.recycling_capacity[r]
+                        / capacity);
                 let out = rc.process(&feed);
                 recycled[r] += out.oxides;
                 ledger.losses += out.losses;
@@ -647,7 +699,8 @@ impl World {
                     traders.push(Trader::Holder);
                 }
                 // Government stockpile releases above its trigger.
-                let (months, buy_below, release_above) = self.stockpile_rules[r];
+                let (months, buy_below, release_above) =
+                    overlay.stockpile[r].unwrap_or(self.stockpile_rules[r]);
                 let release = self.initial_price[r][e] * release_above;
                 if self.stockpile[r][e] > 0.0 && release > 0.0 {
                     book.push_offer(Offer::new(
@@ -716,12 +769,17 @@ impl World {
                 debug_assert!(offers <= traders.len());
                 demanded[e] += oxide_demand[r][e] + regional_need[r][e];
             }
-            let tariff_wedge = self.china.export_tariff[e] * expected[0][e];
+            let tariff = self.china.export_tariff[e] + overlay.tariff[e];
+            let normal_export = demand_by_region[1][e];
+            let mut capacity = self.china.export_capacity_t(e, month, normal_export);
+            capacity = capacity.min(overlay.export_quota_t[e]);
+            if overlay.licence_approval[e] < 1.0 {
+                capacity = capacity.min(overlay.licence_approval[e] * normal_export);
+            }
             let link = Link {
-                capacity_t: self
-                    .china
-                    .export_capacity_t(e, month, demand_by_region[1][e]),
-                wedge_usd_per_kg: (tariff_wedge + self.freight).max(0.0),
+                capacity_t: (capacity * overlay.link_capacity).max(0.0),
+                wedge_usd_per_kg: (tariff * expected[0][e] + self.freight + overlay.freight_add)
+                    .max(0.0),
             };
             let bounds = PriceBounds {
                 floor_usd_per_kg: self.floor,
@@ -802,7 +860,7 @@ impl World {
                 / 1000.0;
         }
         let mut eol_collected = [ElementVec::ZERO; 2];
-        let collection = self.collection_rates();
+        let collection = self.collection_rates(&overlay);
         for (s, stocks) in &mut self.in_use {
             for r in 0..2 {
                 let share = ratio(sector_orders[*s][r], magnet_orders[r]);
@@ -979,55 +1037,290 @@ impl World {
                 self.trial,
                 stream_id(&format!("entry:{id}")),
             );
-            let lead: f64 = {
-                let [lo, hi] = entry.lead_time_years;
-                lo + (hi - lo) * rand::RngExt::random::<f64>(&mut rng)
-            };
-            let rival = RivalConfig {
-                id: id.clone(),
-                name: format!("greenfield project {id}"),
+            let [lo, hi] = entry.lead_time_years;
+            let lead = lo + (hi - lo) * rand::RngExt::random::<f64>(&mut rng);
+            let project = MineProject {
+                id,
                 country: entry.country.clone(),
-                stage: Stage::Mine,
-                deposit: Some(entry.deposit.clone()),
+                deposit: entry.deposit.clone(),
                 capacity_t: entry.capacity_t,
-                initial_utilisation: 0.0,
                 cash_cost_usd_per_kg: entry.cash_cost_usd_per_kg,
-                recovery: 0.92,
-                decision: Some(month),
-                permitting_delay_years: 0.0,
-                construction_years: lead,
+                lead_time_years: lead,
                 ramp_years: entry.ramp_years,
-                opposition_probability: 0.0,
-                opposition_delay_years: 0.0,
                 failure_probability: entry.failure_probability,
-                subsidy_usd_per_kg: 0.0,
-                offtake_share: 0.0,
-                price_floor_usd_per_kg: 0.0,
-                chinese_owned_share: 0.0,
-                sells_to: Some("row".to_string()),
+                sells_to: Region::RestOfWorld,
+                chinese_owned: false,
+                separation_cost_usd_per_kg: Some(entry.separation_cost_usd_per_kg),
             };
-            let project = RivalProject::from_config(&rival, self.start, &mut rng)
-                .map_err(|e| SimError::Build(e.to_string()))?;
-            let index = self.rivals.len();
-            let no_recipe = remsim_scenario::ElementMap::new();
-            if let RivalUnit::Mine(miner) = rival_unit(&rival, &project, &no_recipe)? {
-                self.miner_cost_owner_region.push(miner.region());
-                self.miners.push(miner);
-                self.miner_rival.push(Some(index));
-            }
-            let plant = RivalConfig {
-                stage: Stage::Separation,
-                cash_cost_usd_per_kg: entry.separation_cost_usd_per_kg,
-                ..rival
-            };
-            if let RivalUnit::Separation(separator) = rival_unit(&plant, &project, &no_recipe)? {
-                self.separators.push(separator);
-                self.separator_rival.push(Some(index));
-            }
-            self.rivals.push(project);
+            self.add_mine_project(month, &project, &mut rng)?;
             self.entries_launched += 1;
         }
         Ok(())
+    }
+
+    /// Adds a new mine (and, if asked, its own separation plant) that comes online through
+    /// the rival life cycle: greenfield entry and Chinese outbound investment.
+    fn add_mine_project(
+        &mut self,
+        month: Month,
+        p: &MineProject,
+        rng: &mut ChaCha8Rng,
+    ) -> Result<(), SimError> {
+        let rival = RivalConfig {
+            id: p.id.clone(),
+            name: format!("new project {}", p.id),
+            country: p.country.clone(),
+            stage: Stage::Mine,
+            deposit: Some(p.deposit.clone()),
+            capacity_t: p.capacity_t,
+            initial_utilisation: 0.0,
+            cash_cost_usd_per_kg: p.cash_cost_usd_per_kg,
+            recovery: 0.92,
+            decision: Some(month),
+            permitting_delay_years: 0.0,
+            construction_years: p.lead_time_years,
+            ramp_years: p.ramp_years,
+            opposition_probability: 0.0,
+            opposition_delay_years: 0.0,
+            failure_probability: p.failure_probability,
+            subsidy_usd_per_kg: 0.0,
+            offtake_share: 0.0,
+            price_floor_usd_per_kg: 0.0,
+            chinese_owned_share: if p.chinese_owned { 1.0 } else { 0.0 },
+            sells_to: Some(p.sells_to.key().to_string()),
+        };
+        let project = RivalProject::from_config(&rival, self.start, rng)
+            .map_err(|e| SimError::Build(e.to_string()))?;
+        let index = self.rivals.len();
+        let no_recipe = remsim_scenario::ElementMap::new();
+        if let RivalUnit::Mine(miner) = rival_unit(&rival, &project, &no_recipe)? {
+            self.miner_cost_owner_region.push(miner.region());
+            self.miners.push(miner);
+            self.miner_rival.push(Some(index));
+        }
+        if let Some(cost) = p.separation_cost_usd_per_kg {
+            let plant = RivalConfig {
+                stage: Stage::Separation,
+                cash_cost_usd_per_kg: cost,
+                ..rival
+            };
+            if let RivalUnit::Separation(separator) = rival_unit(&plant, &project, &no_recipe)? {
+                self.separator_base_floor
+                    .push((separator.price_floor_usd_per_kg, separator.floor_share));
+                self.separators.push(separator);
+                self.separator_rival.push(Some(index));
+            }
+        }
+        self.rivals.push(project);
+        Ok(())
+    }
+
+    /// Advances every shock to `month` and gathers what the active ones change. One-off
+    /// effects (a new adoption curve, an outbound investment) happen the first month a
+    /// shock acts.
+    fn shock_overlay(&mut self, month: Month) -> Result<Overlay, SimError> {
+        let mut shocks = std::mem::take(&mut self.shocks);
+        let result = self.gather_overlay(month, &mut shocks);
+        self.shocks = shocks;
+        result
+    }
+
+    fn gather_overlay(
+        &mut self,
+        month: Month,
+        shocks: &mut [ShockRuntime],
+    ) -> Result<Overlay, SimError> {
+        let mut o = Overlay::neutral(self.miners.len(), self.sectors.len());
+        for (k, runtime) in shocks.iter_mut().enumerate() {
+            let x = runtime.advance(month, (self.start, self.end));
+            if x <= 0.0 {
+                continue;
+            }
+            let first = !self.shock_applied[k];
+            self.shock_applied[k] = true;
+            let c = &runtime.config;
+            if let Some(f) = &c.ree_free
+                && first
+            {
+                for sector in self
+                    .sectors
+                    .iter_mut()
+                    .filter(|s| f.sectors.contains(&s.id))
+                {
+                    let (share, pull) = sector
+                        .ree_free
+                        .as_ref()
+                        .map_or((0.0, 0.0), |a| (a.share, a.price_pull_years));
+                    sector.ree_free = Some(remsim_demand::Adoption {
+                        midpoint_year: f.midpoint_year,
+                        steepness: f.steepness,
+                        ceiling: f.ceiling.max(share),
+                        price_pull_years: pull,
+                        pulled_years: 0.0,
+                        share,
+                    });
+                }
+            }
+            if let Some(f) = &c.ce_substitution {
+                let mask = region_mask(&f.regions);
+                for r in 0..2 {
+                    if mask[r] {
+                        o.ce_substitution[r] = o.ce_substitution[r].max(f.share * x);
+                    }
+                }
+            }
+            if let Some(f) = &c.heavy_reduction {
+                let mask = region_mask(&f.regions);
+                for r in 0..2 {
+                    if mask[r] {
+                        o.heavy_reduction[r] = o.heavy_reduction[r].max(f.share * x);
+                    }
+                }
+            }
+            for (quota, target) in [
+                (&c.export_quota, &mut o.export_quota_t),
+                (&c.element_quota, &mut o.element_quota_t),
+            ] {
+                if let Some(f) = quota {
+                    for (key, t) in &f.t_per_year {
+                        if let Ok(e) = Element::parse(key) {
+                            target[e] = target[e].min(t.max(0.0) / 12.0);
+                        }
+                    }
+                }
+            }
+            if let Some(f) = &c.export_licence {
+                let waiting = c
+                    .when
+                    .start
+                    .is_some_and(|s| (month.months_since(s) as f64) < f.delay_months);
+                let approval = if waiting { 0.0 } else { f.approval };
+                for e in Element::ALL {
+                    if element_mask(&f.elements)[e.index()] {
+                        o.licence_approval[e] = o.licence_approval[e].min(approval);
+                    }
+                }
+            }
+            if let Some(f) = &c.tariff {
+                let mask = element_mask(&f.elements);
+                for e in Element::ALL {
+                    if mask[e.index()] {
+                        o.tariff[e] += f.rate * x;
+                    }
+                }
+            }
+            if let Some(f) = &c.shipping {
+                o.link_capacity *= 1.0 - f.capacity_cut * x;
+                o.freight_add += f.freight_add_usd_per_kg * x;
+            }
+            if let Some(f) = &c.supply_disruption {
+                for (i, mn) in self.miners.iter().enumerate() {
+                    if f.miners.contains(&mn.id)
+                        || f.countries
+                            .iter()
+                            .any(|code| code.eq_ignore_ascii_case(mn.country.code()))
+                    {
+                        o.disrupted[i] = o.disrupted[i].max(f.fraction * x);
+                    }
+                }
+            }
+            if let Some(f) = &c.green_mining {
+                o.heap_pond_ban = true;
+                o.ban_on_illegal |= f.enforce_on_illegal;
+                if x < 1.0 {
+                    // Workings still converting to in-situ leaching lose output.
+                    for (i, mn) in self.miners.iter().enumerate() {
+                        let bound = mn.country == remsim_core::Country::CN
+                            && (mn.owner != Owner::SmallIllegal || f.enforce_on_illegal);
+                        if mn.leaching == Some(remsim_scenario::Leaching::HeapPond) && bound {
+                            o.disrupted[i] = o.disrupted[i].max(f.conversion_outage);
+                        }
+                    }
+                }
+            }
+            if let Some(f) = &c.magnetic_separation {
+                o.separation_waste_cut = o.separation_waste_cut.max(f.adoption * f.waste_cut * x);
+                o.separation_cost_cut = o.separation_cost_cut.max(f.adoption * f.cost_cut * x);
+            }
+            if let Some(f) = &c.consolidation {
+                o.consolidated = o.consolidated.max(f.share * x);
+            }
+            if let Some(f) = &c.epr_recycling {
+                let mask = region_mask(&f.regions);
+                for r in 0..2 {
+                    if mask[r] {
+                        o.collection_rate[r] = o.collection_rate[r].max(f.collection_rate * x);
+                        o.recycling_capacity[r] *= 1.0 + f.capacity_growth * x;
+                    }
+                }
+            }
+            if let Some(f) = &c.deep_processing {
+                o.cn_magnet_capacity *= 1.0 + f.magnet_capacity_growth * x;
+            }
+            if let Some(f) = &c.technology_export {
+                for (i, mn) in self.miners.iter().enumerate() {
+                    if f.countries
+                        .iter()
+                        .any(|code| code.eq_ignore_ascii_case(mn.country.code()))
+                    {
+                        o.miner_cost[i] *= 1.0 - f.cost_cut * x;
+                        o.miner_capacity[i] *= 1.0 + f.capacity_growth * x;
+                        o.miner_in_situ[i] |= f.in_situ;
+                    }
+                }
+            }
+            if let Some(f) = &c.stockpile
+                && let Some(region) = Region::parse(&f.region)
+            {
+                let mut months = ElementVec::ZERO;
+                for (key, m) in &f.target_months {
+                    if let Ok(e) = Element::parse(key) {
+                        months[e] = m.max(0.0);
+                    }
+                }
+                o.stockpile[region.index()] = Some((months, f.buy_below, f.release_above));
+            }
+            if let Some(f) = &c.price_floor {
+                o.price_floor = Some((f.usd_per_kg, f.share * x));
+            }
+            if let Some(f) = &c.demand {
+                for (s, sector) in self.sectors.iter().enumerate() {
+                    if f.sectors.contains(&sector.id) {
+                        o.demand_factor[s] *= 1.0 + (f.factor - 1.0) * x;
+                    }
+                }
+            }
+            if let Some(f) = &c.outbound_investment
+                && first
+            {
+                let id = format!("{}-project", c.id);
+                let mut rng = stream_rng(
+                    self.master_seed,
+                    self.trial,
+                    stream_id(&format!("outbound:{id}")),
+                );
+                let project = MineProject {
+                    id,
+                    country: f.country.clone(),
+                    deposit: f.deposit.clone(),
+                    capacity_t: f.capacity_t,
+                    cash_cost_usd_per_kg: f.cash_cost_usd_per_kg,
+                    lead_time_years: f.lead_time_years,
+                    ramp_years: f.ramp_years,
+                    failure_probability: f.failure_probability,
+                    sells_to: Region::China,
+                    chinese_owned: true,
+                    separation_cost_usd_per_kg: None,
+                };
+                self.add_mine_project(month, &project, &mut rng)?;
+            }
+        }
+        // A project added this month has no entries yet: size the vectors to the agents.
+        o.disrupted.resize(self.miners.len(), 0.0);
+        o.miner_cost.resize(self.miners.len(), 1.0);
+        o.miner_capacity.resize(self.miners.len(), 1.0);
+        o.miner_in_situ.resize(self.miners.len(), false);
+        Ok(o)
     }
 
     /// The first broken invariant after a tick, if any: the mass balance within
@@ -1055,7 +1348,11 @@ impl World {
             }
         }
         for m in &self.miners {
-            for (what, value) in [("capacity", m.capacity_t), ("reserves", m.reserves_t), ("utilisation", m.utilisation)] {
+            for (what, value) in [
+                ("capacity", m.capacity_t),
+                ("reserves", m.reserves_t),
+                ("utilisation", m.utilisation),
+            ] {
                 if bad(value) {
                     return Some(format!("{what} of miner {} is {value}", m.id));
                 }
@@ -1063,24 +1360,31 @@ impl World {
         }
         for s in &self.separators {
             if bad(s.capacity_t) || bad(s.utilisation) {
-                return Some(format!("capacity or utilisation of separator {} is negative", s.id));
+                return Some(format!(
+                    "capacity or utilisation of separator {} is negative",
+                    s.id
+                ));
             }
         }
         for m in &self.makers {
             if bad(m.capacity_t) {
-                return Some(format!("capacity of magnet maker {} is {}", m.id, m.capacity_t));
+                return Some(format!(
+                    "capacity of magnet maker {} is {}",
+                    m.id, m.capacity_t
+                ));
             }
         }
         None
     }
 
-    /// Capacity-weighted collection rate of each region's recyclers.
-    fn collection_rates(&self) -> [f64; 2] {
+    /// Capacity-weighted collection rate of each region's recyclers, raised by any
+    /// producer-responsibility mandate in force.
+    fn collection_rates(&self, overlay: &Overlay) -> [f64; 2] {
         let mut weighted = [0.0f64; 2];
         let mut capacity = [0.0f64; 2];
         for rc in &self.recyclers {
             let r = rc.region().index();
-            weighted[r] += rc.collection_rate * rc.capacity_t;
+            weighted[r] += rc.collection_rate.max(overlay.collection_rate[r]) * rc.capacity_t;
             capacity[r] += rc.capacity_t;
         }
         [
@@ -1088,6 +1392,22 @@ impl World {
             ratio(weighted[1], capacity[1]),
         ]
     }
+}
+
+/// A new mine decided during a run.
+struct MineProject {
+    id: String,
+    country: String,
+    deposit: String,
+    capacity_t: f64,
+    cash_cost_usd_per_kg: f64,
+    lead_time_years: f64,
+    ramp_years: f64,
+    failure_probability: f64,
+    sells_to: Region,
+    chinese_owned: bool,
+    /// Builds its own separation plant at this cost, if set.
+    separation_cost_usd_per_kg: Option<f64>,
 }
 
 /// The operating unit a rival project runs, by stage.
@@ -1199,6 +1519,7 @@ fn miner_market_for<'a>(
         expected_prices: prices,
         payable_share: payable,
         heap_pond_banned,
+        ban_on_illegal: false,
         environment,
     }
 }

@@ -1,6 +1,7 @@
 //! Conservation and non-negativity as properties: over random (seed, trial) pairs and
 //! randomly perturbed worlds — capacities, costs, demand, opening prices, quotas, export
-//! rules, mandates and horizons all shaken — every tick closes its mass balance to 1e-9
+//! rules, mandates, horizons and any mix of the ready shocks all shaken — every tick closes
+//! its mass balance to 1e-9
 //! and no stock, price or capacity goes negative. `run_trial` checks the invariants every
 //! tick and fails with `SimError::Invariant`; the test also reads the written metrics.
 
@@ -8,6 +9,25 @@ use proptest::prelude::*;
 use remsim_core::{Element, Month};
 use remsim_scenario::{Scenario, ScenarioConfig};
 use std::sync::OnceLock;
+
+/// Every ready shock file, loaded once.
+fn shock_scenarios() -> &'static Vec<Scenario> {
+    static SHOCKS: OnceLock<Vec<Scenario>> = OnceLock::new();
+    SHOCKS.get_or_init(|| {
+        let dir =
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../configs/shocks"));
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("configs/shocks exists")
+            .map(|e| e.expect("readable entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|f| Scenario::load(f).unwrap_or_else(|e| panic!("{e}")))
+            .collect()
+    })
+}
 
 fn baseline() -> &'static Scenario {
     static BASELINE: OnceLock<Scenario> = OnceLock::new();
@@ -31,6 +51,7 @@ struct Shake {
     approval: f64,
     ban_month: Option<i32>,
     trend: f64,
+    shocks: Vec<usize>,
 }
 
 fn shake() -> impl Strategy<Value = Shake> {
@@ -41,9 +62,21 @@ fn shake() -> impl Strategy<Value = Shake> {
             proptest::collection::vec(0.3f64..3.0, 64),
             proptest::collection::vec(0.0f64..3.0, 16),
         ),
-        (0.2f64..5.0, 0.3f64..3.0, proptest::option::of((0usize..17, 0.0f64..50_000.0))),
-        (proptest::option::of((0usize..17, 0.0f64..20_000.0)), 0.0f64..1.0, 0.0f64..1.0),
-        (proptest::option::of(0i32..60), 0.0f64..1.0),
+        (
+            0.2f64..5.0,
+            0.3f64..3.0,
+            proptest::option::of((0usize..17, 0.0f64..50_000.0)),
+        ),
+        (
+            proptest::option::of((0usize..17, 0.0f64..20_000.0)),
+            0.0f64..1.0,
+            0.0f64..1.0,
+        ),
+        (
+            proptest::option::of(0i32..60),
+            0.0f64..1.0,
+            proptest::collection::vec(0usize..64, 0..4),
+        ),
     )
         .prop_map(
             |(
@@ -51,7 +84,7 @@ fn shake() -> impl Strategy<Value = Shake> {
                 (capacity, cost, demand),
                 (price, quota, element_quota),
                 (export_quota, tariff, approval),
-                (ban_month, trend),
+                (ban_month, trend, shocks),
             )| Shake {
                 seed,
                 trial,
@@ -67,6 +100,7 @@ fn shake() -> impl Strategy<Value = Shake> {
                 approval,
                 ban_month,
                 trend,
+                shocks,
             },
         )
 }
@@ -118,6 +152,18 @@ fn perturbed(s: &Shake) -> ScenarioConfig {
     }
     china.export_licence_approval = s.approval;
     china.heap_pond_ban_from = s.ban_month.map(|m| c.scenario.start.add_months(m));
+    // Any mix of the ready shocks, drawn for this trial.
+    let library = shock_scenarios();
+    for pick in &s.shocks {
+        let shocked = library[pick % library.len()]
+            .draw(s.seed, s.trial)
+            .expect("shock draws");
+        for shock in shocked.shocks {
+            if !c.shocks.iter().any(|x| x.id == shock.id) {
+                c.shocks.push(shock);
+            }
+        }
+    }
     c
 }
 
@@ -151,7 +197,8 @@ fn the_same_trial_gives_the_same_numbers() {
     let config = baseline().draw(7, 11).unwrap();
     let a = remsim_sim::run_trial(&config, 7, 11).unwrap();
     let b = remsim_sim::run_trial(&config, 7, 11).unwrap();
-    let bits = |t: &remsim_core::Trajectory| t.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    let bits =
+        |t: &remsim_core::Trajectory| t.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&a), bits(&b));
     let other = remsim_sim::run_trial(&baseline().draw(7, 12).unwrap(), 7, 12).unwrap();
     assert_ne!(bits(&a), bits(&other), "trials differ");

@@ -53,8 +53,10 @@ pub struct Separator {
     pub acid_waste_t_per_t: f64,
     /// First month of operation.
     pub start: Option<Month>,
-    /// Share of capacity usable this month (a rival's ramp-up; 1 otherwise).
+    /// Multiplier on capacity this month (a rival's ramp-up share; 1 otherwise).
     pub available_share: f64,
+    /// Multiplier on processing cost this month (magnetic separation; 1 otherwise).
+    pub cost_factor: f64,
     /// State subsidy, USD/kg REO processed.
     pub subsidy_usd_per_kg: f64,
     /// Guaranteed price for Nd and Pr oxide (0 = none), USD/kg.
@@ -96,6 +98,7 @@ impl Separator {
             acid_waste_t_per_t: cfg.acid_waste_t_per_t.max(0.0),
             start: cfg.start,
             available_share: 1.0,
+            cost_factor: 1.0,
             subsidy_usd_per_kg: 0.0,
             price_floor_usd_per_kg: 0.0,
             floor_share: 0.0,
@@ -122,7 +125,7 @@ impl Separator {
         value * (1.0 - payable)
             + self.subsidy_usd_per_kg
             + self.floor_top_up_per_kg(feed_shares, prices)
-            - self.cost_usd_per_kg
+            - self.cost_usd_per_kg * self.cost_factor.max(0.0)
     }
 
     /// Top-up the floor pays per kg of feed, USD.
@@ -151,7 +154,7 @@ impl Separator {
         let target = if margin >= 0.0 { 1.0 } else { 0.5 };
         let step = (target - self.utilisation).clamp(-MAX_UTILISATION_STEP, MAX_UTILISATION_STEP);
         self.utilisation = (self.utilisation + step).clamp(0.0, 1.0);
-        units::per_month(self.capacity_t) * self.utilisation * self.available_share.clamp(0.0, 1.0)
+        units::per_month(self.capacity_t) * self.utilisation * self.available_share.max(0.0)
     }
 
     /// Books this month's feed pressure (feed on offer over capacity) and brings built
