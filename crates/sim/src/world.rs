@@ -23,6 +23,7 @@ use remsim_smelters::Separator;
 /// Price levels stock holders quote around their expected price: ±8% steps, 0.38× to 2.6×.
 const GRID_STEPS: i32 = 12;
 const GRID_LOG_STEP: f64 = 0.08;
+const GRID_LEVELS: usize = 2 * GRID_STEPS as usize + 1;
 
 /// Who placed an order in a book, so fills reach the right account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +68,6 @@ pub struct World {
     initial_stock_months: f64,
     smoothing: f64,
     trend_following: f64,
-    stock_response: f64,
     payable: f64,
     markup: f64,
     environment: EnvironmentConfig,
@@ -110,8 +110,14 @@ pub struct World {
     markets: Vec<CoupledMarket>,
     clearing: Clearing,
     traders: [Vec<Trader>; 2],
-    /// Scratch: (region, demand at expected prices, elasticity) of each oxide sector.
-    sector_oxide: Vec<(usize, ElementVec, f64)>,
+    /// Scratch: (region, demand at expected prices, sector index) of each oxide sector.
+    sector_oxide: Vec<(usize, ElementVec, usize)>,
+    /// Price multipliers of the holders' grid, `exp(GRID_LOG_STEP * k)`, k = -12..=12.
+    grid: [f64; GRID_LEVELS],
+    /// Holders' desired stock at each grid level, relative to target.
+    holder_curve: [f64; GRID_LEVELS],
+    /// Each sector's demand at each grid level relative to the expected price, capped at 2.
+    sector_curve: Vec<[f64; GRID_LEVELS]>,
 }
 
 fn region_of(code: &str) -> Result<Region, SimError> {
@@ -234,6 +240,15 @@ impl World {
             stockpile_rule(&config.policy.china.stockpile),
             stockpile_rule(&config.policy.rest_of_world.stockpile),
         ];
+        let grid: [f64; GRID_LEVELS] =
+            std::array::from_fn(|k| (GRID_LOG_STEP * (k as i32 - GRID_STEPS) as f64).exp());
+        let stock_response = m.stock_price_response.max(0.01);
+        let holder_curve: [f64; GRID_LEVELS] =
+            std::array::from_fn(|k| grid[k].powf(-1.0 / stock_response));
+        let sector_curve: Vec<[f64; GRID_LEVELS]> = sectors
+            .iter()
+            .map(|s: &DemandSector| std::array::from_fn(|k| grid[k].powf(s.elasticity).min(2.0)))
+            .collect();
         let mut markets = Vec::with_capacity(17);
         markets.resize_with(17, CoupledMarket::new);
         Ok(World {
@@ -258,7 +273,6 @@ impl World {
             initial_stock_months: m.initial_stock_months.max(0.0),
             smoothing: m.expectation_smoothing.clamp(0.0, 1.0),
             trend_following: m.trend_following.max(0.0),
-            stock_response: m.stock_price_response.max(0.01),
             payable: m.concentrate_payable_share.clamp(0.0, 1.0),
             markup: m.magnet_markup.max(0.0),
             environment: config.environment.clone(),
@@ -297,6 +311,9 @@ impl World {
             clearing: Clearing::new(),
             traders: [Vec::new(), Vec::new()],
             sector_oxide: Vec::new(),
+            grid,
+            holder_curve,
+            sector_curve,
         })
     }
 
@@ -402,7 +419,7 @@ impl World {
                         let q =
                             sector.at_price(base * share, sector.mix.dot(&expected[r]), reference);
                         oxide_demand[r] += sector.mix * q;
-                        sector_oxide.push((r, sector.mix * q, sector.elasticity));
+                        sector_oxide.push((r, sector.mix * q, s));
                         if r == 0 && sector.deep_processing {
                             cn_deep_demand += sector.mix * q;
                         }
@@ -683,11 +700,13 @@ impl World {
                 let hoard = (1.0 + self.trend_following * 6.0 * self.trend[r][e]).clamp(0.5, 2.0);
                 let target = self.stock_target_months * d * hoard;
                 let s = self.stock[r][e];
-                let desired = |p: f64| target * (p / pe).powf(-1.0 / self.stock_response);
+                // Multipliers are tabulated once per trial: the tick loop does no powf.
+                let desired = |k: usize| target * self.holder_curve[k];
+                let level = |k: usize| (pe * self.grid[k]).clamp(self.floor, cap);
                 let mut offered = 0.0;
-                for k in -GRID_STEPS..=GRID_STEPS {
-                    let p = (pe * (GRID_LOG_STEP * k as f64).exp()).clamp(self.floor, cap);
-                    let q = (s - desired(p)).max(0.0) - offered;
+                for k in 0..GRID_LEVELS {
+                    let p = level(k);
+                    let q = (s - desired(k)).max(0.0) - offered;
                     if q > 1e-12 {
                         book.push_offer(Offer::new(q, p));
                         traders.push(Trader::Holder);
@@ -711,9 +730,9 @@ impl World {
                 }
                 let offers = traders.len();
                 let mut bought = 0.0;
-                for k in (-GRID_STEPS..=GRID_STEPS).rev() {
-                    let p = (pe * (GRID_LOG_STEP * k as f64).exp()).clamp(self.floor, cap);
-                    let q = (desired(p) - s).max(0.0) - bought;
+                for k in (0..GRID_LEVELS).rev() {
+                    let p = level(k);
+                    let q = (desired(k) - s).max(0.0) - bought;
                     if q > 1e-12 {
                         book.push_bid(Bid::new(q, p));
                         traders.push(Trader::Holder);
@@ -724,20 +743,18 @@ impl World {
                 // by (p / pe)^elasticity, summed and bid in steps; what is still wanted at the
                 // top step is bid at the cap.
                 if oxide_demand[r][e] > 0.0 {
-                    let wanted = |p: f64| -> f64 {
+                    let wanted = |k: usize| -> f64 {
                         sector_oxide
                             .iter()
                             .filter(|(region, _, _)| *region == r)
-                            .map(|(_, q, elasticity)| q[e] * (p / pe).powf(*elasticity).min(2.0))
+                            .map(|(_, q, sector)| q[e] * self.sector_curve[*sector][k])
                             .sum()
                     };
-                    let level =
-                        |k: i32| (pe * (GRID_LOG_STEP * k as f64).exp()).clamp(self.floor, cap);
-                    let mut above = wanted(level(GRID_STEPS));
+                    let mut above = wanted(GRID_LEVELS - 1);
                     book.push_bid(Bid::new(above, cap));
                     traders.push(Trader::Consumers);
-                    for k in (-GRID_STEPS..GRID_STEPS).rev().step_by(2) {
-                        let q = wanted(level(k));
+                    for k in (0..GRID_LEVELS - 1).rev().step_by(2) {
+                        let q = wanted(k);
                         if q - above > 1e-12 {
                             book.push_bid(Bid::new(q - above, level(k)));
                             traders.push(Trader::Consumers);
