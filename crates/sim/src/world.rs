@@ -23,6 +23,8 @@ use remsim_smelters::Separator;
 /// Price levels stock holders quote around their expected price: ±8% steps, 0.38× to 2.6×.
 const GRID_STEPS: i32 = 12;
 const GRID_LOG_STEP: f64 = 0.08;
+/// Unmet demand below this (one gram) is rounding, not shortage.
+const MIN_SHORTAGE_T: f64 = 1e-6;
 const GRID_LEVELS: usize = 2 * GRID_STEPS as usize + 1;
 
 /// Who placed an order in a book, so fills reach the right account.
@@ -996,7 +998,8 @@ impl World {
             row[mi.price[ei][0]] = self.price[0][e];
             row[mi.price[ei][1]] = self.price[1][e];
             row[mi.demand[ei]] = demanded[e];
-            row[mi.shortage[ei]] = shortage[e].max(0.0);
+            // Float dust from pro-rata fills is not a shortage: below a gram, it is zero.
+            row[mi.shortage[ei]] = if shortage[e] > MIN_SHORTAGE_T { shortage[e] } else { 0.0 };
             row[mi.stock[ei]] =
                 self.stock[0][e] + self.stock[1][e] + self.stockpile[0][e] + self.stockpile[1][e];
         }
