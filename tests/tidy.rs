@@ -3,10 +3,20 @@
 //! core ← market ← agent crates ← sim ← scheduler ← binary, scenario beside market, io and
 //! report at the edge. No agent crate depends on another.
 
+// Tests may panic on a broken fixture: that is how they fail.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const AGENTS: [&str; 6] = ["miners", "smelters", "magnets", "rivals", "recyclers", "demand"];
+const AGENTS: [&str; 6] = [
+    "miners",
+    "smelters",
+    "magnets",
+    "rivals",
+    "recyclers",
+    "demand",
+];
 
 /// remsim crates each crate may depend on (normal dependencies).
 fn allowed(krate: &str) -> Vec<&'static str> {
@@ -42,7 +52,8 @@ fn crate_names() -> Vec<String> {
 fn every_library_opens_with_its_header() {
     for name in crate_names() {
         let lib = crates_dir().join(&name).join("src/lib.rs");
-        let text = std::fs::read_to_string(&lib).unwrap_or_else(|e| panic!("{}: {e}", lib.display()));
+        let text =
+            std::fs::read_to_string(&lib).unwrap_or_else(|e| panic!("{}: {e}", lib.display()));
         assert!(
             text.starts_with("//! `remsim-"),
             "{} must open with a `//!` paragraph naming the crate and what it owns",
@@ -63,7 +74,11 @@ fn crate_dependencies_point_one_way() {
         let manifest = crates_dir().join(&name).join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest).unwrap();
         let table: toml::Table = toml::from_str(&text).unwrap();
-        let deps = table.get("dependencies").and_then(|d| d.as_table()).cloned().unwrap_or_default();
+        let deps = table
+            .get("dependencies")
+            .and_then(|d| d.as_table())
+            .cloned()
+            .unwrap_or_default();
         let ok = allowed(&name);
         for dep in deps.keys() {
             if let Some(other) = dep.strip_prefix("remsim-")
@@ -73,7 +88,10 @@ fn crate_dependencies_point_one_way() {
             }
         }
     }
-    assert!(problems.is_empty(), "forbidden dependencies (allowed in brackets): {problems:?}");
+    assert!(
+        problems.is_empty(),
+        "forbidden dependencies (allowed in brackets): {problems:?}"
+    );
 }
 
 #[test]

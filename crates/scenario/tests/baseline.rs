@@ -1,5 +1,8 @@
 //! The embedded baseline loads, validates and draws.
 
+// Tests may panic on a broken fixture: that is how they fail.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use remsim_scenario::Scenario;
 
 #[test]

@@ -1,6 +1,9 @@
 //! Config mistakes, as data: each case is a scenario text extending the baseline and the
 //! one error line it must produce.
 
+// Tests may panic on a broken fixture: that is how they fail.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use proptest::prelude::*;
 use remsim_scenario::{BASELINE_TOML, Scenario};
 use std::path::Path;

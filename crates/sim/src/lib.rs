@@ -8,8 +8,12 @@
 //! `remsim-market`, `remsim-scenario` and every agent crate; nothing below depends on it,
 //! and it runs no threads (parallelism lives in the scheduler). Invariants, checked every
 //! tick and written as `balance.max_rel_error`: mined + collected scrap = consumed + losses
-//! + change in stocks, element by element; no stock, price or capacity goes negative; a
-//! trial depends only on (config, master seed, trial index).
+//! plus the change in stocks, element by element; no stock, price or capacity goes
+//! negative; a trial depends only on (config, master seed, trial index).
+
+// Regions are indexed 0 (China) and 1 (rest of world) across several parallel arrays; an
+// index loop says that more plainly than zipped iterators.
+#![allow(clippy::needless_range_loop)]
 
 pub mod metrics;
 pub mod policy;

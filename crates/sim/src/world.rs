@@ -999,7 +999,11 @@ impl World {
             row[mi.price[ei][1]] = self.price[1][e];
             row[mi.demand[ei]] = demanded[e];
             // Float dust from pro-rata fills is not a shortage: below a gram, it is zero.
-            row[mi.shortage[ei]] = if shortage[e] > MIN_SHORTAGE_T { shortage[e] } else { 0.0 };
+            row[mi.shortage[ei]] = if shortage[e] > MIN_SHORTAGE_T {
+                shortage[e]
+            } else {
+                0.0
+            };
             row[mi.stock[ei]] =
                 self.stock[0][e] + self.stock[1][e] + self.stockpile[0][e] + self.stockpile[1][e];
         }
@@ -1347,7 +1351,8 @@ impl World {
     /// [`crate::MAX_BALANCE_ERROR`], and no negative or non-finite stock, price, capacity,
     /// utilisation or reserve.
     pub fn invariant_violation(&self, balance_error: f64) -> Option<String> {
-        if !(balance_error <= crate::MAX_BALANCE_ERROR) {
+        // NaN fails this check too.
+        if balance_error.is_nan() || balance_error > crate::MAX_BALANCE_ERROR {
             return Some(format!("mass balance residual {balance_error:e}"));
         }
         let bad = |x: f64| !(x >= 0.0 && x.is_finite());
@@ -1431,6 +1436,8 @@ struct MineProject {
 }
 
 /// The operating unit a rival project runs, by stage.
+// Built a handful of times per trial, never stored: the size difference does not matter.
+#[allow(clippy::large_enum_variant)]
 enum RivalUnit {
     Mine(Miner),
     Separation(Separator),

@@ -5,6 +5,9 @@
 //! and no stock, price or capacity goes negative. `run_trial` checks the invariants every
 //! tick and fails with `SimError::Invariant`; the test also reads the written metrics.
 
+// Tests may panic on a broken fixture: that is how they fail.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use proptest::prelude::*;
 use remsim_core::{Element, Month};
 use remsim_scenario::{Scenario, ScenarioConfig};
