@@ -321,7 +321,12 @@ pub fn summary(scenario: &Scenario) -> String {
             ),
             (None, None) => "never".to_string(),
         };
-        let _ = writeln!(out, "  {:<28} {:<20} {timing}", shock.id, shock.kinds().join(", "));
+        let _ = writeln!(
+            out,
+            "  {:<28} {:<20} {timing}",
+            shock.id,
+            shock.kinds().join(", ")
+        );
     }
 
     let params = scenario.uncertain();

@@ -4,6 +4,7 @@
 mod check;
 mod cmd;
 mod trial;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -74,6 +75,30 @@ enum Command {
     /// The merged folder equals the one an unsharded run writes, byte for byte. Shards of
     /// another config, seed or version, shards given twice and missing shards are refused.
     Merge(cmd::merge::MergeArgs),
+    /// Replay history and check the model against what the market did.
+    ///
+    /// Runs every scenario of the targets file (configs/history/targets.toml) as a batch,
+    /// and prints for each target its source, the observed value, the simulated p05, p50
+    /// and p95, and pass or fail. Exits with status 1 if any target fails.
+    Validate(validate::ValidateArgs),
+    /// Write an HTML report of a results folder, with fan charts as SVG and PNG.
+    ///
+    /// Writes DIR/report.html — one self-contained page (inline SVG, no script, nothing
+    /// fetched) with the run's identity and resolved config, fan charts of Nd, Pr, Dy, Tb,
+    /// La and Ce prices in China and the rest of the world, China's share by stage, the
+    /// probability of a shortage per element and year, recycled shares, rare-earth-free
+    /// motors, wastewater and radioactive residue, and histograms of the per-trial outcomes
+    /// — and every chart again as DIR/plots/<chart>.svg and .png. For a comparison folder
+    /// (base/, shock/, diff_summary.csv) base and shock are overlaid and the paired
+    /// difference gets its own fan.
+    Report(cmd::html::ReportArgs),
+    /// Print one metric's quantiles year by year, or list the metrics.
+    ///
+    /// The table (at most 80 columns) gives p05, p25, median, p75, p95 and the mean across
+    /// trials in the last month of each year; for a comparison folder, the base and shock
+    /// medians and the quantiles of the paired difference. Without --metric, or with an
+    /// unknown one, it lists the metrics the folder holds.
+    Show(cmd::show::ShowArgs),
 }
 
 fn main() -> ExitCode {
@@ -93,6 +118,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => cmd::run::run(args),
         Command::Replay(args) => cmd::replay::run(args),
         Command::Merge(args) => cmd::merge::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Report(args) => cmd::html::run(args),
+        Command::Show(args) => cmd::show::run(args),
         Command::Trial {
             config,
             seed,

@@ -1,6 +1,9 @@
 //! End-to-end tests of the `remsim` binary, grouped by theme. Cases are data: each file
 //! in `tests/data/broken/` carries the exact error line it must produce.
 
+// Tests may panic on a broken fixture: that is how they fail.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -131,7 +134,10 @@ mod trial {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        for el in ["sc", "y", "la", "ce", "pr", "nd", "sm", "eu", "gd", "tb", "dy", "ho", "er", "tm", "yb", "lu"] {
+        for el in [
+            "sc", "y", "la", "ce", "pr", "nd", "sm", "eu", "gd", "tb", "dy", "ho", "er", "tm",
+            "yb", "lu",
+        ] {
             names.push(format!("price.{el}.cn"));
             names.push(format!("price.{el}.row"));
             names.push(format!("demand.{el}_t"));
@@ -149,7 +155,16 @@ mod trial {
         let a = temp("a.csv");
         let b = temp("b.csv");
         for path in [&a, &b] {
-            let out = remsim(&["trial", "--seed", "1", "--trial", "0", "--out", path.to_str().unwrap(), "--force"]);
+            let out = remsim(&[
+                "trial",
+                "--seed",
+                "1",
+                "--trial",
+                "0",
+                "--out",
+                path.to_str().unwrap(),
+                "--force",
+            ]);
             assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         }
         let csv = std::fs::read_to_string(&a).unwrap();
@@ -166,7 +181,11 @@ mod trial {
         for row in &rows {
             assert_eq!(row.split(',').count(), header.len());
         }
-        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "same trial, same bytes");
+        assert_eq!(
+            std::fs::read(&a).unwrap(),
+            std::fs::read(&b).unwrap(),
+            "same trial, same bytes"
+        );
     }
 
     #[test]
@@ -175,7 +194,43 @@ mod trial {
         std::fs::write(&path, "precious").unwrap();
         let out = remsim(&["trial", "--out", path.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(2));
-        assert!(text(&out.stderr).contains("--force"), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("--force"),
+            "{}",
+            text(&out.stderr)
+        );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "precious");
+    }
+}
+
+mod validate {
+    use super::*;
+
+    /// `remsim validate` runs both history scenarios and prints one row per target; the
+    /// targets the model meets (see docs/validation.md) pass even with few trials.
+    #[test]
+    fn prints_the_table_and_meets_the_2020_2024_production_targets() {
+        let out = remsim(&["validate", "--trials", "24"]);
+        let stdout = text(&out.stdout);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out.stderr));
+        let rows: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.starts_with("2020-2024 ") || l.starts_with("2009-2014 "))
+            .collect();
+        assert_eq!(rows.len(), 23, "{stdout}");
+        for must_pass in [
+            "China's share of mine output, 2020",
+            "China's share of mine output, 2022",
+            "World mine output 2021, t",
+            "World mine output 2024, t",
+            "Nd oxide rises 2020 -> 2022",
+            "Ce stays below 4 USD/kg",
+            "La stays below 4 USD/kg",
+            "Ex-China mine output rises after 2011",
+        ] {
+            let row = rows.iter().find(|r| r.contains(must_pass)).unwrap();
+            assert!(row.ends_with("pass"), "{row}");
+        }
+        assert!(stdout.contains("sources:"));
     }
 }

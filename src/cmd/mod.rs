@@ -4,8 +4,10 @@
 //! which know nothing of each other.
 
 pub mod folder;
+pub mod html;
 pub mod merge;
 pub mod records;
 pub mod replay;
 pub mod report;
 pub mod run;
+pub mod show;

@@ -36,10 +36,18 @@ pub fn summary(
         aggregates.trials()
     );
     if let Some(t) = timing {
+        let resumed = t
+            .resumed_at_trial
+            .map(|k| format!(", resumed at trial {k}"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "ran {} trials in {:.1} s: {:.1} trials/s on {} threads",
-            t.trials_run, t.wall_s, t.trials_per_s, t.threads
+            "ran {} trials in {:.1} s: {:.1} trials/s on {} thread{}{resumed}",
+            t.trials_run,
+            t.wall_s,
+            t.trials_per_s,
+            t.threads,
+            if t.threads == 1 { "" } else { "s" }
         );
     }
     let _ = writeln!(out);

@@ -446,7 +446,7 @@ fn progress_bar(total: u64, done: u64, quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     let style = ProgressStyle::with_template(
-        "{bar:30} {pos}/{len} trials  {per_sec:.1}  {elapsed_precise} elapsed, {eta} left",
+        "{bar:30} {pos}/{len} trials  {per_sec}  {elapsed_precise} elapsed, {eta} left",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);

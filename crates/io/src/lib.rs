@@ -3,20 +3,22 @@
 //! ([`TrialsWriter`], [`TrialsReader`]), replayed trajectories ([`TrajectoryWriter`]), and
 //! the checksummed binary container ([`container`]) that holds `aggregates.bin` and
 //! `checkpoint.bin` through dedicated record types ([`AggregatesHeader`], [`CellRecord`],
-//! [`CheckpointRecord`]), written and read one record at a time.
+//! [`CheckpointRecord`]), written and read one record at a time. [`readers`] reads
+//! finished folders back for reports.
 //!
-//! It depends on no other remsim crate (below `remsim-core` in the dependency order): it
+//! It depends on no other remsim crate (it sits at the edge, beside `remsim-core`): it
 //! knows nothing of how trials run or how statistics fold; the binary converts the
-//! scheduler's plain `*Parts` types into these records. Invariants: every file is written atomically (temporary file,
-//! fsync, rename) except the append-only `trials.csv`, whose durable length a checkpoint
-//! records; floats are written so they read back bit for bit (`{}` of `f64`, shortest
-//! round-trip form); a binary file that is truncated, corrupted, of another kind or of
-//! another format version is refused with a message saying which.
+//! scheduler's plain `*Parts` types into these records. Invariants: every file is written
+//! atomically (temporary file, fsync, rename) except the append-only `trials.csv`, whose
+//! durable length a checkpoint records; floats are written so they read back bit for bit
+//! (`{}` of `f64`, shortest round-trip form); a binary file that is truncated, corrupted,
+//! of another kind or of another format version is refused with a message saying which.
 
 pub mod container;
 pub mod error;
 pub mod files;
 pub mod manifest;
+pub mod readers;
 pub mod records;
 pub mod table;
 
@@ -24,6 +26,9 @@ pub use container::{CONTAINER_VERSION, ContainerReader, ContainerWriter, FileKin
 pub use error::IoError;
 pub use files::{atomic_write, sync_dir};
 pub use manifest::{MANIFEST_FORMAT, MANIFEST_VERSION, Manifest, ShardRecord, Timing};
+pub use readers::{
+    QUANTILE_LEVELS, SignCount, SignCounts, SummaryRecord, SummaryTable, TrialColumns,
+};
 pub use records::{AggregatesHeader, CellRecord, CheckpointRecord};
 pub use table::{
     Field, SummaryLine, SummaryWriter, TrajectoryWriter, TrialsReader, TrialsWriter, number,

@@ -528,6 +528,13 @@ pub struct ChinaPolicy {
     /// Scheduled yearly growth of both quotas.
     #[serde(default)]
     pub quota_growth_per_year: f64,
+    /// Mining quotas year by year, overriding growth for the years listed (history).
+    #[serde(default)]
+    pub quota_path: Vec<QuotaYear>,
+    /// Total export quota (all rare earths) year by year, shared among elements in
+    /// proportion to the rest of the world's need; years not listed have none.
+    #[serde(default)]
+    pub export_quota_path: Vec<ExportQuotaYear>,
     /// The planner's demand-led rule: extra yearly quota growth per doubling of the NdPr
     /// price over its opening level (negative when prices halve); 0 = schedule only.
     #[serde(default)]
@@ -563,6 +570,28 @@ pub struct ChinaPolicy {
 
 fn one() -> f64 {
     1.0
+}
+
+/// China's mining quotas in one year.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaYear {
+    /// Calendar year.
+    pub year: i32,
+    /// Hard-rock quota, t REO.
+    pub hard_rock_t: f64,
+    /// Ion-adsorption clay quota, t REO.
+    pub ion_clay_t: f64,
+}
+
+/// China's total export quota in one year.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuotaYear {
+    /// Calendar year.
+    pub year: i32,
+    /// Quota on all rare-earth products, t REO.
+    pub t: f64,
 }
 
 /// Foreign governments' support and stockpiles.

@@ -401,7 +401,9 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
             c.fail(china.key("export_licence_elements").index(i), e.to_string());
         }
     }
-    c.month_in_horizon(&china, "export_licence_from", cp.export_licence_from);
+    if !cp.export_licence_elements.is_empty() {
+        c.month_in_horizon(&china, "export_licence_from", cp.export_licence_from);
+    }
     c.share(
         &china,
         "export_licence_approval",
@@ -414,6 +416,26 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
     );
     c.month_in_horizon(&china, "heap_pond_ban_from", cp.heap_pond_ban_from);
     check_shocks(&mut c, config);
+    let (first, last) = (c.start.year(), c.end.year());
+    let mut previous = i32::MIN;
+    for (i, y) in cp.quota_path.iter().enumerate() {
+        let q = china.key("quota_path").index(i);
+        if y.year < first || y.year > last || y.year <= previous {
+            c.fail(q.key("year"), format!("expected increasing years inside the horizon {first}..{last}, found {}", y.year));
+        }
+        previous = y.year;
+        c.non_negative(&q, "hard_rock_t", y.hard_rock_t);
+        c.non_negative(&q, "ion_clay_t", y.ion_clay_t);
+    }
+    let mut previous = i32::MIN;
+    for (i, y) in cp.export_quota_path.iter().enumerate() {
+        let q = china.key("export_quota_path").index(i);
+        if y.year < first || y.year > last || y.year <= previous {
+            c.fail(q.key("year"), format!("expected increasing years inside the horizon {first}..{last}, found {}", y.year));
+        }
+        previous = y.year;
+        c.non_negative(&q, "t", y.t);
+    }
     check_stockpile(&mut c, &china.key("stockpile"), &cp.stockpile);
     c.range(
         &china,

@@ -12,7 +12,7 @@ use remsim_core::{Month, Trajectory};
 use std::sync::Arc;
 
 /// Cells folded per rayon task.
-const CELLS_PER_TASK: usize = 2048;
+const CELLS_PER_TASK: usize = 512;
 
 /// The shape every trajectory of a batch shares.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,9 +147,15 @@ impl BatchAggregates {
             .enumerate()
             .for_each(|(chunk_index, chunk)| {
                 let base = chunk_index * CELLS_PER_TASK;
-                for (trajectory, _) in block {
-                    if let Some(values) = trajectory.values.get(base..base + chunk.len()) {
-                        for (cell, value) in chunk.iter_mut().zip(values) {
+                let slices: Vec<&[f64]> = block
+                    .iter()
+                    .filter_map(|(t, _)| t.values.get(base..base + chunk.len()))
+                    .collect();
+                // Cell by cell, trials in order: a cell's state stays in cache while the
+                // block's values for it stream past.
+                for (j, cell) in chunk.iter_mut().enumerate() {
+                    for values in &slices {
+                        if let Some(value) = values.get(j) {
                             cell.add(*value);
                         }
                     }

@@ -9,7 +9,8 @@
 //!
 //! Range: values with |x| < 2⁶⁴ are accepted ([`ExactSum::accepts`]); with 191 integer bits
 //! the sum cannot overflow before 2¹²⁶ such terms, and a sum of squares (each < 2¹²⁸) not
-//! before 2⁶² terms — far beyond any batch (a batch holds at most 2³² trials).
+//! before 2⁶² terms — far beyond any batch (a batch holds at most 2³² trials). Squares are
+//! added exactly from the integer mantissa (`m²·2^(2e)`), without rounding.
 
 /// Number of 64-bit limbs.
 pub const LIMBS: usize = 5;
@@ -50,36 +51,46 @@ impl ExactSum {
             return;
         }
         let (mantissa, exponent) = decompose(x.abs());
-        let shift = exponent + FRAC_BITS;
-        let mut term = [0u64; LIMBS];
-        if shift >= 0 {
-            let limb = (shift / 64) as usize;
-            let bit = (shift % 64) as u32;
-            if let Some(slot) = term.get_mut(limb) {
-                *slot = mantissa << bit;
-            }
-            if bit > 0
-                && let Some(slot) = term.get_mut(limb + 1)
-            {
-                *slot = mantissa >> (64 - bit);
-            }
-        } else if shift > -64 {
-            term[0] = mantissa >> (-shift) as u32;
-        }
-        if x > 0.0 {
-            add_limbs(&mut self.limbs, &term);
-        } else {
-            sub_limbs(&mut self.limbs, &term);
-        }
+        self.add_shifted(u128::from(mantissa), exponent + FRAC_BITS, x < 0.0);
     }
 
-    /// Adds `x²` exactly: the rounded square and its rounding error (an error-free
-    /// transformation with a fused multiply-add), so the sum of squares carries no rounding.
+    /// Adds `x²` exactly: with `x = m·2^e`, `x² = m²·2^(2e)` and `m²` (at most 106 bits) is
+    /// an exact integer, so the sum of squares carries no rounding at all (bits below 2⁻¹²⁸
+    /// aside).
     pub fn add_square(&mut self, x: f64) {
-        let high = x * x;
-        let low = x.mul_add(x, -high);
-        self.add(high);
-        self.add(low);
+        if !ExactSum::accepts(x) || x == 0.0 {
+            return;
+        }
+        let (mantissa, exponent) = decompose(x.abs());
+        let mantissa = u128::from(mantissa);
+        self.add_shifted(mantissa * mantissa, 2 * exponent + FRAC_BITS, false);
+    }
+
+    /// Adds (or subtracts) `magnitude × 2^shift` in units of the last limb bit, touching
+    /// only the limbs it reaches and carrying as far as needed.
+    fn add_shifted(&mut self, magnitude: u128, shift: i32, negative: bool) {
+        // The magnitude as three limbs starting at limb `first`.
+        let (first, parts) = if shift >= 0 {
+            let limb = (shift / 64) as usize;
+            let bit = (shift % 64) as u32;
+            let low = magnitude << bit;
+            let high = if bit == 0 {
+                0
+            } else {
+                magnitude >> (128 - bit)
+            };
+            (limb, [low as u64, (low >> 64) as u64, high as u64])
+        } else if shift > -128 {
+            let m = magnitude >> (-shift) as u32;
+            (0, [m as u64, (m >> 64) as u64, 0])
+        } else {
+            return;
+        };
+        if negative {
+            sub_at(&mut self.limbs, first, parts);
+        } else {
+            add_at(&mut self.limbs, first, parts);
+        }
     }
 
     /// Adds another sum (exact; commutative and associative).
@@ -166,6 +177,53 @@ fn decompose(x: f64) -> (u64, i32) {
         (fraction, -1074)
     } else {
         (fraction | (1u64 << 52), exponent_bits - 1075)
+    }
+}
+
+/// Adds three limbs at `first` and carries upwards (bits beyond the top limb are dropped;
+/// accepted terms never reach them).
+#[inline]
+fn add_at(limbs: &mut [u64; LIMBS], first: usize, parts: [u64; 3]) {
+    let mut carry = 0u64;
+    let mut i = first;
+    for part in parts {
+        if i >= LIMBS {
+            return;
+        }
+        let (v, c1) = limbs[i].overflowing_add(part);
+        let (v, c2) = v.overflowing_add(carry);
+        limbs[i] = v;
+        carry = u64::from(c1 | c2);
+        i += 1;
+    }
+    while carry != 0 && i < LIMBS {
+        let (v, c) = limbs[i].overflowing_add(1);
+        limbs[i] = v;
+        carry = u64::from(c);
+        i += 1;
+    }
+}
+
+/// Subtracts three limbs at `first` and borrows upwards (two's complement).
+#[inline]
+fn sub_at(limbs: &mut [u64; LIMBS], first: usize, parts: [u64; 3]) {
+    let mut borrow = 0u64;
+    let mut i = first;
+    for part in parts {
+        if i >= LIMBS {
+            return;
+        }
+        let (v, b1) = limbs[i].overflowing_sub(part);
+        let (v, b2) = v.overflowing_sub(borrow);
+        limbs[i] = v;
+        borrow = u64::from(b1 | b2);
+        i += 1;
+    }
+    while borrow != 0 && i < LIMBS {
+        let (v, b) = limbs[i].overflowing_sub(1);
+        limbs[i] = v;
+        borrow = u64::from(b);
+        i += 1;
     }
 }
 

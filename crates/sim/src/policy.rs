@@ -15,6 +15,10 @@ pub struct ChinaRules {
     quota_t: [f64; 2],
     quota_growth: f64,
     quota_price_response: f64,
+    /// Scheduled quotas by year (hard rock, ion clay), overriding the rules.
+    quota_path: Vec<(i32, [f64; 2])>,
+    /// Total export quota by year, t.
+    export_quota_path: Vec<(i32, f64)>,
     /// Element-level extraction caps, t/yr (∞ where none).
     pub element_quota_t: ElementVec,
     /// Export quota, t/yr (∞ where none).
@@ -49,8 +53,19 @@ impl ChinaRules {
             }
         }
         let quota = |q: f64| if q > 0.0 { q } else { f64::INFINITY };
+        let quota_path: Vec<(i32, [f64; 2])> = cfg
+            .quota_path
+            .iter()
+            .map(|y| (y.year, [quota(y.hard_rock_t), quota(y.ion_clay_t)]))
+            .collect();
+        let opening = quota_path
+            .iter()
+            .find(|(year, _)| *year == start.year())
+            .map_or([quota(cfg.hard_rock_quota_t), quota(cfg.ion_clay_quota_t)], |(_, q)| *q);
         ChinaRules {
-            quota_t: [quota(cfg.hard_rock_quota_t), quota(cfg.ion_clay_quota_t)],
+            quota_t: opening,
+            quota_path,
+            export_quota_path: cfg.export_quota_path.iter().map(|y| (y.year, y.t)).collect(),
             quota_growth: cfg.quota_growth_per_year,
             quota_price_response: cfg.quota_price_response,
             element_quota_t: element_vec(&cfg.element_quota_t, f64::INFINITY),
@@ -74,9 +89,14 @@ impl ChinaRules {
         self.annual_quota_t(group) * (1.0 + self.quota_growth).max(0.0)
     }
 
-    /// Sets the new year's quotas, each January: the scheduled growth plus the planner's
-    /// response to the NdPr price (`ndpr_price_ratio`: expected over opening price).
-    pub fn advance_year(&mut self, ndpr_price_ratio: f64) {
+    /// Sets the quotas of `year`, each January: the scheduled path where it lists the year,
+    /// else the scheduled growth plus the planner's response to the NdPr price
+    /// (`ndpr_price_ratio`: expected over opening price).
+    pub fn advance_year(&mut self, year: i32, ndpr_price_ratio: f64) {
+        if let Some((_, q)) = self.quota_path.iter().find(|(y, _)| *y == year) {
+            self.quota_t = *q;
+            return;
+        }
         let response = if ndpr_price_ratio > 0.0 {
             self.quota_price_response * ndpr_price_ratio.log2()
         } else {
@@ -86,6 +106,11 @@ impl ChinaRules {
         for q in &mut self.quota_t {
             *q *= 1.0 + growth;
         }
+    }
+
+    /// Total export quota of `year`, t, if the path lists one.
+    pub fn export_quota_total_t(&self, year: i32) -> Option<f64> {
+        self.export_quota_path.iter().find(|(y, _)| *y == year).map(|(_, t)| *t)
     }
 
     /// Whether heap/pond leaching is banned in `month`.
@@ -144,11 +169,11 @@ mod tests {
     fn quotas_grow_each_january_and_follow_prices_when_told() {
         let mut r = rules();
         assert_eq!(r.annual_quota_t(QuotaGroup::HardRock), 1200.0);
-        r.advance_year(1.0);
+        r.advance_year(2026, 1.0);
         assert!((r.annual_quota_t(QuotaGroup::HardRock) - 1320.0).abs() < 1e-9);
         assert_eq!(r.annual_quota_t(QuotaGroup::IonClay), f64::INFINITY);
         r.quota_price_response = 0.1;
-        r.advance_year(2.0);
+        r.advance_year(2027, 2.0);
         assert!((r.annual_quota_t(QuotaGroup::HardRock) - 1320.0 * 1.2).abs() < 1e-9);
     }
 

@@ -369,7 +369,7 @@ impl World {
             // The planner sets this year's quotas from the NdPr price it has seen.
             let ndpr = |p: &ElementVec| p[Element::Nd] + p[Element::Pr];
             self.china
-                .advance_year(ratio(ndpr(&self.smoothed[0]), ndpr(&self.initial_price[0])));
+                .advance_year(month.year(), ratio(ndpr(&self.smoothed[0]), ndpr(&self.initial_price[0])));
         }
         let expected = [self.expected(0), self.expected(1)];
         let overlay = self.shock_overlay(month)?;
@@ -791,6 +791,12 @@ impl World {
             let tariff = self.china.export_tariff[e] + overlay.tariff[e];
             let normal_export = demand_by_region[1][e];
             let mut capacity = self.china.export_capacity_t(e, month, normal_export);
+            if let Some(total) = self.china.export_quota_total_t(month.year()) {
+                // A quota on all rare earths, rationed among elements by the rest of the
+                // world's need (licence holders export what is wanted abroad).
+                let share = ratio(normal_export, demand_by_region[1].sum());
+                capacity = capacity.min(total / 12.0 * share);
+            }
             capacity = capacity.min(overlay.export_quota_t[e]);
             if overlay.licence_approval[e] < 1.0 {
                 capacity = capacity.min(overlay.licence_approval[e] * normal_export);

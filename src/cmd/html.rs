@@ -1,0 +1,55 @@
+//! `remsim report DIR`: the HTML report of a results folder or a comparison folder, with
+//! every chart also written as SVG and PNG under `DIR/plots/` (drawn by `remsim-report`).
+
+use clap::{Args, ValueEnum};
+use remsim_report::{LogPolicy, ReportOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// When price axes are logarithmic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogScale {
+    /// When the prices shown span more than 20× (max/min).
+    Auto,
+    /// Always (for positive values).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Arguments of `remsim report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A results folder (`remsim run`) or a comparison folder (`remsim compare`).
+    pub dir: PathBuf,
+    /// Logarithmic price axes: auto (when prices span more than 20×), always or never.
+    #[arg(long, value_enum, default_value_t = LogScale::Auto)]
+    pub log_scale: LogScale,
+    /// Write only the page and the SVG plots, no PNGs.
+    #[arg(long)]
+    pub no_png: bool,
+}
+
+/// Runs `remsim report`.
+pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let options = ReportOptions {
+        log: match args.log_scale {
+            LogScale::Auto => LogPolicy::Auto,
+            LogScale::Always => LogPolicy::Always,
+            LogScale::Never => LogPolicy::Never,
+        },
+        skip_png: args.no_png,
+    };
+    let out = remsim_report::write_report(&args.dir, options)?;
+    for note in &out.notes {
+        eprintln!("note: {note}");
+    }
+    println!("wrote {}", out.html.display());
+    println!(
+        "  and {} charts as SVG{} in {}",
+        out.charts.len(),
+        if args.no_png { "" } else { " and PNG" },
+        out.plots.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,295 @@
+//! `remsim validate`: runs every history scenario as a batch and checks the simulated
+//! distributions against targets read from a data file (`configs/history/targets.toml`),
+//! each with its observed value and source. Exit status 1 if any target fails.
+//!
+//! Each target is reduced, inside every trial, to one number (an annual mean, a ratio of two
+//! years, the worst year of a span); the batch machinery then gives that number's exact
+//! quantiles across trials, and the check reads the median.
+
+use anyhow::{Context, bail};
+use clap::Args;
+use remsim_core::Trajectory;
+use remsim_scheduler::{BatchConfig, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Options of `remsim validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Trials per history scenario.
+    #[arg(long, default_value_t = 500)]
+    pub trials: u64,
+    /// Master seed.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Targets file.
+    #[arg(long, default_value = "configs/history/targets.toml")]
+    pub targets: PathBuf,
+    /// Also write the table as CSV to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: one per core].
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetsFile {
+    scenario: Vec<HistoryScenario>,
+    target: Vec<Target>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryScenario {
+    id: String,
+    file: String,
+}
+
+/// How a target is checked; see `configs/history/targets.toml` for the wording.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+enum Check {
+    /// |median − observed| ≤ tolerance (absolute).
+    Within,
+    /// |median / observed − 1| ≤ tolerance.
+    WithinRelative,
+    /// median(value[to] / value[from]) ≥ factor.
+    RiseAtLeast,
+    /// 1 − median(value[to] / value[from]) ≥ fraction.
+    FallAtLeast,
+    /// median(max over years) < limit.
+    BelowEveryYear,
+    /// median(min over years) > 0.
+    PositiveEveryYear,
+    /// median(value[to] − value[from]) > 0.
+    Increases,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Target {
+    scenario: String,
+    name: String,
+    source: String,
+    /// A metric name, or `mine.cn_t`, `mine.row_t` (annual tonnes by region), or
+    /// `spread.<el>` (rest-of-world minus China price).
+    metric: String,
+    /// `mean` (default) or `sum` of the months of a year.
+    #[serde(default)]
+    annual: Annual,
+    check: Check,
+    #[serde(default)]
+    year: Option<i32>,
+    #[serde(default)]
+    from_year: Option<i32>,
+    #[serde(default)]
+    to_year: Option<i32>,
+    /// What history did, for the table (and the reference of `within` checks).
+    #[serde(default)]
+    observed: Option<f64>,
+    /// The threshold of the check (tolerance, factor, fraction or limit).
+    threshold: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Annual {
+    #[default]
+    Mean,
+    Sum,
+}
+
+/// One month's value of a target's metric.
+fn monthly(t: &Trajectory, metric: &str, tick: usize) -> anyhow::Result<f64> {
+    let get = |name: &str| -> anyhow::Result<f64> {
+        let i = t
+            .metric_index(name)
+            .with_context(|| format!("target metric `{name}` is not a metric of the model"))?;
+        Ok(t.tick(tick)[i])
+    };
+    Ok(match metric {
+        "mine.cn_t" => get("mine.world_t")? * get("mine.cn_share")?,
+        "mine.row_t" => get("mine.world_t")? * (1.0 - get("mine.cn_share")?),
+        m if m.starts_with("spread.") => {
+            let el = &m["spread.".len()..];
+            get(&format!("price.{el}.row"))? - get(&format!("price.{el}.cn"))?
+        }
+        m => get(m)?,
+    })
+}
+
+fn annual(t: &Trajectory, target: &Target, year: i32) -> anyhow::Result<f64> {
+    let mut total = 0.0;
+    let mut months = 0;
+    for tick in 0..t.n_ticks {
+        if t.month(tick).year() == year {
+            total += monthly(t, &target.metric, tick)?;
+            months += 1;
+        }
+    }
+    if months == 0 {
+        bail!("target `{}`: year {year} is outside the scenario", target.name);
+    }
+    Ok(match target.annual {
+        Annual::Mean => total / months as f64,
+        Annual::Sum => total,
+    })
+}
+
+fn years(target: &Target) -> anyhow::Result<(i32, i32)> {
+    match (target.from_year, target.to_year, target.year) {
+        (Some(a), Some(b), _) => Ok((a, b)),
+        (_, _, Some(y)) => Ok((y, y)),
+        _ => bail!("target `{}` needs `year` or `from_year` and `to_year`", target.name),
+    }
+}
+
+/// The one number a trial contributes to a target.
+fn trial_value(t: &Trajectory, target: &Target) -> anyhow::Result<f64> {
+    let (a, b) = years(target)?;
+    Ok(match target.check {
+        Check::Within | Check::WithinRelative => annual(t, target, a)?,
+        Check::RiseAtLeast | Check::FallAtLeast => annual(t, target, b)? / annual(t, target, a)?,
+        Check::Increases => annual(t, target, b)? - annual(t, target, a)?,
+        Check::BelowEveryYear => (a..=b)
+            .map(|y| annual(t, target, y))
+            .collect::<anyhow::Result<Vec<_>>>()?
+            .into_iter()
+            .fold(f64::NEG_INFINITY, f64::max),
+        Check::PositiveEveryYear => (a..=b)
+            .map(|y| annual(t, target, y))
+            .collect::<anyhow::Result<Vec<_>>>()?
+            .into_iter()
+            .fold(f64::INFINITY, f64::min),
+    })
+}
+
+fn passes(target: &Target, median: f64) -> bool {
+    let x = target.threshold;
+    match target.check {
+        Check::Within => target.observed.is_some_and(|o| (median - o).abs() <= x),
+        Check::WithinRelative => target.observed.is_some_and(|o| (median / o - 1.0).abs() <= x),
+        Check::RiseAtLeast => median >= x,
+        Check::FallAtLeast => 1.0 - median >= x,
+        Check::BelowEveryYear => median < x,
+        Check::PositiveEveryYear | Check::Increases => median > 0.0,
+    }
+}
+
+/// Keeps nothing per block: validate reads the aggregates only.
+struct NoRows;
+
+impl BlockSink for NoRows {
+    fn block_done(&mut self, _: &[TrialRow], _: &OutcomeSpec, _: &BatchState) -> Result<Flow, BoxError> {
+        Ok(Flow::Continue)
+    }
+}
+
+struct Line {
+    scenario: String,
+    name: String,
+    source: String,
+    check: String,
+    observed: String,
+    quantiles: [f64; 3],
+    pass: bool,
+}
+
+pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.targets)
+        .with_context(|| format!("reading {}", args.targets.display()))?;
+    let file: TargetsFile = toml::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {}", args.targets.display(), e.message()))?;
+    let dir = args.targets.parent().unwrap_or(Path::new("."));
+    let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
+    let mut lines = Vec::new();
+    for history in &file.scenario {
+        let targets: Vec<Target> = file.target.iter().filter(|t| t.scenario == history.id).cloned().collect();
+        if targets.is_empty() {
+            continue;
+        }
+        let Some(scenario) = crate::load_scenario(Some(&dir.join(&history.file))) else {
+            return Ok(ExitCode::from(2));
+        };
+        let names: Arc<[String]> = targets.iter().map(|t| t.name.clone()).collect();
+        let start = scenario.central().scenario.start;
+        let seed = args.seed;
+        let runner = |trial: u64| -> Result<Trajectory, BoxError> {
+            let drawn = scenario.draw(seed, trial)?;
+            let t = remsim_sim::run_trial(&drawn, seed, trial)?;
+            let mut out = Trajectory::zeros(start, names.clone(), 1);
+            for (i, target) in targets.iter().enumerate() {
+                out.values[i] = trial_value(&t, target).map_err(|e| -> BoxError { e.into() })?;
+            }
+            Ok(out)
+        };
+        eprintln!("validating {} ({} trials)...", history.id, args.trials);
+        let end = remsim_scheduler::run_batch(0..args.trials, BatchState::start(0), &config, runner, &|| {}, &mut NoRows)?;
+        let state = match end {
+            remsim_scheduler::BatchEnd::Finished(s) | remsim_scheduler::BatchEnd::Stopped(s) => s,
+        };
+        let aggregates = state.aggregates.context("no trials ran")?;
+        for (i, target) in targets.iter().enumerate() {
+            let cell = aggregates.cell(i, 0).context("missing aggregate")?;
+            let q = |p: f64| cell.quantile(p).unwrap_or(f64::NAN);
+            let quantiles = [q(0.05), q(0.5), q(0.95)];
+            let (a, b) = years(target)?;
+            let check = match target.check {
+                Check::Within => format!("{a}: within ±{}", target.threshold),
+                Check::WithinRelative => format!("{a}: within ±{:.0}%", 100.0 * target.threshold),
+                Check::RiseAtLeast => format!("{a}->{b}: x{} or more", target.threshold),
+                Check::FallAtLeast => format!("{a}->{b}: -{:.0}% or more", 100.0 * target.threshold),
+                Check::BelowEveryYear => format!("{a}-{b}: below {}", target.threshold),
+                Check::PositiveEveryYear => format!("{a}-{b}: above 0 each year"),
+                Check::Increases => format!("{a}->{b}: rises"),
+            };
+            lines.push(Line {
+                scenario: history.id.clone(),
+                name: target.name.clone(),
+                source: target.source.clone(),
+                check,
+                observed: target.observed.map_or("-".to_string(), |o| format!("{o}")),
+                quantiles,
+                pass: passes(target, quantiles[1]),
+            });
+        }
+    }
+    println!(
+        "{:<10} {:<44} {:<26} {:>9} {:>9} {:>9} {:>9}  result",
+        "scenario", "target", "check", "observed", "sim p05", "sim p50", "sim p95"
+    );
+    for l in &lines {
+        println!(
+            "{:<10} {:<44} {:<26} {:>9} {:>9.4} {:>9.4} {:>9.4}  {}",
+            l.scenario,
+            l.name,
+            l.check,
+            l.observed,
+            l.quantiles[0],
+            l.quantiles[1],
+            l.quantiles[2],
+            if l.pass { "pass" } else { "FAIL" }
+        );
+    }
+    println!("\nsources:");
+    for l in &lines {
+        println!("  {}: {}", l.name, l.source);
+    }
+    if let Some(path) = &args.out {
+        let mut csv = String::from("scenario,target,check,observed,p05,p50,p95,pass,source\n");
+        for l in &lines {
+            csv.push_str(&format!(
+                "{},\"{}\",\"{}\",{},{},{},{},{},\"{}\"\n",
+                l.scenario, l.name, l.check, l.observed, l.quantiles[0], l.quantiles[1], l.quantiles[2], l.pass, l.source
+            ));
+        }
+        std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let failed = lines.iter().filter(|l| !l.pass).count();
+    println!("\n{} of {} targets pass", lines.len() - failed, lines.len());
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
