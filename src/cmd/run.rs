@@ -424,6 +424,13 @@ impl BlockSink for FileSink<'_> {
 /// handler portably, without `unsafe` in remsim. A second signal exits at once; the last
 /// checkpoint on disk stays valid because it is replaced atomically.
 fn install_ctrl_c() -> anyhow::Result<Arc<AtomicBool>> {
+    // One handler per process: `remsim compare` runs several batches in a row, and each
+    // batch clears the flag it will watch.
+    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    if let Some(flag) = FLAG.get() {
+        flag.store(false, Ordering::SeqCst);
+        return Ok(flag.clone());
+    }
     let flag = Arc::new(AtomicBool::new(false));
     let presses = Arc::new(AtomicUsize::new(0));
     let handler_flag = flag.clone();
@@ -435,6 +442,7 @@ fn install_ctrl_c() -> anyhow::Result<Arc<AtomicBool>> {
         eprintln!("\nstopping after the current block (Ctrl-C again to quit at once)…");
     })
     .context("installing the Ctrl-C handler")?;
+    let _ = FLAG.set(flag.clone());
     Ok(flag)
 }
 

@@ -1,0 +1,242 @@
+//! `remsim compare BASE SHOCK`: the effect of a shock, isolated from Monte Carlo noise by
+//! common random numbers. Trial i of both scenarios uses the same seed, and every draw in
+//! remsim is keyed by (seed, trial, what it is for) — a parameter's path, an agent's id, a
+//! shock's id — so trial i of the shock differs from trial i of the base only by what the
+//! shock changes. The paired differences are aggregated like any other metric.
+//!
+//! Writes DIR/base/ and DIR/shock/ (ordinary results folders, as `remsim run` makes them),
+//! DIR/diff_summary.csv (the summary columns over the paired difference shock − base, per
+//! metric per month) and DIR/diff_trials.csv (per-trial paired deltas of the outcomes), and
+//! prints a table of the headline outcomes.
+
+use crate::cmd::run::RunArgs;
+use anyhow::{Context, bail};
+use clap::Args;
+use remsim_core::Trajectory;
+use remsim_io::{SummaryLine, SummaryWriter, TrialsReader};
+use remsim_scheduler::{BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Options of `remsim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The reference scenario (e.g. configs/baseline.toml).
+    pub base: PathBuf,
+    /// The scenario with the shock (e.g. configs/shocks/ree-free-motors.toml).
+    pub shock: PathBuf,
+    /// Trials in each scenario.
+    #[arg(long, default_value_t = 1000)]
+    pub trials: u64,
+    /// Master seed, shared by both scenarios.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Output folder [default: results/compare-<base>-vs-<shock>-s<seed>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: one per core]. Does not change any output byte.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Overwrite the results in --out.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bars.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Keeps nothing per block: only the aggregates of the differences are needed.
+struct NoRows;
+
+impl BlockSink for NoRows {
+    fn block_done(&mut self, _: &[TrialRow], _: &OutcomeSpec, _: &BatchState) -> Result<Flow, BoxError> {
+        Ok(Flow::Continue)
+    }
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    let (Some(base), Some(shock)) = (
+        crate::load_scenario(Some(&args.base)),
+        crate::load_scenario(Some(&args.shock)),
+    ) else {
+        return Ok(ExitCode::from(2));
+    };
+    let dir = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("results").join(format!(
+            "compare-{}-vs-{}-s{}",
+            stem(&args.base),
+            stem(&args.shock),
+            args.seed
+        ))
+    });
+    if dir.join("diff_summary.csv").exists() && !args.force {
+        bail!("{} already holds a comparison; pass --force to overwrite it, or choose another --out", dir.display());
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, config) in [("base", &args.base), ("shock", &args.shock)] {
+        let code = crate::cmd::run::run(RunArgs {
+            config: Some(config.clone()),
+            trials: Some(args.trials),
+            seed: Some(args.seed),
+            out: Some(dir.join(name)),
+            threads: args.threads,
+            shard: None,
+            resume: false,
+            force: args.force,
+            quiet: true,
+            checkpoint_secs: 3.0,
+        })?;
+        if code != ExitCode::SUCCESS {
+            return Ok(code);
+        }
+    }
+
+    // The paired differences, per metric per month: one more pass that runs both trials.
+    let seed = args.seed;
+    let runner = |trial: u64| -> Result<Trajectory, BoxError> {
+        let b = remsim_sim::run_trial(&base.draw(seed, trial)?, seed, trial)?;
+        let mut s = remsim_sim::run_trial(&shock.draw(seed, trial)?, seed, trial)?;
+        if s.metric_names != b.metric_names || s.n_ticks != b.n_ticks || s.start != b.start {
+            return Err("the two scenarios differ in horizon: compare needs the same months".into());
+        }
+        for (x, y) in s.values.iter_mut().zip(&b.values) {
+            *x -= y;
+        }
+        Ok(s)
+    };
+    if !args.quiet {
+        eprintln!("pairing {} trials...", args.trials);
+    }
+    let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
+    let end = remsim_scheduler::run_batch(0..args.trials, BatchState::start(0), &config, runner, &|| {}, &mut NoRows)?;
+    let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
+    let aggregates = state.aggregates.context("no trials ran")?;
+    let mut summary = SummaryWriter::create(&dir.join("diff_summary.csv"))?;
+    for row in aggregates.summary_rows() {
+        let date = row.month.to_string();
+        let s = row.summary;
+        summary.write(&SummaryLine {
+            metric: row.metric,
+            tick: row.tick,
+            date: &date,
+            n: s.n,
+            mean: s.mean,
+            sd: s.sd,
+            min: s.min,
+            quantiles: s.quantiles,
+            max: s.max,
+        })?;
+    }
+    summary.finish()?;
+
+    let (header, deltas) = paired_trials(&dir.join("base/trials.csv"), &dir.join("shock/trials.csv"))?;
+    write_deltas(&dir.join("diff_trials.csv"), &header, &deltas)?;
+    print!("{}", table(&dir, &header, &deltas)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One trial's outcome in both scenarios: (base, shock), `None` where a field is empty or
+/// not a number (e.g. a month).
+type Pair = Option<(f64, f64)>;
+
+fn number(field: &[u8]) -> Option<f64> {
+    std::str::from_utf8(field).ok()?.parse::<f64>().ok()
+}
+
+/// Reads both trials.csv files row by row, in step.
+fn paired_trials(base: &Path, shock: &Path) -> anyhow::Result<(Vec<String>, Vec<(u64, Vec<Pair>)>)> {
+    let (mut b, _) = TrialsReader::open(base)?;
+    let (mut s, _) = TrialsReader::open(shock)?;
+    if b.header() != s.header() {
+        bail!("{} and {} have different columns", base.display(), shock.display());
+    }
+    let header: Vec<String> = b.header().to_vec();
+    let mut rows = Vec::new();
+    while let (Some((tb, rb)), Some((ts, rs))) = (b.next_row()?, s.next_row()?) {
+        if tb != ts {
+            bail!("trials out of step: {tb} in the base, {ts} in the shock");
+        }
+        let pairs = (2..header.len())
+            .map(|i| match (rb.get(i).and_then(number), rs.get(i).and_then(number)) {
+                (Some(x), Some(y)) => Some((x, y)),
+                _ => None,
+            })
+            .collect();
+        rows.push((tb, pairs));
+    }
+    Ok((header, rows))
+}
+
+fn write_deltas(path: &Path, header: &[String], rows: &[(u64, Vec<Pair>)]) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?);
+    writeln!(out, "trial,{}", header[2..].join(","))?;
+    for (trial, pairs) in rows {
+        write!(out, "{trial}")?;
+        for p in pairs {
+            match p {
+                Some((b, s)) => write!(out, ",{}", remsim_io::table::number(s - b))?,
+                None => write!(out, ",")?,
+            }
+        }
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Headline outcomes: the columns whose paired difference is not always zero.
+fn table(dir: &Path, header: &[String], rows: &[(u64, Vec<Pair>)]) -> anyhow::Result<String> {
+    let mut out = String::new();
+    use std::fmt::Write as _;
+    let _ = writeln!(out, "Paired difference shock - base over {} trials (common random numbers)", rows.len());
+    let _ = writeln!(
+        out,
+        "{:<30} {:>10} {:>10} {:>10} {:>21} {:>6}",
+        "outcome", "base p50", "shock p50", "diff p50", "diff 90% interval", "P(>0)"
+    );
+    for (c, name) in header[2..].iter().enumerate() {
+        let pairs: Vec<(f64, f64)> = rows.iter().filter_map(|(_, p)| p[c]).collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        let mut diff: Vec<f64> = pairs.iter().map(|(b, s)| s - b).collect();
+        if diff.iter().all(|d| *d == 0.0) {
+            continue;
+        }
+        let mut b: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+        let mut s: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+        for v in [&mut diff, &mut b, &mut s] {
+            v.sort_by(f64::total_cmp);
+        }
+        let positive = diff.iter().filter(|d| **d > 0.0).count() as f64 / diff.len() as f64;
+        let short: String = name.chars().take(30).collect();
+        let _ = writeln!(
+            out,
+            "{short:<30} {:>10.4} {:>10.4} {:>10.4} [{:>9.4}, {:>9.4}] {:>6.2}",
+            quantile(&b, 0.5),
+            quantile(&s, 0.5),
+            quantile(&diff, 0.5),
+            quantile(&diff, 0.05),
+            quantile(&diff, 0.95),
+            positive
+        );
+    }
+    let _ = writeln!(out, "\nFiles in {}:", dir.display());
+    let _ = writeln!(out, "  base/, shock/       results folders of each scenario");
+    let _ = writeln!(out, "  diff_summary.csv    quantiles of shock - base, metric by month");
+    let _ = writeln!(out, "  diff_trials.csv     per-trial paired deltas of the outcomes");
+    Ok(out)
+}
