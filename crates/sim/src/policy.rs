@@ -102,7 +102,8 @@ impl ChinaRules {
         } else {
             0.0
         };
-        let growth = (self.quota_growth + response).clamp(-0.2, 0.3);
+        // Planners move quotas by at most -10% / +20% a year (2020-24 growth ran 6-25%).
+        let growth = (self.quota_growth + response).clamp(-0.1, 0.2);
         for q in &mut self.quota_t {
             *q *= 1.0 + growth;
         }
