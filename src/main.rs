@@ -2,8 +2,9 @@
 //! rare-earth industry. `main` prints errors and exits 2 for anything the user can fix.
 
 mod check;
-mod compare;
 mod cmd;
+mod compare;
+mod sweep;
 mod trial;
 mod validate;
 
@@ -90,6 +91,12 @@ enum Command {
     /// Monte Carlo noise. Writes DIR/base/, DIR/shock/, DIR/diff_summary.csv and
     /// DIR/diff_trials.csv, and prints the headline outcomes' medians and differences.
     Compare(compare::CompareArgs),
+    /// Explore a policy lever: a grid or Latin-hypercube design over config parameters.
+    ///
+    /// Each point is a small scenario that extends the sweep's base and sets the point's
+    /// values; it runs as an ordinary batch in its own folder, and sweep.csv gets a row
+    /// with the point's parameters and the headline outcomes' p05 / p50 / p95.
+    Sweep(sweep::SweepArgs),
     /// Write an HTML report of a results folder, with fan charts as SVG and PNG.
     ///
     /// Writes DIR/report.html — one self-contained page (inline SVG, no script, nothing
@@ -129,6 +136,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Merge(args) => cmd::merge::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Sweep(args) => sweep::run(args),
         Command::Report(args) => cmd::html::run(args),
         Command::Show(args) => cmd::show::run(args),
         Command::Trial {

@@ -212,7 +212,11 @@ mod validate {
     fn prints_the_table_and_meets_the_2020_2024_production_targets() {
         let out = remsim(&["validate", "--trials", "24"]);
         let stdout = text(&out.stdout);
-        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out.stderr));
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            text(&out.stderr)
+        );
         let rows: Vec<&str> = stdout
             .lines()
             .filter(|l| l.starts_with("2020-2024 ") || l.starts_with("2009-2014 "))
@@ -232,5 +236,113 @@ mod validate {
             assert!(row.ends_with("pass"), "{row}");
         }
         assert!(stdout.contains("sources:"));
+    }
+}
+
+mod studies {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("remsim-studies-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn compare_writes_both_folders_and_the_paired_differences() {
+        let out = temp_dir("compare");
+        let run = remsim(&[
+            "compare",
+            "configs/baseline.toml",
+            "configs/shocks/myanmar-disruption.toml",
+            "--trials",
+            "12",
+            "--seed",
+            "4",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        for file in [
+            "base/summary.csv",
+            "shock/summary.csv",
+            "base/trials.csv",
+            "diff_summary.csv",
+            "diff_trials.csv",
+        ] {
+            assert!(out.join(file).exists(), "missing {file}");
+        }
+        let diff = std::fs::read_to_string(out.join("diff_summary.csv")).unwrap();
+        assert!(
+            diff.starts_with("metric,tick,date,n,mean,sd,min,p01,p05,p25,p50,p75,p95,p99,max\n")
+        );
+        // Before the closure (2026-06) the paired difference is exactly zero: common random numbers.
+        let early = diff
+            .lines()
+            .find(|l| l.starts_with("price.dy.cn,0,2025-01,"))
+            .unwrap();
+        assert!(early.ends_with(",0,0,0,0,0,0,0,0,0,0,0"), "{early}");
+        let stdout = text(&run.stdout);
+        assert!(
+            stdout.contains("Paired difference shock - base over 12 trials"),
+            "{stdout}"
+        );
+        // The folder is not overwritten without --force.
+        let again = remsim(&[
+            "compare",
+            "configs/baseline.toml",
+            "configs/shocks/myanmar-disruption.toml",
+            "--trials",
+            "12",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(again.status.code(), Some(2));
+    }
+
+    #[test]
+    fn a_grid_and_a_latin_hypercube_sweep_write_their_tables() {
+        for (file, points) in [
+            ("export-licence-approval.toml", 9),
+            ("recycling-lhs.toml", 20),
+        ] {
+            let source = std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("configs/sweeps")
+                    .join(file),
+            )
+            .unwrap();
+            let dir = temp_dir(file);
+            std::fs::create_dir_all(&dir).unwrap();
+            let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/baseline.toml");
+            let small = source
+                .lines()
+                .map(|l| {
+                    if l.starts_with("trials =") {
+                        "trials = 3".to_string()
+                    } else if l.starts_with("base =") {
+                        format!("base = {:?}", base.display().to_string())
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let sweep = dir.join(file);
+            std::fs::write(&sweep, small).unwrap();
+            let out = dir.join("out");
+            let run = remsim(&[
+                "sweep",
+                sweep.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+            let table = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+            assert_eq!(table.lines().count(), points + 1, "{table}");
+            assert!(out.join("point-000/scenario.toml").exists());
+        }
     }
 }
