@@ -14,7 +14,9 @@ use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::Trajectory;
 use remsim_io::{SummaryLine, SummaryWriter, TrialsReader};
-use remsim_scheduler::{BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow};
+use remsim_scheduler::{
+    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow,
+};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,13 +52,19 @@ pub struct CompareArgs {
 struct NoRows;
 
 impl BlockSink for NoRows {
-    fn block_done(&mut self, _: &[TrialRow], _: &OutcomeSpec, _: &BatchState) -> Result<Flow, BoxError> {
+    fn block_done(
+        &mut self,
+        _: &[TrialRow],
+        _: &OutcomeSpec,
+        _: &BatchState,
+    ) -> Result<Flow, BoxError> {
         Ok(Flow::Continue)
     }
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned())
+    path.file_stem()
+        .map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned())
 }
 
 pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
@@ -75,7 +83,10 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         ))
     });
     if dir.join("diff_summary.csv").exists() && !args.force {
-        bail!("{} already holds a comparison; pass --force to overwrite it, or choose another --out", dir.display());
+        bail!(
+            "{} already holds a comparison; pass --force to overwrite it, or choose another --out",
+            dir.display()
+        );
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     for (name, config) in [("base", &args.base), ("shock", &args.shock)] {
@@ -102,7 +113,9 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         let b = remsim_sim::run_trial(&base.draw(seed, trial)?, seed, trial)?;
         let mut s = remsim_sim::run_trial(&shock.draw(seed, trial)?, seed, trial)?;
         if s.metric_names != b.metric_names || s.n_ticks != b.n_ticks || s.start != b.start {
-            return Err("the two scenarios differ in horizon: compare needs the same months".into());
+            return Err(
+                "the two scenarios differ in horizon: compare needs the same months".into(),
+            );
         }
         for (x, y) in s.values.iter_mut().zip(&b.values) {
             *x -= y;
@@ -113,7 +126,14 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         eprintln!("pairing {} trials...", args.trials);
     }
     let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
-    let end = remsim_scheduler::run_batch(0..args.trials, BatchState::start(0), &config, runner, &|| {}, &mut NoRows)?;
+    let end = remsim_scheduler::run_batch(
+        0..args.trials,
+        BatchState::start(0),
+        &config,
+        runner,
+        &|| {},
+        &mut NoRows,
+    )?;
     let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
     let aggregates = state.aggregates.context("no trials ran")?;
     let mut summary = SummaryWriter::create(&dir.join("diff_summary.csv"))?;
@@ -134,7 +154,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     }
     summary.finish()?;
 
-    let (header, deltas) = paired_trials(&dir.join("base/trials.csv"), &dir.join("shock/trials.csv"))?;
+    let (header, deltas) =
+        paired_trials(&dir.join("base/trials.csv"), &dir.join("shock/trials.csv"))?;
     write_deltas(&dir.join("diff_trials.csv"), &header, &deltas)?;
     print!("{}", table(&dir, &header, &deltas)?);
     Ok(ExitCode::SUCCESS)
@@ -148,12 +169,19 @@ fn number(field: &[u8]) -> Option<f64> {
     std::str::from_utf8(field).ok()?.parse::<f64>().ok()
 }
 
+/// Each trial's pairs of outcomes, in trial order.
+type PairedRows = Vec<(u64, Vec<Pair>)>;
+
 /// Reads both trials.csv files row by row, in step.
-fn paired_trials(base: &Path, shock: &Path) -> anyhow::Result<(Vec<String>, Vec<(u64, Vec<Pair>)>)> {
+fn paired_trials(base: &Path, shock: &Path) -> anyhow::Result<(Vec<String>, PairedRows)> {
     let (mut b, _) = TrialsReader::open(base)?;
     let (mut s, _) = TrialsReader::open(shock)?;
     if b.header() != s.header() {
-        bail!("{} and {} have different columns", base.display(), shock.display());
+        bail!(
+            "{} and {} have different columns",
+            base.display(),
+            shock.display()
+        );
     }
     let header: Vec<String> = b.header().to_vec();
     let mut rows = Vec::new();
@@ -162,10 +190,12 @@ fn paired_trials(base: &Path, shock: &Path) -> anyhow::Result<(Vec<String>, Vec<
             bail!("trials out of step: {tb} in the base, {ts} in the shock");
         }
         let pairs = (2..header.len())
-            .map(|i| match (rb.get(i).and_then(number), rs.get(i).and_then(number)) {
-                (Some(x), Some(y)) => Some((x, y)),
-                _ => None,
-            })
+            .map(
+                |i| match (rb.get(i).and_then(number), rs.get(i).and_then(number)) {
+                    (Some(x), Some(y)) => Some((x, y)),
+                    _ => None,
+                },
+            )
             .collect();
         rows.push((tb, pairs));
     }
@@ -173,7 +203,9 @@ fn paired_trials(base: &Path, shock: &Path) -> anyhow::Result<(Vec<String>, Vec<
 }
 
 fn write_deltas(path: &Path, header: &[String], rows: &[(u64, Vec<Pair>)]) -> anyhow::Result<()> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?);
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+    );
     writeln!(out, "trial,{}", header[2..].join(","))?;
     for (trial, pairs) in rows {
         write!(out, "{trial}")?;
@@ -201,7 +233,11 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 fn table(dir: &Path, header: &[String], rows: &[(u64, Vec<Pair>)]) -> anyhow::Result<String> {
     let mut out = String::new();
     use std::fmt::Write as _;
-    let _ = writeln!(out, "Paired difference shock - base over {} trials (common random numbers)", rows.len());
+    let _ = writeln!(
+        out,
+        "Paired difference shock - base over {} trials (common random numbers)",
+        rows.len()
+    );
     let _ = writeln!(
         out,
         "{:<30} {:>10} {:>10} {:>10} {:>21} {:>6}",
@@ -235,8 +271,17 @@ fn table(dir: &Path, header: &[String], rows: &[(u64, Vec<Pair>)]) -> anyhow::Re
         );
     }
     let _ = writeln!(out, "\nFiles in {}:", dir.display());
-    let _ = writeln!(out, "  base/, shock/       results folders of each scenario");
-    let _ = writeln!(out, "  diff_summary.csv    quantiles of shock - base, metric by month");
-    let _ = writeln!(out, "  diff_trials.csv     per-trial paired deltas of the outcomes");
+    let _ = writeln!(
+        out,
+        "  base/, shock/       results folders of each scenario"
+    );
+    let _ = writeln!(
+        out,
+        "  diff_summary.csv    quantiles of shock - base, metric by month"
+    );
+    let _ = writeln!(
+        out,
+        "  diff_trials.csv     per-trial paired deltas of the outcomes"
+    );
     Ok(out)
 }

@@ -132,7 +132,10 @@ fn annual(t: &Trajectory, target: &Target, year: i32) -> anyhow::Result<f64> {
         }
     }
     if months == 0 {
-        bail!("target `{}`: year {year} is outside the scenario", target.name);
+        bail!(
+            "target `{}`: year {year} is outside the scenario",
+            target.name
+        );
     }
     Ok(match target.annual {
         Annual::Mean => total / months as f64,
@@ -144,7 +147,10 @@ fn years(target: &Target) -> anyhow::Result<(i32, i32)> {
     match (target.from_year, target.to_year, target.year) {
         (Some(a), Some(b), _) => Ok((a, b)),
         (_, _, Some(y)) => Ok((y, y)),
-        _ => bail!("target `{}` needs `year` or `from_year` and `to_year`", target.name),
+        _ => bail!(
+            "target `{}` needs `year` or `from_year` and `to_year`",
+            target.name
+        ),
     }
 }
 
@@ -172,7 +178,9 @@ fn passes(target: &Target, median: f64) -> bool {
     let x = target.threshold;
     match target.check {
         Check::Within => target.observed.is_some_and(|o| (median - o).abs() <= x),
-        Check::WithinRelative => target.observed.is_some_and(|o| (median / o - 1.0).abs() <= x),
+        Check::WithinRelative => target
+            .observed
+            .is_some_and(|o| (median / o - 1.0).abs() <= x),
         Check::RiseAtLeast => median >= x,
         Check::FallAtLeast => 1.0 - median >= x,
         Check::BelowEveryYear => median < x,
@@ -184,7 +192,12 @@ fn passes(target: &Target, median: f64) -> bool {
 struct NoRows;
 
 impl BlockSink for NoRows {
-    fn block_done(&mut self, _: &[TrialRow], _: &OutcomeSpec, _: &BatchState) -> Result<Flow, BoxError> {
+    fn block_done(
+        &mut self,
+        _: &[TrialRow],
+        _: &OutcomeSpec,
+        _: &BatchState,
+    ) -> Result<Flow, BoxError> {
         Ok(Flow::Continue)
     }
 }
@@ -208,7 +221,12 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
     let mut lines = Vec::new();
     for history in &file.scenario {
-        let targets: Vec<Target> = file.target.iter().filter(|t| t.scenario == history.id).cloned().collect();
+        let targets: Vec<Target> = file
+            .target
+            .iter()
+            .filter(|t| t.scenario == history.id)
+            .cloned()
+            .collect();
         if targets.is_empty() {
             continue;
         }
@@ -228,7 +246,14 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             Ok(out)
         };
         eprintln!("validating {} ({} trials)...", history.id, args.trials);
-        let end = remsim_scheduler::run_batch(0..args.trials, BatchState::start(0), &config, runner, &|| {}, &mut NoRows)?;
+        let end = remsim_scheduler::run_batch(
+            0..args.trials,
+            BatchState::start(0),
+            &config,
+            runner,
+            &|| {},
+            &mut NoRows,
+        )?;
         let state = match end {
             remsim_scheduler::BatchEnd::Finished(s) | remsim_scheduler::BatchEnd::Stopped(s) => s,
         };
@@ -242,7 +267,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
                 Check::Within => format!("{a}: within ±{}", target.threshold),
                 Check::WithinRelative => format!("{a}: within ±{:.0}%", 100.0 * target.threshold),
                 Check::RiseAtLeast => format!("{a}->{b}: x{} or more", target.threshold),
-                Check::FallAtLeast => format!("{a}->{b}: -{:.0}% or more", 100.0 * target.threshold),
+                Check::FallAtLeast => {
+                    format!("{a}->{b}: -{:.0}% or more", 100.0 * target.threshold)
+                }
                 Check::BelowEveryYear => format!("{a}-{b}: below {}", target.threshold),
                 Check::PositiveEveryYear => format!("{a}-{b}: above 0 each year"),
                 Check::Increases => format!("{a}->{b}: rises"),
@@ -284,12 +311,24 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         for l in &lines {
             csv.push_str(&format!(
                 "{},\"{}\",\"{}\",{},{},{},{},{},\"{}\"\n",
-                l.scenario, l.name, l.check, l.observed, l.quantiles[0], l.quantiles[1], l.quantiles[2], l.pass, l.source
+                l.scenario,
+                l.name,
+                l.check,
+                l.observed,
+                l.quantiles[0],
+                l.quantiles[1],
+                l.quantiles[2],
+                l.pass,
+                l.source
             ));
         }
         std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))?;
     }
     let failed = lines.iter().filter(|l| !l.pass).count();
     println!("\n{} of {} targets pass", lines.len() - failed, lines.len());
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -49,7 +49,9 @@ fn ok(args: &[&str]) -> Output {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("report")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -62,7 +64,16 @@ fn s(path: &Path) -> &str {
 fn batch(config: Option<&str>, out: &Path) {
     let mut args = vec!["run"];
     args.extend(config);
-    args.extend(["--trials", trials(), "--seed", "5", "--quiet", "--force", "--out", s(out)]);
+    args.extend([
+        "--trials",
+        trials(),
+        "--seed",
+        "5",
+        "--quiet",
+        "--force",
+        "--out",
+        s(out),
+    ]);
     ok(&args);
 }
 
@@ -88,11 +99,18 @@ fn chart_ids(html: &str) -> Vec<String> {
 fn check_plots(dir: &Path, ids: &[String]) {
     for id in ids {
         let svg = std::fs::read_to_string(dir.join("plots").join(format!("{id}.svg"))).unwrap();
-        assert!(svg.starts_with("<svg") && svg.contains("</svg>"), "{id}.svg");
+        assert!(
+            svg.starts_with("<svg") && svg.contains("</svg>"),
+            "{id}.svg"
+        );
         assert!(svg.matches("<text").count() >= 3, "{id}.svg has its labels");
         let png = std::fs::read(dir.join("plots").join(format!("{id}.png"))).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{id}.png is a PNG");
-        assert!(png.len() > 5_000, "{id}.png is not blank ({} bytes)", png.len());
+        assert!(
+            png.len() > 5_000,
+            "{id}.png is not blank ({} bytes)",
+            png.len()
+        );
     }
 }
 
@@ -132,7 +150,13 @@ fn report_writes_a_self_contained_page_and_every_plot() {
     check_plots(dir, &ids);
     let svgs = std::fs::read_dir(dir.join("plots"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "svg")
+        })
         .count();
     assert_eq!(svgs, ids.len(), "one plot file per chart");
 
@@ -164,11 +188,16 @@ fn show_prints_a_yearly_table_within_80_columns() {
     }
     for year in 2025..=2050 {
         assert!(
-            table.lines().any(|l| l.starts_with(&format!("{year} {year}-12"))),
+            table
+                .lines()
+                .any(|l| l.starts_with(&format!("{year} {year}-12"))),
             "no row for {year}:\n{table}"
         );
     }
-    assert!(table.contains("median") && table.contains("USD/kg"), "{table}");
+    assert!(
+        table.contains("median") && table.contains("USD/kg"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -210,7 +239,10 @@ fn write_diff_trials(base: &Path, shock: &Path, out: &Path) {
             .zip(rs.iter())
             .enumerate()
             .map(|(i, (x, y))| {
-                let (x, y) = (std::str::from_utf8(x).unwrap(), std::str::from_utf8(y).unwrap());
+                let (x, y) = (
+                    std::str::from_utf8(x).unwrap(),
+                    std::str::from_utf8(y).unwrap(),
+                );
                 if i < 2 {
                     return x.to_string();
                 }
@@ -233,7 +265,12 @@ fn write_diff_summary(base: &Path, shock: &Path, out: &Path) {
     let s = SummaryTable::read(shock).unwrap();
     let mut w = SummaryWriter::create(out).unwrap();
     for metric in b.metric_names() {
-        for (rb, rs) in b.metric(metric).unwrap().iter().zip(s.metric(metric).unwrap()) {
+        for (rb, rs) in b
+            .metric(metric)
+            .unwrap()
+            .iter()
+            .zip(s.metric(metric).unwrap())
+        {
             let q = rb.quantiles.zip(rs.quantiles).map(|(qb, qs)| {
                 let mut d = [0.0; 7];
                 for i in 0..7 {
@@ -289,12 +326,18 @@ fn a_comparison_folder_gets_overlays_and_paired_difference_fans() {
         "shortage-probability-shock",
         "diff-hist-peak-price-dy-cn-usd-per-kg",
     ] {
-        assert!(ids.contains(&id.to_string()), "chart {id} missing; have {ids:?}");
+        assert!(
+            ids.contains(&id.to_string()),
+            "chart {id} missing; have {ids:?}"
+        );
     }
     check_plots(&dir, &ids);
     assert!(html.contains("heap-pond-ban") && html.contains("shock − base"));
 
     let table = text(&ok(&["show", s(&dir), "--metric", "wastewater.cn_t"]).stdout);
-    assert!(table.contains("Δ p50") && table.contains("2050 2050-12"), "{table}");
+    assert!(
+        table.contains("Δ p50") && table.contains("2050 2050-12"),
+        "{table}"
+    );
     assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
 }

@@ -17,8 +17,8 @@ use remsim_scheduler::{
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Options of `remsim run`.
@@ -424,11 +424,9 @@ impl BlockSink for FileSink<'_> {
 /// handler portably, without `unsafe` in remsim. A second signal exits at once; the last
 /// checkpoint on disk stays valid because it is replaced atomically.
 fn install_ctrl_c() -> anyhow::Result<Arc<AtomicBool>> {
-    // One handler per process: `remsim compare` runs several batches in a row, and each
-    // batch clears the flag it will watch.
-    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    // Once per process: `remsim compare` and `remsim sweep` run several batches in a row.
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     if let Some(flag) = FLAG.get() {
-        flag.store(false, Ordering::SeqCst);
         return Ok(flag.clone());
     }
     let flag = Arc::new(AtomicBool::new(false));
@@ -442,8 +440,7 @@ fn install_ctrl_c() -> anyhow::Result<Arc<AtomicBool>> {
         eprintln!("\nstopping after the current block (Ctrl-C again to quit at once)…");
     })
     .context("installing the Ctrl-C handler")?;
-    let _ = FLAG.set(flag.clone());
-    Ok(flag)
+    Ok(FLAG.get_or_init(|| flag).clone())
 }
 
 /// Trials done/total, trials/s and time left on stderr; hidden when stderr is not a

@@ -134,7 +134,7 @@ pub fn linear_ticks(lo: f64, hi: f64, max_ticks: usize) -> Vec<f64> {
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
-        .find(|s| ((hi - lo) / s).floor() as usize + 1 <= max_ticks)
+        .find(|s| (((hi - lo) / s).floor() as usize) < max_ticks)
         .unwrap_or(10.0 * magnitude);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
@@ -170,7 +170,7 @@ pub fn log_ticks(lo: f64, hi: f64, max_ticks: usize) -> Vec<f64> {
     let decades = (last - first).max(1) as usize;
     let every = decades.div_ceil(max_ticks - 1).max(1);
     let ticks: Vec<f64> = (first..=last)
-        .filter(|e| (e - first) as usize % every == 0)
+        .filter(|e| ((e - first) as usize).is_multiple_of(every))
         .map(|e| 10f64.powi(e))
         .filter(|v| *v >= lo * (1.0 - 1e-12) && *v <= hi * (1.0 + 1e-12))
         .collect();
@@ -272,7 +272,7 @@ impl TickFormat {
         let digits = int.trim_start_matches('-');
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -329,7 +329,7 @@ fn group(v: f64) -> String {
     let digits = format!("{:.0}", v.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -432,13 +432,25 @@ mod tests {
             assert_eq!(format_tick(v), expected);
         }
         assert_eq!(format_value(1234.5678), "1,235");
-        let f = TickFormat::for_ticks(&[0.0, 250_000.0, 500_000.0, 1_000_000.0, 1_250_000.0], Scale::Linear);
-        let labels: Vec<String> = [0.0, 500_000.0, 1_250_000.0].iter().map(|v| f.label(*v)).collect();
+        let f = TickFormat::for_ticks(
+            &[0.0, 250_000.0, 500_000.0, 1_000_000.0, 1_250_000.0],
+            Scale::Linear,
+        );
+        let labels: Vec<String> = [0.0, 500_000.0, 1_250_000.0]
+            .iter()
+            .map(|v| f.label(*v))
+            .collect();
         assert_eq!(labels, ["0", "0.50M", "1.25M"]);
         let f = TickFormat::for_ticks(&[0.0, 2.5, 5.0, 7.5], Scale::Linear);
-        assert_eq!((f.label(5.0), f.label(7.5)), ("5.0".to_string(), "7.5".to_string()));
+        assert_eq!(
+            (f.label(5.0), f.label(7.5)),
+            ("5.0".to_string(), "7.5".to_string())
+        );
         let f = TickFormat::for_ticks(&[-2000.0, 0.0, 2000.0], Scale::Linear);
-        assert_eq!((f.label(-2000.0), f.label(0.0)), ("−2,000".to_string(), "0".to_string()));
+        assert_eq!(
+            (f.label(-2000.0), f.label(0.0)),
+            ("−2,000".to_string(), "0".to_string())
+        );
         let f = TickFormat::for_ticks(&[1.0, 10.0, 100.0], Scale::Log);
         assert_eq!(f.label(1000.0), "1,000");
         assert_eq!(format_value(95.46), "95.46");

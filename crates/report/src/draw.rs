@@ -579,6 +579,8 @@ pub struct HistogramChart {
     pub axis: ValueAxis,
     /// Median, marked with a line.
     pub median: Option<f64>,
+    /// Written after the median in the legend (`%` for shares).
+    pub median_suffix: String,
     /// Bar colour.
     pub color: RGBColor,
     /// A line at zero (paired differences).
@@ -602,7 +604,11 @@ pub fn histogram(spec: &HistogramChart) -> DrawResult<String> {
             legend.push(LegendEntry::Line(
                 INK,
                 2.0,
-                format!("median {}", crate::axis::format_value(m)),
+                format!(
+                    "median {}{}",
+                    crate::axis::format_value(m),
+                    spec.median_suffix
+                ),
             ));
         }
         let top = header(&root, &spec.title, &spec.note, &legend)?;
@@ -619,15 +625,7 @@ pub fn histogram(spec: &HistogramChart) -> DrawResult<String> {
         let y_fmt = TickFormat::for_ticks(&y_values, y_axis.scale);
         let y_label = move |v: &f64| y_fmt.label(*v);
         let x = (x_axis.to_coord(x_axis.lo), x_axis.to_coord(x_axis.hi));
-        let mut chart = frame(
-            &area,
-            x,
-            x_ticks,
-            y_axis,
-            y_values,
-            &y_label,
-            &x_label,
-        )?;
+        let mut chart = frame(&area, x, x_ticks, y_axis, y_values, &y_label, &x_label)?;
         for &(lo, hi, share) in &spec.bars {
             if share <= 0.0 {
                 continue;

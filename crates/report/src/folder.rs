@@ -95,7 +95,7 @@ impl Comparison {
 #[derive(Debug, Clone)]
 pub enum Folder {
     /// One batch.
-    Run(RunFolder),
+    Run(Box<RunFolder>),
     /// A paired comparison of two batches.
     Comparison(Box<Comparison>),
 }
@@ -105,7 +105,7 @@ impl Folder {
     /// (it has `base/manifest.json` and `shock/manifest.json`).
     pub fn open(dir: &Path) -> Result<Folder, ReportError> {
         if dir.join(MANIFEST).exists() {
-            return Ok(Folder::Run(RunFolder::open(dir)?));
+            return Ok(Folder::Run(Box::new(RunFolder::open(dir)?)));
         }
         let (base, shock) = (dir.join("base"), dir.join("shock"));
         if base.join(MANIFEST).exists() && shock.join(MANIFEST).exists() {

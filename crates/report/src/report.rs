@@ -570,6 +570,11 @@ fn histogram_charts(
             bars: h.bars.clone(),
             axis: h.axis,
             median: h.median,
+            median_suffix: if label.unit == "%" {
+                "%".into()
+            } else {
+                String::new()
+            },
             color: if delta { GREEN_OI } else { BLUE_OI },
             zero_line: delta,
             size: HIST_SIZE,
@@ -698,6 +703,15 @@ fn run_sections(
     Ok(sections)
 }
 
+/// "base: baseline", or just "base" when the side has no name of its own.
+fn side_label(side: &str, name: &str) -> String {
+    if side == name {
+        side.to_string()
+    } else {
+        format!("{side}: {name}")
+    }
+}
+
 /// An overlay of base and shock for `metric`, and the paired-difference fan.
 fn compare_metric(
     d: &mut Drawer,
@@ -717,8 +731,8 @@ fn compare_metric(
         fan::x_range([&base, &shock]),
     ) {
         let legend = draw::overlay_legend(&[
-            (format!("base: {base_name}"), BLUE_OI),
-            (format!("shock: {shock_name}"), VERMILLION),
+            (side_label("base", base_name), BLUE_OI),
+            (side_label("shock", shock_name), VERMILLION),
         ]);
         let spec = FanChart {
             title: label.title.clone(),
@@ -752,7 +766,15 @@ fn compare_metric(
     if let Some(diff) = &cmp.diff {
         let f = fan_of(diff, metric, label.factor);
         if let (Some((lo, hi)), Some(x)) = (f.value_range(), f.x_range()) {
-            let axis = ValueAxis::fit(lo.min(0.0), hi.max(0.0), Scale::Linear);
+            let mut axis = ValueAxis::fit(lo.min(0.0), hi.max(0.0), Scale::Linear);
+            // Zero inside the plot, never on its edge: the zero line must be seen.
+            let pad = (axis.hi - axis.lo) * 0.05;
+            if axis.hi <= 0.0 {
+                axis.hi = pad;
+            }
+            if axis.lo >= 0.0 {
+                axis.lo = -pad;
+            }
             let spec = FanChart {
                 title: format!("Δ {} (shock − base)", label.title),
                 note: note(&label, &axis, "paired difference, trial by trial"),
@@ -778,14 +800,37 @@ fn compare_metric(
     Ok(charts)
 }
 
+/// "shock against base" in words, naming the scenarios.
+pub(crate) fn comparison_title(cmp: &Comparison) -> String {
+    let (b, s) = comparison_names(cmp);
+    if b == "base" && s == "shock" {
+        format!(
+            "shock against base (both named {})",
+            cmp.base.manifest.scenario
+        )
+    } else {
+        format!("{s} against {b}")
+    }
+}
+
+/// Names for the two sides of a comparison: the scenario names, or "base" and "shock" when
+/// both carry the same name (a shock file that `extends` the baseline without renaming it).
+pub(crate) fn comparison_names(cmp: &Comparison) -> (String, String) {
+    let (b, s) = (&cmp.base.manifest.scenario, &cmp.shock.manifest.scenario);
+    if b == s {
+        ("base".into(), "shock".into())
+    } else {
+        (b.clone(), s.clone())
+    }
+}
+
 fn comparison_sections(
     cmp: &Comparison,
     options: ReportOptions,
     notes: &mut Vec<String>,
     d: &mut Drawer,
 ) -> Result<Vec<Section>, ReportError> {
-    let base_name = cmp.base.manifest.scenario.clone();
-    let shock_name = cmp.shock.manifest.scenario.clone();
+    let (base_name, shock_name) = comparison_names(cmp);
     if cmp.diff.is_none() {
         notes.push(format!(
             "{}: no diff_summary.csv, so paired-difference fans are not shown",
@@ -926,10 +971,7 @@ pub fn write_report(dir: &Path, options: ReportOptions) -> Result<ReportOutput, 
                 cmp.shock.manifest.resolved_config
             );
             (
-                format!(
-                    "remsim comparison — {} against {}",
-                    cmp.shock.manifest.scenario, cmp.base.manifest.scenario
-                ),
+                format!("remsim comparison — {}", comparison_title(cmp)),
                 format!(
                     "Paired comparison with common random numbers, {} trials, seed {}. Written by remsim {version}.",
                     trials_in(&cmp.base),

@@ -41,7 +41,7 @@ pub fn shortage_grid(signs: &SignCounts) -> Option<ShortageGrid> {
     let mut probability = Vec::new();
     for element in Element::ALL {
         let metric = format!("shortage.{}_t", element.key());
-        if !signs.metric_names.iter().any(|m| *m == metric) {
+        if !signs.metric_names.contains(&metric) {
             continue;
         }
         let mut sums = vec![(0.0, 0u32); years.len()];

@@ -27,12 +27,25 @@ pub fn metric_list(folder: &Folder) -> String {
         "{} metrics; show one with `remsim show DIR --metric NAME`:\n",
         names.len()
     );
-    let width = names.iter().map(|n| n.len()).max().unwrap_or(0) + 2;
-    let per_line = ((MAX_WIDTH - 2) / width.max(1)).max(1);
-    for chunk in names.chunks(per_line) {
+    // Column-major, like `ls`: as many columns as fit, each as wide as its longest name.
+    let fits = |cols: usize| -> Option<Vec<usize>> {
+        let rows = names.len().div_ceil(cols);
+        let widths: Vec<usize> = names
+            .chunks(rows.max(1))
+            .map(|col| col.iter().map(|n| n.chars().count()).max().unwrap_or(0) + 2)
+            .collect();
+        (2 + widths.iter().sum::<usize>() <= MAX_WIDTH).then_some(widths)
+    };
+    let (rows, widths) = (1..=8)
+        .rev()
+        .find_map(|cols| fits(cols).map(|w| (names.len().div_ceil(cols), w)))
+        .unwrap_or((names.len(), vec![MAX_WIDTH]));
+    for r in 0..rows {
         let mut line = String::from("  ");
-        for name in chunk {
-            let _ = write!(line, "{name:<width$}");
+        for (c, width) in widths.iter().enumerate() {
+            if let Some(name) = names.get(c * rows + r) {
+                let _ = write!(line, "{name:<width$}");
+            }
         }
         out.push_str(line.trim_end());
         out.push('\n');
@@ -125,12 +138,13 @@ pub fn metric_table(folder: &Folder, metric: &str) -> Result<String, ReportError
             let _ = writeln!(out, "{metric}: {}{unit}", label.title);
             let _ = writeln!(
                 out,
-                "shock {} against base {}, seed {}; last month of each year",
-                cmp.shock.manifest.scenario, cmp.base.manifest.scenario, cmp.base.manifest.seed
+                "{}, seed {}; last month of each year",
+                crate::report::comparison_title(cmp),
+                cmp.base.manifest.seed
             );
             let _ = writeln!(
                 out,
-                "{:<4} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+                "{:<4} {:>7} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8}",
                 "year",
                 "month",
                 "base p50",

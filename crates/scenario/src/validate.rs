@@ -421,7 +421,13 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
     for (i, y) in cp.quota_path.iter().enumerate() {
         let q = china.key("quota_path").index(i);
         if y.year < first || y.year > last || y.year <= previous {
-            c.fail(q.key("year"), format!("expected increasing years inside the horizon {first}..{last}, found {}", y.year));
+            c.fail(
+                q.key("year"),
+                format!(
+                    "expected increasing years inside the horizon {first}..{last}, found {}",
+                    y.year
+                ),
+            );
         }
         previous = y.year;
         c.non_negative(&q, "hard_rock_t", y.hard_rock_t);
@@ -431,7 +437,13 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
     for (i, y) in cp.export_quota_path.iter().enumerate() {
         let q = china.key("export_quota_path").index(i);
         if y.year < first || y.year > last || y.year <= previous {
-            c.fail(q.key("year"), format!("expected increasing years inside the horizon {first}..{last}, found {}", y.year));
+            c.fail(
+                q.key("year"),
+                format!(
+                    "expected increasing years inside the horizon {first}..{last}, found {}",
+                    y.year
+                ),
+            );
         }
         previous = y.year;
         c.non_negative(&q, "t", y.t);

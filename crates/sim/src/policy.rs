@@ -61,11 +61,18 @@ impl ChinaRules {
         let opening = quota_path
             .iter()
             .find(|(year, _)| *year == start.year())
-            .map_or([quota(cfg.hard_rock_quota_t), quota(cfg.ion_clay_quota_t)], |(_, q)| *q);
+            .map_or(
+                [quota(cfg.hard_rock_quota_t), quota(cfg.ion_clay_quota_t)],
+                |(_, q)| *q,
+            );
         ChinaRules {
             quota_t: opening,
             quota_path,
-            export_quota_path: cfg.export_quota_path.iter().map(|y| (y.year, y.t)).collect(),
+            export_quota_path: cfg
+                .export_quota_path
+                .iter()
+                .map(|y| (y.year, y.t))
+                .collect(),
             quota_growth: cfg.quota_growth_per_year,
             quota_price_response: cfg.quota_price_response,
             element_quota_t: element_vec(&cfg.element_quota_t, f64::INFINITY),
@@ -111,7 +118,10 @@ impl ChinaRules {
 
     /// Total export quota of `year`, t, if the path lists one.
     pub fn export_quota_total_t(&self, year: i32) -> Option<f64> {
-        self.export_quota_path.iter().find(|(y, _)| *y == year).map(|(_, t)| *t)
+        self.export_quota_path
+            .iter()
+            .find(|(y, _)| *y == year)
+            .map(|(_, t)| *t)
     }
 
     /// Whether heap/pond leaching is banned in `month`.

@@ -368,8 +368,10 @@ impl World {
         if month.month() == 1 && month != self.start {
             // The planner sets this year's quotas from the NdPr price it has seen.
             let ndpr = |p: &ElementVec| p[Element::Nd] + p[Element::Pr];
-            self.china
-                .advance_year(month.year(), ratio(ndpr(&self.smoothed[0]), ndpr(&self.initial_price[0])));
+            self.china.advance_year(
+                month.year(),
+                ratio(ndpr(&self.smoothed[0]), ndpr(&self.initial_price[0])),
+            );
         }
         let expected = [self.expected(0), self.expected(1)];
         let overlay = self.shock_overlay(month)?;
