@@ -2,7 +2,6 @@
 
 use anyhow::Context;
 use remsim_core::Trajectory;
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -41,25 +40,17 @@ pub fn run(args: TrialArgs<'_>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `tick,date,<metric>…`, one row per month. Floats print in Rust's shortest round-trip
-/// form, so the file is byte-identical for identical trials.
-pub fn write_wide_csv(path: &Path, trajectory: &Trajectory) -> std::io::Result<()> {
-    let tmp = path.with_extension("csv.partial");
-    {
-        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        write!(w, "tick,date")?;
-        for name in trajectory.metric_names.iter() {
-            write!(w, ",{name}")?;
-        }
-        writeln!(w)?;
-        for tick in 0..trajectory.n_ticks {
-            write!(w, "{tick},{}", trajectory.month(tick))?;
-            for value in trajectory.tick(tick) {
-                write!(w, ",{value}")?;
-            }
-            writeln!(w)?;
-        }
-        w.flush()?;
+/// `tick,date,<metric>…`, one row per month, through remsim-io's trajectory writer (the
+/// same format `remsim replay` writes), so the file is byte-identical for identical trials.
+pub fn write_wide_csv(path: &Path, trajectory: &Trajectory) -> anyhow::Result<()> {
+    let mut writer = remsim_io::TrajectoryWriter::create(path, &trajectory.metric_names)?;
+    for tick in 0..trajectory.n_ticks {
+        writer.write(
+            tick,
+            &trajectory.month(tick).to_string(),
+            trajectory.tick(tick),
+        )?;
     }
-    std::fs::rename(&tmp, path)
+    writer.finish()?;
+    Ok(())
 }
