@@ -346,3 +346,44 @@ mod studies {
         }
     }
 }
+
+mod shock_files {
+    use super::*;
+
+    /// Every ready shock file passes `remsim check` and runs a trial.
+    #[test]
+    fn every_shock_file_checks_and_runs() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/shocks");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 10, "{files:?}");
+        let out = std::env::temp_dir().join(format!("remsim-shock-{}.csv", std::process::id()));
+        for file in files {
+            let path = file.to_str().unwrap();
+            let check = remsim(&["check", path]);
+            assert_eq!(
+                check.status.code(),
+                Some(0),
+                "{path}: {}",
+                text(&check.stderr)
+            );
+            assert!(text(&check.stdout).contains("shocks ("), "{path}");
+            let run = remsim(&[
+                "trial",
+                path,
+                "--seed",
+                "2",
+                "--trial",
+                "5",
+                "--out",
+                out.to_str().unwrap(),
+                "--force",
+            ]);
+            assert_eq!(run.status.code(), Some(0), "{path}: {}", text(&run.stderr));
+        }
+    }
+}
