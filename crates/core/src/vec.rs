@@ -13,11 +13,13 @@ impl ElementVec {
     pub const ZERO: ElementVec = ElementVec([0.0; N_ELEMENTS]);
 
     /// The same value for every element.
+    #[inline]
     pub const fn splat(value: f64) -> ElementVec {
         ElementVec([value; N_ELEMENTS])
     }
 
     /// A vector that is `value` at `element` and zero elsewhere.
+    #[inline]
     pub fn unit(element: Element, value: f64) -> ElementVec {
         let mut v = ElementVec::ZERO;
         v[element] = value;
@@ -25,6 +27,7 @@ impl ElementVec {
     }
 
     /// Builds a vector from a function of each element.
+    #[inline]
     pub fn from_fn(mut f: impl FnMut(Element) -> f64) -> ElementVec {
         let mut v = ElementVec::ZERO;
         for e in Element::ALL {
@@ -34,42 +37,50 @@ impl ElementVec {
     }
 
     /// Sum over elements (e.g. total t REO).
+    #[inline]
     pub fn sum(&self) -> f64 {
         self.0.iter().sum()
     }
 
     /// Element-wise product (e.g. quantities × recovery shares).
+    #[inline]
     pub fn hadamard(&self, other: &ElementVec) -> ElementVec {
         ElementVec::from_fn(|e| self[e] * other[e])
     }
 
     /// Dot product (e.g. tonnes × prices = value).
+    #[inline]
     pub fn dot(&self, other: &ElementVec) -> f64 {
         self.0.iter().zip(other.0.iter()).map(|(a, b)| a * b).sum()
     }
 
     /// Element-wise minimum.
+    #[inline]
     pub fn min(&self, other: &ElementVec) -> ElementVec {
         ElementVec::from_fn(|e| self[e].min(other[e]))
     }
 
     /// Element-wise maximum.
+    #[inline]
     pub fn max(&self, other: &ElementVec) -> ElementVec {
         ElementVec::from_fn(|e| self[e].max(other[e]))
     }
 
     /// Negative entries set to zero.
+    #[inline]
     pub fn clamp_non_negative(&self) -> ElementVec {
         self.max(&ElementVec::ZERO)
     }
 
     /// This vector scaled to sum to 1 (shares); `None` if the sum is not positive and finite.
+    #[inline]
     pub fn normalised(&self) -> Option<ElementVec> {
         let total = self.sum();
         (total > 0.0 && total.is_finite()).then(|| *self * (1.0 / total))
     }
 
     /// Element-wise division, with 0 where the divisor is 0.
+    #[inline]
     pub fn safe_div(&self, divisor: &ElementVec) -> ElementVec {
         ElementVec::from_fn(|e| {
             if divisor[e] == 0.0 {
@@ -81,16 +92,19 @@ impl ElementVec {
     }
 
     /// Largest absolute entry.
+    #[inline]
     pub fn max_abs(&self) -> f64 {
         self.0.iter().fold(0.0, |m, x| m.max(x.abs()))
     }
 
     /// True if every entry is finite.
+    #[inline]
     pub fn is_finite(&self) -> bool {
         self.0.iter().all(|x| x.is_finite())
     }
 
     /// Iterates `(element, value)` in index order.
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = (Element, f64)> + '_ {
         Element::ALL.iter().map(move |&e| (e, self[e]))
     }
@@ -98,12 +112,14 @@ impl ElementVec {
 
 impl Index<Element> for ElementVec {
     type Output = f64;
+    #[inline]
     fn index(&self, element: Element) -> &f64 {
         &self.0[element.index()]
     }
 }
 
 impl IndexMut<Element> for ElementVec {
+    #[inline]
     fn index_mut(&mut self, element: Element) -> &mut f64 {
         &mut self.0[element.index()]
     }
@@ -111,6 +127,7 @@ impl IndexMut<Element> for ElementVec {
 
 impl Add for ElementVec {
     type Output = ElementVec;
+    #[inline]
     fn add(mut self, rhs: ElementVec) -> ElementVec {
         self += rhs;
         self
@@ -118,6 +135,7 @@ impl Add for ElementVec {
 }
 
 impl AddAssign for ElementVec {
+    #[inline]
     fn add_assign(&mut self, rhs: ElementVec) {
         for (a, b) in self.0.iter_mut().zip(rhs.0.iter()) {
             *a += b;
@@ -127,6 +145,7 @@ impl AddAssign for ElementVec {
 
 impl Sub for ElementVec {
     type Output = ElementVec;
+    #[inline]
     fn sub(mut self, rhs: ElementVec) -> ElementVec {
         self -= rhs;
         self
@@ -134,6 +153,7 @@ impl Sub for ElementVec {
 }
 
 impl SubAssign for ElementVec {
+    #[inline]
     fn sub_assign(&mut self, rhs: ElementVec) {
         for (a, b) in self.0.iter_mut().zip(rhs.0.iter()) {
             *a -= b;
@@ -143,6 +163,7 @@ impl SubAssign for ElementVec {
 
 impl Mul<f64> for ElementVec {
     type Output = ElementVec;
+    #[inline]
     fn mul(mut self, rhs: f64) -> ElementVec {
         self *= rhs;
         self
@@ -150,6 +171,7 @@ impl Mul<f64> for ElementVec {
 }
 
 impl MulAssign<f64> for ElementVec {
+    #[inline]
     fn mul_assign(&mut self, rhs: f64) {
         for a in self.0.iter_mut() {
             *a *= rhs;
@@ -159,12 +181,14 @@ impl MulAssign<f64> for ElementVec {
 
 impl Neg for ElementVec {
     type Output = ElementVec;
+    #[inline]
     fn neg(self) -> ElementVec {
         self * -1.0
     }
 }
 
 impl std::iter::Sum for ElementVec {
+    #[inline]
     fn sum<I: Iterator<Item = ElementVec>>(iter: I) -> ElementVec {
         iter.fold(ElementVec::ZERO, |a, b| a + b)
     }

@@ -29,7 +29,7 @@ pub const SUBSTITUTES: [[(Element, f64); 2]; 2] = [
     [(Element::Dy, 1.0), (Element::Tb, DY_PER_TB)],
 ];
 /// Largest further cut of Dy and Tb that price-driven thrifting reaches.
-pub const MAX_HEAVY_THRIFT: f64 = 0.7;
+pub const MAX_HEAVY_THRIFT: f64 = 0.4;
 
 /// Why a magnet maker could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -250,11 +250,11 @@ impl MagnetMaker {
 
     /// Yearly response to expensive heavy rare earths: while Dy trades above twice its
     /// opening price, makers move more output to diffusion-treated and Dy-free grades,
-    /// cutting Dy and Tb by a further `0.05 × log2(price ratio)` a year, up to
+    /// cutting Dy and Tb by a further `0.03 × log2(price ratio)` a year, up to
     /// [`MAX_HEAVY_THRIFT`]. Thrifting persists when prices fall (as after 2011).
     pub fn adapt_to_heavy_prices(&mut self, dy_price_ratio: f64) {
         if dy_price_ratio > 2.0 {
-            let step = 0.05 * dy_price_ratio.log2();
+            let step = 0.03 * dy_price_ratio.log2();
             let thrift = (self.heavy_thrift + step).min(MAX_HEAVY_THRIFT);
             if thrift > self.heavy_thrift {
                 self.heavy_thrift = thrift;
@@ -474,7 +474,7 @@ mod tests {
         assert_eq!(maker.composition[Element::Dy], before, "no thrift below 2x");
         maker.adapt_to_heavy_prices(4.0);
         let after = maker.composition[Element::Dy];
-        assert!((after - before * 0.9).abs() < 1e-12, "{after}");
+        assert!((after - before * 0.94).abs() < 1e-12, "{after}");
         maker.adapt_to_heavy_prices(1.0);
         assert_eq!(maker.composition[Element::Dy], after, "never reverses");
         assert!((maker.composition.sum() - 1.0).abs() < 1e-12);

@@ -11,6 +11,7 @@ pub struct Offer {
 
 impl Offer {
     /// An offer of `quantity_t` t at `ask_usd_per_kg` USD/kg or more.
+    #[inline]
     pub const fn new(quantity_t: f64, ask_usd_per_kg: f64) -> Self {
         Offer {
             quantity_t,
@@ -30,6 +31,7 @@ pub struct Bid {
 
 impl Bid {
     /// A bid for `quantity_t` t at `reservation_usd_per_kg` USD/kg or less.
+    #[inline]
     pub const fn new(quantity_t: f64, reservation_usd_per_kg: f64) -> Self {
         Bid {
             quantity_t,
@@ -50,6 +52,7 @@ pub struct RegionBook {
 
 impl RegionBook {
     /// An empty book.
+    #[inline]
     pub const fn new() -> Self {
         RegionBook {
             offers: Vec::new(),
@@ -58,6 +61,7 @@ impl RegionBook {
     }
 
     /// An empty book with room for `offers` offers and `bids` bids.
+    #[inline]
     pub fn with_capacity(offers: usize, bids: usize) -> Self {
         RegionBook {
             offers: Vec::with_capacity(offers),
@@ -66,44 +70,52 @@ impl RegionBook {
     }
 
     /// Adds an offer; returns its index (0, 1, 2, ... in push order).
+    #[inline]
     pub fn push_offer(&mut self, offer: Offer) -> usize {
         self.offers.push(offer);
         self.offers.len() - 1
     }
 
     /// Adds a bid; returns its index (0, 1, 2, ... in push order).
+    #[inline]
     pub fn push_bid(&mut self, bid: Bid) -> usize {
         self.bids.push(bid);
         self.bids.len() - 1
     }
 
     /// Removes all offers and bids, keeping the allocated room.
+    #[inline]
     pub fn clear(&mut self) {
         self.offers.clear();
         self.bids.clear();
     }
 
     /// The offers, by index.
+    #[inline]
     pub fn offers(&self) -> &[Offer] {
         &self.offers
     }
 
     /// The bids, by index.
+    #[inline]
     pub fn bids(&self) -> &[Bid] {
         &self.bids
     }
 
     /// Number of offers.
+    #[inline]
     pub fn offer_len(&self) -> usize {
         self.offers.len()
     }
 
     /// Number of bids.
+    #[inline]
     pub fn bid_len(&self) -> usize {
         self.bids.len()
     }
 
     /// Whether the book holds neither offers nor bids.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.offers.is_empty() && self.bids.is_empty()
     }

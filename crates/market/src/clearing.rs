@@ -132,13 +132,23 @@ impl CoupledMarket {
         reference_price: [f64; 2],
         out: &mut Clearing,
     ) -> Result<(), MarketError> {
-        validate(&self.books, link, bounds, reference_price)?;
+        validate_scalars(link, bounds)?;
         let floor = bounds.floor_usd_per_kg + 0.0;
         let cap = bounds.cap_usd_per_kg + 0.0;
         let capacity = link.capacity_t + 0.0;
         let wedge = link.wedge_usd_per_kg + 0.0;
+        // Each region's reference price, then its book (checked while the curve is built).
         for (r, (curve, book)) in self.curves.iter_mut().zip(&self.books).enumerate() {
-            curve.build(book, floor, cap);
+            let region = Region::ALL[r];
+            let value = reference_price[r];
+            if !ok(value) {
+                return Err(MarketError::ReferencePrice { region, value });
+            }
+            if !curve.build(book, floor, cap) {
+                return Err(book_error(book, region));
+            }
+        }
+        for (r, curve) in self.curves.iter().enumerate() {
             let region = Region::ALL[r];
             if !curve.offered().is_finite() {
                 return Err(MarketError::QuantityOverflow {
@@ -189,30 +199,8 @@ fn ok(x: f64) -> bool {
     x.is_finite() && x >= 0.0
 }
 
-/// Whether every offer and bid of `book` is valid, in one branch-free pass (the common
-/// case; the caller looks for the culprit only when this fails). `x + 0.0` turns `-0.0`
-/// into `+0.0`; then a value is finite and non-negative exactly when its bit pattern is
-/// below that of `+inf` (negative numbers have the sign bit set, NaNs lie above `+inf`).
-fn book_ok(book: &RegionBook) -> bool {
-    const INF_BITS: u64 = 0x7FF0_0000_0000_0000;
-    let bits = |x: f64| (x + 0.0).to_bits();
-    let offers = book.offers().iter().fold(0, |worst: u64, o| {
-        worst.max(bits(o.quantity_t)).max(bits(o.ask_usd_per_kg))
-    });
-    let bids = book.bids().iter().fold(0, |worst: u64, b| {
-        worst
-            .max(bits(b.quantity_t))
-            .max(bits(b.reservation_usd_per_kg))
-    });
-    offers.max(bids) < INF_BITS
-}
-
-fn validate(
-    books: &[RegionBook; 2],
-    link: Link,
-    bounds: PriceBounds,
-    reference_price: [f64; 2],
-) -> Result<(), MarketError> {
+/// Checks the price bounds and the link, in that order.
+fn validate_scalars(link: Link, bounds: PriceBounds) -> Result<(), MarketError> {
     let (floor, cap) = (bounds.floor_usd_per_kg, bounds.cap_usd_per_kg);
     if !ok(floor) {
         return Err(MarketError::PriceFloor { value: floor });
@@ -233,49 +221,49 @@ fn validate(
             value: link.wedge_usd_per_kg,
         });
     }
-    for region in Region::ALL {
-        let value = reference_price[region.index()];
-        if !ok(value) {
-            return Err(MarketError::ReferencePrice { region, value });
+    Ok(())
+}
+
+/// The first invalid offer or bid of a book that failed the check made while building its
+/// curve (offers first, then bids; quantity before price).
+fn book_error(book: &RegionBook, region: Region) -> MarketError {
+    for (index, offer) in book.offers().iter().enumerate() {
+        if !ok(offer.quantity_t) {
+            return MarketError::OfferQuantity {
+                region,
+                index,
+                value: offer.quantity_t,
+            };
         }
-        let book = &books[region.index()];
-        if book_ok(book) {
-            continue;
-        }
-        for (index, offer) in book.offers().iter().enumerate() {
-            if !ok(offer.quantity_t) {
-                return Err(MarketError::OfferQuantity {
-                    region,
-                    index,
-                    value: offer.quantity_t,
-                });
-            }
-            if !ok(offer.ask_usd_per_kg) {
-                return Err(MarketError::OfferAsk {
-                    region,
-                    index,
-                    value: offer.ask_usd_per_kg,
-                });
-            }
-        }
-        for (index, bid) in book.bids().iter().enumerate() {
-            if !ok(bid.quantity_t) {
-                return Err(MarketError::BidQuantity {
-                    region,
-                    index,
-                    value: bid.quantity_t,
-                });
-            }
-            if !ok(bid.reservation_usd_per_kg) {
-                return Err(MarketError::BidReservation {
-                    region,
-                    index,
-                    value: bid.reservation_usd_per_kg,
-                });
-            }
+        if !ok(offer.ask_usd_per_kg) {
+            return MarketError::OfferAsk {
+                region,
+                index,
+                value: offer.ask_usd_per_kg,
+            };
         }
     }
-    Ok(())
+    for (index, bid) in book.bids().iter().enumerate() {
+        if !ok(bid.quantity_t) {
+            return MarketError::BidQuantity {
+                region,
+                index,
+                value: bid.quantity_t,
+            };
+        }
+        if !ok(bid.reservation_usd_per_kg) {
+            return MarketError::BidReservation {
+                region,
+                index,
+                value: bid.reservation_usd_per_kg,
+            };
+        }
+    }
+    // Not reached: the curve refuses a book only when one of its values is invalid.
+    MarketError::QuantityOverflow {
+        region,
+        side: "offered",
+    }
 }
 
 /// The smallest surplus-maximising flow: raise the flow while the next tonne is worth more

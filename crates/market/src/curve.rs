@@ -19,32 +19,39 @@
 //! supply `e`. Positions within `tol` (1e-12 of the region's volume) of a boundary snap to
 //! it, so sums that differ only by rounding do not produce slivers of partial fills.
 //!
-//! Items are ordered by value only — (effective price, side, quantity), the book index
-//! breaking ties between identical items — so every sum is formed in an order that does
-//! not depend on the order the items were pushed in.
+//! Items are ordered by value only — (effective price, side, quantity) — so every sum is
+//! formed in an order that does not depend on the order the items were pushed in. Items
+//! equal in all three contribute the same tonnes and get the same fill, so their relative
+//! order changes nothing.
+//!
+//! # Keeping the merit order sorted between ticks
+//!
+//! A caller that rebuilds the same kinds of orders every tick (the simulation does) pushes
+//! books of the same shape whose merit order moves little from one tick to the next. The
+//! curve keeps the sorted order of the last clearing; when the next book has as many offers
+//! and bids, its items are laid out in that order and insertion-sorted, which costs one
+//! pass when the order still holds and a few moves when it nearly does. When the order has
+//! changed a lot (more moves than a small multiple of the book), or the shape differs, a
+//! general sort takes over: the result is the same sorted order either way.
 
 use crate::book::RegionBook;
 
-/// An offer or bid reduced to its sort key and its index: `idx` is the offer's index in
-/// the book, or the number of offers plus the bid's index. For a tradable item `key` is
-/// the bit pattern of its effective price — non-negative, so bit order is numeric order and
-/// the sign bit is zero, which leaves room — shifted left by one, with the low bit 0 for an
-/// offer and 1 for a bid: at one price, offers sort before bids. Idle items get
-/// [`IDLE_OFFER`] or [`IDLE_BID`]. 16 bytes: sorting dominates the cost of a clearing.
+/// An offer or bid reduced to its sort key, its quantity and its index: `idx` is the
+/// offer's index in the book, or the number of offers plus the bid's index. For a tradable
+/// item `key` is the bit pattern of its effective price — non-negative, so bit order is
+/// numeric order and the sign bit is zero, which leaves room — shifted left by one, with the
+/// low bit 0 for an offer and 1 for a bid: at one price, offers sort before bids. Idle
+/// items get [`IDLE_OFFER`] or [`IDLE_BID`]. Ties are broken by the quantity, non-negative
+/// too, so its bit pattern orders like its value.
 #[derive(Debug, Clone, Copy)]
 struct Item {
     key: u64,
+    /// Quantity, in t (`+0.0` for `-0.0`).
+    q: f64,
     idx: usize,
 }
 
 impl Item {
-    fn new(price: f64, is_bid: bool, idx: usize) -> Self {
-        Item {
-            key: (price.to_bits() << 1) | u64::from(is_bid),
-            idx,
-        }
-    }
-
     fn is_bid(self) -> bool {
         self.key & 1 == 1
     }
@@ -52,42 +59,81 @@ impl Item {
     fn price_bits(self) -> u64 {
         self.key >> 1
     }
+
+    /// The sort rank: key, then quantity.
+    fn rank(self) -> u128 {
+        (u128::from(self.key) << 64) | u128::from(self.q.to_bits())
+    }
 }
 
 /// Key of an offer that cannot trade: above every tradable key (a finite non-negative
-/// price's bits are below `0x7FF0…`, so tradable keys are below `0xFFE0…`).
+/// price's bits are below `0x7FF0…`, so tradable keys are below `0xFFE0…`). Its low bit is
+/// 0, the side of an offer.
 const IDLE_OFFER: u64 = u64::MAX - 1;
-/// Key of a bid that cannot trade.
+/// Key of a bid that cannot trade: `IDLE_OFFER` with the low bit (the side) set.
 const IDLE_BID: u64 = u64::MAX;
+const _: () = assert!(IDLE_OFFER | 1 == IDLE_BID);
 
-/// Sorts `items` by key, then each run of equal keys by (quantity, index), so that every
-/// later sum over the sorted items is formed in an order fixed by the values alone; writes
-/// the quantities in sorted order into `sorted_qty`. `qty` holds them by item index.
-fn sort_items(items: &mut [Item], qty: &[f64], sorted_qty: &mut Vec<f64>) {
-    items.sort_unstable_by_key(|it| it.key);
-    let quantity = |it: &Item| qty.get(it.idx).copied().unwrap_or(0.0);
-    sorted_qty.clear();
-    sorted_qty.extend(items.iter().map(quantity));
-    // Runs of equal keys are rare: find them in one pass and fix them up.
-    let mut k = 1;
-    while k < items.len() {
-        if items[k].key != items[k - 1].key {
-            k += 1;
+/// Bit pattern of `+inf`: a value `x + 0.0` is finite and non-negative exactly when its
+/// bits are below it (negative numbers have the sign bit set, NaNs lie above `+inf`).
+const INF_BITS: u64 = 0x7FF0_0000_0000_0000;
+
+/// The item of an offer (`side` 0) or bid (`side` 1) of quantity `q` at price `p`. An offer
+/// trades if it asks at most the cap, a bid if it bids at least the floor, and a tradable
+/// item's effective price is its price clamped into `[floor, cap]` (for an offer the cap,
+/// for a bid the floor, never binds). `worst` is raised to the bit patterns of `q + 0.0`
+/// and `p + 0.0` (`+ 0.0` turns `-0.0` into `+0.0`).
+#[inline(always)]
+fn item(q: f64, p: f64, side: u64, idx: usize, floor: f64, cap: f64, worst: &mut u64) -> Item {
+    let (q, p) = (q + 0.0, p + 0.0);
+    *worst = (*worst).max(q.to_bits()).max(p.to_bits());
+    let in_bounds = if side == 0 { p <= cap } else { p >= floor };
+    let effective = if p < floor {
+        floor
+    } else if p > cap {
+        cap
+    } else {
+        p
+    };
+    let key = if q > 0.0 && in_bounds {
+        (effective.to_bits() << 1) | side
+    } else {
+        IDLE_OFFER | side
+    };
+    Item { key, q, idx }
+}
+
+/// Sorts `items` by rank. `nearly_sorted` says they are laid out in last tick's order:
+/// an insertion sort then finishes in one pass plus a move per inversion, and gives up for
+/// the general sort once the moves exceed a few per item.
+fn sort_items(items: &mut [Item], nearly_sorted: bool) {
+    if nearly_sorted && insertion_sort_bounded(items, 4 * items.len() + 16) {
+        return;
+    }
+    items.sort_unstable_by_key(|it| it.rank());
+}
+
+/// Insertion sort that stops after `budget` moves; returns whether it finished.
+fn insertion_sort_bounded(items: &mut [Item], budget: usize) -> bool {
+    let mut moves = 0;
+    for i in 1..items.len() {
+        let x = items[i];
+        let rank = x.rank();
+        if items[i - 1].rank() <= rank {
             continue;
         }
-        let start = k - 1;
-        let key = items[start].key;
-        let end = start
-            + items[start..]
-                .iter()
-                .position(|it| it.key != key)
-                .unwrap_or(items.len() - start);
-        items[start..end].sort_unstable_by_key(|it| (quantity(it).to_bits(), it.idx));
-        for (q, it) in sorted_qty[start..end].iter_mut().zip(&items[start..end]) {
-            *q = quantity(it);
+        let mut j = i;
+        while j > 0 && items[j - 1].rank() > rank {
+            items[j] = items[j - 1];
+            j -= 1;
         }
-        k = end + 1;
+        items[j] = x;
+        moves += i - j;
+        if moves > budget {
+            return false;
+        }
     }
+    true
 }
 
 /// One distinct effective price of a region.
@@ -150,16 +196,11 @@ pub(crate) struct Totals {
 pub(crate) struct Curve {
     /// All offers and bids, sorted: the tradable ones by price, then the idle ones (nothing
     /// offered or bid, offer above the cap, bid below the floor), sorted only so that their
-    /// tonnes add up in a fixed order.
+    /// tonnes add up in a fixed order. Kept between clearings as the starting order of the
+    /// next one.
     items: Vec<Item>,
-    /// Quantities of `items`, in sorted order, in t.
-    qty: Vec<f64>,
-    /// Quantities in book order (offers, then bids), in t.
-    qty_in: Vec<f64>,
-    /// Fills in book order (offers, then bids), in t.
-    fill_in: Vec<f64>,
-    /// Number of offers in the book.
-    n_book_offers: usize,
+    /// Number of offers and of bids in the book `items` was built from.
+    book_shape: (usize, usize),
     /// Number of tradable items, at the front of `items`.
     n_tradable: usize,
     levels: Vec<Level>,
@@ -174,42 +215,71 @@ pub(crate) struct Curve {
 }
 
 impl Curve {
-    /// Rebuilds the curve from `book` under the price bounds. Inputs must be validated
-    /// (finite, non-negative, `floor <= cap`); `-0.0` is fine.
-    pub(crate) fn build(&mut self, book: &RegionBook, floor: f64, cap: f64) {
+    /// Rebuilds the curve from `book` under the price bounds (`floor <= cap`, both finite
+    /// and non-negative). Returns `false`, leaving the curve unusable until the next build,
+    /// if an offer or bid has a NaN, infinite or negative quantity or price; `-0.0` is fine.
+    pub(crate) fn build(&mut self, book: &RegionBook, floor: f64, cap: f64) -> bool {
         let (offers, bids) = (book.offers(), book.bids());
-        self.n_book_offers = offers.len();
-        // Quantities in book order, offers then bids; items refer to them by `idx`.
-        self.qty_in.clear();
-        self.qty_in
-            .extend(offers.iter().map(|o| o.quantity_t + 0.0)); // turns -0.0 into +0.0
-        self.qty_in.extend(bids.iter().map(|b| b.quantity_t + 0.0));
-        self.items.clear();
-        self.items
-            .extend(offers.iter().enumerate().map(|(idx, offer)| {
-                let ask = offer.ask_usd_per_kg + 0.0;
-                if offer.quantity_t > 0.0 && ask <= cap {
-                    Item::new(ask.max(floor), false, idx)
-                } else {
-                    Item {
-                        key: IDLE_OFFER,
+        let n_offers = offers.len();
+        // The worst bit pattern of every quantity and price (see `item`) says whether they
+        // are all finite and non-negative; until that is checked, keys may be nonsense.
+        let mut worst = 0u64;
+        let shape = (n_offers, bids.len());
+        // Same shape as last time: `items` holds a permutation of the indices, in last
+        // clearing's sorted order; rebuild each item in place.
+        let warm = shape == self.book_shape && self.items.len() == n_offers + bids.len();
+        if warm {
+            for it in &mut self.items {
+                let idx = it.idx;
+                *it = match offers.get(idx) {
+                    Some(o) => item(
+                        o.quantity_t,
+                        o.ask_usd_per_kg,
+                        0,
                         idx,
+                        floor,
+                        cap,
+                        &mut worst,
+                    ),
+                    None => {
+                        let b = bids.get(idx - n_offers).copied().unwrap_or_default();
+                        item(
+                            b.quantity_t,
+                            b.reservation_usd_per_kg,
+                            1,
+                            idx,
+                            floor,
+                            cap,
+                            &mut worst,
+                        )
                     }
-                }
-            }));
-        let first_bid = offers.len();
-        self.items.extend(bids.iter().enumerate().map(|(idx, bid)| {
-            let res = bid.reservation_usd_per_kg + 0.0;
-            if bid.quantity_t > 0.0 && res >= floor {
-                Item::new(res.min(cap), true, first_bid + idx)
-            } else {
-                Item {
-                    key: IDLE_BID,
-                    idx: first_bid + idx,
-                }
+                };
             }
-        }));
-        sort_items(&mut self.items, &self.qty_in, &mut self.qty);
+        } else {
+            self.items.clear();
+            for (idx, o) in offers.iter().enumerate() {
+                let it = item(
+                    o.quantity_t,
+                    o.ask_usd_per_kg,
+                    0,
+                    idx,
+                    floor,
+                    cap,
+                    &mut worst,
+                );
+                self.items.push(it);
+            }
+            for (j, b) in bids.iter().enumerate() {
+                let (q, p) = (b.quantity_t, b.reservation_usd_per_kg);
+                let it = item(q, p, 1, n_offers + j, floor, cap, &mut worst);
+                self.items.push(it);
+            }
+        }
+        self.book_shape = shape;
+        if worst >= INF_BITS {
+            return false;
+        }
+        sort_items(&mut self.items, warm);
         let n = self.items.partition_point(|it| it.key < IDLE_OFFER);
         self.n_tradable = n;
 
@@ -217,10 +287,10 @@ impl Curve {
         // to the other side's sum leaves it exactly as it was.
         self.levels.clear();
         let mut level: Option<Level> = None;
-        for (k, (it, &q)) in self.items[..n].iter().zip(&self.qty[..n]).enumerate() {
+        for (k, it) in self.items[..n].iter().enumerate() {
             let price = f64::from_bits(it.price_bits());
-            let bid = it.is_bid();
-            let (qo, qb) = if bid { (0.0, q) } else { (q, 0.0) };
+            let q = it.q;
+            let (qo, qb) = if it.is_bid() { (0.0, q) } else { (q, 0.0) };
             match &mut level {
                 Some(l) if l.price == price => {
                     l.qo += qo;
@@ -267,19 +337,18 @@ impl Curve {
         let supply = self.so_below[m];
         let demand = self.db_from[0];
         let (mut offered, mut bid) = (supply, demand);
-        for (it, &q) in self.items[n..].iter().zip(&self.qty[n..]) {
+        for it in &self.items[n..] {
             if it.is_bid() {
-                bid += q;
+                bid += it.q;
             } else {
-                offered += q;
+                offered += it.q;
             }
         }
         self.offered = offered;
         self.bid = bid;
         self.tol = 1e-12 * supply + 1e-12 * demand;
+        true
     }
-
-    /// All offered tonnes (tradable or not); infinite only if the book overflows.
     pub(crate) fn offered(&self) -> f64 {
         self.offered
     }
@@ -393,18 +462,32 @@ impl Curve {
         let n = self.n_tradable;
         let below_end = self.levels.get(first_marginal).map_or(n, |l| l.start);
         let above_start = self.levels.get(first_above).map_or(n, |l| l.start);
-        let fill = &mut self.fill_in;
-        fill.clear();
-        fill.resize(self.qty_in.len(), 0.0);
+        let (n_offers, n_bids) = self.book_shape;
+        offer_fill.clear();
+        offer_fill.resize(n_offers, 0.0);
+        bid_fill.clear();
+        bid_fill.resize(n_bids, 0.0);
+        // Every fill starts at zero; only offers sold and bids served are written.
+        let mut set = |it: &Item, value: f64| {
+            let slot = if it.is_bid() {
+                bid_fill.get_mut(it.idx - n_offers)
+            } else {
+                offer_fill.get_mut(it.idx)
+            };
+            if let Some(slot) = slot {
+                *slot = value;
+            }
+        };
         // Below the position offers sell in full and bids get nothing; above, the reverse.
-        for (it, &q) in self.items[..below_end].iter().zip(&self.qty) {
-            fill[it.idx] = if it.is_bid() { 0.0 } else { q };
+        for it in &self.items[..below_end] {
+            if !it.is_bid() {
+                set(it, it.q);
+            }
         }
-        let above = self.items[above_start..n]
-            .iter()
-            .zip(&self.qty[above_start..n]);
-        for (it, &q) in above {
-            fill[it.idx] = if it.is_bid() { q } else { 0.0 };
+        for it in &self.items[above_start..n] {
+            if it.is_bid() {
+                set(it, it.q);
+            }
         }
         let mut sold = self.so_below[first_marginal];
         let mut bought = self.db_from[first_above];
@@ -423,18 +506,12 @@ impl Curve {
             } else {
                 0.0
             };
-            let range = level.start..level.end;
-            for (it, &q) in self.items[range.clone()].iter().zip(&self.qty[range]) {
-                fill[it.idx] = q * if it.is_bid() { bid_ratio } else { offer_ratio };
+            for it in &self.items[level.start..level.end] {
+                set(it, it.q * if it.is_bid() { bid_ratio } else { offer_ratio });
             }
             sold += s;
             bought += d;
         }
-        let (offers_part, bids_part) = fill.split_at(self.n_book_offers.min(fill.len()));
-        offer_fill.clear();
-        offer_fill.extend_from_slice(offers_part);
-        bid_fill.clear();
-        bid_fill.extend_from_slice(bids_part);
         Totals {
             sold,
             bought,

@@ -143,31 +143,72 @@ pub struct Overlay {
 impl Overlay {
     /// No shock active.
     pub fn neutral(miners: usize, sectors: usize) -> Overlay {
-        Overlay {
-            disrupted: vec![0.0; miners],
-            export_quota_t: ElementVec::splat(f64::INFINITY),
-            licence_approval: ElementVec::splat(1.0),
+        let mut o = Overlay {
+            disrupted: Vec::new(),
+            export_quota_t: ElementVec::ZERO,
+            licence_approval: ElementVec::ZERO,
             tariff: ElementVec::ZERO,
-            link_capacity: 1.0,
+            link_capacity: 0.0,
             freight_add: 0.0,
             heap_pond_ban: false,
             ban_on_illegal: false,
-            element_quota_t: ElementVec::splat(f64::INFINITY),
+            element_quota_t: ElementVec::ZERO,
             ce_substitution: [0.0; 2],
             heavy_reduction: [0.0; 2],
             collection_rate: [0.0; 2],
-            recycling_capacity: [1.0; 2],
-            demand_factor: vec![1.0; sectors],
+            recycling_capacity: [0.0; 2],
+            demand_factor: Vec::new(),
             separation_waste_cut: 0.0,
             separation_cost_cut: 0.0,
             consolidated: 0.0,
-            cn_magnet_capacity: 1.0,
-            miner_cost: vec![1.0; miners],
-            miner_capacity: vec![1.0; miners],
-            miner_in_situ: vec![false; miners],
+            cn_magnet_capacity: 0.0,
+            miner_cost: Vec::new(),
+            miner_capacity: Vec::new(),
+            miner_in_situ: Vec::new(),
             stockpile: [None, None],
             price_floor: None,
+        };
+        o.reset(miners, sectors);
+        o
+    }
+
+    /// Makes this overlay [`Overlay::neutral`] again for `miners` miners and `sectors`
+    /// sectors, keeping the room of its vectors (the tick does not allocate).
+    pub fn reset(&mut self, miners: usize, sectors: usize) {
+        fn refill<T: Clone>(v: &mut Vec<T>, n: usize, value: T) {
+            v.clear();
+            v.resize(n, value);
         }
+        refill(&mut self.disrupted, miners, 0.0);
+        self.export_quota_t = ElementVec::splat(f64::INFINITY);
+        self.licence_approval = ElementVec::splat(1.0);
+        self.tariff = ElementVec::ZERO;
+        self.link_capacity = 1.0;
+        self.freight_add = 0.0;
+        self.heap_pond_ban = false;
+        self.ban_on_illegal = false;
+        self.element_quota_t = ElementVec::splat(f64::INFINITY);
+        self.ce_substitution = [0.0; 2];
+        self.heavy_reduction = [0.0; 2];
+        self.collection_rate = [0.0; 2];
+        self.recycling_capacity = [1.0; 2];
+        refill(&mut self.demand_factor, sectors, 1.0);
+        self.separation_waste_cut = 0.0;
+        self.separation_cost_cut = 0.0;
+        self.consolidated = 0.0;
+        self.cn_magnet_capacity = 1.0;
+        refill(&mut self.miner_cost, miners, 1.0);
+        refill(&mut self.miner_capacity, miners, 1.0);
+        refill(&mut self.miner_in_situ, miners, false);
+        self.stockpile = [None, None];
+        self.price_floor = None;
+    }
+}
+
+impl Default for Overlay {
+    /// The neutral overlay of a world without agents.
+    fn default() -> Overlay {
+        Overlay::neutral(0, 0)
     }
 }
 

@@ -26,6 +26,9 @@ const GRID_LOG_STEP: f64 = 0.08;
 /// Unmet demand below this (one gram) is rounding, not shortage.
 const MIN_SHORTAGE_T: f64 = 1e-6;
 const GRID_LEVELS: usize = 2 * GRID_STEPS as usize + 1;
+/// Grid levels of the end users' bid curve: the top level (bid at the cap), then every
+/// other level downward from the one below it.
+const CONSUMER_STEPS: [usize; 13] = [24, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1];
 
 /// Who placed an order in a book, so fills reach the right account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +123,40 @@ pub struct World {
     holder_curve: [f64; GRID_LEVELS],
     /// Each sector's demand at each grid level relative to the expected price, capped at 2.
     sector_curve: Vec<[f64; GRID_LEVELS]>,
+    /// Per-agent buffers of the tick, kept between ticks so that a tick does not allocate.
+    scratch: Scratch,
+    /// What the active shocks change this month; rebuilt in place every tick.
+    overlay: Overlay,
+}
+
+/// Buffers a tick fills and reads, one entry per agent (or sector); each tick resizes and
+/// zeroes them, so their contents never carry over.
+#[derive(Default)]
+struct Scratch {
+    /// Magnet orders by sector index and region.
+    sector_orders: Vec<[f64; 2]>,
+    /// Magnets each maker plans to make this month.
+    maker_plan: Vec<f64>,
+    /// Each maker's orders by the region they come from.
+    maker_orders_from: Vec<[f64; 2]>,
+    /// Each maker's oxide need.
+    maker_need: Vec<ElementVec>,
+    /// Oxide each maker bought.
+    maker_input: Vec<ElementVec>,
+    /// Each miner's planned output.
+    planned: Vec<f64>,
+    /// Each miner's output.
+    miner_output: Vec<f64>,
+    /// Each separator's feed.
+    separator_feed: Vec<ElementVec>,
+    /// Each separator's wanted throughput in the region being separated.
+    separator_wanted: Vec<f64>,
+}
+
+/// `v` emptied and refilled with `n` copies of `value`, keeping its room.
+fn reset<T: Clone>(v: &mut Vec<T>, n: usize, value: T) {
+    v.clear();
+    v.resize(n, value);
 }
 
 fn region_of(code: &str) -> Result<Region, SimError> {
@@ -316,6 +353,8 @@ impl World {
             grid,
             holder_curve,
             sector_curve,
+            scratch: Scratch::default(),
+            overlay: Overlay::default(),
         })
     }
 
@@ -374,7 +413,8 @@ impl World {
             );
         }
         let expected = [self.expected(0), self.expected(1)];
-        let overlay = self.shock_overlay(month)?;
+        let mut overlay = std::mem::take(&mut self.overlay);
+        self.shock_overlay(month, &mut overlay)?;
         let heap_pond_banned = self.china.heap_pond_banned(month) || overlay.heap_pond_ban;
         let mut ledger = Ledger::default();
 
@@ -386,7 +426,19 @@ impl World {
         // China's oxide demand in sectors that count as deep processing.
         let mut cn_deep_demand = ElementVec::ZERO;
         let mut magnet_orders = [0.0f64; 2];
-        let mut sector_orders: Vec<[f64; 2]> = vec![[0.0; 2]; self.sectors.len()];
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let Scratch {
+            sector_orders,
+            maker_plan,
+            maker_orders_from,
+            maker_need,
+            maker_input,
+            planned,
+            miner_output,
+            separator_feed,
+            separator_wanted: wanted,
+        } = &mut scratch;
+        reset(sector_orders, self.sectors.len(), [0.0; 2]);
         let magnet_index = |p: &ElementVec| (p[Element::Nd] + p[Element::Pr]) / 2.0;
         let magnet_ratio =
             magnet_index(&expected[1]) / magnet_index(&self.initial_price[1]).max(1e-9);
@@ -478,8 +530,8 @@ impl World {
         // Magnet orders: the rest of the world's makers serve its orders first, pro rata to
         // capacity; what they cannot make goes to China's makers (magnet exports), which
         // serve China's orders too. What nobody can make is unmet.
-        let mut maker_plan = vec![0.0f64; self.makers.len()];
-        let mut maker_orders_from = vec![[0.0f64; 2]; self.makers.len()];
+        reset(maker_plan, self.makers.len(), 0.0);
+        reset(maker_orders_from, self.makers.len(), [0.0; 2]);
         let capacity_in = |r: usize| -> f64 {
             self.makers
                 .iter()
@@ -513,7 +565,7 @@ impl World {
         for mk in &mut self.makers {
             mk.choose_substitutes(&expected[mk.region().index()]);
         }
-        let mut maker_need = vec![ElementVec::ZERO; self.makers.len()];
+        reset(maker_need, self.makers.len(), ElementVec::ZERO);
         let mut regional_need = [ElementVec::ZERO; 2];
         for (i, mk) in self.makers.iter().enumerate() {
             maker_need[i] = mk.oxide_need(maker_plan[i]);
@@ -551,7 +603,7 @@ impl World {
                 group_capacity[group_index(g)] += mn.capacity_t;
             }
         }
-        let mut planned = vec![0.0f64; self.miners.len()];
+        reset(planned, self.miners.len(), 0.0);
         let mut cn_licensed_extraction = ElementVec::ZERO;
         for (i, mn) in self.miners.iter_mut().enumerate() {
             let quota_cap = match mn.quota_group {
@@ -577,7 +629,7 @@ impl World {
         }
         let mut mined_by_region = [0.0f64; 2];
         let mut wastewater_cn = 0.0;
-        let mut miner_output = vec![0.0f64; self.miners.len()];
+        reset(miner_output, self.miners.len(), 0.0);
         for (i, mn) in self.miners.iter_mut().enumerate() {
             let tonnes = if mn.region() == Region::China && mn.owner != Owner::SmallIllegal {
                 planned[i] * element_scale
@@ -599,12 +651,12 @@ impl World {
         // --- Separation ---------------------------------------------------------------
         let mut separated = [ElementVec::ZERO; 2];
         let mut residue = [0.0f64; 2];
-        let mut separator_feed = vec![ElementVec::ZERO; self.separators.len()];
+        reset(separator_feed, self.separators.len(), ElementVec::ZERO);
         for r in 0..2 {
             let pool = self.concentrate[r];
             let pool_t = pool.sum();
             let feed_shares = pool.normalised().unwrap_or(ElementVec::ZERO);
-            let mut wanted = vec![0.0f64; self.separators.len()];
+            reset(wanted, self.separators.len(), 0.0);
             let mut total_wanted = 0.0;
             for (i, sep) in self.separators.iter_mut().enumerate() {
                 if sep.region().index() == r {
@@ -683,11 +735,29 @@ impl World {
         }
 
         // --- Markets --------------------------------------------------------------------
-        let mut maker_input = vec![ElementVec::ZERO; self.makers.len()];
+        reset(maker_input, self.makers.len(), ElementVec::ZERO);
         let mut consumer_fill = [ElementVec::ZERO; 2];
         let mut shortage = ElementVec::ZERO;
         let mut demanded = ElementVec::ZERO;
         let mut new_price = self.price;
+        // End users' demand at each step of their bid curve, by region: each sector's demand
+        // at the expected price scaled by (p / pe)^elasticity, summed over the region's
+        // sectors in order (a fold from -0.0, like `Iterator::sum`).
+        let mut consumer_steps = [[ElementVec::splat(-0.0); CONSUMER_STEPS.len()]; 2];
+        for (r, steps) in consumer_steps.iter_mut().enumerate() {
+            for (region, q, sector) in &sector_oxide {
+                if *region != r {
+                    continue;
+                }
+                let curve = &self.sector_curve[*sector];
+                for (step, &k) in steps.iter_mut().zip(&CONSUMER_STEPS) {
+                    let m = curve[k];
+                    for i in 0..step.0.len() {
+                        step.0[i] += q.0[i] * m;
+                    }
+                }
+            }
+        }
         for e in crate::metrics::traded_elements() {
             let ei = e.index();
             let market = &mut self.markets[ei];
@@ -706,10 +776,10 @@ impl World {
                 let s = self.stock[r][e];
                 // Multipliers are tabulated once per trial: the tick loop does no powf.
                 let desired = |k: usize| target * self.holder_curve[k];
-                let level = |k: usize| (pe * self.grid[k]).clamp(self.floor, cap);
+                let levels: [f64; GRID_LEVELS] =
+                    std::array::from_fn(|k| (pe * self.grid[k]).clamp(self.floor, cap));
                 let mut offered = 0.0;
-                for k in 0..GRID_LEVELS {
-                    let p = level(k);
+                for (k, &p) in levels.iter().enumerate() {
                     let q = (s - desired(k)).max(0.0) - offered;
                     if q > 1e-12 {
                         book.push_offer(Offer::new(q, p));
@@ -734,8 +804,7 @@ impl World {
                 }
                 let offers = traders.len();
                 let mut bought = 0.0;
-                for k in (0..GRID_LEVELS).rev() {
-                    let p = level(k);
+                for (k, &p) in levels.iter().enumerate().rev() {
                     let q = (desired(k) - s).max(0.0) - bought;
                     if q > 1e-12 {
                         book.push_bid(Bid::new(q, p));
@@ -747,20 +816,14 @@ impl World {
                 // by (p / pe)^elasticity, summed and bid in steps; what is still wanted at the
                 // top step is bid at the cap.
                 if oxide_demand[r][e] > 0.0 {
-                    let wanted = |k: usize| -> f64 {
-                        sector_oxide
-                            .iter()
-                            .filter(|(region, _, _)| *region == r)
-                            .map(|(_, q, sector)| q[e] * self.sector_curve[*sector][k])
-                            .sum()
-                    };
-                    let mut above = wanted(GRID_LEVELS - 1);
+                    let steps = &consumer_steps[r];
+                    let mut above = steps[0][e];
                     book.push_bid(Bid::new(above, cap));
                     traders.push(Trader::Consumers);
-                    for k in (0..GRID_LEVELS - 1).rev().step_by(2) {
-                        let q = wanted(k);
+                    for (step, &k) in steps.iter().zip(&CONSUMER_STEPS).skip(1) {
+                        let q = step[e];
                         if q - above > 1e-12 {
-                            book.push_bid(Bid::new(q - above, level(k)));
+                            book.push_bid(Bid::new(q - above, levels[k]));
                             traders.push(Trader::Consumers);
                             above = q;
                         }
@@ -1044,6 +1107,8 @@ impl World {
         row[mi.profit[0]] = profit[0];
         row[mi.profit[1]] = profit[1];
         row[mi.balance] = worst;
+        self.scratch = scratch;
+        self.overlay = overlay;
         Ok(())
     }
 
@@ -1150,9 +1215,9 @@ impl World {
     /// Advances every shock to `month` and gathers what the active ones change. One-off
     /// effects (a new adoption curve, an outbound investment) happen the first month a
     /// shock acts.
-    fn shock_overlay(&mut self, month: Month) -> Result<Overlay, SimError> {
+    fn shock_overlay(&mut self, month: Month, o: &mut Overlay) -> Result<(), SimError> {
         let mut shocks = std::mem::take(&mut self.shocks);
-        let result = self.gather_overlay(month, &mut shocks);
+        let result = self.gather_overlay(month, &mut shocks, o);
         self.shocks = shocks;
         result
     }
@@ -1161,8 +1226,9 @@ impl World {
         &mut self,
         month: Month,
         shocks: &mut [ShockRuntime],
-    ) -> Result<Overlay, SimError> {
-        let mut o = Overlay::neutral(self.miners.len(), self.sectors.len());
+        o: &mut Overlay,
+    ) -> Result<(), SimError> {
+        o.reset(self.miners.len(), self.sectors.len());
         for (k, runtime) in shocks.iter_mut().enumerate() {
             let x = runtime.advance(month, (self.start, self.end));
             if x <= 0.0 {
@@ -1352,7 +1418,7 @@ impl World {
         o.miner_cost.resize(self.miners.len(), 1.0);
         o.miner_capacity.resize(self.miners.len(), 1.0);
         o.miner_in_situ.resize(self.miners.len(), false);
-        Ok(o)
+        Ok(())
     }
 
     /// The first broken invariant after a tick, if any: the mass balance within
@@ -1362,6 +1428,9 @@ impl World {
         // NaN fails this check too.
         if balance_error.is_nan() || balance_error > crate::MAX_BALANCE_ERROR {
             return Some(format!("mass balance residual {balance_error:e}"));
+        }
+        if self.all_states_valid() {
+            return None;
         }
         let bad = |x: f64| !(x >= 0.0 && x.is_finite());
         for r in 0..2 {
@@ -1408,6 +1477,40 @@ impl World {
             }
         }
         None
+    }
+
+    /// Whether every stock, price, capacity, utilisation and reserve is finite and
+    /// non-negative, in one branch-free pass (the every-tick case; the caller looks for the
+    /// culprit only when this fails). `x + 0.0` turns `-0.0` into `+0.0`; then `x` is finite
+    /// and non-negative exactly when its bit pattern is below that of `+inf`.
+    fn all_states_valid(&self) -> bool {
+        const INF_BITS: u64 = 0x7FF0_0000_0000_0000;
+        let bits = |x: f64| (x + 0.0).to_bits();
+        let mut worst = 0u64;
+        for r in 0..2 {
+            for v in [
+                &self.price[r],
+                &self.stock[r],
+                &self.stockpile[r],
+                &self.concentrate[r],
+                &self.scrap[r],
+            ] {
+                worst = v.0.iter().fold(worst, |w, &x| w.max(bits(x)));
+            }
+        }
+        for m in &self.miners {
+            worst = worst
+                .max(bits(m.capacity_t))
+                .max(bits(m.reserves_t))
+                .max(bits(m.utilisation));
+        }
+        for s in &self.separators {
+            worst = worst.max(bits(s.capacity_t)).max(bits(s.utilisation));
+        }
+        for m in &self.makers {
+            worst = worst.max(bits(m.capacity_t));
+        }
+        worst < INF_BITS
     }
 
     /// Capacity-weighted collection rate of each region's recyclers, raised by any
