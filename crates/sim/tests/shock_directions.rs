@@ -138,9 +138,9 @@ fn myanmar_disruption_raises_dy_in_china_while_it_lasts() {
 #[test]
 fn common_random_numbers_shrink_the_spread_of_the_estimate() {
     let base = load("baseline.toml");
-    let shock = load("shocks/myanmar-disruption.toml");
-    let (reps, n) = (10u64, 16u64);
-    let metric = |t: &Trajectory| window_mean(t, "price.dy.cn", "2026-07", "2027-05");
+    let shock = load("shocks/demand-surge.toml");
+    let (reps, n) = (20u64, 16u64);
+    let metric = |t: &Trajectory| window_mean(t, "magnet.world_t", "2028-01", "2028-12");
     let mut paired = Vec::new();
     let mut independent = Vec::new();
     for rep in 0..reps {
