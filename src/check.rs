@@ -93,10 +93,11 @@ pub fn summary(scenario: &Scenario) -> String {
         out,
         "\nagents by kind and region        China  rest of world  total"
     );
-    let mut count = |name: &str, codes: Vec<&str>| {
+    // (country code, units): an entry with a `count` stands for that many agents.
+    let mut count = |name: &str, codes: Vec<(&str, u32)>| {
         let mut n = [0usize; 2];
-        for code in &codes {
-            n[region_of(code).index()] += 1;
+        for (code, units) in &codes {
+            n[region_of(code).index()] += *units as usize;
         }
         let _ = writeln!(
             out,
@@ -108,27 +109,43 @@ pub fn summary(scenario: &Scenario) -> String {
     };
     count(
         "miners",
-        c.miners.iter().map(|m| m.country.as_str()).collect(),
+        c.miners
+            .iter()
+            .map(|m| (m.country.as_str(), m.count))
+            .collect(),
     );
     count(
         "separators",
-        c.separators.iter().map(|s| s.country.as_str()).collect(),
+        c.separators
+            .iter()
+            .map(|s| (s.country.as_str(), 1))
+            .collect(),
     );
     count(
         "magnet makers",
-        c.magnet_makers.iter().map(|m| m.country.as_str()).collect(),
+        c.magnet_makers
+            .iter()
+            .map(|m| (m.country.as_str(), m.count))
+            .collect(),
     );
     count(
         "foreign rivals",
-        c.rivals.iter().map(|r| r.country.as_str()).collect(),
+        c.rivals.iter().map(|r| (r.country.as_str(), 1)).collect(),
     );
     count(
         "recyclers",
-        c.recyclers.iter().map(|r| r.country.as_str()).collect(),
+        c.recyclers
+            .iter()
+            .map(|r| (r.country.as_str(), 1))
+            .collect(),
     );
-    let total_agents = c.miners.len()
+    let units = |n: u32| n as usize;
+    let total_agents = c.miners.iter().map(|m| units(m.count)).sum::<usize>()
         + c.separators.len()
-        + c.magnet_makers.len()
+        + c.magnet_makers
+            .iter()
+            .map(|m| units(m.count))
+            .sum::<usize>()
         + c.rivals.len()
         + c.recyclers.len()
         + c.demand.len();
@@ -152,13 +169,13 @@ pub fn summary(scenario: &Scenario) -> String {
     let mut recycling = ByRegion::default();
     let mut projects = ByRegion::default();
     for m in &c.miners {
-        mining.add(&m.country, m.capacity_t);
+        mining.add(&m.country, m.capacity_t * f64::from(m.count));
     }
     for s in &c.separators {
         separation.add(&s.country, s.capacity_t);
     }
     for m in &c.magnet_makers {
-        magnets.add(&m.country, m.capacity_t);
+        magnets.add(&m.country, m.capacity_t * f64::from(m.count));
     }
     for r in &c.recyclers {
         recycling.add(&r.country, r.capacity_t);

@@ -248,18 +248,27 @@ impl MagnetMaker {
         self.composition = c;
     }
 
-    /// Yearly response to expensive heavy rare earths: while Dy trades above twice its
-    /// opening price, makers move more output to diffusion-treated and Dy-free grades,
-    /// cutting Dy and Tb by a further `0.03 × log2(price ratio)` a year, up to
-    /// [`MAX_HEAVY_THRIFT`]. Thrifting persists when prices fall (as after 2011).
+    /// Yearly response to heavy rare-earth prices. While Dy trades above twice its opening
+    /// price, makers move more output to diffusion-treated and Dy-free grades, cutting Dy
+    /// and Tb by a further `0.03 × log2(price ratio)` a year, up to [`MAX_HEAVY_THRIFT`];
+    /// that thrift persists when prices fall back to normal (as after 2011). Only when Dy
+    /// is cheaper than half its opening price do makers specify richer grades again,
+    /// undoing thrift (and, below the recipe, up to the recipe without diffusion) at the
+    /// same rate.
     pub fn adapt_to_heavy_prices(&mut self, dy_price_ratio: f64) {
-        if dy_price_ratio > 2.0 {
-            let step = 0.03 * dy_price_ratio.log2();
-            let thrift = (self.heavy_thrift + step).min(MAX_HEAVY_THRIFT);
-            if thrift > self.heavy_thrift {
-                self.heavy_thrift = thrift;
-                self.rebuild_base_composition();
-            }
+        let step = if dy_price_ratio > 2.0 {
+            0.03 * dy_price_ratio.log2()
+        } else if dy_price_ratio > 0.0 && dy_price_ratio < 0.5 {
+            -0.03 * (0.5 / dy_price_ratio).log2()
+        } else {
+            0.0
+        };
+        // The richest grade is the recipe without diffusion: kept share at most 1.
+        let lowest = 1.0 - 1.0 / (1.0 - self.base_heavy_cut).max(1e-9);
+        let thrift = (self.heavy_thrift + step).clamp(lowest, MAX_HEAVY_THRIFT);
+        if thrift != self.heavy_thrift {
+            self.heavy_thrift = thrift;
+            self.rebuild_base_composition();
         }
     }
 
@@ -386,6 +395,7 @@ mod tests {
             yield_share,
             cost_usd_per_kg: 20.0,
             expansion_lead_time_years: 2.0,
+            count: 1,
         })
         .unwrap()
     }
@@ -476,7 +486,9 @@ mod tests {
         let after = maker.composition[Element::Dy];
         assert!((after - before * 0.94).abs() < 1e-12, "{after}");
         maker.adapt_to_heavy_prices(1.0);
-        assert_eq!(maker.composition[Element::Dy], after, "never reverses");
+        assert_eq!(maker.composition[Element::Dy], after, "persists at normal prices");
+        maker.adapt_to_heavy_prices(0.125);
+        assert!(maker.composition[Element::Dy] > after, "cheap Dy comes back into grades");
         assert!((maker.composition.sum() - 1.0).abs() < 1e-12);
     }
 }

@@ -11,6 +11,7 @@
 //! the stream the simulation gives it.
 
 use remsim_core::{Country, DepositProfile, DepositType, ElementVec, Month, Region, units};
+use std::sync::Arc;
 use remsim_scenario::{EnvironmentConfig, Leaching, MinerConfig, Owner, QuotaGroup};
 
 /// Largest change of utilisation in one month: output adjusts gradually (DESIGN.md).
@@ -46,8 +47,9 @@ pub struct Miner {
     pub sells_to: Region,
     /// Geological type.
     pub deposit_type: DepositType,
-    /// Shares of REO by element (sum 1).
-    pub shares: ElementVec,
+    /// Shares of REO by element (sum 1), shared between identical units of one config
+    /// entry (a fragmented sector streams through the tick without a copy per unit).
+    pub shares: Arc<ElementVec>,
     /// Owner type.
     pub owner: Owner,
     /// Capacity, t REO per year.
@@ -140,7 +142,7 @@ impl Miner {
             country,
             sells_to,
             deposit_type: profile.deposit_type,
-            shares,
+            shares: Arc::new(shares),
             owner: cfg.owner,
             capacity_t: cfg.capacity_t.max(0.0),
             utilisation: cfg.utilisation.clamp(0.0, 1.0),
@@ -207,7 +209,13 @@ impl Miner {
     /// What a kg of this mine's REO in concentrate is worth to it at `prices`, USD/kg:
     /// the payable share of the recoverable oxide value, plus any subsidy.
     pub fn basket_value_usd_per_kg(&self, prices: &ElementVec, payable_share: f64) -> f64 {
-        self.shares.dot(prices) * VALUATION_RECOVERY * payable_share + self.subsidy_usd_per_kg
+        self.basket_value_from_dot(self.shares.dot(prices), payable_share)
+    }
+
+    /// [`Miner::basket_value_usd_per_kg`] from `shares · prices` (`dot`, USD/kg), for a
+    /// caller that values many units with the same shares at the same prices.
+    pub fn basket_value_from_dot(&self, dot: f64, payable_share: f64) -> f64 {
+        dot * VALUATION_RECOVERY * payable_share + self.subsidy_usd_per_kg
     }
 
     /// Whether the mine produces this month at all.
@@ -220,14 +228,26 @@ impl Miner {
     /// most [`MAX_UTILISATION_STEP`] a month; output stays within capacity, the quota cap
     /// (`quota_cap_t`, t this month) and reserves.
     pub fn plan_output(&mut self, market: &MinerMarket<'_>, quota_cap_t: f64) -> f64 {
+        let prices = &market.expected_prices[self.sells_to.index()];
+        let basket = self.basket_value_usd_per_kg(prices, market.payable_share);
+        self.plan_output_valued(market, quota_cap_t, basket)
+    }
+
+    /// [`Miner::plan_output`] with the basket value at the expected prices of the region it
+    /// sells to given (`basket_usd_per_kg`, as [`Miner::basket_value_usd_per_kg`] gives it).
+    pub fn plan_output_valued(
+        &mut self,
+        market: &MinerMarket<'_>,
+        quota_cap_t: f64,
+        basket_usd_per_kg: f64,
+    ) -> f64 {
         self.bring_expansions_online(market.month);
         if !self.is_active(market.month) {
             return 0.0;
         }
-        let prices = &market.expected_prices[self.sells_to.index()];
-        let margin = self.basket_value_usd_per_kg(prices, market.payable_share)
-            - self.cash_cost_usd_per_kg(market);
-        let cost = self.cash_cost_usd_per_kg(market).max(1e-9);
+        let cash_cost = self.cash_cost_usd_per_kg(market);
+        let margin = basket_usd_per_kg - cash_cost;
+        let cost = cash_cost.max(1e-9);
         let target = if margin >= 0.0 {
             1.0
         } else {
@@ -262,7 +282,7 @@ impl Miner {
             0.0
         };
         MinerOutput {
-            concentrate: self.shares * tonnes,
+            concentrate: *self.shares * tonnes,
             wastewater_t: tonnes * wastewater_per_t,
             residue_potential_t: tonnes * residue_per_t,
         }
@@ -371,6 +391,7 @@ mod tests {
             expansion_capex_usd_per_t: 5000.0,
             expansion_lead_time_years: 2.0,
             expansion_step: 0.1,
+            count: 1,
         })
         .unwrap()
     }

@@ -246,10 +246,27 @@ pub struct MinerConfig {
     /// Capacity added by one expansion, as a fraction of current capacity.
     #[serde(default = "default_expansion_step")]
     pub expansion_step: f64,
+    /// Number of identical, independent units this entry stands for (default 1): a
+    /// fragmented sector written once, e.g. thousands of small workings. Capacity, reserves
+    /// and every other quantity are per unit; shocks naming the id act on all units.
+    #[serde(default = "one_unit", skip_serializing_if = "is_one_unit")]
+    pub count: u32,
 }
 
 fn default_expansion_step() -> f64 {
     0.1
+}
+
+/// Most units one entry may stand for ([`MinerConfig::count`],
+/// [`MagnetMakerConfig::count`]).
+pub const MAX_UNITS_PER_ENTRY: u32 = 1_000_000;
+
+fn one_unit() -> u32 {
+    1
+}
+
+fn is_one_unit(count: &u32) -> bool {
+    *count == 1
 }
 
 /// A separation and smelting plant.
@@ -323,6 +340,10 @@ pub struct MagnetMakerConfig {
     /// Years from a decision to add capacity to its first output.
     #[serde(default = "default_magnet_lead_time")]
     pub expansion_lead_time_years: f64,
+    /// Number of identical, independent makers this entry stands for (default 1), each
+    /// with the capacity given: fragmented downstream industry written once.
+    #[serde(default = "one_unit", skip_serializing_if = "is_one_unit")]
+    pub count: u32,
 }
 
 fn default_magnet_lead_time() -> f64 {

@@ -58,6 +58,15 @@ impl Checker {
         }
     }
 
+    fn units(&mut self, path: &FieldPath, count: u32) {
+        if !(1..=MAX_UNITS_PER_ENTRY).contains(&count) {
+            self.fail(
+                path.key("count"),
+                format!("expected between 1 and {MAX_UNITS_PER_ENTRY} units, found {count}"),
+            );
+        }
+    }
+
     fn month_in_horizon(&mut self, path: &FieldPath, field: &str, month: Option<Month>) {
         if let Some(m) = month
             && (m < self.start || m > self.end)
@@ -205,6 +214,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
             "a fraction of capacity",
         );
         c.month_in_horizon(&p, "start", m.start);
+        c.units(&p, m.count);
         c.region(&p, "sells_to", m.sells_to.as_deref());
         let leached = DepositProfile::named(&m.deposit).is_ok_and(|d| d.deposit_type.is_leached());
         if leached && m.leaching.is_none() {
@@ -257,6 +267,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         c.share(&p, "yield_share", m.yield_share);
         c.non_negative(&p, "cost_usd_per_kg", m.cost_usd_per_kg);
         c.non_negative(&p, "expansion_lead_time_years", m.expansion_lead_time_years);
+        c.units(&p, m.count);
     }
 
     let list = FieldPath::keys(&["rivals"]);

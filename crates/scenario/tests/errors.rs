@@ -136,6 +136,30 @@ fn duplicate_ids_and_wrong_types_are_refused() {
 }
 
 #[test]
+fn unit_counts_are_checked() {
+    check(
+        "[[miners]]\nid = \"southern-small-illegal\"\ncount = 1000\ncapacity_t = 2.5\n",
+        &[],
+    );
+    check(
+        "[[magnet_makers]]\nid = \"cn-small-magnet-makers\"\ncount = 0\n",
+        &[
+            "case.toml:4:1: magnet_makers[cn-small-magnet-makers].count: expected between 1 and 1000000 units, found 0",
+        ],
+    );
+    check(
+        "[[miners]]\nid = \"southern-small-illegal\"\ncount = 2000000\n",
+        &[
+            "case.toml:4:1: miners[southern-small-illegal].count: expected between 1 and 1000000 units, found 2000000",
+        ],
+    );
+    check(
+        "[[miners]]\nid = \"southern-small-illegal\"\ncount = -3\n",
+        &["case.toml:4:1: miners[southern-small-illegal].count: invalid value: integer `-3`, expected u32"],
+    );
+}
+
+#[test]
 fn extends_cycles_are_named() {
     let dir = std::env::temp_dir().join(format!("remsim-cycle-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -97,22 +97,23 @@ impl ChinaRules {
     }
 
     /// Sets the quotas of `year`, each January: the scheduled path where it lists the year,
-    /// else the scheduled growth plus the planner's response to the NdPr price
-    /// (`ndpr_price_ratio`: expected over opening price).
-    pub fn advance_year(&mut self, year: i32, ndpr_price_ratio: f64) {
+    /// else the scheduled growth plus the planner's demand-led response — the hard-rock
+    /// quota to the NdPr price, the ion-clay quota to the Dy price (each the expected over
+    /// the opening price), as the source paper proposes (§3.1: demand-led on Nd, Pr, Dy, Tb).
+    pub fn advance_year(&mut self, year: i32, ndpr_price_ratio: f64, dy_price_ratio: f64) {
         if let Some((_, q)) = self.quota_path.iter().find(|(y, _)| *y == year) {
             self.quota_t = *q;
             return;
         }
-        let response = if ndpr_price_ratio > 0.0 {
-            self.quota_price_response * ndpr_price_ratio.log2()
-        } else {
-            0.0
-        };
-        // Planners move quotas by at most -10% / +20% a year (2020-24 growth ran 6-25%).
-        let growth = (self.quota_growth + response).clamp(-0.1, 0.2);
-        for q in &mut self.quota_t {
-            *q *= 1.0 + growth;
+        for (quota, ratio) in self.quota_t.iter_mut().zip([ndpr_price_ratio, dy_price_ratio]) {
+            let response = if ratio > 0.0 {
+                self.quota_price_response * ratio.log2()
+            } else {
+                0.0
+            };
+            // Planners move quotas by at most -10% / +20% a year (2020-24 growth ran 6-25%).
+            let growth = (self.quota_growth + response).clamp(-0.1, 0.2);
+            *quota *= 1.0 + growth;
         }
     }
 
@@ -180,11 +181,11 @@ mod tests {
     fn quotas_grow_each_january_and_follow_prices_when_told() {
         let mut r = rules();
         assert_eq!(r.annual_quota_t(QuotaGroup::HardRock), 1200.0);
-        r.advance_year(2026, 1.0);
+        r.advance_year(2026, 1.0, 1.0);
         assert!((r.annual_quota_t(QuotaGroup::HardRock) - 1320.0).abs() < 1e-9);
         assert_eq!(r.annual_quota_t(QuotaGroup::IonClay), f64::INFINITY);
         r.quota_price_response = 0.1;
-        r.advance_year(2027, 2.0);
+        r.advance_year(2027, 2.0, 1.0);
         assert!((r.annual_quota_t(QuotaGroup::HardRock) - 1320.0 * 1.2).abs() < 1e-9);
     }
 

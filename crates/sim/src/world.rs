@@ -6,6 +6,7 @@ use crate::metrics::{MetricIndex, RECYCLED_ELEMENTS};
 use crate::policy::{ChinaRules, group_index};
 use crate::shocks::{Overlay, ShockRuntime, element_mask, region_mask};
 use rand_chacha::ChaCha8Rng;
+use std::sync::Arc;
 use remsim_core::rng::{stream_id, stream_rng};
 use remsim_core::{Country, Element, ElementVec, Month, Region, Trajectory};
 use remsim_demand::DemandSector;
@@ -127,6 +128,14 @@ pub struct World {
     scratch: Scratch,
     /// What the active shocks change this month; rebuilt in place every tick.
     overlay: Overlay,
+    /// Indices of the miners that draw on one of China's quotas, in order.
+    quota_miners: Vec<usize>,
+    /// Indices of the magnet makers of each region, in order.
+    makers_in: [Vec<usize>; 2],
+    /// The worst [`state_bits`] of the capacity, reserves and utilisation of the first
+    /// `.1` miners, taken in the tick's mining pass (after which no rule changes them);
+    /// the invariant check covers the rest itself.
+    miner_bits: (u64, usize),
 }
 
 /// Buffers a tick fills and reads, one entry per agent (or sector); each tick resizes and
@@ -183,8 +192,14 @@ impl World {
 
         let mut miners = Vec::new();
         let mut miner_rival = Vec::new();
+        // An entry with a `count` stands for that many identical units, one after another.
         for cfg in &config.miners {
-            miners.push(Miner::from_config(cfg).map_err(|e| SimError::Build(e.to_string()))?);
+            let miner = Miner::from_config(cfg).map_err(|e| SimError::Build(e.to_string()))?;
+            for _ in 1..cfg.count {
+                miners.push(miner.clone());
+                miner_rival.push(None);
+            }
+            miners.push(miner);
             miner_rival.push(None);
         }
         let mut separators = Vec::new();
@@ -197,7 +212,13 @@ impl World {
         let mut makers = Vec::new();
         let mut maker_rival = Vec::new();
         for cfg in &config.magnet_makers {
-            makers.push(MagnetMaker::from_config(cfg).map_err(|e| SimError::Build(e.to_string()))?);
+            let maker =
+                MagnetMaker::from_config(cfg).map_err(|e| SimError::Build(e.to_string()))?;
+            for _ in 1..cfg.count {
+                makers.push(maker.clone());
+                maker_rival.push(None);
+            }
+            makers.push(maker);
             maker_rival.push(None);
         }
         // Rivals: a project life cycle paired with an operating unit of its stage.
@@ -231,6 +252,14 @@ impl World {
             rivals.push(project);
         }
         let miner_cost_owner_region = miners.iter().map(Miner::region).collect();
+        let makers_in = Region::ALL.map(|region| {
+            (0..makers.len())
+                .filter(|&i| makers[i].region() == region)
+                .collect()
+        });
+        let quota_miners = (0..miners.len())
+            .filter(|&i| miners[i].quota_group.is_some())
+            .collect();
 
         let mut recyclers = Vec::new();
         for cfg in &config.recyclers {
@@ -355,6 +384,9 @@ impl World {
             sector_curve,
             scratch: Scratch::default(),
             overlay: Overlay::default(),
+            quota_miners,
+            makers_in,
+            miner_bits: (0, 0),
         })
     }
 
@@ -405,11 +437,12 @@ impl World {
     #[allow(clippy::too_many_lines)]
     fn step(&mut self, month: Month, row: &mut [f64]) -> Result<(), SimError> {
         if month.month() == 1 && month != self.start {
-            // The planner sets this year's quotas from the NdPr price it has seen.
+            // The planner sets this year's quotas from the NdPr and Dy prices it has seen.
             let ndpr = |p: &ElementVec| p[Element::Nd] + p[Element::Pr];
             self.china.advance_year(
                 month.year(),
                 ratio(ndpr(&self.smoothed[0]), ndpr(&self.initial_price[0])),
+                ratio(self.smoothed[0][Element::Dy], self.initial_price[0][Element::Dy]),
             );
         }
         let expected = [self.expected(0), self.expected(1)];
@@ -484,20 +517,8 @@ impl World {
             }
         }
 
-        // Rival life cycles and active shocks scale the operating units.
-        for (i, mn) in self.miners.iter_mut().enumerate() {
-            let life = self.miner_rival[i]
-                .map_or(1.0, |k| self.rivals[k].capacity_share(month, self.start));
-            let consolidated = if mn.owner == Owner::SmallIllegal {
-                1.0 - overlay.consolidated
-            } else {
-                1.0
-            };
-            mn.available_share = life * overlay.miner_capacity[i] * consolidated;
-            mn.disrupted_share = overlay.disrupted[i];
-            mn.cost_factor = overlay.miner_cost[i];
-            mn.forced_in_situ = overlay.miner_in_situ[i];
-        }
+        // Rival life cycles and active shocks scale the operating units (miners: in the
+        // mining pass below, so that a fragmented world streams its many miners once).
         for (i, sep) in self.separators.iter_mut().enumerate() {
             sep.available_share = self.separator_rival[i]
                 .map_or(1.0, |k| self.rivals[k].capacity_share(month, self.start));
@@ -595,50 +616,57 @@ impl World {
             ban_on_illegal: overlay.ban_on_illegal,
             environment: &self.environment,
         };
+        // The capacity that draws on each of China's quotas this month, over the (few)
+        // miners with a quota group, in miner order.
         let mut group_capacity = [0.0f64; 2];
-        for mn in &self.miners {
+        for &i in &self.quota_miners {
+            let mn = &self.miners[i];
             if let Some(g) = mn.quota_group
                 && mn.is_active(month)
             {
                 group_capacity[group_index(g)] += mn.capacity_t;
             }
         }
-        reset(planned, self.miners.len(), 0.0);
-        let mut cn_licensed_extraction = ElementVec::ZERO;
-        for (i, mn) in self.miners.iter_mut().enumerate() {
-            let quota_cap = match mn.quota_group {
-                Some(g) if mn.region() == Region::China => {
-                    let annual = self.china.annual_quota_t(g);
-                    let total = group_capacity[group_index(g)].max(1e-9);
-                    annual / 12.0 * mn.capacity_t / total
-                }
-                _ => f64::INFINITY,
+        // Before a miner plans: its rival life cycle and the active shocks.
+        let prepare = |i: usize, mn: &mut Miner| {
+            let life = self.miner_rival[i]
+                .map_or(1.0, |k| self.rivals[k].capacity_share(month, self.start));
+            let consolidated = if mn.owner == Owner::SmallIllegal {
+                1.0 - overlay.consolidated
+            } else {
+                1.0
             };
-            planned[i] = mn.plan_output(&miner_market, quota_cap);
-            if mn.region() == Region::China && mn.owner != Owner::SmallIllegal {
-                cn_licensed_extraction += mn.shares * planned[i];
+            mn.available_share = life * overlay.miner_capacity[i] * consolidated;
+            mn.disrupted_share = overlay.disrupted[i];
+            mn.cost_factor = overlay.miner_cost[i];
+            mn.forced_in_situ = overlay.miner_in_situ[i];
+        };
+        // After a miner produced, its capacity, reserves and utilisation stay as they are
+        // for the rest of the tick: they are checked here, in the same pass.
+        let mut miner_bits = 0u64;
+        let mut check = |mn: &Miner| {
+            miner_bits = miner_bits
+                .max(state_bits(mn.capacity_t))
+                .max(state_bits(mn.reserves_t))
+                .max(state_bits(mn.utilisation));
+        };
+        let quota_cap = |mn: &Miner| match mn.quota_group {
+            Some(g) if mn.region() == Region::China => {
+                let annual = self.china.annual_quota_t(g);
+                let total = group_capacity[group_index(g)].max(1e-9);
+                annual / 12.0 * mn.capacity_t / total
             }
-        }
-        // Element-level extraction quotas scale China's licensed mines together.
-        let mut element_scale: f64 = 1.0;
-        for e in Element::ALL {
-            let cap = (self.china.element_quota_t[e] / 12.0).min(overlay.element_quota_t[e]);
-            if cap.is_finite() && cn_licensed_extraction[e] > cap {
-                element_scale = element_scale.min(cap / cn_licensed_extraction[e]);
-            }
-        }
+            _ => f64::INFINITY,
+        };
+        // Element-level extraction caps, t this month (infinite where none).
+        let element_cap = ElementVec::from_fn(|e| {
+            (self.china.element_quota_t[e] / 12.0).min(overlay.element_quota_t[e])
+        });
         let mut mined_by_region = [0.0f64; 2];
         let mut wastewater_cn = 0.0;
         reset(miner_output, self.miners.len(), 0.0);
-        for (i, mn) in self.miners.iter_mut().enumerate() {
-            let tonnes = if mn.region() == Region::China && mn.owner != Owner::SmallIllegal {
-                planned[i] * element_scale
-            } else {
-                planned[i]
-            };
-            let out = mn.produce(tonnes, &miner_market);
+        let mut book_output = |mn: &Miner, out: &remsim_miners::MinerOutput| -> f64 {
             let produced = out.concentrate.sum();
-            miner_output[i] = produced;
             ledger.mined += out.concentrate;
             self.concentrate[mn.sells_to.index()] += out.concentrate;
             self.residue_potential[mn.sells_to.index()] += out.residue_potential_t;
@@ -646,7 +674,55 @@ impl World {
             if mn.region() == Region::China {
                 wastewater_cn += out.wastewater_t;
             }
+            produced
+        };
+        if element_cap.0.iter().all(|cap| !cap.is_finite()) {
+            // No element-level quota: every miner mines what it plans, planned and produced
+            // in one pass.
+            let mut memo = DotMemo::default();
+            for (i, mn) in self.miners.iter_mut().enumerate() {
+                prepare(i, mn);
+                let dot = memo.dot(&mn.shares, mn.sells_to.index(), &expected);
+                let basket = mn.basket_value_from_dot(dot, self.payable);
+                let tonnes = mn.plan_output_valued(&miner_market, quota_cap(mn), basket);
+                let out = mn.produce(tonnes, &miner_market);
+                miner_output[i] = book_output(mn, &out);
+                check(mn);
+            }
+        } else {
+            reset(planned, self.miners.len(), 0.0);
+            let mut cn_licensed_extraction = ElementVec::ZERO;
+            let mut memo = DotMemo::default();
+            for (i, mn) in self.miners.iter_mut().enumerate() {
+                prepare(i, mn);
+                let dot = memo.dot(&mn.shares, mn.sells_to.index(), &expected);
+                let basket = mn.basket_value_from_dot(dot, self.payable);
+                planned[i] = mn.plan_output_valued(&miner_market, quota_cap(mn), basket);
+                if mn.region() == Region::China && mn.owner != Owner::SmallIllegal {
+                    cn_licensed_extraction += *mn.shares * planned[i];
+                }
+            }
+            // Element-level extraction quotas scale China's licensed mines together.
+            let mut element_scale: f64 = 1.0;
+            for e in Element::ALL {
+                let cap = element_cap[e];
+                if cap.is_finite() && cn_licensed_extraction[e] > cap {
+                    element_scale = element_scale.min(cap / cn_licensed_extraction[e]);
+                }
+            }
+            for (i, mn) in self.miners.iter_mut().enumerate() {
+                let tonnes = if mn.region() == Region::China && mn.owner != Owner::SmallIllegal
+                {
+                    planned[i] * element_scale
+                } else {
+                    planned[i]
+                };
+                let out = mn.produce(tonnes, &miner_market);
+                miner_output[i] = book_output(mn, &out);
+                check(mn);
+            }
         }
+        self.miner_bits = (miner_bits, self.miners.len());
 
         // --- Separation ---------------------------------------------------------------
         let mut separated = [ElementVec::ZERO; 2];
@@ -832,12 +908,14 @@ impl World {
                 // Magnet makers: half their need is contracted and paid at any price; the
                 // other half they give up above three times the expected price, when a
                 // magnet stops paying (assumed split).
-                for (i, mk) in self.makers.iter().enumerate() {
-                    if mk.region().index() == r && maker_need[i][e] > 0.0 {
-                        let half = 0.5 * maker_need[i][e];
+                let willing = (3.0 * pe).clamp(self.floor, cap);
+                for &i in &self.makers_in[r] {
+                    let need = maker_need[i][e];
+                    if need > 0.0 {
+                        let half = 0.5 * need;
                         book.push_bid(Bid::new(half, cap));
                         traders.push(Trader::Maker(i));
-                        book.push_bid(Bid::new(half, (3.0 * pe).clamp(self.floor, cap)));
+                        book.push_bid(Bid::new(half, willing));
                         traders.push(Trader::Maker(i));
                     }
                 }
@@ -977,9 +1055,10 @@ impl World {
 
         // --- Settlement: profit, margins ------------------------------------------------------
         let mut profit = maker_profit;
+        let mut memo = DotMemo::default();
         for (i, mn) in self.miners.iter_mut().enumerate() {
             let r = mn.sells_to.index();
-            let value = mn.basket_value_usd_per_kg(&self.price[r], self.payable);
+            let value = mn.basket_value_from_dot(memo.dot(&mn.shares, r, &self.price), self.payable);
             let cost = mn.cash_cost_usd_per_kg(&miner_market_for(
                 month,
                 &self.price,
@@ -1191,6 +1270,9 @@ impl World {
         let index = self.rivals.len();
         let no_recipe = remsim_scenario::ElementMap::new();
         if let RivalUnit::Mine(miner) = rival_unit(&rival, &project, &no_recipe)? {
+            if miner.quota_group.is_some() {
+                self.quota_miners.push(self.miners.len());
+            }
             self.miner_cost_owner_region.push(miner.region());
             self.miners.push(miner);
             self.miner_rival.push(Some(index));
@@ -1484,8 +1566,7 @@ impl World {
     /// culprit only when this fails). `x + 0.0` turns `-0.0` into `+0.0`; then `x` is finite
     /// and non-negative exactly when its bit pattern is below that of `+inf`.
     fn all_states_valid(&self) -> bool {
-        const INF_BITS: u64 = 0x7FF0_0000_0000_0000;
-        let bits = |x: f64| (x + 0.0).to_bits();
+        let bits = state_bits;
         let mut worst = 0u64;
         for r in 0..2 {
             for v in [
@@ -1498,7 +1579,10 @@ impl World {
                 worst = v.0.iter().fold(worst, |w, &x| w.max(bits(x)));
             }
         }
-        for m in &self.miners {
+        // Miners were checked in the tick's mining pass; any added since are checked here.
+        let (miner_bits, checked) = self.miner_bits;
+        worst = worst.max(miner_bits);
+        for m in self.miners.get(checked..).unwrap_or_default() {
             worst = worst
                 .max(bits(m.capacity_t))
                 .max(bits(m.reserves_t))
@@ -1593,6 +1677,7 @@ fn rival_unit(
                 expansion_capex_usd_per_t: 0.0,
                 expansion_lead_time_years: 0.0,
                 expansion_step: 0.0,
+                count: 1,
             };
             let mut miner =
                 Miner::from_config(&unit).map_err(|e| SimError::Build(e.to_string()))?;
@@ -1636,6 +1721,7 @@ fn rival_unit(
                 yield_share: 0.7,
                 cost_usd_per_kg: cfg.cash_cost_usd_per_kg,
                 expansion_lead_time_years: 0.0,
+                count: 1,
             };
             let mut maker =
                 MagnetMaker::from_config(&unit).map_err(|e| SimError::Build(e.to_string()))?;
@@ -1660,6 +1746,41 @@ fn miner_market_for<'a>(
         ban_on_illegal: false,
         environment,
     }
+}
+
+/// The last `shares · prices` computed in a pass over the miners: units of one config entry
+/// share their element shares (one allocation), so in a fragmented sector a unit reuses its
+/// predecessor's dot product, the same number.
+#[derive(Default)]
+struct DotMemo {
+    /// Address of the shares and region of the prices of the last dot product, and its value.
+    last: Option<(*const ElementVec, usize, f64)>,
+}
+
+impl DotMemo {
+    /// `shares · prices[region]`.
+    fn dot(&mut self, shares: &Arc<ElementVec>, region: usize, prices: &[ElementVec; 2]) -> f64 {
+        let key = Arc::as_ptr(shares);
+        match self.last {
+            Some((k, r, dot)) if k == key && r == region => dot,
+            _ => {
+                let dot = shares.dot(&prices[region]);
+                self.last = Some((key, region, dot));
+                dot
+            }
+        }
+    }
+}
+
+/// Bit pattern of `+inf`: a state value `x` is finite and non-negative exactly when
+/// [`state_bits`]`(x)` is below it.
+const INF_BITS: u64 = 0x7FF0_0000_0000_0000;
+
+/// The bit pattern of `x + 0.0` (which turns `-0.0` into `+0.0`): below [`INF_BITS`]
+/// exactly when `x` is finite and non-negative, since negative numbers have the sign bit
+/// set and NaNs lie above `+inf`.
+fn state_bits(x: f64) -> u64 {
+    (x + 0.0).to_bits()
 }
 
 fn ratio(numerator: f64, denominator: f64) -> f64 {

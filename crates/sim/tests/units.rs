@@ -1,0 +1,72 @@
+//! A config entry with a `count` (issue 8: fragmented sectors written once) runs exactly
+//! like that many copies of the entry written out one by one.
+
+// Tests may panic on a broken fixture: that is how they fail.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use remsim_scenario::Scenario;
+
+#[test]
+fn an_entry_with_a_count_runs_like_that_many_copies() {
+    let text = r#"
+extends = "builtin:baseline"
+[[miners]]
+id = "southern-small-illegal"
+capacity_t = 800.0
+count = 3
+[[magnet_makers]]
+id = "cn-small-magnet-makers"
+capacity_t = 45000.0
+count = 4
+"#;
+    let scenario = Scenario::from_text("units.toml", text, None).unwrap();
+    for (seed, trial) in [(1, 0), (7, 3)] {
+        let counted = scenario.draw(seed, trial).unwrap();
+        let mut copies = counted.clone();
+        let mut miners = Vec::new();
+        for m in &counted.miners {
+            for k in 0..m.count {
+                let mut one = m.clone();
+                one.count = 1;
+                if k > 0 {
+                    one.id = format!("{}-copy-{k}", m.id);
+                }
+                miners.push(one);
+            }
+        }
+        copies.miners = miners;
+        let mut makers = Vec::new();
+        for m in &counted.magnet_makers {
+            for k in 0..m.count {
+                let mut one = m.clone();
+                one.count = 1;
+                if k > 0 {
+                    one.id = format!("{}-copy-{k}", m.id);
+                }
+                makers.push(one);
+            }
+        }
+        copies.magnet_makers = makers;
+        assert_eq!(copies.miners.len(), counted.miners.len() + 2);
+        assert_eq!(copies.magnet_makers.len(), counted.magnet_makers.len() + 3);
+        let a = remsim_sim::run_trial(&counted, seed, trial).unwrap();
+        let b = remsim_sim::run_trial(&copies, seed, trial).unwrap();
+        assert!(
+            a.values
+                .iter()
+                .zip(&b.values)
+                .all(|(x, y)| x.to_bits() == y.to_bits()),
+            "seed {seed}, trial {trial}: the counted entry and its copies differ"
+        );
+        // And the units do act: three workings mine more than one would.
+        let single = {
+            let mut one = counted.clone();
+            for m in &mut one.miners {
+                m.count = 1;
+            }
+            remsim_sim::run_trial(&one, seed, trial).unwrap()
+        };
+        let mine = a.metric_index("mine.world_t").unwrap();
+        assert!(a.series(mine).sum::<f64>() > single.series(mine).sum::<f64>());
+    }
+}
