@@ -115,6 +115,14 @@ enum Command {
     /// medians and the quantiles of the paired difference. Without --metric, or with an
     /// unknown one, it lists the metrics the folder holds.
     Show(cmd::show::ShowArgs),
+    /// Measure what a scenario costs on this machine.
+    ///
+    /// Runs in-process after a warm-up and prints µs per trial on one thread (set-up and
+    /// ticking apart), agent-ticks and market clearings per second per core, trials per
+    /// second in a batch on one thread and on all threads, the parallel efficiency, peak
+    /// memory and the bytes a batch writes per trial; each measurement is the best of
+    /// --rounds. Figures, not a pass/fail check; see docs/performance.md.
+    Bench(cmd::bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -139,6 +147,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sweep(args) => sweep::run(args),
         Command::Report(args) => cmd::html::run(args),
         Command::Show(args) => cmd::show::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
         Command::Trial {
             config,
             seed,

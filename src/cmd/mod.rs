@@ -3,6 +3,7 @@
 //! folder). They wire `remsim-scheduler` (running and folding) to `remsim-io` (the files),
 //! which know nothing of each other.
 
+pub mod bench;
 pub mod folder;
 pub mod html;
 pub mod merge;

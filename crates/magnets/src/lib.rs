@@ -486,9 +486,16 @@ mod tests {
         let after = maker.composition[Element::Dy];
         assert!((after - before * 0.94).abs() < 1e-12, "{after}");
         maker.adapt_to_heavy_prices(1.0);
-        assert_eq!(maker.composition[Element::Dy], after, "persists at normal prices");
+        assert_eq!(
+            maker.composition[Element::Dy],
+            after,
+            "persists at normal prices"
+        );
         maker.adapt_to_heavy_prices(0.125);
-        assert!(maker.composition[Element::Dy] > after, "cheap Dy comes back into grades");
+        assert!(
+            maker.composition[Element::Dy] > after,
+            "cheap Dy comes back into grades"
+        );
         assert!((maker.composition.sum() - 1.0).abs() < 1e-12);
     }
 }

@@ -78,39 +78,179 @@ const _: () = assert!(IDLE_OFFER | 1 == IDLE_BID);
 /// bits are below it (negative numbers have the sign bit set, NaNs lie above `+inf`).
 const INF_BITS: u64 = 0x7FF0_0000_0000_0000;
 
-/// The item of an offer (`side` 0) or bid (`side` 1) of quantity `q` at price `p`. An offer
-/// trades if it asks at most the cap, a bid if it bids at least the floor, and a tradable
-/// item's effective price is its price clamped into `[floor, cap]` (for an offer the cap,
-/// for a bid the floor, never binds). `worst` is raised to the bit patterns of `q + 0.0`
-/// and `p + 0.0` (`+ 0.0` turns `-0.0` into `+0.0`).
-#[inline(always)]
-fn item(q: f64, p: f64, side: u64, idx: usize, floor: f64, cap: f64, worst: &mut u64) -> Item {
-    let (q, p) = (q + 0.0, p + 0.0);
-    *worst = (*worst).max(q.to_bits()).max(p.to_bits());
-    let in_bounds = if side == 0 { p <= cap } else { p >= floor };
-    let effective = if p < floor {
-        floor
-    } else if p > cap {
-        cap
-    } else {
-        p
-    };
-    let key = if q > 0.0 && in_bounds {
-        (effective.to_bits() << 1) | side
-    } else {
-        IDLE_OFFER | side
-    };
-    Item { key, q, idx }
+/// What the pass that builds the items learns on the way: the worst bit pattern of every
+/// quantity and price (`+ 0.0` turns `-0.0` into `+0.0`; all are finite and non-negative
+/// exactly when it is below [`INF_BITS`]), the smallest and largest tradable key, and how
+/// many items rank below the one before them.
+#[derive(Debug, Clone, Copy)]
+struct Scan {
+    worst: u64,
+    lo: u64,
+    hi: u64,
+    descents: usize,
+    last: u128,
 }
 
-/// Sorts `items` by rank. `nearly_sorted` says they are laid out in last tick's order:
-/// an insertion sort then finishes in one pass plus a move per inversion, and gives up for
-/// the general sort once the moves exceed a few per item.
-fn sort_items(items: &mut [Item], nearly_sorted: bool) {
-    if nearly_sorted && insertion_sort_bounded(items, 4 * items.len() + 16) {
+impl Scan {
+    fn new() -> Scan {
+        Scan {
+            worst: 0,
+            lo: u64::MAX,
+            hi: 0,
+            descents: 0,
+            last: 0,
+        }
+    }
+
+    /// The item of an offer (`side` 0) or bid (`side` 1) of quantity `q` at price `p`. An
+    /// offer trades if it asks at most the cap, a bid if it bids at least the floor, and a
+    /// tradable item's effective price is its price clamped into `[floor, cap]` (for an
+    /// offer the cap, for a bid the floor, never binds).
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn item(&mut self, q: f64, p: f64, side: u64, idx: usize, floor: f64, cap: f64) -> Item {
+        let (q, p) = (q + 0.0, p + 0.0);
+        self.worst = self.worst.max(q.to_bits()).max(p.to_bits());
+        let in_bounds = if side == 0 { p <= cap } else { p >= floor };
+        let effective = if p < floor {
+            floor
+        } else if p > cap {
+            cap
+        } else {
+            p
+        };
+        let tradable = q > 0.0 && in_bounds;
+        let key = if tradable {
+            (effective.to_bits() << 1) | side
+        } else {
+            IDLE_OFFER | side
+        };
+        if tradable {
+            self.lo = self.lo.min(key);
+            self.hi = self.hi.max(key);
+        }
+        let it = Item { key, q, idx };
+        let rank = it.rank();
+        self.descents += usize::from(rank < self.last);
+        self.last = rank;
+        it
+    }
+}
+
+/// Books up to this size are sorted by the standard library's sort when they are not
+/// nearly sorted already; larger ones by [`bucket_sort`].
+const SMALL_BOOK: usize = 64;
+
+/// Sorts `items` by rank, using `room`; `scan` is what building
+/// them found. Items laid out in last clearing's order with few neighbours out of order
+/// (`nearly_sorted`) get an insertion sort, one pass plus a move per inversion (giving up
+/// once the moves exceed a few per item). Otherwise small books go to the standard sort
+/// and large ones to a bucket sort. Every path gives the same order (items equal in rank
+/// are interchangeable).
+fn sort_items(items: &mut Vec<Item>, room: &mut SortRoom, scan: &Scan, nearly_sorted: bool) {
+    let n = items.len();
+    if scan.descents == 0 {
         return;
     }
-    items.sort_unstable_by_key(|it| it.rank());
+    if nearly_sorted && scan.descents <= n / 8 + 2 && insertion_sort_bounded(items, 4 * n + 16) {
+        return;
+    }
+    if n <= SMALL_BOOK {
+        items.sort_unstable_by_key(|it| it.rank());
+    } else {
+        bucket_sort(items, room, scan.lo, scan.hi);
+    }
+}
+
+/// Sorts a large book in a few linear passes: tradable items are spread over about one
+/// bucket per item by the leading bits of their key's offset from the smallest key `lo`
+/// (bit order is price order; `hi` is the largest), idle items go to a last bucket, and
+/// each bucket holding more than one item is then sorted on its own (insertion sort when
+/// small, the standard sort when keys crowd into it). `room` holds each item's bucket.
+fn bucket_sort(items: &mut Vec<Item>, room: &mut SortRoom, lo: u64, hi: u64) {
+    let n = items.len();
+    // About two buckets per item; an offset `x` from `lo` goes to bucket
+    // `x * buckets / (spread + 1)`, computed as a 128-bit product.
+    let buckets = 2 * n;
+    let spread = u128::from(hi.saturating_sub(lo)) + 1;
+    let scale = ((buckets as u128) << 64) / spread;
+    let SortRoom {
+        scratch,
+        counts,
+        bucket_of,
+    } = room;
+    counts.clear();
+    counts.resize(buckets + 1, 0);
+    bucket_of.clear();
+    bucket_of.extend(items.iter().map(|it| {
+        let b = if it.key < IDLE_OFFER {
+            ((u128::from(it.key.wrapping_sub(lo)) * scale) >> 64) as u32
+        } else {
+            buckets as u32
+        };
+        b.min(buckets as u32)
+    }));
+    for &b in bucket_of.iter() {
+        if let Some(c) = counts.get_mut(b as usize) {
+            *c += 1;
+        }
+    }
+    let mut start = 0;
+    for c in counts.iter_mut() {
+        let size = *c;
+        *c = start;
+        start += size;
+    }
+    // Now `counts[b]` is where bucket `b` starts; the scatter moves it to where it ends.
+    // Every slot of `scratch` is written once, so what it held before does not matter.
+    scratch.resize(
+        n,
+        Item {
+            key: 0,
+            q: 0.0,
+            idx: 0,
+        },
+    );
+    for (it, &b) in items.iter().zip(bucket_of.iter()) {
+        if let Some(slot) = counts.get_mut(b as usize)
+            && let Some(place) = scratch.get_mut(*slot as usize)
+        {
+            *place = *it;
+            *slot += 1;
+        }
+    }
+    std::mem::swap(items, scratch);
+    let mut start = 0;
+    for &end in counts.iter() {
+        let end = end as usize;
+        if end > start + 1
+            && let Some(run) = items.get_mut(start..end)
+        {
+            match run {
+                [a, b] => {
+                    if a.rank() > b.rank() {
+                        std::mem::swap(a, b);
+                    }
+                }
+                _ if run.len() <= 16 => {
+                    insertion_sort_bounded(run, usize::MAX);
+                }
+                _ => run.sort_unstable_by_key(|it| it.rank()),
+            }
+        }
+        start = end;
+    }
+}
+
+/// Room a large book's sort reuses from clearing to clearing.
+#[derive(Debug, Clone, Default)]
+struct SortRoom {
+    /// The items, scattered into buckets.
+    scratch: Vec<Item>,
+    /// Items per bucket, then where each bucket starts and ends.
+    counts: Vec<u32>,
+    /// Each item's bucket.
+    bucket_of: Vec<u32>,
 }
 
 /// Insertion sort that stops after `budget` moves; returns whether it finished.
@@ -199,6 +339,8 @@ pub(crate) struct Curve {
     /// tonnes add up in a fixed order. Kept between clearings as the starting order of the
     /// next one.
     items: Vec<Item>,
+    /// Room for the bucket sort of large books.
+    room: SortRoom,
     /// Number of offers and of bids in the book `items` was built from.
     book_shape: (usize, usize),
     /// Number of tradable items, at the front of `items`.
@@ -221,9 +363,7 @@ impl Curve {
     pub(crate) fn build(&mut self, book: &RegionBook, floor: f64, cap: f64) -> bool {
         let (offers, bids) = (book.offers(), book.bids());
         let n_offers = offers.len();
-        // The worst bit pattern of every quantity and price (see `item`) says whether they
-        // are all finite and non-negative; until that is checked, keys may be nonsense.
-        let mut worst = 0u64;
+        let mut scan = Scan::new();
         let shape = (n_offers, bids.len());
         // Same shape as last time: `items` holds a permutation of the indices, in last
         // clearing's sorted order; rebuild each item in place.
@@ -232,54 +372,31 @@ impl Curve {
             for it in &mut self.items {
                 let idx = it.idx;
                 *it = match offers.get(idx) {
-                    Some(o) => item(
-                        o.quantity_t,
-                        o.ask_usd_per_kg,
-                        0,
-                        idx,
-                        floor,
-                        cap,
-                        &mut worst,
-                    ),
+                    Some(o) => scan.item(o.quantity_t, o.ask_usd_per_kg, 0, idx, floor, cap),
                     None => {
                         let b = bids.get(idx - n_offers).copied().unwrap_or_default();
-                        item(
-                            b.quantity_t,
-                            b.reservation_usd_per_kg,
-                            1,
-                            idx,
-                            floor,
-                            cap,
-                            &mut worst,
-                        )
+                        scan.item(b.quantity_t, b.reservation_usd_per_kg, 1, idx, floor, cap)
                     }
                 };
             }
         } else {
             self.items.clear();
             for (idx, o) in offers.iter().enumerate() {
-                let it = item(
-                    o.quantity_t,
-                    o.ask_usd_per_kg,
-                    0,
-                    idx,
-                    floor,
-                    cap,
-                    &mut worst,
-                );
+                let it = scan.item(o.quantity_t, o.ask_usd_per_kg, 0, idx, floor, cap);
                 self.items.push(it);
             }
             for (j, b) in bids.iter().enumerate() {
                 let (q, p) = (b.quantity_t, b.reservation_usd_per_kg);
-                let it = item(q, p, 1, n_offers + j, floor, cap, &mut worst);
+                let it = scan.item(q, p, 1, n_offers + j, floor, cap);
                 self.items.push(it);
             }
         }
         self.book_shape = shape;
-        if worst >= INF_BITS {
+        // Until this is checked, keys may be nonsense.
+        if scan.worst >= INF_BITS {
             return false;
         }
-        sort_items(&mut self.items, warm);
+        sort_items(&mut self.items, &mut self.room, &scan, warm);
         let n = self.items.partition_point(|it| it.key < IDLE_OFFER);
         self.n_tradable = n;
 
@@ -537,6 +654,84 @@ mod tests {
         let mut c = Curve::default();
         c.build(&book, 0.0, 1000.0);
         c
+    }
+
+    /// Items with prices drawn from `prices` (a few give ties), quantities from `qty`
+    /// (ties too), every tenth idle.
+    fn items(n: usize, prices: &[f64], qty: &[f64], seed: u64) -> Vec<Item> {
+        let mut state = seed;
+        let mut next = |m: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % m
+        };
+        (0..n)
+            .map(|idx| {
+                let side = (next(2)) as u64;
+                let q = qty[next(qty.len())];
+                let key = if next(10) == 0 {
+                    IDLE_OFFER | side
+                } else {
+                    (prices[next(prices.len())].to_bits() << 1) | side
+                };
+                Item { key, q, idx }
+            })
+            .collect()
+    }
+
+    /// What building `items` in this order would have found.
+    fn scan_of(items: &[Item]) -> Scan {
+        let mut scan = Scan::new();
+        for it in items {
+            if it.key < IDLE_OFFER {
+                scan.lo = scan.lo.min(it.key);
+                scan.hi = scan.hi.max(it.key);
+            }
+            scan.descents += usize::from(it.rank() < scan.last);
+            scan.last = it.rank();
+        }
+        scan
+    }
+
+    fn ranks(items: &[Item]) -> Vec<u128> {
+        items.iter().map(|it| it.rank()).collect()
+    }
+
+    #[test]
+    fn every_sort_path_orders_like_the_standard_sort() {
+        let many: Vec<f64> = (0..5000).map(|k| 20.0 + 0.017 * k as f64).collect();
+        let crowded: Vec<f64> = (0..50)
+            .map(|k| 100.0 + 1e-9 * k as f64)
+            .chain([1e6])
+            .collect();
+        let cases: [(usize, &[f64], &[f64]); 6] = [
+            (10, &many, &[1.0, 2.0, 3.5]),
+            (64, &many, &[1.0, 2.0]),
+            (65, &many, &[1.0, 2.0, 7.0]),
+            (3000, &many, &[1.0, 2.0, 0.5, 9.0]),
+            (2000, &[5.0, 7.0, 7.5], &[1.0, 2.0]),
+            (2000, &crowded, &[1.0, 3.0]),
+        ];
+        let mut room = SortRoom::default();
+        for (seed, (n, prices, qty)) in cases.into_iter().enumerate() {
+            let start = items(n, prices, qty, seed as u64);
+            let mut expected = start.clone();
+            expected.sort_by_key(|it| it.rank());
+            for warm in [false, true] {
+                let mut got = start.clone();
+                sort_items(&mut got, &mut room, &scan_of(&start), warm);
+                assert_eq!(ranks(&got), ranks(&expected), "n = {n}, warm = {warm}");
+            }
+            // Last clearing's order with a few neighbours swapped: the insertion sort.
+            let mut nearly = expected.clone();
+            for k in (1..n).step_by(17) {
+                nearly.swap(k - 1, k);
+            }
+            let scan = scan_of(&nearly);
+            sort_items(&mut nearly, &mut room, &scan, true);
+            assert_eq!(ranks(&nearly), ranks(&expected), "n = {n}, nearly sorted");
+        }
     }
 
     #[test]

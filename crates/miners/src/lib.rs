@@ -11,8 +11,8 @@
 //! the stream the simulation gives it.
 
 use remsim_core::{Country, DepositProfile, DepositType, ElementVec, Month, Region, units};
-use std::sync::Arc;
 use remsim_scenario::{EnvironmentConfig, Leaching, MinerConfig, Owner, QuotaGroup};
+use std::sync::Arc;
 
 /// Largest change of utilisation in one month: output adjusts gradually (DESIGN.md).
 pub const MAX_UTILISATION_STEP: f64 = 0.03;

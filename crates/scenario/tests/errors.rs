@@ -155,7 +155,9 @@ fn unit_counts_are_checked() {
     );
     check(
         "[[miners]]\nid = \"southern-small-illegal\"\ncount = -3\n",
-        &["case.toml:4:1: miners[southern-small-illegal].count: invalid value: integer `-3`, expected u32"],
+        &[
+            "case.toml:4:1: miners[southern-small-illegal].count: invalid value: integer `-3`, expected u32",
+        ],
     );
 }
 

@@ -105,7 +105,11 @@ impl ChinaRules {
             self.quota_t = *q;
             return;
         }
-        for (quota, ratio) in self.quota_t.iter_mut().zip([ndpr_price_ratio, dy_price_ratio]) {
+        for (quota, ratio) in self
+            .quota_t
+            .iter_mut()
+            .zip([ndpr_price_ratio, dy_price_ratio])
+        {
             let response = if ratio > 0.0 {
                 self.quota_price_response * ratio.log2()
             } else {

@@ -6,7 +6,6 @@ use crate::metrics::{MetricIndex, RECYCLED_ELEMENTS};
 use crate::policy::{ChinaRules, group_index};
 use crate::shocks::{Overlay, ShockRuntime, element_mask, region_mask};
 use rand_chacha::ChaCha8Rng;
-use std::sync::Arc;
 use remsim_core::rng::{stream_id, stream_rng};
 use remsim_core::{Country, Element, ElementVec, Month, Region, Trajectory};
 use remsim_demand::DemandSector;
@@ -20,6 +19,7 @@ use remsim_scenario::{
     RivalConfig, ScenarioConfig, SeparatorConfig, Stage, StockpileConfig,
 };
 use remsim_smelters::Separator;
+use std::sync::Arc;
 
 /// Price levels stock holders quote around their expected price: ±8% steps, 0.38× to 2.6×.
 const GRID_STEPS: i32 = 12;
@@ -65,6 +65,8 @@ pub struct World {
     /// Shocks whose one-off effect (new adoption curve, outbound project) has happened.
     shock_applied: Vec<bool>,
     n_ticks: usize,
+    /// Ticks run so far.
+    ticks_done: usize,
     metrics: MetricIndex,
     // Settings.
     freight: f64,
@@ -333,6 +335,7 @@ impl World {
                 .collect(),
             shock_applied: vec![false; config.shocks.len()],
             n_ticks,
+            ticks_done: 0,
             metrics: MetricIndex::new(),
             freight: m.freight_usd_per_kg.max(0.0),
             floor,
@@ -398,18 +401,52 @@ impl World {
     /// Runs every tick and returns the trajectory.
     pub fn run(mut self) -> Result<Trajectory, SimError> {
         let mut out = Trajectory::zeros(self.start, self.metrics.names.clone(), self.n_ticks);
-        for tick in 0..self.n_ticks {
-            let month = self.start.add_months(tick as i32);
-            let row = out.tick_mut(tick);
-            self.step(month, row)?;
-            if let Some(what) = self.invariant_violation(row[self.metrics.balance]) {
-                return Err(SimError::Invariant {
-                    month: month.to_string(),
-                    what,
-                });
-            }
+        for tick in self.ticks_done..self.n_ticks {
+            self.tick(out.tick_mut(tick))?;
         }
         Ok(out)
+    }
+
+    /// Number of monthly ticks of the trial.
+    pub fn n_ticks(&self) -> usize {
+        self.n_ticks
+    }
+
+    /// Ticks run so far.
+    pub fn ticks_done(&self) -> usize {
+        self.ticks_done
+    }
+
+    /// Runs the next tick and writes its metrics into `row` (one value per metric, in
+    /// [`World::metric_names`] order): [`World::run`] one month at a time, for benchmarks
+    /// and tools that look inside a trial.
+    ///
+    /// # Errors
+    /// An invariant broken by the tick, or a call after the last tick (`Build`).
+    pub fn tick(&mut self, row: &mut [f64]) -> Result<(), SimError> {
+        if self.ticks_done >= self.n_ticks {
+            return Err(SimError::Build(format!(
+                "the trial has run all its {} ticks",
+                self.n_ticks
+            )));
+        }
+        if row.len() != self.metrics.names.len() {
+            return Err(SimError::Build(format!(
+                "a tick writes {} metrics, not {}",
+                self.metrics.names.len(),
+                row.len()
+            )));
+        }
+        let month = self.start.add_months(self.ticks_done as i32);
+        self.step(month, row)?;
+        if let Some(what) = self.invariant_violation(row[self.metrics.balance]) {
+            return Err(SimError::Invariant {
+                month: month.to_string(),
+                what,
+            });
+        }
+        self.ticks_done += 1;
+        Ok(())
     }
 
     /// Expected prices: smoothed, extrapolated a quarter along the trend by the
@@ -442,7 +479,10 @@ impl World {
             self.china.advance_year(
                 month.year(),
                 ratio(ndpr(&self.smoothed[0]), ndpr(&self.initial_price[0])),
-                ratio(self.smoothed[0][Element::Dy], self.initial_price[0][Element::Dy]),
+                ratio(
+                    self.smoothed[0][Element::Dy],
+                    self.initial_price[0][Element::Dy],
+                ),
             );
         }
         let expected = [self.expected(0), self.expected(1)];
@@ -711,8 +751,7 @@ impl World {
                 }
             }
             for (i, mn) in self.miners.iter_mut().enumerate() {
-                let tonnes = if mn.region() == Region::China && mn.owner != Owner::SmallIllegal
-                {
+                let tonnes = if mn.region() == Region::China && mn.owner != Owner::SmallIllegal {
                     planned[i] * element_scale
                 } else {
                     planned[i]
@@ -1058,7 +1097,8 @@ impl World {
         let mut memo = DotMemo::default();
         for (i, mn) in self.miners.iter_mut().enumerate() {
             let r = mn.sells_to.index();
-            let value = mn.basket_value_from_dot(memo.dot(&mn.shares, r, &self.price), self.payable);
+            let value =
+                mn.basket_value_from_dot(memo.dot(&mn.shares, r, &self.price), self.payable);
             let cost = mn.cash_cost_usd_per_kg(&miner_market_for(
                 month,
                 &self.price,
