@@ -13,7 +13,7 @@ use crate::cmd::run::RunArgs;
 use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::Trajectory;
-use remsim_io::{SummaryLine, SummaryWriter, TrialsReader};
+use remsim_io::TrialsReader;
 use remsim_scheduler::{
     BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow,
 };
@@ -136,23 +136,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     )?;
     let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
     let aggregates = state.aggregates.context("no trials ran")?;
-    let mut summary = SummaryWriter::create(&dir.join("diff_summary.csv"))?;
-    for row in aggregates.summary_rows() {
-        let date = row.month.to_string();
-        let s = row.summary;
-        summary.write(&SummaryLine {
-            metric: row.metric,
-            tick: row.tick,
-            date: &date,
-            n: s.n,
-            mean: s.mean,
-            sd: s.sd,
-            min: s.min,
-            quantiles: s.quantiles,
-            max: s.max,
-        })?;
-    }
-    summary.finish()?;
+    crate::cmd::folder::write_summary(&dir.join("diff_summary.csv"), &aggregates)?;
 
     let (header, deltas) =
         paired_trials(&dir.join("base/trials.csv"), &dir.join("shock/trials.csv"))?;

@@ -147,25 +147,30 @@ impl Folder {
         )?;
         records::write_aggregates(&mut writer, aggregates)?;
         writer.finish()?;
-        let mut summary = SummaryWriter::create(&self.file(SUMMARY))?;
-        for row in aggregates.summary_rows() {
-            let date = row.month.to_string();
-            let s = row.summary;
-            summary.write(&SummaryLine {
-                metric: row.metric,
-                tick: row.tick,
-                date: &date,
-                n: s.n,
-                mean: s.mean,
-                sd: s.sd,
-                min: s.min,
-                quantiles: s.quantiles,
-                max: s.max,
-            })?;
-        }
-        summary.finish()?;
-        Ok(())
+        write_summary(&self.file(SUMMARY), aggregates)
     }
+}
+
+/// Writes the long-format summary of `aggregates` (also `remsim compare`'s diff_summary.csv).
+pub fn write_summary(path: &Path, aggregates: &BatchAggregates) -> anyhow::Result<()> {
+    let mut summary = SummaryWriter::create(path)?;
+    for row in aggregates.summary_rows() {
+        let date = row.month.to_string();
+        let s = row.summary;
+        summary.write(&SummaryLine {
+            metric: row.metric,
+            tick: row.tick,
+            date: &date,
+            n: s.n,
+            mean: s.mean,
+            sd: s.sd,
+            min: s.min,
+            quantiles: s.quantiles,
+            max: s.max,
+        })?;
+    }
+    summary.finish()?;
+    Ok(())
 }
 
 /// The scenario a manifest records, checked against its config hash.
