@@ -56,7 +56,7 @@ fn time(offers: usize, bids: usize) -> Result<f64, remsim_market::MarketError> {
 }
 
 /// Best-batch mean µs to sort 1,000 random `u64` with `sort_unstable`: a yardstick for
-/// this machine, since a clearing is dominated by its sort.
+/// this machine, since sorting is a large part of a clearing.
 fn yardstick() -> f64 {
     let mut state = 7;
     let keys: Vec<u64> = (0..1000).map(|_| next(&mut state).to_bits()).collect();
