@@ -7,11 +7,10 @@
 
 use clap::Args;
 use remsim_core::Trajectory;
-use remsim_io::{Field, TrialsWriter};
+use remsim_io::TrialsWriter;
 use remsim_scenario::{Scenario, ScenarioConfig};
 use remsim_scheduler::{
-    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, OutcomeValue,
-    TrialRow, run_batch,
+    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow, run_batch,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -290,25 +289,9 @@ impl BlockSink for RowBytes {
         _state: &BatchState,
     ) -> Result<Flow, BoxError> {
         for row in rows {
-            let months: Vec<String> = row
-                .values
-                .iter()
-                .map(|v| match v {
-                    OutcomeValue::Month(m) => m.to_string(),
-                    _ => String::new(),
-                })
-                .collect();
-            let fields: Vec<Field<'_>> = row
-                .values
-                .iter()
-                .zip(&months)
-                .map(|(v, month)| match v {
-                    OutcomeValue::Number(x) => Field::Number(*x),
-                    OutcomeValue::Month(_) => Field::Text(month),
-                    OutcomeValue::Missing => Field::Empty,
-                })
-                .collect();
-            let line = TrialsWriter::line(row.trial, 0, &fields)?;
+            let line = super::records::with_fields(&row.values, |fields| {
+                TrialsWriter::line(row.trial, 0, fields)
+            })?;
             self.rows += 1;
             self.bytes += line.len() as u64;
         }

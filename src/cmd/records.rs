@@ -99,3 +99,29 @@ fn cell_parts(record: CellRecord) -> CellParts {
         },
     }
 }
+
+/// Calls `f` with a trial's outcomes as `trials.csv` fields (months as `YYYY-MM` text).
+pub fn with_fields<R>(
+    values: &[remsim_scheduler::OutcomeValue],
+    f: impl FnOnce(&[remsim_io::Field<'_>]) -> R,
+) -> R {
+    use remsim_io::Field;
+    use remsim_scheduler::OutcomeValue;
+    let months: Vec<String> = values
+        .iter()
+        .map(|v| match v {
+            OutcomeValue::Month(m) => m.to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    let fields: Vec<Field<'_>> = values
+        .iter()
+        .zip(&months)
+        .map(|(v, month)| match v {
+            OutcomeValue::Number(x) => Field::Number(*x),
+            OutcomeValue::Month(_) => Field::Text(month),
+            OutcomeValue::Missing => Field::Empty,
+        })
+        .collect();
+    f(&fields)
+}

@@ -7,12 +7,12 @@ use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use remsim_io::{
-    CheckpointRecord, ContainerReader, ContainerWriter, Field, FileKind, Manifest, ShardRecord,
-    Timing, TrialsWriter,
+    CheckpointRecord, ContainerReader, ContainerWriter, FileKind, Manifest, ShardRecord, Timing,
+    TrialsWriter,
 };
 use remsim_scheduler::{
-    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, OutcomeValue, Shard,
-    TrialRow, run_batch,
+    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, Shard, TrialRow,
+    run_batch,
 };
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -391,25 +391,9 @@ impl BlockSink for FileSink<'_> {
             )?),
         };
         for row in rows {
-            let months: Vec<String> = row
-                .values
-                .iter()
-                .map(|v| match v {
-                    OutcomeValue::Month(m) => m.to_string(),
-                    _ => String::new(),
-                })
-                .collect();
-            let fields: Vec<Field<'_>> = row
-                .values
-                .iter()
-                .zip(&months)
-                .map(|(v, month)| match v {
-                    OutcomeValue::Number(x) => Field::Number(*x),
-                    OutcomeValue::Month(_) => Field::Text(month),
-                    OutcomeValue::Missing => Field::Empty,
-                })
-                .collect();
-            writer.write(row.trial, self.seed, &fields)?;
+            records::with_fields(&row.values, |fields| {
+                writer.write(row.trial, self.seed, fields)
+            })?;
         }
         let stop = self.interrupted.load(Ordering::SeqCst);
         if stop || self.last_checkpoint.elapsed() >= self.every {

@@ -427,37 +427,17 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
     );
     c.month_in_horizon(&china, "heap_pond_ban_from", cp.heap_pond_ban_from);
     check_shocks(&mut c, config);
-    let (first, last) = (c.start.year(), c.end.year());
-    let mut previous = i32::MIN;
+    let years = |path: &[QuotaYear]| path.iter().map(|y| y.year).collect::<Vec<_>>();
+    check_years(&mut c, &china.key("quota_path"), &years(&cp.quota_path));
     for (i, y) in cp.quota_path.iter().enumerate() {
         let q = china.key("quota_path").index(i);
-        if y.year < first || y.year > last || y.year <= previous {
-            c.fail(
-                q.key("year"),
-                format!(
-                    "expected increasing years inside the horizon {first}..{last}, found {}",
-                    y.year
-                ),
-            );
-        }
-        previous = y.year;
         c.non_negative(&q, "hard_rock_t", y.hard_rock_t);
         c.non_negative(&q, "ion_clay_t", y.ion_clay_t);
     }
-    let mut previous = i32::MIN;
+    let export_years: Vec<i32> = cp.export_quota_path.iter().map(|y| y.year).collect();
+    check_years(&mut c, &china.key("export_quota_path"), &export_years);
     for (i, y) in cp.export_quota_path.iter().enumerate() {
-        let q = china.key("export_quota_path").index(i);
-        if y.year < first || y.year > last || y.year <= previous {
-            c.fail(
-                q.key("year"),
-                format!(
-                    "expected increasing years inside the horizon {first}..{last}, found {}",
-                    y.year
-                ),
-            );
-        }
-        previous = y.year;
-        c.non_negative(&q, "t", y.t);
+        c.non_negative(&china.key("export_quota_path").index(i), "t", y.t);
     }
     check_stockpile(&mut c, &china.key("stockpile"), &cp.stockpile);
     c.range(
@@ -556,6 +536,23 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
                 missing.join(", ")
             ),
         );
+    }
+}
+
+/// Years of a path (`quota_path`, `export_quota_path`): increasing and inside the horizon.
+fn check_years(c: &mut Checker, path: &FieldPath, years: &[i32]) {
+    let (first, last) = (c.start.year(), c.end.year());
+    let mut previous = i32::MIN;
+    for (i, &year) in years.iter().enumerate() {
+        if year < first || year > last || year <= previous {
+            c.fail(
+                path.index(i).key("year"),
+                format!(
+                    "expected increasing years inside the horizon {first}..{last}, found {year}"
+                ),
+            );
+        }
+        previous = year;
     }
 }
 
