@@ -200,7 +200,7 @@ fn ok(x: f64) -> bool {
 }
 
 /// Checks the price bounds and the link, in that order.
-fn validate_scalars(link: Link, bounds: PriceBounds) -> Result<(), MarketError> {
+pub(crate) fn validate_scalars(link: Link, bounds: PriceBounds) -> Result<(), MarketError> {
     let (floor, cap) = (bounds.floor_usd_per_kg, bounds.cap_usd_per_kg);
     if !ok(floor) {
         return Err(MarketError::PriceFloor { value: floor });

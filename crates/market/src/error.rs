@@ -99,4 +99,32 @@ pub enum MarketError {
         /// The reference price given, in USD/kg.
         value: f64,
     },
+    /// A schedule breakpoint's price is not finite, lies outside the price bounds, or is
+    /// below the previous breakpoint's.
+    #[error(
+        "schedule breakpoint {breakpoint} in {region}: price {value} USD/kg is not finite, out of the price bounds or below the previous breakpoint"
+    )]
+    SchedulePrice {
+        /// Region of the schedule.
+        region: Region,
+        /// Index of the breakpoint.
+        breakpoint: usize,
+        /// The price given, in USD/kg.
+        value: f64,
+    },
+    /// A schedule's total net supply is not finite, falls with price, sells below the
+    /// lowest breakpoint or buys above the highest.
+    #[error(
+        "schedule breakpoint {breakpoint} in {region}: net supply {left_t} t below and {right_t} t above it is not finite, falls with price, sells below every price or buys above every price"
+    )]
+    ScheduleValues {
+        /// Region of the schedule.
+        region: Region,
+        /// Index of the breakpoint.
+        breakpoint: usize,
+        /// Net supply just below the breakpoint, in t.
+        left_t: f64,
+        /// Net supply just above the breakpoint, in t.
+        right_t: f64,
+    },
 }

@@ -1,7 +1,15 @@
 //! `remsim-market` clears one tick's trades of one element: the offers and bids of China
 //! and of the rest of the world, coupled by the one-way export link China → rest of world.
-//! Its principal type is [`CoupledMarket`], which holds the two [`RegionBook`]s and writes
-//! a [`Clearing`] (prices, flow, fills, unsold tonnes, shortage).
+//! It offers the same equilibrium in two forms:
+//!
+//! * [`CoupledMarket`] clears discrete orders: it holds the two [`RegionBook`]s and writes a
+//!   [`Clearing`] (prices, flow, fills, unsold tonnes, shortage). The rest of these docs
+//!   describe it.
+//! * [`ScheduleMarket`] clears piecewise-linear net supply schedules ([`Schedule`], built
+//!   from a region's [`Participants`]): a stock holder or a group of end users is one
+//!   participant with a smooth curve instead of dozens of orders. This is what the
+//!   simulation uses; a book of single orders clears on it exactly as on [`CoupledMarket`]
+//!   (tested), see the `schedule` module docs.
 //!
 //! It knows no agent kind, reads no config and does no IO; it depends only on
 //! `remsim-core`. Invariants: clearing conserves tonnes (China sold = China bought + flow,
@@ -94,7 +102,9 @@ mod book;
 mod clearing;
 mod curve;
 mod error;
+mod schedule;
 
 pub use book::{Bid, Offer, RegionBook};
 pub use clearing::{Clearing, CoupledMarket, Link, PriceBounds};
 pub use error::MarketError;
+pub use schedule::{Participants, Position, Schedule, ScheduleClearing, ScheduleMarket, Values};

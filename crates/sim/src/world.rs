@@ -10,7 +10,7 @@ use remsim_core::rng::{stream_id, stream_rng};
 use remsim_core::{Country, Element, ElementVec, Month, Region, Trajectory};
 use remsim_demand::DemandSector;
 use remsim_magnets::MagnetMaker;
-use remsim_market::{Bid, Clearing, CoupledMarket, Link, Offer, PriceBounds};
+use remsim_market::{Link, Participants, PriceBounds, ScheduleClearing, ScheduleMarket, Values};
 use remsim_miners::{Miner, MinerMarket};
 use remsim_recyclers::{ProductStock, Recycler};
 use remsim_rivals::RivalProject;
@@ -27,22 +27,15 @@ const GRID_LOG_STEP: f64 = 0.08;
 /// Unmet demand below this (one gram) is rounding, not shortage.
 const MIN_SHORTAGE_T: f64 = 1e-6;
 const GRID_LEVELS: usize = 2 * GRID_STEPS as usize + 1;
-/// Grid levels of the end users' bid curve: the top level (bid at the cap), then every
-/// other level downward from the one below it.
-const CONSUMER_STEPS: [usize; 13] = [24, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1];
-
-/// Who placed an order in a book, so fills reach the right account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Trader {
-    /// The region's merchant and producer stock.
-    Holder,
-    /// End-use sectors buying oxide.
-    Consumers,
-    /// A magnet maker (index).
-    Maker(usize),
-    /// The strategic stockpile.
-    Stockpile,
-}
+/// Participants of each region's schedule (see `remsim_market::Schedule`): the holder
+/// first, as it absorbs the clearing's rounding residual.
+const HOLDER: usize = 0;
+const CONSUMERS: usize = 1;
+const MAKERS_CONTRACTED: usize = 2;
+const MAKERS_DISCRETIONARY: usize = 3;
+const STOCKPILE_RELEASE: usize = 4;
+const STOCKPILE_BUY: usize = 5;
+const PARTICIPANTS: usize = 6;
 
 /// Mass-balance ledger of one tick, t by element.
 #[derive(Debug, Clone, Copy, Default)]
@@ -115,9 +108,12 @@ pub struct World {
     residue_potential: [f64; 2],
     scrap: [ElementVec; 2],
     stocks_initialised: bool,
-    markets: Vec<CoupledMarket>,
-    clearing: Clearing,
-    traders: [Vec<Trader>; 2],
+    markets: Vec<ScheduleMarket>,
+    clearing: ScheduleClearing,
+    /// End users' demand at each level of the price grid, by region (rebuilt every tick).
+    consumer_curve: [[ElementVec; GRID_LEVELS]; 2],
+    /// Each region's participants of the element being cleared (rebuilt for each).
+    participants: [Participants<PARTICIPANTS>; 2],
     /// Scratch: (region, demand at expected prices, sector index) of each oxide sector.
     sector_oxide: Vec<(usize, ElementVec, usize)>,
     /// Price multipliers of the holders' grid, `exp(GRID_LOG_STEP * k)`, k = -12..=12.
@@ -320,7 +316,7 @@ impl World {
             .map(|s: &DemandSector| std::array::from_fn(|k| grid[k].powf(s.elasticity).min(2.0)))
             .collect();
         let mut markets = Vec::with_capacity(17);
-        markets.resize_with(17, CoupledMarket::new);
+        markets.resize_with(17, ScheduleMarket::new);
         Ok(World {
             start,
             master_seed,
@@ -379,8 +375,9 @@ impl World {
             scrap: [ElementVec::ZERO; 2],
             stocks_initialised: false,
             markets,
-            clearing: Clearing::new(),
-            traders: [Vec::new(), Vec::new()],
+            clearing: ScheduleClearing::default(),
+            consumer_curve: [[ElementVec::ZERO; GRID_LEVELS]; 2],
+            participants: [Participants::new(), Participants::new()],
             sector_oxide: Vec::new(),
             grid,
             holder_curve,
@@ -855,119 +852,93 @@ impl World {
         let mut shortage = ElementVec::ZERO;
         let mut demanded = ElementVec::ZERO;
         let mut new_price = self.price;
-        // End users' demand at each step of their bid curve, by region: each sector's demand
-        // at the expected price scaled by (p / pe)^elasticity, summed over the region's
-        // sectors in order (a fold from -0.0, like `Iterator::sum`).
-        let mut consumer_steps = [[ElementVec::splat(-0.0); CONSUMER_STEPS.len()]; 2];
-        for (r, steps) in consumer_steps.iter_mut().enumerate() {
-            for (region, q, sector) in &sector_oxide {
-                if *region != r {
-                    continue;
-                }
-                let curve = &self.sector_curve[*sector];
-                for (step, &k) in steps.iter_mut().zip(&CONSUMER_STEPS) {
-                    let m = curve[k];
-                    for i in 0..step.0.len() {
-                        step.0[i] += q.0[i] * m;
-                    }
+        // End users' demand at each level of the holders' price grid, by region: each
+        // sector's demand at the expected price scaled by (p / pe)^elasticity, summed over the
+        // region's sectors in order; linear in price between levels.
+        let consumer_curve = &mut self.consumer_curve;
+        *consumer_curve = [[ElementVec::ZERO; GRID_LEVELS]; 2];
+        for (region, q, sector) in &sector_oxide {
+            let curve = &self.sector_curve[*sector];
+            for (level, &m) in consumer_curve[*region].iter_mut().zip(curve) {
+                for i in 0..level.0.len() {
+                    level.0[i] += q.0[i] * m;
                 }
             }
         }
         for e in crate::metrics::traded_elements() {
             let ei = e.index();
             let market = &mut self.markets[ei];
-            market.clear_books();
+            let mut maker_need_total = [0.0f64; 2];
             for r in 0..2 {
-                self.traders[r].clear();
-                let book = &mut market.books[r];
-                let traders = &mut self.traders[r];
                 let pe = expected[r][e];
                 let cap = self.cap[e];
                 let d = demand_by_region[r][e];
                 // Holder's schedule: desired stock S*(p) = T (p/pe)^(-1/k), T grown by
-                // speculative hoarding while prices trend up.
+                // speculative hoarding while prices trend up; it sells what it holds above
+                // S*(p) and buys up to it, and sells everything at the cap.
                 let hoard = (1.0 + self.trend_following * 6.0 * self.trend[r][e]).clamp(0.5, 2.0);
                 let target = self.stock_target_months * d * hoard;
                 let s = self.stock[r][e];
-                // Multipliers are tabulated once per trial: the tick loop does no powf.
-                let desired = |k: usize| target * self.holder_curve[k];
-                let levels: [f64; GRID_LEVELS] =
-                    std::array::from_fn(|k| (pe * self.grid[k]).clamp(self.floor, cap));
-                let mut offered = 0.0;
-                for (k, &p) in levels.iter().enumerate() {
-                    let q = (s - desired(k)).max(0.0) - offered;
-                    if q > 1e-12 {
-                        book.push_offer(Offer::new(q, p));
-                        traders.push(Trader::Holder);
-                        offered += q;
-                    }
-                }
-                if s - offered > 1e-12 {
-                    book.push_offer(Offer::new(s - offered, cap));
-                    traders.push(Trader::Holder);
-                }
-                // Government stockpile releases above its trigger.
-                let (months, buy_below, release_above) =
-                    overlay.stockpile[r].unwrap_or(self.stockpile_rules[r]);
-                let release = self.initial_price[r][e] * release_above;
-                if self.stockpile[r][e] > 0.0 && release > 0.0 {
-                    book.push_offer(Offer::new(
-                        self.stockpile[r][e] / 6.0,
-                        release.clamp(self.floor, cap),
-                    ));
-                    traders.push(Trader::Stockpile);
-                }
-                let offers = traders.len();
-                let mut bought = 0.0;
-                for (k, &p) in levels.iter().enumerate().rev() {
-                    let q = (desired(k) - s).max(0.0) - bought;
-                    if q > 1e-12 {
-                        book.push_bid(Bid::new(q, p));
-                        traders.push(Trader::Holder);
-                        bought += q;
-                    }
-                }
-                // End users' demand curve: each sector's demand at the expected price, scaled
-                // by (p / pe)^elasticity, summed and bid in steps; what is still wanted at the
-                // top step is bid at the cap.
-                if oxide_demand[r][e] > 0.0 {
-                    let steps = &consumer_steps[r];
-                    let mut above = steps[0][e];
-                    book.push_bid(Bid::new(above, cap));
-                    traders.push(Trader::Consumers);
-                    for (step, &k) in steps.iter().zip(&CONSUMER_STEPS).skip(1) {
-                        let q = step[e];
-                        if q - above > 1e-12 {
-                            book.push_bid(Bid::new(q - above, levels[k]));
-                            traders.push(Trader::Consumers);
-                            above = q;
-                        }
-                    }
-                }
+                let consumers = &consumer_curve[r];
                 // Magnet makers: half their need is contracted and paid at any price; the
                 // other half they give up above three times the expected price, when a
                 // magnet stops paying (assumed split).
-                let willing = (3.0 * pe).clamp(self.floor, cap);
-                for &i in &self.makers_in[r] {
-                    let need = maker_need[i][e];
-                    if need > 0.0 {
-                        let half = 0.5 * need;
-                        book.push_bid(Bid::new(half, cap));
-                        traders.push(Trader::Maker(i));
-                        book.push_bid(Bid::new(half, willing));
-                        traders.push(Trader::Maker(i));
-                    }
+                let need: f64 = self.makers_in[r].iter().map(|&i| maker_need[i][e]).sum();
+                maker_need_total[r] = need;
+                let contracted = 0.5 * need;
+                let discretionary = need - contracted;
+                // Government stockpile releases above its trigger and builds toward its
+                // target over a year while prices are low.
+                let (months, buy_below, release_above) =
+                    overlay.stockpile[r].unwrap_or(self.stockpile_rules[r]);
+                let release = self.initial_price[r][e] * release_above;
+                let release_t = if release > 0.0 {
+                    self.stockpile[r][e] / 6.0
+                } else {
+                    0.0
+                };
+                let gap_t = if months[e] > 0.0 && buy_below > 0.0 {
+                    (months[e] * d - self.stockpile[r][e]).max(0.0) / 12.0
+                } else {
+                    0.0
+                };
+                let schedule = &mut self.participants[r];
+                schedule.clear();
+                // Multipliers are tabulated once per trial: the tick loop does no powf.
+                let mut top = 0.0;
+                for k in 0..GRID_LEVELS {
+                    let held = s - target * self.holder_curve[k];
+                    let row = schedule.push_point((pe * self.grid[k]).clamp(self.floor, cap));
+                    // Nobody sells below the lowest level.
+                    row[HOLDER] = Values::jump(if k == 0 { held.min(0.0) } else { held }, held);
+                    row[CONSUMERS] = Values::flat(-consumers[k][e]);
+                    row[MAKERS_CONTRACTED] = Values::flat(-contracted);
+                    row[MAKERS_DISCRETIONARY] = Values::flat(-discretionary);
+                    row[STOCKPILE_RELEASE] = Values::flat(0.0);
+                    row[STOCKPILE_BUY] = Values::flat(0.0);
+                    top = held;
                 }
-                // The stockpile builds toward its target over a year while prices are low.
-                if months[e] > 0.0 && buy_below > 0.0 {
-                    let gap = (months[e] * d - self.stockpile[r][e]).max(0.0) / 12.0;
-                    if gap > 0.0 {
-                        let limit = (buy_below * self.initial_price[r][e]).clamp(self.floor, cap);
-                        book.push_bid(Bid::new(gap, limit));
-                        traders.push(Trader::Stockpile);
-                    }
+                let top_demand = consumers[GRID_LEVELS - 1][e];
+                let row = schedule.push_point((3.0 * pe).clamp(self.floor, cap));
+                row[HOLDER] = Values::flat(top);
+                row[CONSUMERS] = Values::flat(-top_demand);
+                row[MAKERS_CONTRACTED] = Values::flat(-contracted);
+                row[MAKERS_DISCRETIONARY] = Values::jump(-discretionary, 0.0);
+                // What end users still want at the top level they pay up to the cap for.
+                let row = schedule.push_point(cap);
+                row[HOLDER] = Values::jump(top, s.max(top));
+                row[CONSUMERS] = Values::jump(-top_demand, 0.0);
+                row[MAKERS_CONTRACTED] = Values::jump(-contracted, 0.0);
+                if release_t > 0.0 {
+                    let price = release.clamp(self.floor, cap);
+                    schedule.add_order(STOCKPILE_RELEASE, price, release_t, true);
                 }
-                debug_assert!(offers <= traders.len());
+                if gap_t > 0.0 {
+                    let limit = (buy_below * self.initial_price[r][e]).clamp(self.floor, cap);
+                    schedule.add_order(STOCKPILE_BUY, limit, gap_t, false);
+                }
+                debug_assert_eq!(schedule.invalid(), None, "{month} {e} region {r}");
+                schedule.total_into(&mut market.schedules[r]);
                 demanded[e] += oxide_demand[r][e] + regional_need[r][e];
             }
             let tariff = self.china.export_tariff[e] + overlay.tariff[e];
@@ -992,48 +963,40 @@ impl World {
                 floor_usd_per_kg: self.floor,
                 cap_usd_per_kg: self.cap[e],
             };
+            let clearing = &mut self.clearing;
             market
-                .clear(
-                    link,
-                    bounds,
-                    [expected[0][e], expected[1][e]],
-                    &mut self.clearing,
-                )
+                .clear(link, bounds, [expected[0][e], expected[1][e]], clearing)
                 .map_err(|err| SimError::Market(format!("{month} {e}: {err}")))?;
+            let exports = [clearing.flow_t, -clearing.flow_t];
             for r in 0..2 {
-                new_price[r][e] = self.clearing.price_usd_per_kg[r];
+                new_price[r][e] = clearing.price_usd_per_kg[r];
+                let parts = &self.participants[r];
+                let position = clearing.position[r];
+                let fill: [f64; PARTICIPANTS] =
+                    std::array::from_fn(|j| parts.net_supply(position, j));
+                // The holder takes the rounding residual, so the region's parts add up to
+                // its export exactly (up to one rounding).
+                let others: f64 = fill[CONSUMERS..].iter().sum();
+                let holder = exports[r] - others;
+                self.stock[r][e] = (self.stock[r][e] - holder).max(0.0);
+                self.stockpile[r][e] =
+                    (self.stockpile[r][e] - fill[STOCKPILE_RELEASE] - fill[STOCKPILE_BUY]).max(0.0);
+                consumer_fill[r][e] += -fill[CONSUMERS];
                 // Buyers rationed at the price (or the cap) are short; buyers priced out
                 // below it chose not to buy.
-                let price_now = new_price[r][e] * (1.0 - 1e-9);
-                let n_offers = market.books[r].offer_len();
-                for (j, fill) in self.clearing.offer_fill_t[r].iter().enumerate() {
-                    match self.traders[r][j] {
-                        Trader::Holder => self.stock[r][e] -= fill,
-                        Trader::Stockpile => self.stockpile[r][e] -= fill,
-                        _ => {}
+                shortage[e] += [CONSUMERS, MAKERS_CONTRACTED, MAKERS_DISCRETIONARY]
+                    .iter()
+                    .map(|&j| parts.unserved(position, j))
+                    .sum::<f64>();
+                let bought = -(fill[MAKERS_CONTRACTED] + fill[MAKERS_DISCRETIONARY]);
+                if maker_need_total[r] > 0.0 && bought > 0.0 {
+                    // Both halves of every maker's need are the same fraction of it, so the
+                    // makers share what they bought pro rata by need.
+                    let share = bought / maker_need_total[r];
+                    for &i in &self.makers_in[r] {
+                        maker_input[i][e] += maker_need[i][e] * share;
                     }
                 }
-                for (j, bid) in market.books[r].bids().iter().enumerate() {
-                    let fill = self.clearing.bid_fill_t[r][j];
-                    match self.traders[r][n_offers + j] {
-                        Trader::Holder => self.stock[r][e] += fill,
-                        Trader::Stockpile => self.stockpile[r][e] += fill,
-                        Trader::Consumers => {
-                            consumer_fill[r][e] += fill;
-                            if bid.reservation_usd_per_kg >= price_now {
-                                shortage[e] += bid.quantity_t - fill;
-                            }
-                        }
-                        Trader::Maker(i) => {
-                            maker_input[i][e] += fill;
-                            if bid.reservation_usd_per_kg >= price_now {
-                                shortage[e] += bid.quantity_t - fill;
-                            }
-                        }
-                    }
-                }
-                self.stock[r][e] = self.stock[r][e].max(0.0);
-                self.stockpile[r][e] = self.stockpile[r][e].max(0.0);
             }
         }
         ledger.consumed += consumer_fill[0] + consumer_fill[1];

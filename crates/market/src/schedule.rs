@@ -1,0 +1,942 @@
+//! Clearing of piecewise-linear schedules: [`Schedule`] (one region's participants over
+//! shared price breakpoints), [`ScheduleMarket`] (two regions and the export link) and its
+//! result [`ScheduleClearing`].
+//!
+//! The order books of [`crate::CoupledMarket`] trade discrete orders, so a stock holder
+//! whose desired stock varies smoothly with price must be cut into many small orders (the
+//! simulation used 25 price levels for each holder and 13 for each group of end users, some
+//! 40 orders per book and 1,240 a month). Here a participant is instead a monotone
+//! piecewise-linear *net supply* schedule (tonnes sold minus tonnes bought, as a function of
+//! price) given by its values at breakpoints shared by all participants of the region. A
+//! discrete order is the special case of a schedule with one jump: a bid of `q` t at
+//! reservation `p` is `-q` below `p` and `0` above; an offer of `q` t at ask `p` is `0` below
+//! `p` and `q` above. A book of a few dozen breakpoints is cleared in closed form plus a short
+//! bisection on the export flow, with no sorting.
+//!
+//! # Schedules
+//!
+//! Breakpoint `m` has a price `p_m` (non-decreasing in `m`) and, for each participant `j`, a
+//! *left* value `l_mj` (the net supply just below `p_m`) and a *right* value `r_mj` (just
+//! above); `r_mj - l_mj` is the participant's jump (orders at exactly `p_m`). Between two
+//! breakpoints a participant's net supply is linear in price, from `r_mj` to `l_(m+1)j`;
+//! outside the first and last breakpoints it is constant. Every participant must be
+//! non-decreasing in price (`l_mj <= r_mj <= l_(m+1)j`), non-positive at the lowest price
+//! (`l_0j <= 0`: nobody sells below every price) and non-negative at the highest
+//! (`r_Mj >= 0`: nobody buys above every price). Prices are within [`PriceBounds`].
+//!
+//! # Clearing
+//!
+//! The region's net supply `N(p)` is the sum of its participants. A region exporting `x`
+//! tonnes (China `x = f`, the rest of world `x = -f`) sits where `N = x`: inside a jump at
+//! `p_m` (the offers at exactly `p_m` sell first and the bids there are served before
+//! anyone is rationed; the long side is rationed pro rata by quantity),
+//! on a sloped stretch (every participant at the same fraction of the stretch), or on a
+//! flat stretch, where every price between its ends clears. The flow is the competitive
+//! equilibrium, as for the order books: `f = 0` when the rest-of-world price is no more than
+//! the wedge above China's, the capacity when the spread exceeds the wedge there, and in
+//! between the flow at which the spread equals the wedge (found by bisection on the flow
+//! until both regions sit on one linear piece, then solved in closed form). Prices follow
+//! the order books' rule: a region whose admissible prices form an interval takes its
+//! midpoint when both ends are set by breakpoints, and its reference price clamped into the
+//! interval when an end is only the floor or cap; when `0 < f < capacity` the spread is
+//! pinned to the wedge.
+//!
+//! Each participant's fill (its net supply at the clearing) is exact in the sense that
+//! the participants of a region add up to its export `x` up to float rounding (of order
+//! 1e-15 of the volume); the rounding residual is put on participant 0, which the caller
+//! chooses (the simulation puts its stock holder there).
+
+use crate::clearing::{Link, PriceBounds};
+use crate::error::MarketError;
+use remsim_core::Region;
+
+/// A left/right pair of net supply values at one breakpoint, in t.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Values {
+    /// Net supply just below the breakpoint's price, in t.
+    pub left_t: f64,
+    /// Net supply just above the breakpoint's price, in t.
+    pub right_t: f64,
+}
+
+impl Values {
+    /// A participant without a jump at this breakpoint.
+    #[inline]
+    pub fn flat(value_t: f64) -> Values {
+        Values {
+            left_t: value_t,
+            right_t: value_t,
+        }
+    }
+
+    /// A participant with a jump from `left_t` to `right_t` at this breakpoint.
+    #[inline]
+    pub fn jump(left_t: f64, right_t: f64) -> Values {
+        Values { left_t, right_t }
+    }
+}
+
+/// One region's participants of one element and tick over shared breakpoints, `N` of
+/// them, each a piecewise-linear net supply schedule (see the module docs). Fill it, hand
+/// its totals to a [`Schedule`] with [`Participants::total_into`], clear, and read each
+/// participant's part at the [`Position`] with [`Participants::net_supply`]. Rows are
+/// fixed-size arrays, so summing a row is a short unrolled loop and the buffers keep their
+/// room between ticks.
+#[derive(Debug, Clone)]
+pub struct Participants<const N: usize> {
+    prices: Vec<f64>,
+    rows: Vec<[Values; N]>,
+}
+
+impl<const N: usize> Default for Participants<N> {
+    fn default() -> Self {
+        Participants {
+            prices: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+impl<const N: usize> Participants<N> {
+    /// No breakpoints yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Empties the breakpoints, keeping their room.
+    pub fn clear(&mut self) {
+        self.prices.clear();
+        self.rows.clear();
+    }
+
+    /// Number of breakpoints.
+    pub fn len(&self) -> usize {
+        self.prices.len()
+    }
+
+    /// Whether there is no breakpoint.
+    pub fn is_empty(&self) -> bool {
+        self.prices.is_empty()
+    }
+
+    /// Price of breakpoint `m`, in USD/kg.
+    pub fn price(&self, m: usize) -> f64 {
+        self.prices[m]
+    }
+
+    /// Values of breakpoint `m`, one per participant.
+    pub fn row(&self, m: usize) -> &[Values; N] {
+        &self.rows[m]
+    }
+
+    /// Appends a breakpoint at `price_usd_per_kg` (not below the previous one) with every
+    /// participant at zero, and returns its row to fill.
+    #[inline]
+    pub fn push_point(&mut self, price_usd_per_kg: f64) -> &mut [Values; N] {
+        self.prices.push(price_usd_per_kg);
+        self.rows.push([Values::default(); N]);
+        let last = self.rows.len() - 1;
+        &mut self.rows[last]
+    }
+
+    /// Adds a single order to participant `participant`: a step of `quantity_t` at
+    /// `price_usd_per_kg`, an offer (`sell`) or a bid. A breakpoint is inserted at the price
+    /// if there is none, with every participant's value there interpolated on its stretch,
+    /// so the order can sit anywhere. `O(breakpoints × N)`.
+    pub fn add_order(
+        &mut self,
+        participant: usize,
+        price_usd_per_kg: f64,
+        quantity_t: f64,
+        sell: bool,
+    ) {
+        let at = self.prices.partition_point(|&p| p < price_usd_per_kg);
+        if at == self.prices.len() || self.prices[at] != price_usd_per_kg {
+            let row: [Values; N] =
+                std::array::from_fn(|j| Values::flat(self.value_before(at, j, price_usd_per_kg)));
+            self.prices.insert(at, price_usd_per_kg);
+            self.rows.insert(at, row);
+        }
+        let (below, jump, above) = if sell {
+            (0.0, Values::jump(0.0, quantity_t), quantity_t)
+        } else {
+            (-quantity_t, Values::jump(-quantity_t, 0.0), 0.0)
+        };
+        for (m, row) in self.rows.iter_mut().enumerate() {
+            let add = match m.cmp(&at) {
+                std::cmp::Ordering::Less => Values::flat(below),
+                std::cmp::Ordering::Equal => jump,
+                std::cmp::Ordering::Greater => Values::flat(above),
+            };
+            row[participant].left_t += add.left_t;
+            row[participant].right_t += add.right_t;
+        }
+    }
+
+    /// Participant `j`'s value at `price` for a breakpoint about to be inserted at index
+    /// `at` (strictly between breakpoints `at - 1` and `at`, or outside them).
+    fn value_before(&self, at: usize, j: usize, price: f64) -> f64 {
+        let m = self.prices.len();
+        if m == 0 {
+            return 0.0;
+        }
+        if at == 0 {
+            return self.rows[0][j].left_t;
+        }
+        if at == m {
+            return self.rows[m - 1][j].right_t;
+        }
+        let (p0, p1) = (self.prices[at - 1], self.prices[at]);
+        let (v0, v1) = (self.rows[at - 1][j].right_t, self.rows[at][j].left_t);
+        if p1 > p0 {
+            v0 + (price - p0) / (p1 - p0) * (v1 - v0)
+        } else {
+            v0
+        }
+    }
+
+    /// Writes the region's totals into `schedule` (reset first).
+    pub fn total_into(&self, schedule: &mut Schedule) {
+        schedule.reset();
+        for (&price, row) in self.prices.iter().zip(&self.rows) {
+            let mut total = Values::default();
+            let mut selling = 0.0;
+            for &v in row {
+                total.left_t += v.left_t;
+                total.right_t += v.right_t;
+                selling += seller_part(v);
+            }
+            schedule.push_net(price, total, selling);
+        }
+    }
+
+    /// The first participant whose schedule is invalid: values not finite, falling with
+    /// price, selling below the first breakpoint or buying above the last, as
+    /// `(breakpoint, participant)`. The market checks only the totals it clears; callers
+    /// check their participants with this where they are not valid by construction.
+    pub fn invalid(&self) -> Option<(usize, usize)> {
+        let last = self.rows.len().saturating_sub(1);
+        for (m, row) in self.rows.iter().enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                let before = if m > 0 {
+                    self.rows[m - 1][j].right_t
+                } else {
+                    f64::NEG_INFINITY
+                };
+                if !(v.left_t.is_finite()
+                    && v.right_t.is_finite()
+                    && before <= v.left_t
+                    && v.left_t <= v.right_t
+                    && (m > 0 || v.left_t <= 0.0)
+                    && (m < last || v.right_t >= 0.0))
+                {
+                    return Some((m, j));
+                }
+            }
+        }
+        None
+    }
+
+    /// Participant `j`'s net supply at `position` (sold minus bought, t); zero in an
+    /// empty region.
+    #[inline]
+    pub fn net_supply(&self, position: Position, j: usize) -> f64 {
+        if self.rows.is_empty() {
+            return 0.0;
+        }
+        position.net_supply(|m| self.rows[m][j])
+    }
+
+    /// Participant `j`'s bids at exactly the clearing price that went unserved, in t.
+    #[inline]
+    pub fn unserved(&self, position: Position, j: usize) -> f64 {
+        if self.rows.is_empty() {
+            return 0.0;
+        }
+        position.unserved(|m| self.rows[m][j])
+    }
+}
+
+/// One region's total net supply of one element and tick, as a piecewise-linear schedule
+/// (see the module docs): what [`ScheduleMarket`] clears. Buffers keep their room, so
+/// refilling a schedule every tick does not allocate.
+#[derive(Debug, Clone, Default)]
+pub struct Schedule {
+    prices: Vec<f64>,
+    /// The region's total at each breakpoint.
+    net: Vec<Values>,
+    /// The selling part of each breakpoint's total jump (offers at exactly its price), in
+    /// t; the rest of the jump is buying (bids at exactly its price).
+    selling: Vec<f64>,
+}
+
+impl Schedule {
+    /// An empty schedule.
+    pub fn new() -> Self {
+        Schedule::default()
+    }
+
+    /// Empties the schedule, keeping its room.
+    pub fn reset(&mut self) {
+        self.prices.clear();
+        self.net.clear();
+        self.selling.clear();
+    }
+
+    /// Number of breakpoints.
+    pub fn len(&self) -> usize {
+        self.prices.len()
+    }
+
+    /// Whether the schedule has no breakpoint.
+    pub fn is_empty(&self) -> bool {
+        self.prices.is_empty()
+    }
+
+    /// Appends a breakpoint at `price_usd_per_kg` (not below the previous one) with the
+    /// region's total net supply just below and above it; `selling_t` is the part of the
+    /// jump `net.right_t - net.left_t` that is offers at exactly this price (the rest is
+    /// bids). [`Participants::total_into`] writes these from participants; a caller may
+    /// also sum its participants itself.
+    #[inline]
+    pub fn push_net(&mut self, price_usd_per_kg: f64, net: Values, selling_t: f64) {
+        self.prices.push(price_usd_per_kg);
+        self.net.push(net);
+        self.selling.push(selling_t);
+    }
+
+    /// Checks the schedule: prices in order and within the bounds, totals finite and
+    /// non-decreasing, selling parts within their jumps. Rounding in a caller's sums may
+    /// leave a total a few ulps below the previous one; such dips (below 1e-12 of the
+    /// volume) are levelled rather than refused.
+    fn check(&mut self, region: Region, bounds: PriceBounds) -> Result<(), MarketError> {
+        let mut previous_price = bounds.floor_usd_per_kg;
+        let mut previous = f64::NEG_INFINITY;
+        for (m, (&price, (v, selling))) in self
+            .prices
+            .iter()
+            .zip(self.net.iter_mut().zip(&mut self.selling))
+            .enumerate()
+        {
+            let scale = 1e-12 * (1.0 + v.left_t.abs().max(v.right_t.abs()));
+            if v.left_t < previous && v.left_t >= previous - scale {
+                v.left_t = previous;
+            }
+            if v.right_t < v.left_t && v.right_t >= v.left_t - scale {
+                v.right_t = v.left_t;
+            }
+            let jump = v.right_t - v.left_t;
+            *selling = selling.clamp(0.0, jump.max(0.0));
+            if !(price.is_finite() && price >= previous_price && price <= bounds.cap_usd_per_kg) {
+                return Err(MarketError::SchedulePrice {
+                    region,
+                    breakpoint: m,
+                    value: price,
+                });
+            }
+            previous_price = price;
+            if !(v.left_t.is_finite()
+                && v.right_t.is_finite()
+                && previous <= v.left_t
+                && jump >= 0.0
+                && (m > 0 || v.left_t <= 0.0))
+            {
+                return Err(MarketError::ScheduleValues {
+                    region,
+                    breakpoint: m,
+                    left_t: v.left_t,
+                    right_t: v.right_t,
+                });
+            }
+            previous = v.right_t;
+        }
+        if previous < 0.0 && previous.is_finite() {
+            let m = self.prices.len() - 1;
+            return Err(MarketError::ScheduleValues {
+                region,
+                breakpoint: m,
+                left_t: self.net[m].left_t,
+                right_t: self.net[m].right_t,
+            });
+        }
+        Ok(())
+    }
+
+    /// Lowest and highest net supply the region can reach.
+    fn range(&self) -> (f64, f64) {
+        match (self.net.first(), self.net.last()) {
+            (Some(first), Some(last)) => (first.left_t.min(0.0), last.right_t.max(0.0)),
+            _ => (0.0, 0.0),
+        }
+    }
+
+    /// Where net supply `x` lies: the piece and the admissible price interval.
+    fn locate(&self, x: f64, floor: f64, cap: f64) -> Located {
+        let net = &self.net;
+        let m = net.len();
+        if m == 0 {
+            return Located {
+                piece: Piece::Point { index: 0, up: 0.0 },
+                lo: floor,
+                hi: cap,
+                soft_lo: true,
+                soft_hi: true,
+            };
+        }
+        let interpolate = |lower: usize, x: f64| {
+            let (a, b) = (net[lower].right_t, net[lower + 1].left_t);
+            let t = if b > a {
+                ((x - a) / (b - a)).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let price = self.prices[lower] + t * (self.prices[lower + 1] - self.prices[lower]);
+            (t, price)
+        };
+        // The piece, and the lowest clearing price: the first breakpoint whose right value
+        // reaches x, or the stretch before it.
+        let i = net.partition_point(|v| v.right_t < x);
+        let (piece, lo, soft_lo) = if i == m {
+            // Above everything the region can reach: the top (the flow never asks this).
+            let piece = Piece::Point {
+                index: m - 1,
+                up: f64::INFINITY,
+            };
+            (piece, self.prices[m - 1], false)
+        } else if x < net[i].left_t && i > 0 {
+            let (t, price) = interpolate(i - 1, x);
+            (Piece::Segment { upper: i, t }, price, false)
+        } else {
+            let piece = Piece::Point {
+                index: i,
+                up: (x - net[i].left_t).max(0.0),
+            };
+            if i == 0 && x <= net[0].left_t {
+                // Nothing below the first breakpoint changes: any lower price clears too.
+                (piece, floor, true)
+            } else {
+                (piece, self.prices[i], false)
+            }
+        };
+        // The highest clearing price: the last breakpoint whose left value is at most x, or
+        // the stretch after it.
+        // Every breakpoint before `i` has its left value below x, so the search starts at
+        // `i` (and rarely goes far: only across flat stretches).
+        let mut j = i;
+        while j < m && net[j].left_t <= x {
+            j += 1;
+        }
+        let (hi, soft_hi) = if j == 0 {
+            (self.prices[0], false)
+        } else {
+            let k = j - 1;
+            if k == m - 1 && x >= net[k].right_t {
+                (cap, true)
+            } else if x <= net[k].right_t {
+                (self.prices[k], false)
+            } else {
+                (interpolate(k, x).1, false)
+            }
+        };
+        Located {
+            piece,
+            lo,
+            hi: hi.max(lo),
+            soft_lo,
+            soft_hi,
+        }
+    }
+
+    /// How the participants share the region's position: in a jump, offers at exactly
+    /// its price sell first, so that bids at the same price are served before anyone is
+    /// rationed (as much trade as the price allows); the long side is rationed pro rata.
+    fn share(&self, piece: Piece) -> Position {
+        match piece {
+            Piece::Point { index, up } => {
+                let selling = self.selling[index];
+                let jump = self.net[index].right_t - self.net[index].left_t;
+                let buying = (jump - selling).max(0.0);
+                let (sell, buy) = if up <= selling {
+                    (if selling > 0.0 { up / selling } else { 0.0 }, 0.0)
+                } else if buying > 0.0 {
+                    (1.0, ((up - selling) / buying).min(1.0))
+                } else {
+                    (1.0, 0.0)
+                };
+                Position::Jump { index, sell, buy }
+            }
+            Piece::Segment { upper, t } => Position::Stretch { upper, t },
+        }
+    }
+}
+
+/// Where a region cleared, resolved into each participant's part: give
+/// [`Position::net_supply`] a participant's values at the breakpoints and it returns the
+/// participant's net supply at the clearing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Position {
+    /// In the jump at breakpoint `index`: offers there sell a fraction `sell` of what they
+    /// offer, bids there give up a fraction `buy` of what they bid (`buy > 0` only once
+    /// `sell = 1`).
+    Jump {
+        /// The breakpoint.
+        index: usize,
+        /// Fraction of the offers at the breakpoint's price that sell.
+        sell: f64,
+        /// Fraction of the bids at the breakpoint's price left unserved.
+        buy: f64,
+    },
+    /// On the stretch from breakpoint `upper - 1` to `upper`, a fraction `t` of the way.
+    Stretch {
+        /// The breakpoint that ends the stretch.
+        upper: usize,
+        /// Fraction of the way along the stretch, in `[0, 1]`.
+        t: f64,
+    },
+}
+
+impl Default for Position {
+    fn default() -> Self {
+        Position::Jump {
+            index: 0,
+            sell: 0.0,
+            buy: 0.0,
+        }
+    }
+}
+
+impl Position {
+    /// A participant's net supply here (sold minus bought, t), given its values at each
+    /// breakpoint (`at(m)`); only the one or two breakpoints around the position are asked.
+    #[inline]
+    pub fn net_supply(self, at: impl Fn(usize) -> Values) -> f64 {
+        match self {
+            Position::Jump { index, sell, buy } => {
+                let v = at(index);
+                v.left_t + sell * seller_part(v) + buy * buyer_part(v)
+            }
+            Position::Stretch { upper, t } => {
+                let a = at(upper - 1).right_t;
+                let b = at(upper).left_t;
+                a + t * (b - a)
+            }
+        }
+    }
+
+    /// A participant's bids at exactly the clearing price that went unserved, in t.
+    #[inline]
+    pub fn unserved(self, at: impl Fn(usize) -> Values) -> f64 {
+        match self {
+            Position::Jump { index, buy, .. } => buy * buyer_part(at(index)),
+            Position::Stretch { .. } => 0.0,
+        }
+    }
+}
+
+/// The selling part of a participant's jump: offers at exactly the breakpoint, in t.
+#[inline]
+fn seller_part(v: Values) -> f64 {
+    v.right_t.max(0.0) - v.left_t.max(0.0)
+}
+
+/// The buying part of a participant's jump: bids at exactly the breakpoint, in t.
+#[inline]
+fn buyer_part(v: Values) -> f64 {
+    v.right_t.min(0.0) - v.left_t.min(0.0)
+}
+
+/// Where a region sits on its total schedule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Piece {
+    /// In the jump at breakpoint `index`, `up` tonnes above its left total.
+    Point { index: usize, up: f64 },
+    /// On the stretch from breakpoint `upper - 1` to `upper`, a fraction `t` of the way.
+    Segment { upper: usize, t: f64 },
+}
+
+/// A position and the prices that clear it: `[lo, hi]`, an end *soft* when only the floor
+/// or cap sets it.
+#[derive(Debug, Clone, Copy)]
+struct Located {
+    piece: Piece,
+    lo: f64,
+    hi: f64,
+    soft_lo: bool,
+    soft_hi: bool,
+}
+
+impl Located {
+    /// China's prices that keep both regions in their intervals with the spread at the
+    /// wedge (possibly empty).
+    fn joint(iv: [Located; 2], wedge: f64) -> Located {
+        let (lo, soft_lo) = tighter(
+            iv[0].lo,
+            iv[0].soft_lo,
+            iv[1].lo - wedge,
+            iv[1].soft_lo,
+            true,
+        );
+        let (hi, soft_hi) = tighter(
+            iv[0].hi,
+            iv[0].soft_hi,
+            iv[1].hi - wedge,
+            iv[1].soft_hi,
+            false,
+        );
+        Located {
+            piece: iv[0].piece,
+            lo,
+            hi,
+            soft_lo,
+            soft_hi,
+        }
+    }
+
+    /// The order books' price rule: the midpoint when both ends are hard, else the
+    /// reference clamped into the interval.
+    fn pick(&self, reference: f64) -> f64 {
+        if self.soft_lo || self.soft_hi {
+            reference.clamp(self.lo, self.hi.max(self.lo))
+        } else {
+            0.5 * (self.lo + self.hi)
+        }
+    }
+}
+
+/// The result of a [`ScheduleMarket::clear`]. Arrays over regions are indexed by
+/// [`Region::index`]; fill vectors are indexed like the region's participants.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScheduleClearing {
+    /// Uniform price of each region, in USD/kg.
+    pub price_usd_per_kg: [f64; 2],
+    /// Tonnes exported China → rest of world.
+    pub flow_t: f64,
+    /// Whether the export quota binds (flow at capacity, spread above the wedge).
+    pub link_binding: bool,
+    /// Where each region cleared on its schedule: each participant's part follows from
+    /// it ([`Participants::net_supply`], [`Position::net_supply`]).
+    pub position: [Position; 2],
+}
+
+/// Two regional [`Schedule`]s of one element, cleared through the export link.
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleMarket {
+    /// The schedules, indexed by [`Region::index`].
+    pub schedules: [Schedule; 2],
+}
+
+impl ScheduleMarket {
+    /// A market with empty schedules.
+    pub fn new() -> Self {
+        ScheduleMarket::default()
+    }
+
+    /// Clears the two schedules through `link` into `out` (see the module docs).
+    /// `reference_price` (by region) fixes prices where the schedules leave them open.
+    ///
+    /// # Errors
+    /// Refuses NaN, infinite or negative link, bounds or reference prices, breakpoint prices
+    /// out of order or outside the bounds, and participant values that are not finite or not
+    /// non-decreasing; `out` is then left untouched.
+    pub fn clear(
+        &mut self,
+        link: Link,
+        bounds: PriceBounds,
+        reference_price: [f64; 2],
+        out: &mut ScheduleClearing,
+    ) -> Result<(), MarketError> {
+        crate::clearing::validate_scalars(link, bounds)?;
+        let (floor, cap) = (bounds.floor_usd_per_kg, bounds.cap_usd_per_kg);
+        for (r, schedule) in self.schedules.iter_mut().enumerate() {
+            let region = Region::ALL[r];
+            let value = reference_price[r];
+            if !(value.is_finite() && value >= 0.0) {
+                return Err(MarketError::ReferencePrice { region, value });
+            }
+            schedule.check(region, bounds)?;
+        }
+        let reference = reference_price.map(|p| p.clamp(floor, cap));
+        let [cn, row] = &self.schedules;
+        let wedge = link.wedge_usd_per_kg;
+        let capacity = link.capacity_t;
+        // Most China can export and the rest of world can take.
+        let flow_max = capacity.min(cn.range().1).min(-row.range().0).max(0.0);
+        // The marginal spread of one more tonne exported at flow f is the rest of world's
+        // lowest clearing price minus China's highest (non-increasing in f); the spread of
+        // the last tonne at the most that can flow is its highest minus China's lowest.
+        let locate = |f: f64| [cn.locate(f, floor, cap), row.locate(-f, floor, cap)];
+        let at_zero = locate(0.0);
+        let (flow, at, interior) = if flow_max <= 0.0 || at_zero[1].lo - at_zero[0].hi <= wedge {
+            (0.0, at_zero, false)
+        } else {
+            let at_max = locate(flow_max);
+            if at_max[1].hi - at_max[0].lo > wedge {
+                (flow_max, at_max, false)
+            } else {
+                let flow = find_flow(&locate, [cn, row], at_zero, at_max, flow_max, wedge);
+                (flow, locate(flow), true)
+            }
+        };
+        let own = [at[0].pick(reference[0]), at[1].pick(reference[1])];
+        let spread = own[1] - own[0];
+        let consistent = if capacity <= 0.0 {
+            true // a closed link says nothing about the spread
+        } else if flow >= capacity {
+            spread >= wedge
+        } else if flow <= 0.0 && !interior {
+            spread <= wedge
+        } else {
+            false // 0 < flow < capacity: the spread must equal the wedge
+        };
+        let price = if consistent {
+            own
+        } else {
+            // Pin the spread to the wedge: China's price in its interval and in the rest of
+            // world's shifted down by the wedge.
+            let mut joint = Located::joint(at, wedge);
+            if interior && joint.lo > joint.hi {
+                // The flow sits where a flat stretch makes a price jump: take the intervals
+                // over a rounding-width neighbourhood of the flow.
+                let eps = flow_max * 1e-12;
+                let below = locate((flow - eps).max(0.0));
+                let above = locate(flow + eps);
+                let mut iv = at;
+                // China's price rises with the flow, the rest of world's falls.
+                let widened = [(below[0], above[0]), (above[1], below[1])];
+                for (interval, (low, high)) in iv.iter_mut().zip(widened) {
+                    if low.lo < interval.lo {
+                        (interval.lo, interval.soft_lo) = (low.lo, low.soft_lo);
+                    }
+                    if high.hi > interval.hi {
+                        (interval.hi, interval.soft_hi) = (high.hi, high.soft_hi);
+                    }
+                }
+                joint = Located::joint(iv, wedge);
+            }
+            joint.hi = joint.hi.max(joint.lo); // empty only by rounding
+            let p0 = joint
+                .pick(0.5 * reference[0] + 0.5 * (reference[1] - wedge))
+                .clamp(floor, cap);
+            [p0, (p0 + wedge).clamp(floor, cap)]
+        };
+        out.price_usd_per_kg = price;
+        out.flow_t = flow;
+        out.link_binding = flow >= capacity && price[1] - price[0] > wedge;
+        for (r, schedule) in self.schedules.iter().enumerate() {
+            out.position[r] = if schedule.is_empty() {
+                Position::default()
+            } else {
+                schedule.share(at[r].piece)
+            };
+        }
+        Ok(())
+    }
+}
+
+/// The tighter of two interval ends (the larger for a lower end), hard if it comes from a
+/// breakpoint; on a tie, hard if either is (as the order books' rule).
+fn tighter(a: f64, a_soft: bool, b: f64, b_soft: bool, lower: bool) -> (f64, bool) {
+    if a == b {
+        (a, a_soft && b_soft)
+    } else if (a > b) == lower {
+        (a, a_soft)
+    } else {
+        (b, b_soft)
+    }
+}
+
+impl Piece {
+    /// The piece's place in the order of pieces along the schedule: the stretch before
+    /// breakpoint `u` is `2u - 1`, the jump at breakpoint `m` is `2m`.
+    fn key(self) -> usize {
+        match self {
+            Piece::Point { index, .. } => 2 * index,
+            Piece::Segment { upper, .. } => 2 * upper - 1,
+        }
+    }
+}
+
+impl Schedule {
+    /// The net supply at which the piece with key `k` ends and the one with key `k + 1`
+    /// begins.
+    fn boundary(&self, k: usize) -> f64 {
+        if k.is_multiple_of(2) {
+            self.net[k / 2].right_t
+        } else {
+            self.net[k.div_ceil(2)].left_t
+        }
+    }
+}
+
+/// The flow in `(0, flow_max)` at which the marginal spread falls to the wedge, given the
+/// positions at both ends. The spread is piecewise linear in the flow, with a kink or jump
+/// wherever either region crosses from one piece of its schedule to the next; the bracket
+/// is narrowed at those crossings (the middle one of the region with more of them left)
+/// until none lies inside it, and the line through two inner points then gives the flow.
+/// Exact, and `O(log breakpoints)` positions.
+fn find_flow(
+    locate: &impl Fn(f64) -> [Located; 2],
+    schedules: [&Schedule; 2],
+    at_zero: [Located; 2],
+    at_max: [Located; 2],
+    flow_max: f64,
+    wedge: f64,
+) -> f64 {
+    let spread = |at: &[Located; 2]| at[1].lo - at[0].hi;
+    let (mut lo, mut hi) = (0.0f64, flow_max);
+    let (mut at_lo, mut at_hi) = (at_zero, at_max);
+    // Each round removes at least one crossing from the bracket; the bound is a guard.
+    for _ in 0..4 * (schedules[0].len() + schedules[1].len()) + 8 {
+        // Crossings strictly inside (lo, hi): China's keys rise with the flow, the rest of
+        // world's fall (its net supply is minus the flow).
+        let (a0, b0) = (at_lo[0].piece.key(), at_hi[0].piece.key());
+        let (a1, b1) = (at_hi[1].piece.key(), at_lo[1].piece.key());
+        let (n0, n1) = (b0.saturating_sub(a0), b1.saturating_sub(a1));
+        let candidate = if n0 >= n1 && n0 > 0 {
+            schedules[0].boundary(a0 + (n0 - 1) / 2)
+        } else if n1 > 0 {
+            -schedules[1].boundary(a1 + (n1 - 1) / 2)
+        } else {
+            f64::NAN
+        };
+        if candidate > lo && candidate < hi {
+            let at = locate(candidate);
+            if spread(&at) > wedge {
+                (lo, at_lo) = (candidate, at);
+            } else {
+                (hi, at_hi) = (candidate, at);
+            }
+            continue;
+        }
+        if n0 + n1 > 1 {
+            // The crossing picked sits on an end of the bracket (a jump there): halve.
+            let mid = 0.5 * (lo + hi);
+            if mid <= lo || mid >= hi {
+                break;
+            }
+            let at = locate(mid);
+            if spread(&at) > wedge {
+                (lo, at_lo) = (mid, at);
+            } else {
+                (hi, at_hi) = (mid, at);
+            }
+            continue;
+        }
+        // No crossing inside: the spread is linear on (lo, hi).
+        let (f1, f2) = (lo + (hi - lo) / 3.0, lo + 2.0 * (hi - lo) / 3.0);
+        let (s1, s2) = (spread(&locate(f1)), spread(&locate(f2)));
+        if s1 <= wedge {
+            // The spread drops to the wedge at lo itself (a jump there).
+            return lo;
+        }
+        if s2 > wedge && s1 == s2 {
+            return hi;
+        }
+        let f = f1 + (s1 - wedge) / (s1 - s2) * (f2 - f1);
+        return f.clamp(lo, hi);
+    }
+    hi
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOUNDS: PriceBounds = PriceBounds {
+        floor_usd_per_kg: 0.0,
+        cap_usd_per_kg: 1000.0,
+    };
+
+    /// Clears two regions' participants; returns the clearing and each region's fills.
+    fn clear<const N: usize>(
+        parts: &[Participants<N>; 2],
+        link: Link,
+        reference: [f64; 2],
+    ) -> Result<(ScheduleClearing, [[f64; N]; 2]), MarketError> {
+        let mut market = ScheduleMarket::new();
+        for (p, s) in parts.iter().zip(&mut market.schedules) {
+            p.total_into(s);
+        }
+        let mut out = ScheduleClearing::default();
+        market.clear(link, BOUNDS, reference, &mut out)?;
+        let fills = std::array::from_fn(|r| {
+            std::array::from_fn(|j| parts[r].net_supply(out.position[r], j))
+        });
+        Ok((out, fills))
+    }
+
+    #[test]
+    fn offer_and_bid_as_steps_clear_like_an_order_book() {
+        let mut parts = [Participants::<1>::new(), Participants::new()];
+        parts[0].add_order(0, 10.0, 40.0, true);
+        parts[1].add_order(0, 40.0, 50.0, false);
+        let link = Link {
+            capacity_t: 20.0,
+            wedge_usd_per_kg: 5.0,
+        };
+        let (out, fills) = clear(&parts, link, [10.0, 40.0]).unwrap();
+        assert_eq!(out.flow_t, 20.0);
+        assert_eq!(out.price_usd_per_kg, [10.0, 40.0]);
+        assert!(out.link_binding);
+        assert_eq!(fills, [[20.0], [-20.0]]);
+        assert_eq!(parts[1].unserved(out.position[1], 0), 30.0);
+    }
+
+    #[test]
+    fn linear_supply_meets_linear_demand_in_closed_form() {
+        // Supply 0..100 t over 0..100 USD/kg, demand 100..0 t over the same prices:
+        // they cross at 50 USD/kg and 50 t.
+        let mut parts = [Participants::<2>::new(), Participants::new()];
+        *parts[0].push_point(0.0) = [Values::flat(0.0), Values::flat(-100.0)];
+        *parts[0].push_point(100.0) = [Values::flat(100.0), Values::flat(0.0)];
+        let (out, fills) = clear(&parts, Link::CLOSED, [1.0, 1.0]).unwrap();
+        assert!((out.price_usd_per_kg[0] - 50.0).abs() < 1e-12);
+        assert!((fills[0][0] - 50.0).abs() < 1e-12);
+        assert!((fills[0][1] + 50.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn flow_equalises_prices_up_to_the_wedge() {
+        // China: supply 0..200 t over 0..100 USD/kg, nobody buying; rest of world: demand
+        // 200..0 t over 0..100 USD/kg. With a wedge of 10, f = 90 t at 45 and 55 USD/kg.
+        let mut parts = [Participants::<1>::new(), Participants::new()];
+        *parts[0].push_point(0.0) = [Values::flat(0.0)];
+        *parts[0].push_point(100.0) = [Values::flat(200.0)];
+        *parts[1].push_point(0.0) = [Values::flat(-200.0)];
+        *parts[1].push_point(100.0) = [Values::flat(0.0)];
+        let link = Link {
+            capacity_t: 1000.0,
+            wedge_usd_per_kg: 10.0,
+        };
+        let (out, fills) = clear(&parts, link, [50.0, 50.0]).unwrap();
+        assert!((out.flow_t - 90.0).abs() < 1e-9, "{out:?}");
+        assert!((out.price_usd_per_kg[0] - 45.0).abs() < 1e-9, "{out:?}");
+        assert!((out.price_usd_per_kg[1] - 55.0).abs() < 1e-9, "{out:?}");
+        assert!(!out.link_binding);
+        assert!((fills[0][0] - 90.0).abs() < 1e-9 && (fills[1][0] + 90.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn falling_totals_are_refused_and_bad_participants_found() {
+        let mut parts = [Participants::<1>::new(), Participants::new()];
+        *parts[0].push_point(1.0) = [Values::flat(-5.0)];
+        *parts[0].push_point(2.0) = [Values::flat(-6.0)];
+        assert_eq!(parts[0].invalid(), Some((1, 0)));
+        let err = clear(&parts, Link::CLOSED, [1.0, 1.0]).unwrap_err();
+        assert!(
+            matches!(err, MarketError::ScheduleValues { breakpoint: 1, .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bids_and_offers_at_one_price_trade_before_anyone_is_rationed() {
+        // At the cap a holder offers 100 t and buyers bid 80 t: all 80 t trade.
+        let mut parts = [Participants::<2>::new(), Participants::new()];
+        *parts[0].push_point(1000.0) = [Values::jump(0.0, 100.0), Values::jump(-80.0, 0.0)];
+        let (out, fills) = clear(&parts, Link::CLOSED, [5.0, 5.0]).unwrap();
+        assert_eq!(out.price_usd_per_kg[0], 1000.0);
+        assert_eq!(fills[0], [80.0, -80.0]);
+        assert_eq!(parts[0].unserved(out.position[0], 1), 0.0);
+    }
+}

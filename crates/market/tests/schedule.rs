@@ -1,0 +1,159 @@
+//! The schedule clearing against the order-book clearing: a book of discrete orders, given
+//! to [`ScheduleMarket`] as one single-step participant per order, must clear at the same
+//! flow, prices and fills (the order book is the reference; both implement the same
+//! equilibrium and price rule). And properties of smooth schedules: each region's fills
+//! add up to its export, nobody leaves its own schedule, prices stay in the bounds.
+
+use proptest::prelude::*;
+use remsim_core::Region;
+use remsim_market::{
+    Bid, Clearing, CoupledMarket, Link, Offer, Participants, PriceBounds, ScheduleClearing,
+    ScheduleMarket, Values,
+};
+
+/// Most orders per region in the generated books.
+const ORDERS: usize = 12;
+
+/// One order: (is an offer, quantity in t, price level).
+type Order = (bool, f64, u8);
+
+fn orders() -> impl Strategy<Value = Vec<Order>> {
+    // Few price levels, so that ties between offers and bids and between regions are common.
+    prop::collection::vec((any::<bool>(), 0.5f64..100.0, 0u8..8), 0..ORDERS)
+}
+
+fn level_price(level: u8) -> f64 {
+    5.0 + 7.0 * f64::from(level)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn steps_clear_like_the_order_book(
+        cn in orders(),
+        row in orders(),
+        capacity in prop_oneof![Just(0.0), Just(f64::MAX), 0.0f64..150.0],
+        wedge in prop_oneof![Just(0.0), 0.0f64..20.0],
+        reference in (1.0f64..80.0, 1.0f64..80.0),
+    ) {
+        let bounds = PriceBounds { floor_usd_per_kg: 0.0, cap_usd_per_kg: 100.0 };
+        let link = Link { capacity_t: capacity, wedge_usd_per_kg: wedge };
+        let reference = [reference.0, reference.1];
+        let mut book = CoupledMarket::new();
+        let mut schedules = ScheduleMarket::new();
+        let mut parts = [Participants::<ORDERS>::new(), Participants::new()];
+        for (r, orders) in [&cn, &row].into_iter().enumerate() {
+            let region = Region::ALL[r];
+            // Offers first in the book, as the fills are reported offers then bids.
+            for (j, &(is_offer, q, level)) in orders.iter().enumerate() {
+                let p = level_price(level);
+                if is_offer {
+                    book.book_mut(region).push_offer(Offer::new(q, p));
+                } else {
+                    book.book_mut(region).push_bid(Bid::new(q, p));
+                }
+                parts[r].add_order(j, p, q, is_offer);
+            }
+            parts[r].total_into(&mut schedules.schedules[r]);
+        }
+        let mut want = Clearing::new();
+        book.clear(link, bounds, reference, &mut want).unwrap();
+        let mut got = ScheduleClearing::default();
+        schedules.clear(link, bounds, reference, &mut got).unwrap();
+        prop_assert!(close(got.flow_t, want.flow_t), "flow {} vs {}", got.flow_t, want.flow_t);
+        for r in 0..2 {
+            prop_assert!(
+                close(got.price_usd_per_kg[r], want.price_usd_per_kg[r]),
+                "price {r}: {:?} vs {:?}", got.price_usd_per_kg, want.price_usd_per_kg
+            );
+        }
+        prop_assert_eq!(got.link_binding, want.link_binding);
+        for (r, orders) in [&cn, &row].into_iter().enumerate() {
+            let (mut offer, mut bid) = (0, 0);
+            for (j, &(is_offer, q, _)) in orders.iter().enumerate() {
+                let fill = parts[r].net_supply(got.position[r], j);
+                let expected = if is_offer {
+                    offer += 1;
+                    want.offer_fill_t[r][offer - 1]
+                } else {
+                    bid += 1;
+                    -want.bid_fill_t[r][bid - 1]
+                };
+                prop_assert!(
+                    (fill - expected).abs() <= 1e-9 * (1.0 + q),
+                    "region {r} order {j}: fill {fill} vs {expected}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn smooth_schedules_conserve_and_stay_on_their_curves(
+        points in prop::collection::vec(
+            (1.0f64..5.0, prop::collection::vec((0.0f64..30.0, 0.0f64..10.0), 3)), 1..20),
+        capacity in prop_oneof![Just(0.0), Just(f64::MAX), 0.0f64..300.0],
+        wedge in 0.0f64..10.0,
+        demand in (0.0f64..400.0, 0.0f64..400.0),
+    ) {
+        // Three participants per region: a holder selling more as the price rises (from
+        // buying at low prices), a consumer group buying less, a bid step in the middle.
+        let bounds = PriceBounds { floor_usd_per_kg: 0.5, cap_usd_per_kg: 1000.0 };
+        let link = Link { capacity_t: capacity, wedge_usd_per_kg: wedge };
+        let mut market = ScheduleMarket::new();
+        let mut parts = [Participants::<3>::new(), Participants::new()];
+        for (r, start) in [demand.0, demand.1].into_iter().enumerate() {
+            let schedule = &mut parts[r];
+            let mut price = 1.0 + r as f64;
+            let (mut holder, mut consumers) = (-start * 0.2, -start);
+            for (k, (step, rises)) in points.iter().enumerate() {
+                price += step;
+                holder += rises[0].0;
+                consumers = (consumers + rises[1].0).min(0.0);
+                let row = schedule.push_point(price);
+                // Nobody sells below the first breakpoint.
+                let left = if k == 0 { holder.min(0.0) } else { holder };
+                row[0] = Values::jump(left, holder + rises[2].1);
+                row[1] = Values::flat(consumers);
+                holder += rises[2].1;
+            }
+            // The holder sells everything at the cap; the consumers stop buying there.
+            let row = schedule.push_point(1000.0);
+            row[0] = Values::jump(holder, holder.max(0.0) + 50.0);
+            row[1] = Values::jump(consumers, 0.0);
+            let middle = 1.0 + r as f64 + points.iter().map(|p| p.0).sum::<f64>() / 2.0;
+            schedule.add_order(2, middle, 25.0, false);
+            prop_assert_eq!(schedule.invalid(), None);
+            schedule.total_into(&mut market.schedules[r]);
+        }
+        let mut out = ScheduleClearing::default();
+        market.clear(link, bounds, [3.0, 4.0], &mut out).unwrap();
+        prop_assert!(out.flow_t >= 0.0 && out.flow_t <= capacity);
+        let spread = out.price_usd_per_kg[1] - out.price_usd_per_kg[0];
+        if out.flow_t > 0.0 && out.flow_t < capacity {
+            prop_assert!((spread - wedge).abs() < 1e-6 * (1.0 + wedge), "spread {spread}");
+        }
+        if out.flow_t == 0.0 && capacity > 0.0 {
+            prop_assert!(spread <= wedge + 1e-9, "spread {spread} with no flow");
+        }
+        let exports = [out.flow_t, -out.flow_t];
+        for (r, schedule) in parts.iter().enumerate() {
+            let p = out.price_usd_per_kg[r];
+            prop_assert!((0.5..=1000.0).contains(&p));
+            let fills: Vec<f64> = (0..3).map(|j| schedule.net_supply(out.position[r], j)).collect();
+            let total: f64 = fills.iter().sum();
+            let export = exports[r];
+            prop_assert!((total - export).abs() < 1e-9 * (1.0 + export.abs() + 500.0));
+            // Each participant between its lowest and highest value.
+            for (j, &f) in fills.iter().enumerate() {
+                let lo = schedule.row(0)[j].left_t;
+                let hi = schedule.row(schedule.len() - 1)[j].right_t;
+                prop_assert!(f >= lo - 1e-9 && f <= hi + 1e-9, "participant {j}: {f} not in [{lo}, {hi}]");
+            }
+        }
+    }
+}
