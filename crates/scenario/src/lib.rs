@@ -8,6 +8,7 @@
 //! names file, line, column and field path; a trial's parameter draws depend only on
 //! (master seed, trial, parameter path).
 
+mod draw;
 pub mod error;
 pub mod param;
 pub mod path;
@@ -23,6 +24,7 @@ pub use schema::*;
 pub use shocks::*;
 pub use source::{BASELINE_TOML, BUILTIN_BASELINE};
 
+use draw::DrawPlan;
 use source::Source;
 use std::path::Path;
 use toml::{Table, Value};
@@ -33,7 +35,12 @@ pub struct Scenario {
     chain: Vec<Source>,
     merged: Table,
     params: Vec<UncertainParam>,
+    /// Each parameter's random stream ([`param::stream_of`]), computed once.
+    streams: Vec<u64>,
     central: ScenarioConfig,
+    /// How draws are written into `central`; `None`: by substituting into `merged` and
+    /// deserializing it all (see `draw.rs`).
+    plan: Option<DrawPlan>,
 }
 
 impl Scenario {
@@ -91,11 +98,15 @@ impl Scenario {
                 }
             }
         }
+        let streams = params.iter().map(param::stream_of).collect();
+        let plan = DrawPlan::new(&merged, &params);
         Ok(Scenario {
             chain,
             merged,
             params,
+            streams,
             central,
+            plan,
         })
     }
 
@@ -129,7 +140,38 @@ impl Scenario {
     /// The concrete world of trial `trial`: each uncertain parameter drawn from its own
     /// stream. Draws stay inside the bounds validated at load, so this does not fail for a
     /// loaded scenario; the `Result` guards against a schema change that breaks that.
+    ///
+    /// The draws are written into a copy of the central config unit by unit (`draw.rs`);
+    /// where that is not possible, or a unit fails, the drawn values are substituted into
+    /// the merged tree and all of it is deserialized, which gives the same config (or the
+    /// located error).
     pub fn draw(&self, master_seed: u64, trial: u64) -> Result<ScenarioConfig, ScenarioError> {
+        if self.params.is_empty() {
+            return Ok(self.central.clone());
+        }
+        let values = param::draw_all(&self.params, &self.streams, master_seed, trial);
+        if let Some(config) = self
+            .plan
+            .as_ref()
+            .and_then(|plan| plan.apply(&self.central, &values))
+        {
+            return Ok(config);
+        }
+        typed(
+            &self.chain,
+            param::substitute_values(&self.merged, &self.params, &values),
+        )
+    }
+
+    /// The reference way to draw a trial, as [`Scenario::draw`] did before issue 8: each
+    /// parameter drawn on its own, substituted into the merged tree, all of it
+    /// deserialized. Kept for the tests that check `draw` against it.
+    #[cfg(test)]
+    fn draw_by_substitution(
+        &self,
+        master_seed: u64,
+        trial: u64,
+    ) -> Result<ScenarioConfig, ScenarioError> {
         if self.params.is_empty() {
             return Ok(self.central.clone());
         }
@@ -235,4 +277,92 @@ fn backticked(text: &str) -> Vec<String> {
         .step_by(2)
         .map(str::to_string)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every scenario in `configs/` (the baseline, shocks, history and scale configs; the
+    /// sweep files describe points around a base, not scenarios of their own).
+    fn configs() -> Vec<std::path::PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs");
+        let mut paths = vec![root.join("baseline.toml")];
+        for dir in ["shocks", "history", "scale"] {
+            let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .filter(|p| !p.ends_with("targets.toml"))
+                .collect();
+            files.sort();
+            paths.extend(files);
+        }
+        paths
+    }
+
+    /// The fast draw gives exactly the reference draw's config, for every config in
+    /// `configs/` and many (seed, trial) pairs. `ScenarioConfig`'s `Debug` prints every f64
+    /// in its shortest round-trip form, so equal text is equal bits.
+    #[test]
+    fn draw_equals_the_reference_draw_for_every_config() {
+        let paths = configs();
+        assert!(paths.len() >= 20, "{paths:?}");
+        for path in paths {
+            let scenario = Scenario::load(&path).unwrap();
+            assert!(
+                scenario.plan.is_some() || scenario.params.is_empty(),
+                "{}: no draw plan",
+                path.display()
+            );
+            for seed in [0, 5, 42, u64::MAX] {
+                for trial in (0..25).chain([1_000, 999_999, u64::from(u32::MAX)]) {
+                    let fast = scenario.draw(seed, trial).unwrap();
+                    let reference = scenario.draw_by_substitution(seed, trial).unwrap();
+                    assert_eq!(
+                        format!("{fast:?}"),
+                        format!("{reference:?}"),
+                        "{} seed {seed} trial {trial}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+
+    /// Parameters in every kind of unit the plan knows (sections, agents by id, shocks by
+    /// position, nested lists by index), including ones the baseline leaves fixed.
+    #[test]
+    fn draw_equals_the_reference_draw_in_every_unit() {
+        let text = r#"
+extends = "builtin:baseline"
+[environment]
+monazite_residue_t_per_t = { uniform = [1.5, 2.5] }
+[[separators]]
+id = "baotou-separation"
+recovery = { triangular = [0.9, 0.92, 0.95] }
+[[magnet_makers]]
+id = "jl-mag"
+gbd_share = { uniform = [0.6, 0.9] }
+[[recyclers]]
+id = "ganzhou-recyclers"
+collection_rate = { lognormal = [0.1, 0.2] }
+[[shocks]]
+id = "probe"
+when = { start = "2030-01", duration_months = { normal = [12, 2] } }
+tariff = { rate = { uniform = [0.1, 0.3] } }
+"#;
+        let scenario = match Scenario::from_text("probe.toml", text, None) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(scenario.plan.is_some());
+        for trial in 0..50 {
+            assert_eq!(
+                format!("{:?}", scenario.draw(9, trial).unwrap()),
+                format!("{:?}", scenario.draw_by_substitution(9, trial).unwrap()),
+                "trial {trial}"
+            );
+        }
+    }
 }

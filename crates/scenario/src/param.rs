@@ -308,12 +308,42 @@ fn slot_mut<'a>(table: &'a mut Table, path: &[Segment]) -> Option<&'a mut Value>
 
 /// The trial's draw of `param`: its own stream, keyed by its path.
 pub fn draw(param: &UncertainParam, master_seed: u64, trial: u64) -> f64 {
-    let mut rng = stream_rng(
-        master_seed,
-        trial,
-        stream_id(&format!("param:{}", param.path)),
-    );
+    let mut rng = stream_rng(master_seed, trial, stream_of(param));
     param.dist.sample(&mut rng)
+}
+
+/// The stream `param` draws from: keyed by its path, so a draw does not depend on which
+/// other parameters a scenario has.
+pub fn stream_of(param: &UncertainParam) -> u64 {
+    stream_id(&format!("param:{}", param.path))
+}
+
+/// Every parameter's draw for one trial, in order: the same numbers as [`draw`] on each,
+/// given `streams[i] == stream_of(&params[i])`, with the trial's key derived once instead of
+/// once per parameter (a stream is the key's generator with another stream number).
+pub fn draw_all(
+    params: &[UncertainParam],
+    streams: &[u64],
+    master_seed: u64,
+    trial: u64,
+) -> Vec<f64> {
+    let trial_rng = stream_rng(master_seed, trial, 0);
+    params
+        .iter()
+        .zip(streams)
+        .map(|(param, &stream)| {
+            let mut rng = trial_rng.clone();
+            rng.set_stream(stream);
+            param.dist.sample(&mut rng)
+        })
+        .collect()
+}
+
+/// A copy of `root` with every distribution replaced by its value in `values` (one per
+/// parameter, in order): [`substitute`] with the values drawn beforehand.
+pub fn substitute_values(root: &Table, params: &[UncertainParam], values: &[f64]) -> Table {
+    let mut next = values.iter();
+    substitute(root, params, |_| next.next().copied().unwrap_or(f64::NAN))
 }
 
 /// Issues for malformed distributions, located by the caller.

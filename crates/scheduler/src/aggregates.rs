@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 /// Cells folded per rayon task.
 const CELLS_PER_TASK: usize = 512;
+/// Values per tile of [`BatchAggregates::fold_block`]'s transposition (128 KiB).
+const TILE_VALUES: usize = 16 * 1024;
 
 /// The shape every trajectory of a batch shares.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +144,9 @@ impl BatchAggregates {
     /// pool; each cell is touched by one task, and folding is exact, so the result does not
     /// depend on the pool.
     pub fn fold_block(&mut self, block: &[(&Trajectory, &[OutcomeValue])]) {
+        // Cells per tile: a tile's values (one column per cell, one row per trial) stay
+        // within ~128 KiB, so the transposition below works in the core's own cache.
+        let tile = (TILE_VALUES / block.len().max(1)).clamp(1, CELLS_PER_TASK);
         self.cells
             .par_chunks_mut(CELLS_PER_TASK)
             .enumerate()
@@ -151,13 +156,28 @@ impl BatchAggregates {
                     .iter()
                     .filter_map(|(t, _)| t.values.get(base..base + chunk.len()))
                     .collect();
-                // Cell by cell, trials in order: a cell's state stays in cache while the
-                // block's values for it stream past.
-                for (j, cell) in chunk.iter_mut().enumerate() {
-                    for values in &slices {
-                        if let Some(value) = values.get(j) {
-                            cell.add(*value);
+                let trials = slices.len();
+                if trials == 0 {
+                    return;
+                }
+                let mut columns = vec![0.0f64; tile * trials];
+                for (tile_index, cells) in chunk.chunks_mut(tile).enumerate() {
+                    let first = tile_index * tile;
+                    // Transposed a trajectory at a time (each read in order, which the
+                    // hardware prefetches), so that each cell's values across the block lie
+                    // side by side for `add_values`.
+                    for (t, values) in slices.iter().enumerate() {
+                        let Some(row) = values.get(first..first + cells.len()) else {
+                            continue;
+                        };
+                        for (column, value) in columns.chunks_exact_mut(trials).zip(row) {
+                            if let Some(slot) = column.get_mut(t) {
+                                *slot = *value;
+                            }
                         }
+                    }
+                    for (cell, column) in cells.iter_mut().zip(columns.chunks_exact(trials)) {
+                        cell.add_values(column);
                     }
                 }
             });

@@ -37,6 +37,7 @@ const INITIAL_WINDOW: i32 = 512;
 const GROW_CHUNK: i32 = 64;
 
 /// Bucket key of a positive normal magnitude.
+#[inline]
 fn key_of(magnitude: f64) -> i32 {
     (magnitude.to_bits() >> SHIFT) as i32
 }
@@ -66,6 +67,22 @@ struct Store {
 impl Store {
     fn floor(&self) -> i32 {
         self.top - (MAX_BUCKETS as i32 - 1)
+    }
+
+    /// Adds one value of bucket `key`: the common case (a key inside the window, not above
+    /// the top) inline, everything else through [`Store::add`].
+    #[inline]
+    fn add_one(&mut self, key: i32) {
+        if key <= self.top {
+            // A key below the window wraps to a huge index and misses, like one above it.
+            let index = key.wrapping_sub(self.offset) as u32 as usize;
+            if let Some(slot) = self.counts.get_mut(index) {
+                *slot = slot.saturating_add(1);
+                self.total += 1;
+                return;
+            }
+        }
+        self.add(key, 1);
     }
 
     fn add(&mut self, key: i32, count: u32) {
@@ -213,6 +230,7 @@ impl QuantileSketch {
     }
 
     /// Adds a finite value (non-finite values are ignored; callers count them).
+    #[inline]
     pub fn add(&mut self, x: f64) {
         if !x.is_finite() {
             return;
@@ -221,9 +239,29 @@ impl QuantileSketch {
         if magnitude < f64::MIN_POSITIVE {
             self.zeros += 1;
         } else if x > 0.0 {
-            self.positive.add(key_of(magnitude), 1);
+            self.positive.add_one(key_of(magnitude));
         } else {
-            self.negative.add(key_of(magnitude), 1);
+            self.negative.add_one(key_of(magnitude));
+        }
+    }
+
+    /// Adds finite values, like [`QuantileSketch::add`] on each (non-finite values must be
+    /// filtered out first: here they would land in a bucket).
+    #[inline]
+    pub fn add_finite_run(&mut self, values: &[f64]) {
+        for &x in values {
+            let bits = x.to_bits();
+            let magnitude = bits & !(1u64 << 63);
+            if magnitude < f64::MIN_POSITIVE.to_bits() {
+                self.zeros += 1;
+            } else {
+                let key = (magnitude >> SHIFT) as i32;
+                if bits >> 63 == 0 {
+                    self.positive.add_one(key);
+                } else {
+                    self.negative.add_one(key);
+                }
+            }
         }
     }
 

@@ -1,0 +1,220 @@
+//! [`DrawPlan`]: how a trial's draws are written into the typed config without
+//! deserializing the whole scenario again (issue 8).
+//!
+//! The reference way to draw a trial substitutes the drawn numbers into the merged TOML
+//! tree and deserializes all of it: ~0.65 ms for the baseline, mostly cloning the tree and
+//! allocating its strings. But a draw changes only the few sections that hold a
+//! distribution. The plan, made once at load, groups the uncertain parameters by the unit
+//! that holds them — a top-level section (`market`, `policy`, …) or one element of a
+//! top-level list (`miners[bayan-obo]`, `shocks[2]`, …) — and keeps each unit's merged
+//! subtree. A draw clones the central config and, per unit, substitutes into that small
+//! subtree and deserializes it into the unit's own type. serde's derived code deserializes a
+//! field the same way wherever it sits, so the result is the config the reference way gives,
+//! field for field (`tests` checks every config in `configs/` against it).
+//!
+//! Anything the plan does not know — a top-level key it has no unit for, a list element it
+//! cannot find — makes the scenario fall back to the reference way for every draw, and a
+//! unit that fails to deserialize makes that draw fall back, so errors keep their located
+//! messages. (A loaded scenario's draws do not fail: load checks every parameter's bounds.)
+
+use crate::param::UncertainParam;
+use crate::path::Segment;
+use crate::schema::{
+    DemandSectorConfig, EntryConfig, EnvironmentConfig, MagnetMakerConfig, MarketConfig,
+    MinerConfig, PolicyConfig, RecyclerConfig, RivalConfig, ScenarioConfig, ScenarioMeta,
+    SeparatorConfig,
+};
+use crate::shocks::ShockConfig;
+use serde::Deserialize;
+use toml::{Table, Value};
+
+/// The precomputed way to write a trial's draws into the central config; see the module
+/// docs.
+#[derive(Debug, Clone)]
+pub(crate) struct DrawPlan {
+    units: Vec<Unit>,
+}
+
+/// One typed unit of the config that holds uncertain parameters.
+#[derive(Debug, Clone)]
+struct Unit {
+    /// Which field of [`ScenarioConfig`] (and which element, for lists).
+    place: Place,
+    /// The unit's merged subtree, distributions in place.
+    template: Value,
+    /// The parameters inside it: index into the scenario's parameters, and the path below
+    /// the unit.
+    params: Vec<(usize, Vec<Segment>)>,
+}
+
+/// A field of [`ScenarioConfig`] that holds distributions, with the element for lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Meta,
+    Market,
+    Policy,
+    Environment,
+    Entry,
+    Miner(usize),
+    Separator(usize),
+    MagnetMaker(usize),
+    Rival(usize),
+    Recycler(usize),
+    Demand(usize),
+    Shock(usize),
+}
+
+impl Place {
+    /// The unit a parameter path starts with, and how many of its segments name the unit;
+    /// `None` for a path the plan does not handle.
+    fn of(merged: &Table, path: &[Segment]) -> Option<(Place, usize)> {
+        let Some(Segment::Key(key)) = path.first() else {
+            return None;
+        };
+        let section = match key.as_str() {
+            "scenario" => Some(Place::Meta),
+            "market" => Some(Place::Market),
+            "policy" => Some(Place::Policy),
+            "environment" => Some(Place::Environment),
+            "entry" => Some(Place::Entry),
+            _ => None,
+        };
+        if let Some(place) = section {
+            return Some((place, 1));
+        }
+        let items = merged.get(key)?.as_array()?;
+        let index = match path.get(1)? {
+            Segment::Index(i) => *i,
+            // The first element with that id, as `param::substitute` finds it.
+            Segment::Id(id) => items.iter().position(|item| {
+                item.as_table()
+                    .and_then(|t| t.get("id"))
+                    .and_then(|v| v.as_str())
+                    == Some(id.as_str())
+            })?,
+            Segment::Key(_) => return None,
+        };
+        let place = match key.as_str() {
+            "miners" => Place::Miner(index),
+            "separators" => Place::Separator(index),
+            "magnet_makers" => Place::MagnetMaker(index),
+            "rivals" => Place::Rival(index),
+            "recyclers" => Place::Recycler(index),
+            "demand" => Place::Demand(index),
+            "shocks" => Place::Shock(index),
+            _ => return None,
+        };
+        Some((place, 2))
+    }
+
+    /// The unit's subtree in the merged tree.
+    fn template<'a>(&self, merged: &'a Table) -> Option<&'a Value> {
+        let (key, index) = match *self {
+            Place::Meta => ("scenario", None),
+            Place::Market => ("market", None),
+            Place::Policy => ("policy", None),
+            Place::Environment => ("environment", None),
+            Place::Entry => ("entry", None),
+            Place::Miner(i) => ("miners", Some(i)),
+            Place::Separator(i) => ("separators", Some(i)),
+            Place::MagnetMaker(i) => ("magnet_makers", Some(i)),
+            Place::Rival(i) => ("rivals", Some(i)),
+            Place::Recycler(i) => ("recyclers", Some(i)),
+            Place::Demand(i) => ("demand", Some(i)),
+            Place::Shock(i) => ("shocks", Some(i)),
+        };
+        let value = merged.get(key)?;
+        match index {
+            None => Some(value),
+            Some(i) => value.as_array()?.get(i),
+        }
+    }
+
+    /// Deserializes `value` as this unit and puts it in place in `config`; `None` if it does
+    /// not deserialize or the element is missing.
+    fn put(&self, config: &mut ScenarioConfig, value: Value) -> Option<()> {
+        fn item<T>(list: &mut [T], i: usize, value: Value) -> Option<()>
+        where
+            T: for<'de> Deserialize<'de>,
+        {
+            *list.get_mut(i)? = T::deserialize(value).ok()?;
+            Some(())
+        }
+        match *self {
+            Place::Meta => config.scenario = ScenarioMeta::deserialize(value).ok()?,
+            Place::Market => config.market = MarketConfig::deserialize(value).ok()?,
+            Place::Policy => config.policy = PolicyConfig::deserialize(value).ok()?,
+            Place::Environment => {
+                config.environment = EnvironmentConfig::deserialize(value).ok()?;
+            }
+            Place::Entry => config.entry = Some(EntryConfig::deserialize(value).ok()?),
+            Place::Miner(i) => item::<MinerConfig>(&mut config.miners, i, value)?,
+            Place::Separator(i) => item::<SeparatorConfig>(&mut config.separators, i, value)?,
+            Place::MagnetMaker(i) => {
+                item::<MagnetMakerConfig>(&mut config.magnet_makers, i, value)?;
+            }
+            Place::Rival(i) => item::<RivalConfig>(&mut config.rivals, i, value)?,
+            Place::Recycler(i) => item::<RecyclerConfig>(&mut config.recyclers, i, value)?,
+            Place::Demand(i) => item::<DemandSectorConfig>(&mut config.demand, i, value)?,
+            Place::Shock(i) => item::<ShockConfig>(&mut config.shocks, i, value)?,
+        }
+        Some(())
+    }
+}
+
+impl DrawPlan {
+    /// The plan for `params` of the merged tree `merged`; `None` if some parameter lies
+    /// where the plan cannot follow (the scenario then draws the reference way).
+    pub(crate) fn new(merged: &Table, params: &[UncertainParam]) -> Option<DrawPlan> {
+        let mut units: Vec<Unit> = Vec::new();
+        for (index, param) in params.iter().enumerate() {
+            let (place, depth) = Place::of(merged, &param.path.0)?;
+            let below = param.path.0.get(depth..)?.to_vec();
+            match units.iter_mut().find(|u| u.place == place) {
+                Some(unit) => unit.params.push((index, below)),
+                None => units.push(Unit {
+                    place,
+                    template: place.template(merged)?.clone(),
+                    params: vec![(index, below)],
+                }),
+            }
+        }
+        Some(DrawPlan { units })
+    }
+
+    /// `central` with the drawn `values` (one per parameter, in order) written in; `None`
+    /// if a unit does not deserialize (the caller then draws the reference way, which
+    /// locates the error).
+    pub(crate) fn apply(&self, central: &ScenarioConfig, values: &[f64]) -> Option<ScenarioConfig> {
+        let mut config = central.clone();
+        for unit in &self.units {
+            let mut value = unit.template.clone();
+            for (param, below) in &unit.params {
+                if let Some(slot) = slot_mut(&mut value, below) {
+                    *slot = Value::Float(*values.get(*param)?);
+                }
+            }
+            unit.place.put(&mut config, value)?;
+        }
+        Some(config)
+    }
+}
+
+/// The value at `path` below `value`, found as `param::substitute` finds it (an `Id` is the
+/// first element with that `id`).
+fn slot_mut<'a>(mut value: &'a mut Value, path: &[Segment]) -> Option<&'a mut Value> {
+    for segment in path {
+        value = match (segment, value) {
+            (Segment::Key(k), Value::Table(t)) => t.get_mut(k)?,
+            (Segment::Id(id), Value::Array(items)) => items.iter_mut().find(|item| {
+                item.as_table()
+                    .and_then(|t| t.get("id"))
+                    .and_then(|v| v.as_str())
+                    == Some(id.as_str())
+            })?,
+            (Segment::Index(i), Value::Array(items)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
