@@ -148,6 +148,8 @@ impl CoupledMarket {
                 return Err(book_error(book, region));
             }
         }
+        // The downward sums of both regions in one loop (see `Curve::finish`).
+        Curve::finish(&mut self.curves);
         for (r, curve) in self.curves.iter().enumerate() {
             let region = Region::ALL[r];
             if !curve.offered().is_finite() {
@@ -178,8 +180,9 @@ impl CoupledMarket {
         out.flow_t = flow;
         out.link_binding = flow >= capacity && price[1] - price[0] > wedge;
         let excess = [flow, -flow];
-        for (r, curve) in self.curves.iter_mut().enumerate() {
+        for (r, (curve, book)) in self.curves.iter().zip(&self.books).enumerate() {
             let totals = curve.fill(
+                book,
                 pos[r],
                 excess[r],
                 &mut out.offer_fill_t[r],

@@ -62,10 +62,13 @@
 //! 1. Per region, sort offers and bids together by (effective price, side, quantity) and
 //!    group them into price levels; the region's excess supply (sold − bought) is then a
 //!    non-decreasing step curve of the price, with one flat stretch per level. The market
-//!    keeps each region's order from the last clearing: a book of the same shape is laid
-//!    out in it and insertion-sorted (`O(n)` plus a move per inversion; a caller that
-//!    pushes the same kinds of orders every tick mostly finds it still in order); other
-//!    books are sorted in `O(n log n)`, large ones by buckets in a few linear passes.
+//!    keeps each region's order from the last clearing for books of up to 64 orders: a
+//!    book of the same shape is laid out in it and insertion-sorted (`O(n)` plus a move
+//!    per inversion; a caller that pushes the same kinds of orders every tick mostly
+//!    finds it still in order). Larger books are counting-sorted on their keys' offset
+//!    from the smallest (about four buckets per order) and finished by one insertion
+//!    pass, falling back to the standard sort when that pass grows expensive; the order,
+//!    and so every sum, is the same either way.
 //! 2. China at excess supply `f` and the rest of world at `−f` each have a marginal price.
 //!    Starting from `f = 0`, raise `f` level boundary by level boundary while the
 //!    rest-of-world marginal price exceeds the China one by more than the wedge, stopping
