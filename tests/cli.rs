@@ -207,29 +207,24 @@ mod validate {
     use super::*;
 
     /// `remsim validate` runs both history scenarios and prints one row per target; the
-    /// targets the model meets (see docs/validation.md) pass even with few trials.
+    /// targets the model meets (see docs/validation.md: every 2020-2024 target, three of
+    /// the seven 2009-2014 ones) pass even with few trials, and the misses make it exit 1.
     #[test]
-    fn prints_the_table_and_meets_the_2020_2024_production_targets() {
+    fn prints_the_table_and_meets_the_2020_2024_targets() {
         let out = remsim(&["validate", "--trials", "24"]);
         let stdout = text(&out.stdout);
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "{}",
-            text(&out.stderr)
-        );
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
         let rows: Vec<&str> = stdout
             .lines()
             .filter(|l| l.starts_with("2020-2024 ") || l.starts_with("2009-2014 "))
             .collect();
         assert_eq!(rows.len(), 23, "{stdout}");
+        for row in rows.iter().filter(|r| r.starts_with("2020-2024 ")) {
+            assert!(row.ends_with("pass"), "{row}");
+        }
         for must_pass in [
-            "China's share of mine output, 2020",
-            "China's share of mine output, 2022",
-            "World mine output 2021, t",
-            "World mine output 2024, t",
-            "Nd oxide rises 2020 -> 2022",
-            "Ce stays below 4 USD/kg",
-            "La stays below 4 USD/kg",
+            "China's Nd below ex-China's while quotas bind",
+            "China's Dy below ex-China's while quotas bind",
             "Ex-China mine output rises after 2011",
         ] {
             let row = rows.iter().find(|r| r.contains(must_pass)).unwrap();

@@ -18,9 +18,12 @@ const EXPANSION_STEP: f64 = 0.15;
 /// as effective; approx.). Makers short of Tb make it up with Dy at this rate.
 pub const DY_PER_TB: f64 = 2.0;
 /// How strongly makers shift between the members of a substitute pair as their relative
-/// price moves: the elasticity of the function share, by pair (NdPr nearly perfect
-/// substitutes; Dy and Tb less so). Assumed.
-pub const SUBSTITUTION_ELASTICITY: [f64; 2] = [4.0, 1.5];
+/// price moves away from the reference: the elasticity of the function share, by pair.
+/// NdPr are nearly perfect substitutes (assumed). Dy and Tb much less so: the Tb/Dy price
+/// ratio doubled from 2020 to 2022 (670/261 -> 2,051/382, calibration.md §8) while Tb use
+/// in diffusion-treated EV grades kept growing, which an elasticity above 1 cannot
+/// reproduce; 0.5 was set on that episode (docs/validation.md), not measured.
+pub const SUBSTITUTION_ELASTICITY: [f64; 2] = [4.0, 0.5];
 /// Elements that stand in for each other in a magnet, with their weight in a common unit:
 /// Nd and Pr one for one (NdPr is sold as a blend whose ratio makers can vary), Dy and Tb
 /// in Dy-equivalents.
@@ -227,19 +230,25 @@ impl MagnetMaker {
     }
 
     /// Monthly choice between substitutes at `prices` (USD/kg in the maker's region): each
-    /// pair's function is split by the recipe's shares tilted toward the cheaper member
-    /// (per unit of function) with [`SUBSTITUTION_ELASTICITY`], so NdPr's blend follows the
-    /// Nd/Pr price ratio and Dy stands in for dear Tb.
-    pub fn choose_substitutes(&mut self, prices: &ElementVec) {
+    /// pair's function is split by the recipe's shares, tilted toward the member that got
+    /// cheaper relative to `reference` prices (the scenario's opening prices: the recipe
+    /// is what makers use at them) with [`SUBSTITUTION_ELASTICITY`], so NdPr's blend
+    /// follows the Nd/Pr price ratio and Dy stands in for Tb as Tb grows dear.
+    pub fn choose_substitutes(&mut self, prices: &ElementVec, reference: &ElementVec) {
         let mut c = self.base_composition;
         for (pair, sigma) in SUBSTITUTES.iter().zip(SUBSTITUTION_ELASTICITY) {
             let [(a, wa), (b, wb)] = *pair;
             let function = c[a] * wa + c[b] * wb;
-            if function <= 0.0 || prices[a] <= 0.0 || prices[b] <= 0.0 {
+            if function <= 0.0
+                || prices[a] <= 0.0
+                || prices[b] <= 0.0
+                || reference[a] <= 0.0
+                || reference[b] <= 0.0
+            {
                 continue;
             }
             let share_b0 = c[b] * wb / function;
-            let relative = ((prices[a] / wa) / (prices[b] / wb)).powf(sigma);
+            let relative = ((prices[a] / reference[a]) / (prices[b] / reference[b])).powf(sigma);
             let tilted = share_b0 * relative;
             let share_b = (tilted / (1.0 - share_b0 + tilted)).clamp(0.0, 1.0);
             c[a] = function * (1.0 - share_b) / wa;
@@ -461,14 +470,15 @@ mod tests {
     #[test]
     fn the_ndpr_blend_follows_relative_prices() {
         let mut maker = maker(&[("nd", 75.0), ("pr", 25.0)], 1.0);
-        maker.choose_substitutes(&ElementVec::splat(50.0));
+        let reference = ElementVec::splat(50.0);
+        maker.choose_substitutes(&ElementVec::splat(50.0), &reference);
         assert!(
             (maker.composition[Element::Pr] - 0.25).abs() < 1e-12,
-            "equal prices keep the recipe"
+            "the reference prices keep the recipe"
         );
         let mut prices = ElementVec::splat(50.0);
         prices[Element::Pr] = 100.0;
-        maker.choose_substitutes(&prices);
+        maker.choose_substitutes(&prices, &reference);
         assert!(
             maker.composition[Element::Pr] < 0.05,
             "dear Pr is replaced by Nd"

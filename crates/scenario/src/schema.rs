@@ -142,6 +142,12 @@ pub struct MarketConfig {
     /// Elasticity of the price stock holders ask with respect to their coverage: at half
     /// the target cover they ask 2^this times the expected price.
     pub stock_price_response: f64,
+    /// Strength of the pull of stock holders toward long-run prices (0 = none): the
+    /// fundamentalist term. Holders aim at `(expected / three-year average)^-this` times
+    /// their usual cover (within a quarter and four times it), buying when prices are low
+    /// against their history and selling when high.
+    #[serde(default)]
+    pub fundamental_weight: f64,
     /// Share of the contained oxide value that a mine is paid for its concentrate; the rest
     /// pays for separation (approx. 0.6-0.7).
     #[serde(default = "default_payable")]

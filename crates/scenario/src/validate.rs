@@ -516,6 +516,7 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
     c.share(&p, "expectation_smoothing", m.expectation_smoothing);
     c.non_negative(&p, "trend_following", m.trend_following);
     c.non_negative(&p, "stock_price_response", m.stock_price_response);
+    c.non_negative(&p, "fundamental_weight", m.fundamental_weight);
     c.share(&p, "concentrate_payable_share", m.concentrate_payable_share);
     c.non_negative(&p, "magnet_markup", m.magnet_markup);
     let missing: Vec<&str> = Element::ALL

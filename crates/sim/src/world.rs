@@ -69,6 +69,8 @@ pub struct World {
     initial_stock_months: f64,
     smoothing: f64,
     trend_following: f64,
+    /// Pull of stock holders toward long-run prices (`market.fundamental_weight`).
+    fundamental_weight: f64,
     payable: f64,
     markup: f64,
     environment: EnvironmentConfig,
@@ -340,6 +342,7 @@ impl World {
             initial_stock_months: m.initial_stock_months.max(0.0),
             smoothing: m.expectation_smoothing.clamp(0.0, 1.0),
             trend_following: m.trend_following.max(0.0),
+            fundamental_weight: m.fundamental_weight.max(0.0),
             payable: m.concentrate_payable_share.clamp(0.0, 1.0),
             markup: m.magnet_markup.max(0.0),
             environment: config.environment.clone(),
@@ -621,7 +624,8 @@ impl World {
             mk.record_orders(month, maker_orders_from[i][0] + maker_orders_from[i][1]);
         }
         for mk in &mut self.makers {
-            mk.choose_substitutes(&expected[mk.region().index()]);
+            let r = mk.region().index();
+            mk.choose_substitutes(&expected[r], &self.initial_price[r]);
         }
         reset(maker_need, self.makers.len(), ElementVec::ZERO);
         let mut regional_need = [ElementVec::ZERO; 2];
@@ -877,7 +881,17 @@ impl World {
                 // speculative hoarding while prices trend up; it sells what it holds above
                 // S*(p) and buys up to it, and sells everything at the cap.
                 let hoard = (1.0 + self.trend_following * 6.0 * self.trend[r][e]).clamp(0.5, 2.0);
-                let target = self.stock_target_months * d * hoard;
+                // Fundamentalists: more cover when prices are low against their three-year
+                // average, less when high (chartists above, fundamentalists here: the two
+                // kinds of traders of heterogeneous-agent market models, Brock & Hommes 1998).
+                let anchor = if self.fundamental_weight > 0.0 && self.long_run[r][e] > 0.0 {
+                    (pe / self.long_run[r][e])
+                        .powf(-self.fundamental_weight)
+                        .clamp(0.25, 4.0)
+                } else {
+                    1.0
+                };
+                let target = self.stock_target_months * d * hoard * anchor;
                 let s = self.stock[r][e];
                 let consumers = &consumer_curve[r];
                 // Magnet makers: half their need is contracted and paid at any price; the
