@@ -1,6 +1,7 @@
-//! Clearing of piecewise-linear schedules: [`Schedule`] (one region's participants over
-//! shared price breakpoints), [`ScheduleMarket`] (two regions and the export link) and its
-//! result [`ScheduleClearing`].
+//! Clearing of piecewise-linear schedules: a region's [`Participants`] over shared price
+//! breakpoints, summed into its [`Schedule`]; [`ScheduleMarket`] clears two regions
+//! through the export link into a [`ScheduleClearing`], whose [`Position`] gives each
+//! participant's fill.
 //!
 //! The order books of [`crate::CoupledMarket`] trade discrete orders, so a stock holder
 //! whose desired stock varies smoothly with price must be cut into many small orders (the
@@ -10,8 +11,8 @@
 //! price) given by its values at breakpoints shared by all participants of the region. A
 //! discrete order is the special case of a schedule with one jump: a bid of `q` t at
 //! reservation `p` is `-q` below `p` and `0` above; an offer of `q` t at ask `p` is `0` below
-//! `p` and `q` above. A book of a few dozen breakpoints is cleared in closed form plus a short
-//! bisection on the export flow, with no sorting.
+//! `p` and `q` above. A book of a few dozen breakpoints is cleared by locating the export
+//! flow among the schedules' pieces, with no sorting.
 //!
 //! # Schedules
 //!
@@ -22,29 +23,34 @@
 //! outside the first and last breakpoints it is constant. Every participant must be
 //! non-decreasing in price (`l_mj <= r_mj <= l_(m+1)j`), non-positive at the lowest price
 //! (`l_0j <= 0`: nobody sells below every price) and non-negative at the highest
-//! (`r_Mj >= 0`: nobody buys above every price). Prices are within [`PriceBounds`].
+//! (`r_Mj >= 0`: nobody buys above every price). Prices are within [`PriceBounds`]. The
+//! market checks the region's totals (a [`Schedule`]) and refuses invalid ones with a
+//! [`MarketError`]; [`Participants::invalid`] checks each participant where a caller's
+//! participants are not valid by construction.
 //!
 //! # Clearing
 //!
 //! The region's net supply `N(p)` is the sum of its participants. A region exporting `x`
 //! tonnes (China `x = f`, the rest of world `x = -f`) sits where `N = x`: inside a jump at
 //! `p_m` (the offers at exactly `p_m` sell first and the bids there are served before
-//! anyone is rationed; the long side is rationed pro rata by quantity),
-//! on a sloped stretch (every participant at the same fraction of the stretch), or on a
-//! flat stretch, where every price between its ends clears. The flow is the competitive
-//! equilibrium, as for the order books: `f = 0` when the rest-of-world price is no more than
-//! the wedge above China's, the capacity when the spread exceeds the wedge there, and in
-//! between the flow at which the spread equals the wedge (found by bisection on the flow
-//! until both regions sit on one linear piece, then solved in closed form). Prices follow
-//! the order books' rule: a region whose admissible prices form an interval takes its
-//! midpoint when both ends are set by breakpoints, and its reference price clamped into the
-//! interval when an end is only the floor or cap; when `0 < f < capacity` the spread is
-//! pinned to the wedge.
+//! anyone is rationed; the long side is rationed pro rata by quantity), on a sloped stretch
+//! (every participant at the same fraction of the stretch), or on a flat stretch, where
+//! every price between its ends clears. The flow is the competitive equilibrium, as for the
+//! order books: `f = 0` when the rest-of-world price is no more than the wedge above
+//! China's, the capacity when the spread exceeds the wedge there, and in between the flow at
+//! which the spread equals the wedge. The spread is piecewise linear in the flow, with a
+//! kink or jump where either region crosses from one piece of its schedule to the next; the
+//! flow is bracketed at those crossings (`O(log breakpoints)` positions) and then solved in
+//! closed form on the last linear piece. Prices follow the order books' rule: a region
+//! whose admissible prices form an interval takes its midpoint when both ends are set by
+//! breakpoints, and its reference price clamped into the interval when an end is only the
+//! floor or cap; when `0 < f < capacity` the spread is pinned to the wedge. A book of
+//! single orders clears exactly as on the order books (`tests/schedule.rs`).
 //!
-//! Each participant's fill (its net supply at the clearing) is exact in the sense that
-//! the participants of a region add up to its export `x` up to float rounding (of order
-//! 1e-15 of the volume); the rounding residual is put on participant 0, which the caller
-//! chooses (the simulation puts its stock holder there).
+//! Each participant's fill (its net supply at the clearing) adds up with the others of its
+//! region to the region's export up to float rounding (of order 1e-15 of the volume); a
+//! caller that needs the sum exact puts the residual on one participant (the simulation
+//! puts it on its stock holder).
 
 use crate::clearing::{Link, PriceBounds};
 use crate::error::MarketError;
