@@ -81,6 +81,13 @@ pub struct DemandSector {
     pub growth_per_year: f64,
     /// Short-run price elasticity (≤ 0).
     pub elasticity: f64,
+    /// Long-run price elasticity (≤ 0), reached by partial adjustment.
+    pub long_run_elasticity: f64,
+    /// Months over which the long-run adjustment closes most of its gap.
+    pub adjustment_months: f64,
+    /// Where technology switching has taken the sector's demand, as a multiple of its
+    /// trend level (1 at the start; see `long_run_elasticity`).
+    pub structural: f64,
     /// Lognormal noise sd.
     pub noise_sd: f64,
     /// Whether China's use counts as deep processing.
@@ -118,6 +125,9 @@ impl DemandSector {
             mix: mix.normalised().unwrap_or(ElementVec::ZERO),
             growth_per_year: cfg.growth_per_year,
             elasticity: cfg.elasticity.min(0.0),
+            long_run_elasticity: cfg.long_run_elasticity.min(0.0),
+            adjustment_months: (cfg.adjustment_years * 12.0).max(1.0),
+            structural: 1.0,
             noise_sd: cfg.noise_sd.max(0.0),
             deep_processing: cfg.deep_processing || cfg.kind == DemandKind::Magnet,
             lifetime_years: cfg.lifetime_years.max(0.0),
@@ -140,12 +150,19 @@ impl DemandSector {
         if let Some(a) = &mut self.ree_free {
             a.step(month, price_ratio);
         }
+        if self.long_run_elasticity < 0.0 && price_ratio > 0.0 {
+            // Partial adjustment toward the long-run level at today's prices, bounded so
+            // that no price sends a use to nothing or more than doubles it.
+            let target = price_ratio.powf(self.long_run_elasticity).clamp(0.25, 2.0);
+            self.structural += (target - self.structural) / self.adjustment_months;
+        }
         let years = month.months_since(self.start) as f64 / 12.0;
         let growth = (1.0 + self.growth_per_year).max(1e-6).powf(years);
         // Always draw, even with zero noise, so streams stay aligned across scenarios.
         let z: f64 = rng.sample(StandardNormal);
         let noise = (self.noise_sd * z - 0.5 * self.noise_sd * self.noise_sd).exp();
-        (self.base_monthly_t * growth * (1.0 - self.ree_free_share()) * noise).max(0.0)
+        (self.base_monthly_t * growth * self.structural * (1.0 - self.ree_free_share()) * noise)
+            .max(0.0)
     }
 
     /// Quantity demanded at `price` when `base` t are demanded at the reference price
@@ -173,6 +190,8 @@ mod tests {
             mix_pct: None,
             growth_per_year: 0.1,
             elasticity: -0.1,
+            long_run_elasticity: 0.0,
+            adjustment_years: 5.0,
             lifetime_years: 13.0,
             lifetime_shape: 3.0,
             noise_sd: noise,
@@ -228,5 +247,34 @@ mod tests {
             .sum::<f64>()
             / 20000.0;
         assert!((mean - 100.0).abs() < 0.5, "noise has mean one: {mean}");
+    }
+
+    #[test]
+    fn long_run_response_closes_its_gap_gradually() {
+        let mut cfg = ev(0.0);
+        cfg.ree_free = None;
+        cfg.growth_per_year = 0.0;
+        cfg.long_run_elasticity = -0.5;
+        cfg.adjustment_years = 5.0;
+        let start = Month::new(2025, 1).unwrap();
+        let mut sector = DemandSector::from_config(&cfg, start).unwrap();
+        let mut rng = stream_rng(1, 0, 0);
+        // Prices four times the opening: the long-run level is 4^-0.5 = half.
+        let first = sector.base_demand(start, 4.0, &mut rng);
+        let mut month = start;
+        let mut last = first;
+        for _ in 0..120 {
+            month = month.add_months(1);
+            last = sector.base_demand(month, 4.0, &mut rng);
+        }
+        let base = units::per_month(1200.0);
+        assert!(
+            first < base && first > 0.98 * base,
+            "one month moves little: {first}"
+        );
+        assert!(
+            (last / base - 0.5).abs() < 0.07,
+            "ten years get most of the way: {last}"
+        );
     }
 }

@@ -165,6 +165,10 @@ fn default_markup() -> f64 {
     0.15
 }
 
+fn default_adjustment_years() -> f64 {
+    5.0
+}
+
 /// Who owns a producer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -504,6 +508,15 @@ pub struct DemandSectorConfig {
     /// Short-run price elasticity of demand (≤ 0).
     #[serde(default)]
     pub elasticity: f64,
+    /// Long-run price elasticity (≤ 0; 0 = none), reached through technology switching:
+    /// the sector's demand moves toward `(price / opening price)^this` of its trend level,
+    /// closing `1 / (12 × adjustment_years)` of the gap a month (partial adjustment). For
+    /// sectors whose switching is already a rare-earth-free adoption curve, leave it 0.
+    #[serde(default)]
+    pub long_run_elasticity: f64,
+    /// Years over which demand closes most of the gap to its long-run level.
+    #[serde(default = "default_adjustment_years")]
+    pub adjustment_years: f64,
     /// Mean product lifetime, years (for end-of-life returns).
     #[serde(default)]
     pub lifetime_years: f64,

@@ -351,6 +351,15 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
             0.0,
             "a price elasticity",
         );
+        c.range(
+            &p,
+            "long_run_elasticity",
+            d.long_run_elasticity,
+            -5.0,
+            0.0,
+            "a price elasticity",
+        );
+        c.positive(&p, "adjustment_years", d.adjustment_years);
         c.non_negative(&p, "lifetime_years", d.lifetime_years);
         c.positive(&p, "lifetime_shape", d.lifetime_shape);
         c.range(&p, "noise_sd", d.noise_sd, 0.0, 1.0, "a standard deviation");
