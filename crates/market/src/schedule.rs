@@ -204,16 +204,15 @@ impl<const N: usize> Participants<N> {
     /// Writes the region's totals into `schedule` (reset first).
     pub fn total_into(&self, schedule: &mut Schedule) {
         schedule.reset();
-        for (&price, row) in self.prices.iter().zip(&self.rows) {
-            let mut total = Values::default();
-            let mut selling = 0.0;
-            for &v in row {
-                total.left_t += v.left_t;
-                total.right_t += v.right_t;
-                selling += seller_part(v);
-            }
-            schedule.push_net(price, total, selling);
-        }
+        // Whole columns at a time (sized extends, no per-item capacity checks); each sum
+        // runs over the participants in order, as one `push_net` per row would.
+        schedule.prices.extend_from_slice(&self.prices);
+        schedule.net.extend(self.rows.iter().map(|row| {
+            row.iter().fold(Values::default(), |total, v| Values {
+                left_t: total.left_t + v.left_t,
+                right_t: total.right_t + v.right_t,
+            })
+        }));
     }
 
     /// The first participant whose schedule is invalid: values not finite, falling with
@@ -243,24 +242,58 @@ impl<const N: usize> Participants<N> {
         None
     }
 
-    /// Participant `j`'s net supply at `position` (sold minus bought, t); zero in an
-    /// empty region.
-    #[inline]
-    pub fn net_supply(&self, position: Position, j: usize) -> f64 {
-        if self.rows.is_empty() {
-            return 0.0;
+    /// Each participant's part at `position`: its net supply (sold minus bought, t) and
+    /// its bids at exactly the clearing price that went unserved (t). In a jump, offers at
+    /// exactly its price sell first, so that bids at the same price are served before
+    /// anyone is rationed (as much trade as the price allows); the long side is rationed
+    /// pro rata. All zero in an empty region.
+    pub fn fills(&self, position: Position) -> Fills<N> {
+        let mut fills = Fills {
+            net_supply_t: [0.0; N],
+            unserved_t: [0.0; N],
+        };
+        match position {
+            _ if self.rows.is_empty() => {}
+            Position::Jump {
+                index,
+                up_t,
+                jump_t,
+            } => {
+                let row = &self.rows[index];
+                let offered: f64 = row.iter().fold(0.0, |selling, &v| selling + seller_part(v));
+                let selling = offered.clamp(0.0, jump_t.max(0.0));
+                let buying = (jump_t - selling).max(0.0);
+                let (sell, buy) = if up_t <= selling {
+                    (if selling > 0.0 { up_t / selling } else { 0.0 }, 0.0)
+                } else if buying > 0.0 {
+                    (1.0, ((up_t - selling) / buying).min(1.0))
+                } else {
+                    (1.0, 0.0)
+                };
+                for (j, &v) in row.iter().enumerate() {
+                    fills.net_supply_t[j] = v.left_t + sell * seller_part(v) + buy * buyer_part(v);
+                    fills.unserved_t[j] = buy * buyer_part(v);
+                }
+            }
+            Position::Stretch { upper, t } => {
+                for j in 0..N {
+                    let a = self.rows[upper - 1][j].right_t;
+                    let b = self.rows[upper][j].left_t;
+                    fills.net_supply_t[j] = a + t * (b - a);
+                }
+            }
         }
-        position.net_supply(|m| self.rows[m][j])
+        fills
     }
+}
 
-    /// Participant `j`'s bids at exactly the clearing price that went unserved, in t.
-    #[inline]
-    pub fn unserved(&self, position: Position, j: usize) -> f64 {
-        if self.rows.is_empty() {
-            return 0.0;
-        }
-        position.unserved(|m| self.rows[m][j])
-    }
+/// Each participant's part of a clearing ([`Participants::fills`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fills<const N: usize> {
+    /// Net supply (sold minus bought), t, by participant.
+    pub net_supply_t: [f64; N],
+    /// Bids at exactly the clearing price that went unserved, t, by participant.
+    pub unserved_t: [f64; N],
 }
 
 /// One region's total net supply of one element and tick, as a piecewise-linear schedule
@@ -271,9 +304,6 @@ pub struct Schedule {
     prices: Vec<f64>,
     /// The region's total at each breakpoint.
     net: Vec<Values>,
-    /// The selling part of each breakpoint's total jump (offers at exactly its price), in
-    /// t; the rest of the jump is buying (bids at exactly its price).
-    selling: Vec<f64>,
 }
 
 impl Schedule {
@@ -286,7 +316,6 @@ impl Schedule {
     pub fn reset(&mut self) {
         self.prices.clear();
         self.net.clear();
-        self.selling.clear();
     }
 
     /// Number of breakpoints.
@@ -300,39 +329,33 @@ impl Schedule {
     }
 
     /// Appends a breakpoint at `price_usd_per_kg` (not below the previous one) with the
-    /// region's total net supply just below and above it; `selling_t` is the part of the
-    /// jump `net.right_t - net.left_t` that is offers at exactly this price (the rest is
-    /// bids). [`Participants::total_into`] writes these from participants; a caller may
-    /// also sum its participants itself.
+    /// region's total net supply just below and above it. [`Participants::total_into`]
+    /// writes these from participants; a caller may also sum its participants itself and
+    /// share a [`Position`] among them as [`Participants::fills`] does.
     #[inline]
-    pub fn push_net(&mut self, price_usd_per_kg: f64, net: Values, selling_t: f64) {
+    pub fn push_net(&mut self, price_usd_per_kg: f64, net: Values) {
         self.prices.push(price_usd_per_kg);
         self.net.push(net);
-        self.selling.push(selling_t);
     }
 
     /// Checks the schedule: prices in order and within the bounds, totals finite and
-    /// non-decreasing, selling parts within their jumps. Rounding in a caller's sums may
+    /// non-decreasing. Rounding in a caller's sums may
     /// leave a total a few ulps below the previous one; such dips (below 1e-12 of the
     /// volume) are levelled rather than refused.
     fn check(&mut self, region: Region, bounds: PriceBounds) -> Result<(), MarketError> {
         let mut previous_price = bounds.floor_usd_per_kg;
         let mut previous = f64::NEG_INFINITY;
-        for (m, (&price, (v, selling))) in self
-            .prices
-            .iter()
-            .zip(self.net.iter_mut().zip(&mut self.selling))
-            .enumerate()
-        {
-            let scale = 1e-12 * (1.0 + v.left_t.abs().max(v.right_t.abs()));
-            if v.left_t < previous && v.left_t >= previous - scale {
+        for (m, (&price, v)) in self.prices.iter().zip(self.net.iter_mut()).enumerate() {
+            // Rounding dips are levelled; the tolerance is worked out only when one shows.
+            let given = *v;
+            let scale = || 1e-12 * (1.0 + given.left_t.abs().max(given.right_t.abs()));
+            if v.left_t < previous && v.left_t >= previous - scale() {
                 v.left_t = previous;
             }
-            if v.right_t < v.left_t && v.right_t >= v.left_t - scale {
+            if v.right_t < v.left_t && v.right_t >= v.left_t - scale() {
                 v.right_t = v.left_t;
             }
             let jump = v.right_t - v.left_t;
-            *selling = selling.clamp(0.0, jump.max(0.0));
             if !(price.is_finite() && price >= previous_price && price <= bounds.cap_usd_per_kg) {
                 return Err(MarketError::SchedulePrice {
                     region,
@@ -453,44 +476,32 @@ impl Schedule {
         }
     }
 
-    /// How the participants share the region's position: in a jump, offers at exactly
-    /// its price sell first, so that bids at the same price are served before anyone is
-    /// rationed (as much trade as the price allows); the long side is rationed pro rata.
-    fn share(&self, piece: Piece) -> Position {
+    /// The region's position as its participants see it.
+    fn position(&self, piece: Piece) -> Position {
         match piece {
-            Piece::Point { index, up } => {
-                let selling = self.selling[index];
-                let jump = self.net[index].right_t - self.net[index].left_t;
-                let buying = (jump - selling).max(0.0);
-                let (sell, buy) = if up <= selling {
-                    (if selling > 0.0 { up / selling } else { 0.0 }, 0.0)
-                } else if buying > 0.0 {
-                    (1.0, ((up - selling) / buying).min(1.0))
-                } else {
-                    (1.0, 0.0)
-                };
-                Position::Jump { index, sell, buy }
-            }
+            Piece::Point { index, up } => Position::Jump {
+                index,
+                up_t: up,
+                jump_t: self.net[index].right_t - self.net[index].left_t,
+            },
             Piece::Segment { upper, t } => Position::Stretch { upper, t },
         }
     }
 }
 
-/// Where a region cleared, resolved into each participant's part: give
-/// [`Position::net_supply`] a participant's values at the breakpoints and it returns the
-/// participant's net supply at the clearing.
+/// Where a region cleared on its schedule; [`Participants::fills`] shares it among the
+/// participants.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Position {
-    /// In the jump at breakpoint `index`: offers there sell a fraction `sell` of what they
-    /// offer, bids there give up a fraction `buy` of what they bid (`buy > 0` only once
-    /// `sell = 1`).
+    /// In the jump at breakpoint `index`, `up_t` tonnes above the region's total just below
+    /// it, out of a jump of `jump_t` tonnes.
     Jump {
         /// The breakpoint.
         index: usize,
-        /// Fraction of the offers at the breakpoint's price that sell.
-        sell: f64,
-        /// Fraction of the bids at the breakpoint's price left unserved.
-        buy: f64,
+        /// How far up the jump the region sits, t.
+        up_t: f64,
+        /// The region's whole jump at the breakpoint, t.
+        jump_t: f64,
     },
     /// On the stretch from breakpoint `upper - 1` to `upper`, a fraction `t` of the way.
     Stretch {
@@ -505,36 +516,8 @@ impl Default for Position {
     fn default() -> Self {
         Position::Jump {
             index: 0,
-            sell: 0.0,
-            buy: 0.0,
-        }
-    }
-}
-
-impl Position {
-    /// A participant's net supply here (sold minus bought, t), given its values at each
-    /// breakpoint (`at(m)`); only the one or two breakpoints around the position are asked.
-    #[inline]
-    pub fn net_supply(self, at: impl Fn(usize) -> Values) -> f64 {
-        match self {
-            Position::Jump { index, sell, buy } => {
-                let v = at(index);
-                v.left_t + sell * seller_part(v) + buy * buyer_part(v)
-            }
-            Position::Stretch { upper, t } => {
-                let a = at(upper - 1).right_t;
-                let b = at(upper).left_t;
-                a + t * (b - a)
-            }
-        }
-    }
-
-    /// A participant's bids at exactly the clearing price that went unserved, in t.
-    #[inline]
-    pub fn unserved(self, at: impl Fn(usize) -> Values) -> f64 {
-        match self {
-            Position::Jump { index, buy, .. } => buy * buyer_part(at(index)),
-            Position::Stretch { .. } => 0.0,
+            up_t: 0.0,
+            jump_t: 0.0,
         }
     }
 }
@@ -732,7 +715,7 @@ impl ScheduleMarket {
             out.position[r] = if schedule.is_empty() {
                 Position::default()
             } else {
-                schedule.share(at[r].piece)
+                schedule.position(at[r].piece)
             };
         }
         Ok(())
@@ -865,9 +848,7 @@ mod tests {
         }
         let mut out = ScheduleClearing::default();
         market.clear(link, BOUNDS, reference, &mut out)?;
-        let fills = std::array::from_fn(|r| {
-            std::array::from_fn(|j| parts[r].net_supply(out.position[r], j))
-        });
+        let fills = std::array::from_fn(|r| parts[r].fills(out.position[r]).net_supply_t);
         Ok((out, fills))
     }
 
@@ -885,7 +866,7 @@ mod tests {
         assert_eq!(out.price_usd_per_kg, [10.0, 40.0]);
         assert!(out.link_binding);
         assert_eq!(fills, [[20.0], [-20.0]]);
-        assert_eq!(parts[1].unserved(out.position[1], 0), 30.0);
+        assert_eq!(parts[1].fills(out.position[1]).unserved_t, [30.0]);
     }
 
     #[test]
@@ -943,6 +924,6 @@ mod tests {
         let (out, fills) = clear(&parts, Link::CLOSED, [5.0, 5.0]).unwrap();
         assert_eq!(out.price_usd_per_kg[0], 1000.0);
         assert_eq!(fills[0], [80.0, -80.0]);
-        assert_eq!(parts[0].unserved(out.position[0], 1), 0.0);
+        assert_eq!(parts[0].fills(out.position[0]).unserved_t, [0.0, 0.0]);
     }
 }

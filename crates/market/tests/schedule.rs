@@ -75,8 +75,9 @@ proptest! {
         prop_assert_eq!(got.link_binding, want.link_binding);
         for (r, orders) in [&cn, &row].into_iter().enumerate() {
             let (mut offer, mut bid) = (0, 0);
+            let fills = parts[r].fills(got.position[r]).net_supply_t;
             for (j, &(is_offer, q, _)) in orders.iter().enumerate() {
-                let fill = parts[r].net_supply(got.position[r], j);
+                let fill = fills[j];
                 let expected = if is_offer {
                     offer += 1;
                     want.offer_fill_t[r][offer - 1]
@@ -144,7 +145,7 @@ proptest! {
         for (r, schedule) in parts.iter().enumerate() {
             let p = out.price_usd_per_kg[r];
             prop_assert!((0.5..=1000.0).contains(&p));
-            let fills: Vec<f64> = (0..3).map(|j| schedule.net_supply(out.position[r], j)).collect();
+            let fills = schedule.fills(out.position[r]).net_supply_t;
             let total: f64 = fills.iter().sum();
             let export = exports[r];
             prop_assert!((total - export).abs() < 1e-9 * (1.0 + export.abs() + 500.0));

@@ -984,10 +984,8 @@ impl World {
             let exports = [clearing.flow_t, -clearing.flow_t];
             for r in 0..2 {
                 new_price[r][e] = clearing.price_usd_per_kg[r];
-                let parts = &self.participants[r];
-                let position = clearing.position[r];
-                let fill: [f64; PARTICIPANTS] =
-                    std::array::from_fn(|j| parts.net_supply(position, j));
+                let fills = self.participants[r].fills(clearing.position[r]);
+                let fill = fills.net_supply_t;
                 // The holder takes the rounding residual, so the region's parts add up to
                 // its export exactly (up to one rounding).
                 let others: f64 = fill[CONSUMERS..].iter().sum();
@@ -1000,7 +998,7 @@ impl World {
                 // below it chose not to buy.
                 shortage[e] += [CONSUMERS, MAKERS_CONTRACTED, MAKERS_DISCRETIONARY]
                     .iter()
-                    .map(|&j| parts.unserved(position, j))
+                    .map(|&j| fills.unserved_t[j])
                     .sum::<f64>();
                 let bought = -(fill[MAKERS_CONTRACTED] + fill[MAKERS_DISCRETIONARY]);
                 if maker_need_total[r] > 0.0 && bought > 0.0 {
