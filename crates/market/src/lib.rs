@@ -110,4 +110,6 @@ mod schedule;
 pub use book::{Bid, Offer, RegionBook};
 pub use clearing::{Clearing, CoupledMarket, Link, PriceBounds};
 pub use error::MarketError;
-pub use schedule::{Participants, Position, Schedule, ScheduleClearing, ScheduleMarket, Values};
+pub use schedule::{
+    Fills, Participants, Position, Schedule, ScheduleClearing, ScheduleMarket, Values,
+};
