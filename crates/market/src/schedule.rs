@@ -85,7 +85,7 @@ impl Values {
 /// One region's participants of one element and tick over shared breakpoints, `N` of
 /// them, each a piecewise-linear net supply schedule (see the module docs). Fill it, hand
 /// its totals to a [`Schedule`] with [`Participants::total_into`], clear, and read each
-/// participant's part at the [`Position`] with [`Participants::net_supply`]. Rows are
+/// participant's part at the [`Position`] with [`Participants::fills`]. Rows are
 /// fixed-size arrays, so summing a row is a short unrolled loop and the buffers keep their
 /// room between ticks.
 #[derive(Debug, Clone)]
@@ -252,14 +252,22 @@ impl<const N: usize> Participants<N> {
             net_supply_t: [0.0; N],
             unserved_t: [0.0; N],
         };
+        let rows = self.rows.len();
         match position {
-            _ if self.rows.is_empty() => {}
+            // An empty region, or a position from another schedule: nothing to share.
+            Position::Jump { index, last, .. } if index > last || last >= rows => {}
+            Position::Stretch { upper, .. } if upper == 0 || upper >= rows => {}
             Position::Jump {
                 index,
+                last,
                 up_t,
                 jump_t,
             } => {
-                let row = &self.rows[index];
+                // Each participant's joint jump over the breakpoints at the price.
+                let row: [Values; N] = std::array::from_fn(|j| Values {
+                    left_t: self.rows[index][j].left_t,
+                    right_t: self.rows[last][j].right_t,
+                });
                 let offered: f64 = row.iter().fold(0.0, |selling, &v| selling + seller_part(v));
                 let selling = offered.clamp(0.0, jump_t.max(0.0));
                 let buying = (jump_t - selling).max(0.0);
@@ -339,16 +347,18 @@ impl Schedule {
     }
 
     /// Checks the schedule: prices in order and within the bounds, totals finite and
-    /// non-decreasing. Rounding in a caller's sums may
-    /// leave a total a few ulps below the previous one; such dips (below 1e-12 of the
-    /// volume) are levelled rather than refused.
+    /// non-decreasing. Rounding in a caller's sums may leave a total a few ulps below the
+    /// previous one; such dips (below 1e-12 of the largest total seen so far) are levelled
+    /// rather than refused.
     fn check(&mut self, region: Region, bounds: PriceBounds) -> Result<(), MarketError> {
         let mut previous_price = bounds.floor_usd_per_kg;
         let mut previous = f64::NEG_INFINITY;
+        let mut gross = 0.0f64;
         for (m, (&price, v)) in self.prices.iter().zip(self.net.iter_mut()).enumerate() {
-            // Rounding dips are levelled; the tolerance is worked out only when one shows.
-            let given = *v;
-            let scale = || 1e-12 * (1.0 + given.left_t.abs().max(given.right_t.abs()));
+            // Rounding dips are levelled, against the largest total so far (sums of terms
+            // that nearly cancel are that far from exact).
+            gross = gross.max(v.left_t.abs()).max(v.right_t.abs());
+            let scale = || 1e-12 * (1.0 + gross);
             if v.left_t < previous && v.left_t >= previous - scale() {
                 v.left_t = previous;
             }
@@ -476,15 +486,30 @@ impl Schedule {
         }
     }
 
-    /// The region's position as its participants see it.
-    fn position(&self, piece: Piece) -> Position {
-        match piece {
-            Piece::Point { index, up } => Position::Jump {
-                index,
-                up_t: up,
-                jump_t: self.net[index].right_t - self.net[index].left_t,
-            },
-            Piece::Segment { upper, t } => Position::Stretch { upper, t },
+    /// The region's position, at net supply `x`, as its participants see it. Breakpoints
+    /// that share a price are one price: a position in any of their jumps, or on the
+    /// zero-width stretches between them, is a position in their joint jump, so that its
+    /// offers and bids are rationed together however the caller split them.
+    fn position(&self, piece: Piece, x: f64) -> Position {
+        let index = match piece {
+            Piece::Point { index, .. } => index,
+            Piece::Segment { upper, .. } if self.prices[upper - 1] == self.prices[upper] => upper,
+            Piece::Segment { upper, t } => return Position::Stretch { upper, t },
+        };
+        let price = self.prices[index];
+        let mut first = index;
+        while first > 0 && self.prices[first - 1] == price {
+            first -= 1;
+        }
+        let mut last = index;
+        while last + 1 < self.prices.len() && self.prices[last + 1] == price {
+            last += 1;
+        }
+        Position::Jump {
+            index: first,
+            last,
+            up_t: (x - self.net[first].left_t).max(0.0),
+            jump_t: self.net[last].right_t - self.net[first].left_t,
         }
     }
 }
@@ -493,11 +518,13 @@ impl Schedule {
 /// participants.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Position {
-    /// In the jump at breakpoint `index`, `up_t` tonnes above the region's total just below
-    /// it, out of a jump of `jump_t` tonnes.
+    /// In the joint jump of breakpoints `index..=last` (one price), `up_t` tonnes above
+    /// the region's total just below it, out of a jump of `jump_t` tonnes.
     Jump {
-        /// The breakpoint.
+        /// The first breakpoint at the price.
         index: usize,
+        /// The last breakpoint at the price.
+        last: usize,
         /// How far up the jump the region sits, t.
         up_t: f64,
         /// The region's whole jump at the breakpoint, t.
@@ -516,6 +543,7 @@ impl Default for Position {
     fn default() -> Self {
         Position::Jump {
             index: 0,
+            last: 0,
             up_t: 0.0,
             jump_t: 0.0,
         }
@@ -603,7 +631,7 @@ pub struct ScheduleClearing {
     /// Whether the export quota binds (flow at capacity, spread above the wedge).
     pub link_binding: bool,
     /// Where each region cleared on its schedule: each participant's part follows from
-    /// it ([`Participants::net_supply`], [`Position::net_supply`]).
+    /// it ([`Participants::fills`]).
     pub position: [Position; 2],
 }
 
@@ -625,8 +653,10 @@ impl ScheduleMarket {
     ///
     /// # Errors
     /// Refuses NaN, infinite or negative link, bounds or reference prices, breakpoint prices
-    /// out of order or outside the bounds, and participant values that are not finite or not
-    /// non-decreasing; `out` is then left untouched.
+    /// out of order or outside the bounds, and region totals that are not finite, fall with
+    /// price, sell below the first breakpoint or buy above the last (participants are the
+    /// caller's to check, [`Participants::invalid`]); `out` is then left untouched. The
+    /// schedules' rounding dips are levelled in place either way.
     pub fn clear(
         &mut self,
         link: Link,
@@ -688,7 +718,7 @@ impl ScheduleMarket {
                 // over a rounding-width neighbourhood of the flow.
                 let eps = flow_max * 1e-12;
                 let below = locate((flow - eps).max(0.0));
-                let above = locate(flow + eps);
+                let above = locate((flow + eps).min(flow_max));
                 let mut iv = at;
                 // China's price rises with the flow, the rest of world's falls.
                 let widened = [(below[0], above[0]), (above[1], below[1])];
@@ -715,7 +745,7 @@ impl ScheduleMarket {
             out.position[r] = if schedule.is_empty() {
                 Position::default()
             } else {
-                schedule.position(at[r].piece)
+                schedule.position(at[r].piece, [flow, -flow][r])
             };
         }
         Ok(())
@@ -774,55 +804,53 @@ fn find_flow(
     let spread = |at: &[Located; 2]| at[1].lo - at[0].hi;
     let (mut lo, mut hi) = (0.0f64, flow_max);
     let (mut at_lo, mut at_hi) = (at_zero, at_max);
-    // Each round removes at least one crossing from the bracket; the bound is a guard.
+    // The crossings strictly inside (lo, hi) among keys `from..to` of one region (`sign`
+    // turns its net supply into a flow), as (how many, the middle one); allocation-free.
+    let inside = |s: &Schedule, from: usize, to: usize, sign: f64, lo: f64, hi: f64| {
+        let flow = |k: usize| sign * s.boundary(k);
+        let count = (from..to).filter(|&k| flow(k) > lo && flow(k) < hi).count();
+        let middle = (from..to)
+            .filter(|&k| flow(k) > lo && flow(k) < hi)
+            .nth(count / 2)
+            .map(flow);
+        (count, middle)
+    };
+    // Every round moves an end of the bracket onto a crossing strictly inside it, so the
+    // crossings inside shrink each round; the bound is a guard.
     for _ in 0..4 * (schedules[0].len() + schedules[1].len()) + 8 {
-        // Crossings strictly inside (lo, hi): China's keys rise with the flow, the rest of
-        // world's fall (its net supply is minus the flow).
+        // China's keys rise with the flow, the rest of world's fall (its net supply is
+        // minus the flow).
         let (a0, b0) = (at_lo[0].piece.key(), at_hi[0].piece.key());
         let (a1, b1) = (at_hi[1].piece.key(), at_lo[1].piece.key());
-        let (n0, n1) = (b0.saturating_sub(a0), b1.saturating_sub(a1));
-        let candidate = if n0 >= n1 && n0 > 0 {
-            schedules[0].boundary(a0 + (n0 - 1) / 2)
-        } else if n1 > 0 {
-            -schedules[1].boundary(a1 + (n1 - 1) / 2)
-        } else {
-            f64::NAN
+        let (n0, c0) = inside(schedules[0], a0, b0.max(a0), 1.0, lo, hi);
+        let (n1, c1) = inside(schedules[1], a1, b1.max(a1), -1.0, lo, hi);
+        let candidate = match (c0, c1) {
+            (Some(f0), Some(f1)) => {
+                if n0 >= n1 {
+                    f0
+                } else {
+                    f1
+                }
+            }
+            (Some(f), None) | (None, Some(f)) => f,
+            (None, None) => {
+                // No crossing inside: the spread is linear on (lo, hi); the line through
+                // two inner points gives the flow (clamped: a jump at an end puts it there).
+                let (f1, f2) = (lo + (hi - lo) / 3.0, lo + 2.0 * (hi - lo) / 3.0);
+                let (s1, s2) = (spread(&locate(f1)), spread(&locate(f2)));
+                if s1 == s2 {
+                    return if s1 <= wedge { lo } else { hi };
+                }
+                let f = f1 + (s1 - wedge) / (s1 - s2) * (f2 - f1);
+                return f.clamp(lo, hi);
+            }
         };
-        if candidate > lo && candidate < hi {
-            let at = locate(candidate);
-            if spread(&at) > wedge {
-                (lo, at_lo) = (candidate, at);
-            } else {
-                (hi, at_hi) = (candidate, at);
-            }
-            continue;
+        let at = locate(candidate);
+        if spread(&at) > wedge {
+            (lo, at_lo) = (candidate, at);
+        } else {
+            (hi, at_hi) = (candidate, at);
         }
-        if n0 + n1 > 1 {
-            // The crossing picked sits on an end of the bracket (a jump there): halve.
-            let mid = 0.5 * (lo + hi);
-            if mid <= lo || mid >= hi {
-                break;
-            }
-            let at = locate(mid);
-            if spread(&at) > wedge {
-                (lo, at_lo) = (mid, at);
-            } else {
-                (hi, at_hi) = (mid, at);
-            }
-            continue;
-        }
-        // No crossing inside: the spread is linear on (lo, hi).
-        let (f1, f2) = (lo + (hi - lo) / 3.0, lo + 2.0 * (hi - lo) / 3.0);
-        let (s1, s2) = (spread(&locate(f1)), spread(&locate(f2)));
-        if s1 <= wedge {
-            // The spread drops to the wedge at lo itself (a jump there).
-            return lo;
-        }
-        if s2 > wedge && s1 == s2 {
-            return hi;
-        }
-        let f = f1 + (s1 - wedge) / (s1 - s2) * (f2 - f1);
-        return f.clamp(lo, hi);
     }
     hi
 }
