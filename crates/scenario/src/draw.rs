@@ -190,7 +190,7 @@ impl DrawPlan {
         for unit in &self.units {
             let mut value = unit.template.clone();
             for (param, below) in &unit.params {
-                if let Some(slot) = slot_mut(&mut value, below) {
+                if let Some(slot) = crate::param::value_slot_mut(&mut value, below) {
                     *slot = Value::Float(*values.get(*param)?);
                 }
             }
@@ -198,23 +198,4 @@ impl DrawPlan {
         }
         Some(config)
     }
-}
-
-/// The value at `path` below `value`, found as `param::substitute` finds it (an `Id` is the
-/// first element with that `id`).
-fn slot_mut<'a>(mut value: &'a mut Value, path: &[Segment]) -> Option<&'a mut Value> {
-    for segment in path {
-        value = match (segment, value) {
-            (Segment::Key(k), Value::Table(t)) => t.get_mut(k)?,
-            (Segment::Id(id), Value::Array(items)) => items.iter_mut().find(|item| {
-                item.as_table()
-                    .and_then(|t| t.get("id"))
-                    .and_then(|v| v.as_str())
-                    == Some(id.as_str())
-            })?,
-            (Segment::Index(i), Value::Array(items)) => items.get_mut(*i)?,
-            _ => return None,
-        };
-    }
-    Some(value)
 }

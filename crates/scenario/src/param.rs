@@ -289,8 +289,16 @@ fn slot_mut<'a>(table: &'a mut Table, path: &[Segment]) -> Option<&'a mut Value>
     let Segment::Key(key) = first else {
         return None;
     };
-    let mut value = table.get_mut(key)?;
-    for segment in rest {
+    value_slot_mut(table.get_mut(key)?, rest)
+}
+
+/// The value at `path` below `value` (an `Id` segment is the first array element with that
+/// `id`), as `substitute` finds a parameter's slot.
+pub(crate) fn value_slot_mut<'a>(
+    mut value: &'a mut Value,
+    path: &[Segment],
+) -> Option<&'a mut Value> {
+    for segment in path {
         value = match (segment, value) {
             (Segment::Key(k), Value::Table(t)) => t.get_mut(k)?,
             (Segment::Id(id), Value::Array(items)) => items.iter_mut().find(|item| {
