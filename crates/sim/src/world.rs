@@ -114,8 +114,15 @@ pub struct World {
     clearing: ScheduleClearing,
     /// End users' demand at each level of the price grid, by region (rebuilt every tick).
     consumer_curve: [[ElementVec; GRID_LEVELS]; 2],
-    /// Each region's participants of the element being cleared (rebuilt for each).
-    participants: [Participants<PARTICIPANTS>; 2],
+    /// Each element's participants by region (rebuilt every tick; all are built before any
+    /// is cleared, because an all-element export quota ties the elements together).
+    participants: Vec<[Participants<PARTICIPANTS>; 2]>,
+    /// Each element's export link before any all-element quota (rebuilt every tick).
+    links: [Link; 17],
+    /// What an export licence under the all-element quota earned last month, USD/kg.
+    licence_rent_usd_per_kg: f64,
+    /// Last month's exports from China by element, t.
+    exports_t: ElementVec,
     /// Scratch: (region, demand at expected prices, sector index) of each oxide sector.
     sector_oxide: Vec<(usize, ElementVec, usize)>,
     /// Price multipliers of the holders' grid, `exp(GRID_LOG_STEP * k)`, k = -12..=12.
@@ -380,7 +387,16 @@ impl World {
             markets,
             clearing: ScheduleClearing::default(),
             consumer_curve: [[ElementVec::ZERO; GRID_LEVELS]; 2],
-            participants: [Participants::new(), Participants::new()],
+            participants: Element::ALL
+                .iter()
+                .map(|_| [Participants::new(), Participants::new()])
+                .collect(),
+            links: [Link {
+                capacity_t: 0.0,
+                wedge_usd_per_kg: 0.0,
+            }; 17],
+            licence_rent_usd_per_kg: 0.0,
+            exports_t: ElementVec::ZERO,
             sector_oxide: Vec::new(),
             grid,
             holder_curve,
@@ -405,6 +421,32 @@ impl World {
             self.tick(out.tick_mut(tick))?;
         }
         Ok(out)
+    }
+
+    /// Last month's prices, USD/kg, by region (China, rest of world).
+    pub fn prices(&self) -> [ElementVec; 2] {
+        self.price
+    }
+
+    /// Last month's exports from China to the rest of the world by element, t.
+    pub fn exports_t(&self) -> ElementVec {
+        self.exports_t
+    }
+
+    /// Last month's price wedge of each element's export link, USD/kg: tariff, freight
+    /// and the licence rent.
+    pub fn export_wedges_usd_per_kg(&self) -> ElementVec {
+        let mut wedges = ElementVec::ZERO;
+        for e in crate::metrics::traded_elements() {
+            wedges[e] = self.links[e.index()].wedge_usd_per_kg + self.licence_rent_usd_per_kg;
+        }
+        wedges
+    }
+
+    /// What a licence under an all-element export quota earned last month, USD/kg (zero
+    /// without such a quota, or when it did not bind).
+    pub fn licence_rent_usd_per_kg(&self) -> f64 {
+        self.licence_rent_usd_per_kg
     }
 
     /// Number of monthly ticks of the trial.
@@ -869,10 +911,10 @@ impl World {
                 }
             }
         }
+        let mut maker_need_total = [[0.0f64; 2]; 17];
         for e in crate::metrics::traded_elements() {
             let ei = e.index();
             let market = &mut self.markets[ei];
-            let mut maker_need_total = [0.0f64; 2];
             for r in 0..2 {
                 let pe = expected[r][e];
                 let cap = self.cap[e];
@@ -898,7 +940,7 @@ impl World {
                 // other half they give up above three times the expected price, when a
                 // magnet stops paying (assumed split).
                 let need: f64 = self.makers_in[r].iter().map(|&i| maker_need[i][e]).sum();
-                maker_need_total[r] = need;
+                maker_need_total[ei][r] = need;
                 let contracted = 0.5 * need;
                 let discretionary = need - contracted;
                 // Government stockpile releases above its trigger and builds toward its
@@ -916,7 +958,7 @@ impl World {
                 } else {
                     0.0
                 };
-                let schedule = &mut self.participants[r];
+                let schedule = &mut self.participants[ei][r];
                 schedule.clear();
                 // Multipliers are tabulated once per trial: the tick loop does no powf.
                 let mut top = 0.0;
@@ -958,21 +1000,30 @@ impl World {
             let tariff = self.china.export_tariff[e] + overlay.tariff[e];
             let normal_export = demand_by_region[1][e];
             let mut capacity = self.china.export_capacity_t(e, month, normal_export);
-            if let Some(total) = self.china.export_quota_total_t(month.year()) {
-                // A quota on all rare earths, rationed among elements by the rest of the
-                // world's need (licence holders export what is wanted abroad).
-                let share = ratio(normal_export, demand_by_region[1].sum());
-                capacity = capacity.min(total / 12.0 * share);
-            }
             capacity = capacity.min(overlay.export_quota_t[e]);
             if overlay.licence_approval[e] < 1.0 {
                 capacity = capacity.min(overlay.licence_approval[e] * normal_export);
             }
-            let link = Link {
+            self.links[ei] = Link {
                 capacity_t: (capacity * overlay.link_capacity).max(0.0),
                 wedge_usd_per_kg: (tariff * expected[0][e] + self.freight + overlay.freight_add)
                     .max(0.0),
             };
+        }
+        // A quota on all rare earths together (China, 2009-14): licence holders export
+        // whatever earns most per tonne, so a licence earns the same rent on every element
+        // it is used for, and that rent rises until the elements' exports fit the quota.
+        self.licence_rent_usd_per_kg = match self.china.export_quota_total_t(month.year()) {
+            Some(total) => {
+                self.licence_rent(month, total / 12.0 * overlay.link_capacity, &expected)?
+            }
+            None => 0.0,
+        };
+        for e in crate::metrics::traded_elements() {
+            let ei = e.index();
+            let market = &mut self.markets[ei];
+            let mut link = self.links[ei];
+            link.wedge_usd_per_kg += self.licence_rent_usd_per_kg;
             let bounds = PriceBounds {
                 floor_usd_per_kg: self.floor,
                 cap_usd_per_kg: self.cap[e],
@@ -982,9 +1033,10 @@ impl World {
                 .clear(link, bounds, [expected[0][e], expected[1][e]], clearing)
                 .map_err(|err| SimError::Market(format!("{month} {e}: {err}")))?;
             let exports = [clearing.flow_t, -clearing.flow_t];
+            self.exports_t[e] = clearing.flow_t;
             for r in 0..2 {
                 new_price[r][e] = clearing.price_usd_per_kg[r];
-                let fills = self.participants[r].fills(clearing.position[r]);
+                let fills = self.participants[ei][r].fills(clearing.position[r]);
                 let fill = fills.net_supply_t;
                 // The holder takes the rounding residual, so the region's parts add up to
                 // its export exactly (up to one rounding).
@@ -1001,10 +1053,10 @@ impl World {
                     .map(|&j| fills.unserved_t[j])
                     .sum::<f64>();
                 let bought = -(fill[MAKERS_CONTRACTED] + fill[MAKERS_DISCRETIONARY]);
-                if maker_need_total[r] > 0.0 && bought > 0.0 {
+                if maker_need_total[ei][r] > 0.0 && bought > 0.0 {
                     // Both halves of every maker's need are the same fraction of it, so the
                     // makers share what they bought pro rata by need.
-                    let share = bought / maker_need_total[r];
+                    let share = bought / maker_need_total[ei][r];
                     for &i in &self.makers_in[r] {
                         maker_input[i][e] += maker_need[i][e] * share;
                     }
@@ -1210,6 +1262,59 @@ impl World {
     /// integrated mine-and-separation project a margin above the hurdle, up to
     /// `max_per_year` projects are decided; each draws its lead time and fate from its own
     /// stream and comes online through the rival life cycle.
+    /// The licence rent, USD/kg, at which all elements' exports together fit `quota_t` this
+    /// month: zero if they fit without one. Each element's export falls as the rent widens
+    /// its wedge, so the rent is found by bisection; the upper end is returned, whose
+    /// exports fit the quota.
+    fn licence_rent(
+        &mut self,
+        month: Month,
+        quota_t: f64,
+        expected: &[ElementVec; 2],
+    ) -> Result<f64, SimError> {
+        let quota_t = quota_t.max(0.0);
+        let mut exports_at = |rent: f64| -> Result<f64, SimError> {
+            let mut total = 0.0;
+            for e in crate::metrics::traded_elements() {
+                let ei = e.index();
+                let mut link = self.links[ei];
+                link.wedge_usd_per_kg += rent;
+                let bounds = PriceBounds {
+                    floor_usd_per_kg: self.floor,
+                    cap_usd_per_kg: self.cap[e],
+                };
+                self.markets[ei]
+                    .clear(
+                        link,
+                        bounds,
+                        [expected[0][e], expected[1][e]],
+                        &mut self.clearing,
+                    )
+                    .map_err(|err| SimError::Market(format!("{month} {e}: {err}")))?;
+                total += self.clearing.flow_t.max(0.0);
+            }
+            Ok(total)
+        };
+        if exports_at(0.0)? <= quota_t {
+            return Ok(0.0);
+        }
+        // No export pays a rent above the dearest price cap, where every flow stops.
+        let mut low = 0.0;
+        let mut high = crate::metrics::traded_elements()
+            .map(|e| self.cap[e])
+            .fold(0.0, f64::max);
+        // 30 halvings of a cap of at most a few 10,000 USD/kg: well under a cent.
+        for _ in 0..30 {
+            let mid = 0.5 * (low + high);
+            if exports_at(mid)? <= quota_t {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        Ok(high)
+    }
+
     fn launch_entry(&mut self, month: Month, prices: &ElementVec) -> Result<(), SimError> {
         let Some(entry) = self.entry.clone() else {
             return Ok(());
