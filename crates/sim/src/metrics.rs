@@ -52,6 +52,11 @@ pub struct MetricIndex {
     pub residue: [usize; 2],
     /// `profit.cn_musd` and `.row_musd`.
     pub profit: [usize; 2],
+    /// `exports.cn_t`: China's oxide exports, all elements, t.
+    pub exports_cn: usize,
+    /// `export_licence.rent_usd_per_kg`: what a licence under an all-element export quota
+    /// earned (zero without one).
+    pub licence_rent: usize,
     /// `balance.max_rel_error`.
     pub balance: usize,
 }
@@ -101,6 +106,8 @@ impl MetricIndex {
             add("radioactive_residue.row_t".into()),
         ];
         let profit = [add("profit.cn_musd".into()), add("profit.row_musd".into())];
+        let exports_cn = add("exports.cn_t".into());
+        let licence_rent = add("export_licence.rent_usd_per_kg".into());
         let balance = add("balance.max_rel_error".into());
         MetricIndex {
             names: names.into(),
@@ -121,6 +128,8 @@ impl MetricIndex {
             wastewater_cn,
             residue,
             profit,
+            exports_cn,
+            licence_rent,
             balance,
         }
     }

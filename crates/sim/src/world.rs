@@ -1252,6 +1252,8 @@ impl World {
         row[mi.residue[1]] = residue[1];
         row[mi.profit[0]] = profit[0];
         row[mi.profit[1]] = profit[1];
+        row[mi.exports_cn] = self.exports_t.sum();
+        row[mi.licence_rent] = self.licence_rent_usd_per_kg;
         row[mi.balance] = worst;
         self.scratch = scratch;
         self.overlay = overlay;
