@@ -51,7 +51,8 @@ pub struct World {
     start: Month,
     master_seed: u64,
     trial: u64,
-    entry: Option<EntryConfig>,
+    /// Greenfield entry, with its deposit's element shares (looked up once).
+    entry: Option<(EntryConfig, ElementVec)>,
     entries_launched: u32,
     end: Month,
     shocks: Vec<ShockRuntime>,
@@ -326,11 +327,19 @@ impl World {
             .collect();
         let mut markets = Vec::with_capacity(17);
         markets.resize_with(17, ScheduleMarket::new);
+        let entry = match &config.entry {
+            Some(entry) => {
+                let profile = remsim_core::DepositProfile::named(&entry.deposit)
+                    .map_err(|e| SimError::Build(e.to_string()))?;
+                Some((entry.clone(), profile.shares))
+            }
+            None => None,
+        };
         Ok(World {
             start,
             master_seed,
             trial,
-            entry: config.entry.clone(),
+            entry,
             entries_launched: 0,
             end: config.scenario.end,
             shocks: config
@@ -1260,10 +1269,6 @@ impl World {
         Ok(())
     }
 
-    /// Greenfield entry, each January: when expected rest-of-world prices give a generic
-    /// integrated mine-and-separation project a margin above the hurdle, up to
-    /// `max_per_year` projects are decided; each draws its lead time and fate from its own
-    /// stream and comes online through the rival life cycle.
     /// The licence rent, USD/kg, at which all elements' exports together fit `quota_t` this
     /// month: zero if they fit without one. Each element's export falls as the rent widens
     /// its wedge, so the rent is found by bisection; the upper end is returned, whose
@@ -1317,17 +1322,21 @@ impl World {
         Ok(high)
     }
 
+    /// Greenfield entry, each January: when expected rest-of-world prices give a generic
+    /// integrated mine-and-separation project a margin above the hurdle, up to
+    /// `max_per_year` projects are decided; each draws its lead time and fate from its own
+    /// stream and comes online through the rival life cycle.
     fn launch_entry(&mut self, month: Month, prices: &ElementVec) -> Result<(), SimError> {
-        let Some(entry) = self.entry.clone() else {
+        let Some((entry, shares)) = &self.entry else {
             return Ok(());
         };
-        let profile = remsim_core::DepositProfile::named(&entry.deposit)
-            .map_err(|e| SimError::Build(e.to_string()))?;
-        let value = profile.shares.dot(prices) * remsim_miners::VALUATION_RECOVERY
+        let value = shares.dot(prices) * remsim_miners::VALUATION_RECOVERY
             - entry.separation_cost_usd_per_kg;
         if value - entry.cash_cost_usd_per_kg <= entry.hurdle * entry.cash_cost_usd_per_kg {
             return Ok(());
         }
+        // Only a decided project needs its own copy (most Januaries decide none).
+        let entry = entry.clone();
         for _ in 0..entry.max_per_year {
             let id = format!("entry-{}", self.entries_launched + 1);
             let mut rng = stream_rng(
