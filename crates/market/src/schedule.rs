@@ -351,6 +351,39 @@ impl Schedule {
     /// previous one; such dips (below 1e-12 of the largest total seen so far) are levelled
     /// rather than refused.
     fn check(&mut self, region: Region, bounds: PriceBounds) -> Result<(), MarketError> {
+        if self.is_clean(bounds) {
+            return Ok(());
+        }
+        self.check_levelling(region, bounds)
+    }
+
+    /// Whether the schedule passes [`Schedule::check`] with nothing to level: every
+    /// condition of the check holds without a dip. One branch-free pass; the check proper
+    /// (with its tolerance) runs only when this fails, and does nothing else when this
+    /// holds, so the two agree.
+    fn is_clean(&self, bounds: PriceBounds) -> bool {
+        let mut previous_price = bounds.floor_usd_per_kg;
+        let mut previous = f64::NEG_INFINITY;
+        let mut ok = true;
+        for (&price, v) in self.prices.iter().zip(&self.net) {
+            ok &= price.is_finite()
+                & (price >= previous_price)
+                & (price <= bounds.cap_usd_per_kg)
+                & v.left_t.is_finite()
+                & v.right_t.is_finite()
+                & (previous <= v.left_t)
+                & (v.left_t <= v.right_t);
+            previous_price = price;
+            previous = v.right_t;
+        }
+        match (self.net.first(), self.net.last()) {
+            (Some(first), Some(last)) => ok && first.left_t <= 0.0 && last.right_t >= 0.0,
+            _ => ok,
+        }
+    }
+
+    /// [`Schedule::check`] in full: levels rounding dips, then refuses what is left.
+    fn check_levelling(&mut self, region: Region, bounds: PriceBounds) -> Result<(), MarketError> {
         let mut previous_price = bounds.floor_usd_per_kg;
         let mut previous = f64::NEG_INFINITY;
         let mut gross = 0.0f64;
@@ -806,13 +839,24 @@ fn find_flow(
     let (mut at_lo, mut at_hi) = (at_zero, at_max);
     // The crossings strictly inside (lo, hi) among keys `from..to` of one region (`sign`
     // turns its net supply into a flow), as (how many, the middle one); allocation-free.
+    // A checked schedule's boundaries are monotone in the key (`l_m <= r_m <= l_(m+1)`),
+    // so the crossings inside form one run of keys: skip to it and count it.
     let inside = |s: &Schedule, from: usize, to: usize, sign: f64, lo: f64, hi: f64| {
-        let flow = |k: usize| sign * s.boundary(k);
-        let count = (from..to).filter(|&k| flow(k) > lo && flow(k) < hi).count();
-        let middle = (from..to)
-            .filter(|&k| flow(k) > lo && flow(k) < hi)
-            .nth(count / 2)
-            .map(flow);
+        let within = |k: usize| {
+            let f = sign * s.boundary(k);
+            f > lo && f < hi
+        };
+        let mut k = from;
+        while k < to && !within(k) {
+            k += 1;
+        }
+        let first = k;
+        while k < to && within(k) {
+            k += 1;
+        }
+        debug_assert!((k..to).all(|k| !within(k)), "crossings not in one run");
+        let count = k - first;
+        let middle = (count > 0).then(|| sign * s.boundary(first + count / 2));
         (count, middle)
     };
     // Every round moves an end of the bracket onto a crossing strictly inside it, so the
