@@ -112,8 +112,6 @@ pub struct World {
     stocks_initialised: bool,
     markets: Vec<ScheduleMarket>,
     clearing: ScheduleClearing,
-    /// End users' demand at each level of the price grid, by region (rebuilt every tick).
-    consumer_curve: [[ElementVec; GRID_LEVELS]; 2],
     /// Each region's participants of the element being cleared (rebuilt for each).
     participants: [Participants<PARTICIPANTS>; 2],
     /// Scratch: (region, demand at expected prices, sector index) of each oxide sector.
@@ -379,7 +377,6 @@ impl World {
             stocks_initialised: false,
             markets,
             clearing: ScheduleClearing::default(),
-            consumer_curve: [[ElementVec::ZERO; GRID_LEVELS]; 2],
             participants: [Participants::new(), Participants::new()],
             sector_oxide: Vec::new(),
             grid,
@@ -856,19 +853,6 @@ impl World {
         let mut shortage = ElementVec::ZERO;
         let mut demanded = ElementVec::ZERO;
         let mut new_price = self.price;
-        // End users' demand at each level of the holders' price grid, by region: each
-        // sector's demand at the expected price scaled by (p / pe)^elasticity, summed over the
-        // region's sectors in order; linear in price between levels.
-        let consumer_curve = &mut self.consumer_curve;
-        *consumer_curve = [[ElementVec::ZERO; GRID_LEVELS]; 2];
-        for (region, q, sector) in &sector_oxide {
-            let curve = &self.sector_curve[*sector];
-            for (level, &m) in consumer_curve[*region].iter_mut().zip(curve) {
-                for i in 0..level.0.len() {
-                    level.0[i] += q.0[i] * m;
-                }
-            }
-        }
         for e in crate::metrics::traded_elements() {
             let ei = e.index();
             let market = &mut self.markets[ei];
@@ -893,7 +877,22 @@ impl World {
                 };
                 let target = self.stock_target_months * d * hoard * anchor;
                 let s = self.stock[r][e];
-                let consumers = &consumer_curve[r];
+                // End users' demand at each level of the holders' price grid: each sector's
+                // demand at the expected price scaled by (p / pe)^elasticity, summed over the
+                // region's sectors in order; linear in price between levels. A sector that
+                // does not use the element adds nothing (its terms are zeros added to a sum
+                // that starts at +0, which leaves every bit as it is), so it is skipped.
+                let mut consumers = [0.0f64; GRID_LEVELS];
+                for (region, q, sector) in &sector_oxide {
+                    let qe = q[e];
+                    if *region != r || qe == 0.0 {
+                        continue;
+                    }
+                    let curve = &self.sector_curve[*sector];
+                    for (level, &m) in consumers.iter_mut().zip(curve) {
+                        *level += qe * m;
+                    }
+                }
                 // Magnet makers: half their need is contracted and paid at any price; the
                 // other half they give up above three times the expected price, when a
                 // magnet stops paying (assumed split).
@@ -925,14 +924,14 @@ impl World {
                     let row = schedule.push_point((pe * self.grid[k]).clamp(self.floor, cap));
                     // Nobody sells below the lowest level.
                     row[HOLDER] = Values::jump(if k == 0 { held.min(0.0) } else { held }, held);
-                    row[CONSUMERS] = Values::flat(-consumers[k][e]);
+                    row[CONSUMERS] = Values::flat(-consumers[k]);
                     row[MAKERS_CONTRACTED] = Values::flat(-contracted);
                     row[MAKERS_DISCRETIONARY] = Values::flat(-discretionary);
                     row[STOCKPILE_RELEASE] = Values::flat(0.0);
                     row[STOCKPILE_BUY] = Values::flat(0.0);
                     top = held;
                 }
-                let top_demand = consumers[GRID_LEVELS - 1][e];
+                let top_demand = consumers[GRID_LEVELS - 1];
                 let row = schedule.push_point((3.0 * pe).clamp(self.floor, cap));
                 row[HOLDER] = Values::flat(top);
                 row[CONSUMERS] = Values::flat(-top_demand);
