@@ -145,6 +145,15 @@ impl<const N: usize> Participants<N> {
         &mut self.rows[last]
     }
 
+    /// Appends a breakpoint at `price_usd_per_kg` (not below the previous one) with each
+    /// participant's values `row`: [`Participants::push_point`] for a caller that has the
+    /// whole row at hand (no zeroed row to overwrite).
+    #[inline]
+    pub fn push_row(&mut self, price_usd_per_kg: f64, row: [Values; N]) {
+        self.prices.push(price_usd_per_kg);
+        self.rows.push(row);
+    }
+
     /// Adds a single order to participant `participant`: a step of `quantity_t` at
     /// `price_usd_per_kg`, an offer (`sell`) or a bid. A breakpoint is inserted at the price
     /// if there is none, with every participant's value there interpolated on its stretch,

@@ -921,7 +921,7 @@ impl World {
                 let mut top = 0.0;
                 for k in 0..GRID_LEVELS {
                     let held = s - target * self.holder_curve[k];
-                    let row = schedule.push_point((pe * self.grid[k]).clamp(self.floor, cap));
+                    let mut row = [Values::flat(0.0); PARTICIPANTS];
                     // Nobody sells below the lowest level.
                     row[HOLDER] = Values::jump(if k == 0 { held.min(0.0) } else { held }, held);
                     row[CONSUMERS] = Values::flat(-consumers[k]);
@@ -929,6 +929,7 @@ impl World {
                     row[MAKERS_DISCRETIONARY] = Values::flat(-discretionary);
                     row[STOCKPILE_RELEASE] = Values::flat(0.0);
                     row[STOCKPILE_BUY] = Values::flat(0.0);
+                    schedule.push_row((pe * self.grid[k]).clamp(self.floor, cap), row);
                     top = held;
                 }
                 let top_demand = consumers[GRID_LEVELS - 1];
