@@ -620,9 +620,11 @@ impl World {
         for (i, mk) in self.makers.iter_mut().enumerate() {
             mk.record_orders(month, maker_orders_from[i][0] + maker_orders_from[i][1]);
         }
+        // Every maker of a region buys at the same prices: the pairs' tilts once per region.
+        let tilts = [0, 1]
+            .map(|r| remsim_magnets::substitution_tilts(&expected[r], &self.initial_price[r]));
         for mk in &mut self.makers {
-            let r = mk.region().index();
-            mk.choose_substitutes(&expected[r], &self.initial_price[r]);
+            mk.choose_substitutes_tilted(&tilts[mk.region().index()]);
         }
         reset(maker_need, self.makers.len(), ElementVec::ZERO);
         let mut regional_need = [ElementVec::ZERO; 2];
