@@ -55,6 +55,7 @@
 use crate::clearing::{Link, PriceBounds};
 use crate::error::MarketError;
 use remsim_core::Region;
+use std::cell::Cell;
 
 /// A left/right pair of net supply values at one breakpoint, in t.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -452,7 +453,11 @@ impl Schedule {
     }
 
     /// Where net supply `x` lies: the piece and the admissible price interval.
-    fn locate(&self, x: f64, floor: f64, cap: f64) -> Located {
+    ///
+    /// `hint` holds the breakpoint the last search of this schedule found (the searches of
+    /// one clearing lie close together); it is used when it is still the answer, checked
+    /// against its neighbours, and updated.
+    fn locate(&self, x: f64, floor: f64, cap: f64, hint: &Cell<usize>) -> Located {
         let net = &self.net;
         let m = net.len();
         if m == 0 {
@@ -476,7 +481,15 @@ impl Schedule {
         };
         // The piece, and the lowest clearing price: the first breakpoint whose right value
         // reaches x, or the stretch before it.
-        let i = net.partition_point(|v| v.right_t < x);
+        // The right values of a checked schedule do not fall, so the breakpoint is the one
+        // whose predecessor is below x and which is not: the hint if it is that one.
+        let h = hint.get();
+        let i = if h <= m && (h == 0 || net[h - 1].right_t < x) && (h == m || net[h].right_t >= x) {
+            h
+        } else {
+            net.partition_point(|v| v.right_t < x)
+        };
+        hint.set(i);
         let (piece, lo, soft_lo) = if i == m {
             // Above everything the region can reach: the top (the flow never asks this).
             let piece = Piece::Point {
@@ -725,7 +738,13 @@ impl ScheduleMarket {
         // The marginal spread of one more tonne exported at flow f is the rest of world's
         // lowest clearing price minus China's highest (non-increasing in f); the spread of
         // the last tonne at the most that can flow is its highest minus China's lowest.
-        let locate = |f: f64| [cn.locate(f, floor, cap), row.locate(-f, floor, cap)];
+        let hints = [Cell::new(0), Cell::new(0)];
+        let locate = |f: f64| {
+            [
+                cn.locate(f, floor, cap, &hints[0]),
+                row.locate(-f, floor, cap, &hints[1]),
+            ]
+        };
         let at_zero = locate(0.0);
         let (flow, at, interior) = if flow_max <= 0.0 || at_zero[1].lo - at_zero[0].hi <= wedge {
             (0.0, at_zero, false)
