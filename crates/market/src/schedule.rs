@@ -168,8 +168,7 @@ impl<const N: usize> Participants<N> {
     ) {
         let at = self.prices.partition_point(|&p| p < price_usd_per_kg);
         if at == self.prices.len() || self.prices[at] != price_usd_per_kg {
-            let row: [Values; N] =
-                std::array::from_fn(|j| Values::flat(self.value_before(at, j, price_usd_per_kg)));
+            let row = self.values_before(at, price_usd_per_kg);
             self.prices.insert(at, price_usd_per_kg);
             self.rows.insert(at, row);
         }
@@ -189,25 +188,30 @@ impl<const N: usize> Participants<N> {
         }
     }
 
-    /// Participant `j`'s value at `price` for a breakpoint about to be inserted at index
+    /// Every participant's value at `price` for a breakpoint about to be inserted at index
     /// `at` (strictly between breakpoints `at - 1` and `at`, or outside them).
-    fn value_before(&self, at: usize, j: usize, price: f64) -> f64 {
+    fn values_before(&self, at: usize, price: f64) -> [Values; N] {
         let m = self.prices.len();
         if m == 0 {
-            return 0.0;
+            return [Values::flat(0.0); N];
         }
         if at == 0 {
-            return self.rows[0][j].left_t;
+            return std::array::from_fn(|j| Values::flat(self.rows[0][j].left_t));
         }
         if at == m {
-            return self.rows[m - 1][j].right_t;
+            return std::array::from_fn(|j| Values::flat(self.rows[m - 1][j].right_t));
         }
         let (p0, p1) = (self.prices[at - 1], self.prices[at]);
-        let (v0, v1) = (self.rows[at - 1][j].right_t, self.rows[at][j].left_t);
+        let (before, after) = (&self.rows[at - 1], &self.rows[at]);
         if p1 > p0 {
-            v0 + (price - p0) / (p1 - p0) * (v1 - v0)
+            // The same fraction for every participant, worked out once.
+            let w = (price - p0) / (p1 - p0);
+            std::array::from_fn(|j| {
+                let (v0, v1) = (before[j].right_t, after[j].left_t);
+                Values::flat(v0 + w * (v1 - v0))
+            })
         } else {
-            v0
+            std::array::from_fn(|j| Values::flat(before[j].right_t))
         }
     }
 
