@@ -235,20 +235,24 @@ impl MagnetMaker {
     /// is what makers use at them) with [`SUBSTITUTION_ELASTICITY`], so NdPr's blend
     /// follows the Nd/Pr price ratio and Dy stands in for Tb as Tb grows dear.
     pub fn choose_substitutes(&mut self, prices: &ElementVec, reference: &ElementVec) {
+        self.choose_substitutes_tilted(&substitution_tilts(prices, reference));
+    }
+
+    /// [`MagnetMaker::choose_substitutes`] with each pair's tilt already worked out by
+    /// [`substitution_tilts`] (the same for every maker that buys at the same prices, so a
+    /// caller with many makers computes it once per region).
+    pub fn choose_substitutes_tilted(&mut self, tilts: &[Option<f64>; 2]) {
         let mut c = self.base_composition;
-        for (pair, sigma) in SUBSTITUTES.iter().zip(SUBSTITUTION_ELASTICITY) {
+        for (pair, tilt) in SUBSTITUTES.iter().zip(tilts) {
             let [(a, wa), (b, wb)] = *pair;
             let function = c[a] * wa + c[b] * wb;
-            if function <= 0.0
-                || prices[a] <= 0.0
-                || prices[b] <= 0.0
-                || reference[a] <= 0.0
-                || reference[b] <= 0.0
-            {
+            let Some(relative) = *tilt else {
+                continue;
+            };
+            if function <= 0.0 {
                 continue;
             }
             let share_b0 = c[b] * wb / function;
-            let relative = ((prices[a] / reference[a]) / (prices[b] / reference[b])).powf(sigma);
             let tilted = share_b0 * relative;
             let share_b = (tilted / (1.0 - share_b0 + tilted)).clamp(0.0, 1.0);
             c[a] = function * (1.0 - share_b) / wa;
@@ -331,6 +335,23 @@ impl MagnetMaker {
         });
         self.capacity_t += added;
     }
+}
+
+/// Each [`SUBSTITUTES`] pair's tilt toward its first member at `prices` against
+/// `reference`: `((p_a / ref_a) / (p_b / ref_b))^sigma` with sigma from
+/// [`SUBSTITUTION_ELASTICITY`], or `None` where a price or reference is not positive (the
+/// pair is then left as the base composition has it).
+pub fn substitution_tilts(prices: &ElementVec, reference: &ElementVec) -> [Option<f64>; 2] {
+    std::array::from_fn(|i| {
+        let [(a, _), (b, _)] = SUBSTITUTES[i];
+        if prices[a] <= 0.0 || prices[b] <= 0.0 || reference[a] <= 0.0 || reference[b] <= 0.0 {
+            return None;
+        }
+        Some(
+            ((prices[a] / reference[a]) / (prices[b] / reference[b]))
+                .powf(SUBSTITUTION_ELASTICITY[i]),
+        )
+    })
 }
 
 /// The rare-earth composition of a magnet: the recipe with Dy and Tb cut by `heavy_cut`

@@ -55,6 +55,7 @@
 use crate::clearing::{Link, PriceBounds};
 use crate::error::MarketError;
 use remsim_core::Region;
+use std::cell::Cell;
 
 /// A left/right pair of net supply values at one breakpoint, in t.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -145,6 +146,15 @@ impl<const N: usize> Participants<N> {
         &mut self.rows[last]
     }
 
+    /// Appends a breakpoint at `price_usd_per_kg` (not below the previous one) with each
+    /// participant's values `row`: [`Participants::push_point`] for a caller that has the
+    /// whole row at hand (no zeroed row to overwrite).
+    #[inline]
+    pub fn push_row(&mut self, price_usd_per_kg: f64, row: [Values; N]) {
+        self.prices.push(price_usd_per_kg);
+        self.rows.push(row);
+    }
+
     /// Adds a single order to participant `participant`: a step of `quantity_t` at
     /// `price_usd_per_kg`, an offer (`sell`) or a bid. A breakpoint is inserted at the price
     /// if there is none, with every participant's value there interpolated on its stretch,
@@ -158,8 +168,7 @@ impl<const N: usize> Participants<N> {
     ) {
         let at = self.prices.partition_point(|&p| p < price_usd_per_kg);
         if at == self.prices.len() || self.prices[at] != price_usd_per_kg {
-            let row: [Values; N] =
-                std::array::from_fn(|j| Values::flat(self.value_before(at, j, price_usd_per_kg)));
+            let row = self.values_before(at, price_usd_per_kg);
             self.prices.insert(at, price_usd_per_kg);
             self.rows.insert(at, row);
         }
@@ -179,25 +188,30 @@ impl<const N: usize> Participants<N> {
         }
     }
 
-    /// Participant `j`'s value at `price` for a breakpoint about to be inserted at index
+    /// Every participant's value at `price` for a breakpoint about to be inserted at index
     /// `at` (strictly between breakpoints `at - 1` and `at`, or outside them).
-    fn value_before(&self, at: usize, j: usize, price: f64) -> f64 {
+    fn values_before(&self, at: usize, price: f64) -> [Values; N] {
         let m = self.prices.len();
         if m == 0 {
-            return 0.0;
+            return [Values::flat(0.0); N];
         }
         if at == 0 {
-            return self.rows[0][j].left_t;
+            return std::array::from_fn(|j| Values::flat(self.rows[0][j].left_t));
         }
         if at == m {
-            return self.rows[m - 1][j].right_t;
+            return std::array::from_fn(|j| Values::flat(self.rows[m - 1][j].right_t));
         }
         let (p0, p1) = (self.prices[at - 1], self.prices[at]);
-        let (v0, v1) = (self.rows[at - 1][j].right_t, self.rows[at][j].left_t);
+        let (before, after) = (&self.rows[at - 1], &self.rows[at]);
         if p1 > p0 {
-            v0 + (price - p0) / (p1 - p0) * (v1 - v0)
+            // The same fraction for every participant, worked out once.
+            let w = (price - p0) / (p1 - p0);
+            std::array::from_fn(|j| {
+                let (v0, v1) = (before[j].right_t, after[j].left_t);
+                Values::flat(v0 + w * (v1 - v0))
+            })
         } else {
-            v0
+            std::array::from_fn(|j| Values::flat(before[j].right_t))
         }
     }
 
@@ -351,6 +365,39 @@ impl Schedule {
     /// previous one; such dips (below 1e-12 of the largest total seen so far) are levelled
     /// rather than refused.
     fn check(&mut self, region: Region, bounds: PriceBounds) -> Result<(), MarketError> {
+        if self.is_clean(bounds) {
+            return Ok(());
+        }
+        self.check_levelling(region, bounds)
+    }
+
+    /// Whether the schedule passes [`Schedule::check`] with nothing to level: every
+    /// condition of the check holds without a dip. One branch-free pass; the check proper
+    /// (with its tolerance) runs only when this fails, and does nothing else when this
+    /// holds, so the two agree.
+    fn is_clean(&self, bounds: PriceBounds) -> bool {
+        let mut previous_price = bounds.floor_usd_per_kg;
+        let mut previous = f64::NEG_INFINITY;
+        let mut ok = true;
+        for (&price, v) in self.prices.iter().zip(&self.net) {
+            ok &= price.is_finite()
+                & (price >= previous_price)
+                & (price <= bounds.cap_usd_per_kg)
+                & v.left_t.is_finite()
+                & v.right_t.is_finite()
+                & (previous <= v.left_t)
+                & (v.left_t <= v.right_t);
+            previous_price = price;
+            previous = v.right_t;
+        }
+        match (self.net.first(), self.net.last()) {
+            (Some(first), Some(last)) => ok && first.left_t <= 0.0 && last.right_t >= 0.0,
+            _ => ok,
+        }
+    }
+
+    /// [`Schedule::check`] in full: levels rounding dips, then refuses what is left.
+    fn check_levelling(&mut self, region: Region, bounds: PriceBounds) -> Result<(), MarketError> {
         let mut previous_price = bounds.floor_usd_per_kg;
         let mut previous = f64::NEG_INFINITY;
         let mut gross = 0.0f64;
@@ -410,7 +457,11 @@ impl Schedule {
     }
 
     /// Where net supply `x` lies: the piece and the admissible price interval.
-    fn locate(&self, x: f64, floor: f64, cap: f64) -> Located {
+    ///
+    /// `hint` holds the breakpoint the last search of this schedule found (the searches of
+    /// one clearing lie close together); it is used when it is still the answer, checked
+    /// against its neighbours, and updated.
+    fn locate(&self, x: f64, floor: f64, cap: f64, hint: &Cell<usize>) -> Located {
         let net = &self.net;
         let m = net.len();
         if m == 0 {
@@ -434,7 +485,15 @@ impl Schedule {
         };
         // The piece, and the lowest clearing price: the first breakpoint whose right value
         // reaches x, or the stretch before it.
-        let i = net.partition_point(|v| v.right_t < x);
+        // The right values of a checked schedule do not fall, so the breakpoint is the one
+        // whose predecessor is below x and which is not: the hint if it is that one.
+        let h = hint.get();
+        let i = if h <= m && (h == 0 || net[h - 1].right_t < x) && (h == m || net[h].right_t >= x) {
+            h
+        } else {
+            net.partition_point(|v| v.right_t < x)
+        };
+        hint.set(i);
         let (piece, lo, soft_lo) = if i == m {
             // Above everything the region can reach: the top (the flow never asks this).
             let piece = Piece::Point {
@@ -683,7 +742,13 @@ impl ScheduleMarket {
         // The marginal spread of one more tonne exported at flow f is the rest of world's
         // lowest clearing price minus China's highest (non-increasing in f); the spread of
         // the last tonne at the most that can flow is its highest minus China's lowest.
-        let locate = |f: f64| [cn.locate(f, floor, cap), row.locate(-f, floor, cap)];
+        let hints = [Cell::new(0), Cell::new(0)];
+        let locate = |f: f64| {
+            [
+                cn.locate(f, floor, cap, &hints[0]),
+                row.locate(-f, floor, cap, &hints[1]),
+            ]
+        };
         let at_zero = locate(0.0);
         let (flow, at, interior) = if flow_max <= 0.0 || at_zero[1].lo - at_zero[0].hi <= wedge {
             (0.0, at_zero, false)
@@ -806,13 +871,24 @@ fn find_flow(
     let (mut at_lo, mut at_hi) = (at_zero, at_max);
     // The crossings strictly inside (lo, hi) among keys `from..to` of one region (`sign`
     // turns its net supply into a flow), as (how many, the middle one); allocation-free.
+    // A checked schedule's boundaries are monotone in the key (`l_m <= r_m <= l_(m+1)`),
+    // so the crossings inside form one run of keys: skip to it and count it.
     let inside = |s: &Schedule, from: usize, to: usize, sign: f64, lo: f64, hi: f64| {
-        let flow = |k: usize| sign * s.boundary(k);
-        let count = (from..to).filter(|&k| flow(k) > lo && flow(k) < hi).count();
-        let middle = (from..to)
-            .filter(|&k| flow(k) > lo && flow(k) < hi)
-            .nth(count / 2)
-            .map(flow);
+        let within = |k: usize| {
+            let f = sign * s.boundary(k);
+            f > lo && f < hi
+        };
+        let mut k = from;
+        while k < to && !within(k) {
+            k += 1;
+        }
+        let first = k;
+        while k < to && within(k) {
+            k += 1;
+        }
+        debug_assert!((k..to).all(|k| !within(k)), "crossings not in one run");
+        let count = k - first;
+        let middle = (count > 0).then(|| sign * s.boundary(first + count / 2));
         (count, middle)
     };
     // Every round moves an end of the bracket onto a crossing strictly inside it, so the

@@ -113,8 +113,6 @@ pub struct World {
     stocks_initialised: bool,
     markets: Vec<ScheduleMarket>,
     clearing: ScheduleClearing,
-    /// End users' demand at each level of the price grid, by region (rebuilt every tick).
-    consumer_curve: [[ElementVec; GRID_LEVELS]; 2],
     /// Each element's participants by region (rebuilt every tick; all are built before any
     /// is cleared, because an all-element export quota ties the elements together).
     participants: Vec<[Participants<PARTICIPANTS>; 2]>,
@@ -395,7 +393,6 @@ impl World {
             stocks_initialised: false,
             markets,
             clearing: ScheduleClearing::default(),
-            consumer_curve: [[ElementVec::ZERO; GRID_LEVELS]; 2],
             participants: Element::ALL
                 .iter()
                 .map(|_| [Participants::new(), Participants::new()])
@@ -674,9 +671,11 @@ impl World {
         for (i, mk) in self.makers.iter_mut().enumerate() {
             mk.record_orders(month, maker_orders_from[i][0] + maker_orders_from[i][1]);
         }
+        // Every maker of a region buys at the same prices: the pairs' tilts once per region.
+        let tilts = [0, 1]
+            .map(|r| remsim_magnets::substitution_tilts(&expected[r], &self.initial_price[r]));
         for mk in &mut self.makers {
-            let r = mk.region().index();
-            mk.choose_substitutes(&expected[r], &self.initial_price[r]);
+            mk.choose_substitutes_tilted(&tilts[mk.region().index()]);
         }
         reset(maker_need, self.makers.len(), ElementVec::ZERO);
         let mut regional_need = [ElementVec::ZERO; 2];
@@ -907,19 +906,6 @@ impl World {
         let mut shortage = ElementVec::ZERO;
         let mut demanded = ElementVec::ZERO;
         let mut new_price = self.price;
-        // End users' demand at each level of the holders' price grid, by region: each
-        // sector's demand at the expected price scaled by (p / pe)^elasticity, summed over the
-        // region's sectors in order; linear in price between levels.
-        let consumer_curve = &mut self.consumer_curve;
-        *consumer_curve = [[ElementVec::ZERO; GRID_LEVELS]; 2];
-        for (region, q, sector) in &sector_oxide {
-            let curve = &self.sector_curve[*sector];
-            for (level, &m) in consumer_curve[*region].iter_mut().zip(curve) {
-                for i in 0..level.0.len() {
-                    level.0[i] += q.0[i] * m;
-                }
-            }
-        }
         let mut maker_need_total = [[0.0f64; 2]; 17];
         for e in crate::metrics::traded_elements() {
             let ei = e.index();
@@ -944,7 +930,22 @@ impl World {
                 };
                 let target = self.stock_target_months * d * hoard * anchor;
                 let s = self.stock[r][e];
-                let consumers = &consumer_curve[r];
+                // End users' demand at each level of the holders' price grid: each sector's
+                // demand at the expected price scaled by (p / pe)^elasticity, summed over the
+                // region's sectors in order; linear in price between levels. A sector that
+                // does not use the element adds nothing (its terms are zeros added to a sum
+                // that starts at +0, which leaves every bit as it is), so it is skipped.
+                let mut consumers = [0.0f64; GRID_LEVELS];
+                for (region, q, sector) in &sector_oxide {
+                    let qe = q[e];
+                    if *region != r || qe == 0.0 {
+                        continue;
+                    }
+                    let curve = &self.sector_curve[*sector];
+                    for (level, &m) in consumers.iter_mut().zip(curve) {
+                        *level += qe * m;
+                    }
+                }
                 // Magnet makers: half their need is contracted and paid at any price; the
                 // other half they give up above three times the expected price, when a
                 // magnet stops paying (assumed split).
@@ -973,17 +974,18 @@ impl World {
                 let mut top = 0.0;
                 for k in 0..GRID_LEVELS {
                     let held = s - target * self.holder_curve[k];
-                    let row = schedule.push_point((pe * self.grid[k]).clamp(self.floor, cap));
+                    let mut row = [Values::flat(0.0); PARTICIPANTS];
                     // Nobody sells below the lowest level.
                     row[HOLDER] = Values::jump(if k == 0 { held.min(0.0) } else { held }, held);
-                    row[CONSUMERS] = Values::flat(-consumers[k][e]);
+                    row[CONSUMERS] = Values::flat(-consumers[k]);
                     row[MAKERS_CONTRACTED] = Values::flat(-contracted);
                     row[MAKERS_DISCRETIONARY] = Values::flat(-discretionary);
                     row[STOCKPILE_RELEASE] = Values::flat(0.0);
                     row[STOCKPILE_BUY] = Values::flat(0.0);
+                    schedule.push_row((pe * self.grid[k]).clamp(self.floor, cap), row);
                     top = held;
                 }
-                let top_demand = consumers[GRID_LEVELS - 1][e];
+                let top_demand = consumers[GRID_LEVELS - 1];
                 let row = schedule.push_point((3.0 * pe).clamp(self.floor, cap));
                 row[HOLDER] = Values::flat(top);
                 row[CONSUMERS] = Values::flat(-top_demand);
