@@ -571,8 +571,8 @@ pub struct ChinaPolicy {
     /// Mining quotas year by year, overriding growth for the years listed (history).
     #[serde(default)]
     pub quota_path: Vec<QuotaYear>,
-    /// Total export quota (all rare earths) year by year, shared among elements in
-    /// proportion to the rest of the world's need; years not listed have none.
+    /// Total export quota (all rare earths) year by year, shared among elements by one
+    /// licence rent per kg that makes their exports fit it; years not listed have none.
     #[serde(default)]
     pub export_quota_path: Vec<ExportQuotaYear>,
     /// The planner's demand-led rule: extra yearly quota growth per doubling of the NdPr

@@ -12,19 +12,6 @@ use remsim_scenario::Scenario;
 use remsim_sim::World;
 use std::path::Path;
 
-/// The export quota of 2009-2014.toml by year, t (the file's `export_quota_path`).
-fn annual_quota_t(year: i32) -> f64 {
-    match year {
-        2009 => 50145.0,
-        2010 => 30258.0,
-        2011 => 30184.0,
-        2012 => 30996.0,
-        2013 => 31000.0,
-        2014 => 30600.0,
-        _ => panic!("no quota for {year}"),
-    }
-}
-
 #[test]
 fn exports_fit_the_quota_and_earn_one_rent() {
     let path = Path::new(concat!(
@@ -41,7 +28,15 @@ fn exports_fit_the_quota_and_earn_one_rent() {
         for tick in 0..world.n_ticks() {
             world.tick(&mut row).unwrap();
             let month = start.add_months(tick as i32);
-            let quota_t = annual_quota_t(month.year()) / 12.0;
+            let quota_t = config
+                .policy
+                .china
+                .export_quota_path
+                .iter()
+                .find(|q| q.year == month.year())
+                .unwrap_or_else(|| panic!("no quota for {month}"))
+                .t
+                / 12.0;
             let exports = world.exports_t();
             let total: f64 = Element::ALL.iter().map(|&e| exports[e]).sum();
             assert!(
