@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Issue 14's long-run figures from a results folder's summary.csv (standard library only).
+
+Prints, per price metric of Nd, Pr, Dy, Tb, La and Ce in both regions: the median annual
+price 2026-2030 as a multiple of the 2024 USGS MCS level (calibration.md section 8), the
+max/min ratio of the median annual path over 2035-2050, and the p95/p05 ratio in the last
+month of 2050; then China's median mine share at the end of 2035.
+
+    python3 scripts/longrun-check.py results/baseline-s0
+"""
+import csv
+import collections
+import sys
+from pathlib import Path
+
+# USGS MCS 2025 annual average, USD/kg oxide (calibration.md section 8).
+MCS_2024 = {"nd": 56.0, "pr": 56.0, "dy": 260.0, "tb": 810.0, "la": 1.0, "ce": 1.0}
+
+
+def main(folder: Path) -> None:
+    rows = collections.defaultdict(dict)
+    with open(folder / "summary.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            rows[row["metric"]][row["date"]] = row
+
+    def yearly_median(metric: str, year: int):
+        values = [float(rows[metric][d]["p50"]) for d in rows[metric] if d.startswith(f"{year}-")]
+        return sum(values) / len(values) if values else None
+
+    print(f"{'metric':14} {'2026-30 p50 / MCS 2024':>28} {'35-50 max/min':>14} {'2050 p95/p05':>13}")
+    for element in MCS_2024:
+        for region in ("cn", "row"):
+            metric = f"price.{element}.{region}"
+            if metric not in rows:
+                continue
+            near = [yearly_median(metric, y) for y in range(2026, 2031)]
+            near = " ".join(f"{v / MCS_2024[element]:.1f}" for v in near if v is not None)
+            far = [v for v in (yearly_median(metric, y) for y in range(2035, 2051)) if v]
+            last = rows[metric].get("2050-12")
+            spread = float(last["p95"]) / float(last["p05"]) if last else float("nan")
+            ratio = max(far) / min(far) if far else float("nan")
+            print(f"{metric:14} {near:>28} {ratio:14.2f} {spread:13.1f}")
+    share = rows.get("mine.cn_share", {}).get("2035-12")
+    if share:
+        print(f"China's mine share, 2035-12 median: {float(share['p50']):.3f}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(Path(sys.argv[1]))
