@@ -8,7 +8,7 @@
 
 use anyhow::{Context, bail};
 use clap::Args;
-use remsim_core::Trajectory;
+use remsim_core::{Trajectory, catalog};
 use remsim_scheduler::{BatchConfig, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -103,22 +103,58 @@ enum Annual {
     Sum,
 }
 
+/// The catalog metrics a target's metric is computed from: itself, or for `mine.cn_t` and
+/// `mine.row_t` world mine output and China's share, or for `spread.<el>` the element's
+/// rest-of-world and China prices.
+fn metric_parts(metric: &str) -> Vec<String> {
+    if metric == "mine.cn_t" || metric == "mine.row_t" {
+        vec![
+            catalog::MINE_WORLD.name(&[]),
+            catalog::MINE_CN_SHARE.name(&[]),
+        ]
+    } else if let Some(el) = metric.strip_prefix("spread.") {
+        vec![
+            catalog::PRICE.name(&[el, "row"]),
+            catalog::PRICE.name(&[el, "cn"]),
+        ]
+    } else {
+        vec![metric.to_string()]
+    }
+}
+
+/// Fails unless every metric a target reads is a monthly metric of the catalog.
+fn check_metric(target: &Target) -> anyhow::Result<()> {
+    for part in metric_parts(&target.metric) {
+        if catalog::lookup_in(catalog::Table::Summary, &part).is_none() {
+            bail!(
+                "target `{}`: metric `{}` reads `{part}`, which is not a monthly metric of the \
+                 model (see `remsim metrics`)",
+                target.name,
+                target.metric
+            );
+        }
+    }
+    Ok(())
+}
+
 /// One month's value of a target's metric.
 fn monthly(t: &Trajectory, metric: &str, tick: usize) -> anyhow::Result<f64> {
-    let get = |name: &str| -> anyhow::Result<f64> {
+    let get = |name: &String| -> anyhow::Result<f64> {
         let i = t
             .metric_index(name)
             .with_context(|| format!("target metric `{name}` is not a metric of the model"))?;
         Ok(t.tick(tick)[i])
     };
-    Ok(match metric {
-        "mine.cn_t" => get("mine.world_t")? * get("mine.cn_share")?,
-        "mine.row_t" => get("mine.world_t")? * (1.0 - get("mine.cn_share")?),
-        m if m.starts_with("spread.") => {
-            let el = &m["spread.".len()..];
-            get(&format!("price.{el}.row"))? - get(&format!("price.{el}.cn"))?
-        }
-        m => get(m)?,
+    let v = metric_parts(metric)
+        .iter()
+        .map(get)
+        .collect::<anyhow::Result<Vec<f64>>>()?;
+    Ok(match (metric, v.as_slice()) {
+        ("mine.cn_t", [world, share]) => world * share,
+        ("mine.row_t", [world, share]) => world * (1.0 - share),
+        (_, [row, cn]) => row - cn,
+        (_, [x]) => *x,
+        _ => bail!("target metric `{metric}` has no rule"),
     })
 }
 
@@ -217,6 +253,12 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("reading {}", args.targets.display()))?;
     let file: TargetsFile = toml::from_str(&text)
         .map_err(|e| anyhow::anyhow!("{}: {}", args.targets.display(), e.message()))?;
+    for target in &file.target {
+        if let Err(e) = check_metric(target) {
+            eprintln!("error: {}: {e:#}", args.targets.display());
+            return Ok(ExitCode::from(2));
+        }
+    }
     let dir = args.targets.parent().unwrap_or(Path::new("."));
     let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
     let mut lines = Vec::new();
@@ -331,4 +373,23 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_target_reads_catalog_metrics() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/history/targets.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let file: TargetsFile = toml::from_str(&text).unwrap();
+        assert!(!file.target.is_empty());
+        for target in &file.target {
+            check_metric(target).unwrap();
+        }
+        let mut misspelt = file.target[0].clone();
+        misspelt.metric = "spread.ndd".into();
+        assert!(check_metric(&misspelt).is_err());
+    }
 }

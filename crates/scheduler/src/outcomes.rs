@@ -8,25 +8,33 @@
 //! in tick order inside one trial, so a row depends only on the trajectory.
 //!
 //! Annual figures ("in 2030") are the mean over the months of that year inside the horizon.
+//!
+//! Every metric read and every column written is named through the metric catalog
+//! (`remsim_core::catalog`); a test checks that the columns are exactly the catalog's
+//! per-trial outcomes.
 
+use remsim_core::catalog::{self as cat, Entry};
 use remsim_core::{Month, Trajectory};
 
-/// Elements whose peak prices are reported.
+/// Elements whose peak prices are reported (`{mel}` of the catalog).
 pub const PEAK_ELEMENTS: [&str; 4] = ["nd", "pr", "dy", "tb"];
 /// Regions, as in metric names.
 pub const REGIONS: [&str; 2] = ["cn", "row"];
 /// Years whose shares and prices are reported.
-pub const YEARS: [i32; 2] = [2030, 2035];
-/// Stages whose China share is reported.
-pub const STAGES: [&str; 4] = ["mine", "separation", "magnet", "deep_processing"];
+pub const YEARS: [i32; 2] = cat::YEARS;
 
-/// Column of the annual mean price of `what` (`ndpr` or an element) in `region` and `year`.
+/// Column of the annual mean price of `what` (`ndpr` or `dy`) in `region` and `year`.
 pub fn price_mean_column(what: &str, region: &str, year: i32) -> String {
-    format!("price_mean.{what}.{region}.{year}")
+    let entry = if what == "ndpr" {
+        &cat::PRICE_MEAN_NDPR
+    } else {
+        &cat::PRICE_MEAN_DY
+    };
+    entry.name(&[region, &year.to_string()])
 }
 
 /// Column of the 0/1 flag "any Dy or Tb shortage up to the end of 2035".
-pub const DY_TB_SHORTAGE_BY_2035: &str = "shortage_any.dy_tb.by_2035";
+pub const DY_TB_SHORTAGE_BY_2035: &str = cat::DY_TB_SHORTAGE_BY_2035.key;
 
 /// One value of a row.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -98,7 +106,8 @@ pub struct OutcomeSpec {
 impl OutcomeSpec {
     /// The columns for trajectories with these metrics, starting at `start`, `n_ticks` long.
     pub fn new(metric_names: &[String], start: Month, n_ticks: usize) -> OutcomeSpec {
-        let find = |name: &str| metric_names.iter().position(|m| m == name);
+        let find_name = |name: &str| metric_names.iter().position(|m| m == name);
+        let find = |entry: &Entry, values: &[&str]| find_name(&entry.name(values));
         let ticks_of_year = |year: i32| -> Vec<usize> {
             (0..n_ticks)
                 .filter(|&t| start.add_months(t as i32).year() == year)
@@ -114,33 +123,30 @@ impl OutcomeSpec {
         };
         for el in PEAK_ELEMENTS {
             for region in REGIONS {
-                let metric = find(&format!("price.{el}.{region}"));
+                let metric = find(&cat::PRICE, &[el, region]);
                 push(
-                    format!("peak_price.{el}.{region}_usd_per_kg"),
+                    cat::PEAK_PRICE.name(&[el, region]),
                     OutcomeKind::Number,
                     or_absent(metric, Rule::PeakValue),
                 );
                 push(
-                    format!("peak_month.{el}.{region}"),
+                    cat::PEAK_MONTH.name(&[el, region]),
                     OutcomeKind::Month,
                     or_absent(metric, Rule::PeakMonth),
                 );
             }
         }
         for (i, name) in metric_names.iter().enumerate() {
-            let Some(el) = name
-                .strip_prefix("shortage.")
-                .and_then(|rest| rest.strip_suffix("_t"))
-            else {
+            let Some(el) = shortage_element(name) else {
                 continue;
             };
             push(
-                format!("shortage_months.{el}"),
+                cat::SHORTAGE_MONTHS.name(&[el]),
                 OutcomeKind::Number,
                 Rule::MonthsPositive(i),
             );
             push(
-                format!("shortage_cum.{el}_t"),
+                cat::SHORTAGE_CUM.name(&[el]),
                 OutcomeKind::Number,
                 Rule::Cumulative(i),
             );
@@ -155,49 +161,56 @@ impl OutcomeSpec {
                 None => Rule::Absent,
             }
         };
-        for stage in STAGES {
+        let stages = [
+            &cat::MINE_CN_SHARE,
+            &cat::SEPARATION_CN_SHARE,
+            &cat::MAGNET_CN_SHARE,
+            &cat::DEEP_PROCESSING_CN_SHARE,
+        ];
+        for ((stage, _), metric) in cat::STAGES.iter().zip(stages) {
             for year in YEARS {
                 push(
-                    format!("{stage}.cn_share.{year}"),
+                    cat::CN_SHARE_IN_YEAR.name(&[stage, &year.to_string()]),
                     OutcomeKind::Number,
-                    annual(vec![find(&format!("{stage}.cn_share"))], year),
+                    annual(vec![find(metric, &[])], year),
                 );
             }
         }
         for year in YEARS {
             push(
-                format!("row_supply_share.{year}"),
+                cat::ROW_SUPPLY_SHARE_IN_YEAR.name(&[&year.to_string()]),
                 OutcomeKind::Number,
-                annual(vec![find("row_supply_share")], year),
+                annual(vec![find(&cat::ROW_SUPPLY_SHARE, &[])], year),
             );
         }
         for region in REGIONS {
             push(
-                format!("profit_cum.{region}_musd"),
+                cat::PROFIT_CUM.name(&[region]),
                 OutcomeKind::Number,
-                or_absent(find(&format!("profit.{region}_musd")), Rule::Cumulative),
+                or_absent(find(&cat::PROFIT, &[region]), Rule::Cumulative),
             );
         }
         push(
-            "ev.ree_free_share.2035".to_string(),
+            cat::EV_REE_FREE_SHARE_2035.name(&[]),
             OutcomeKind::Number,
-            annual(vec![find("ev.ree_free_share")], 2035),
+            annual(vec![find(&cat::EV_REE_FREE_SHARE, &[])], 2035),
         );
-        for (column, metric) in [
-            ("wastewater_cum.cn_t", "wastewater.cn_t"),
-            ("radioactive_residue_cum.cn_t", "radioactive_residue.cn_t"),
-            ("radioactive_residue_cum.row_t", "radioactive_residue.row_t"),
-        ] {
+        push(
+            cat::WASTEWATER_CUM_CN.name(&[]),
+            OutcomeKind::Number,
+            or_absent(find(&cat::WASTEWATER_CN, &[]), Rule::Cumulative),
+        );
+        for region in REGIONS {
             push(
-                column.to_string(),
+                cat::RADIOACTIVE_RESIDUE_CUM.name(&[region]),
                 OutcomeKind::Number,
-                or_absent(find(metric), Rule::Cumulative),
+                or_absent(find(&cat::RADIOACTIVE_RESIDUE, &[region]), Rule::Cumulative),
             );
         }
         for year in YEARS {
             for region in REGIONS {
-                let nd = find(&format!("price.nd.{region}"));
-                let pr = find(&format!("price.pr.{region}"));
+                let nd = find(&cat::PRICE, &["nd", region]);
+                let pr = find(&cat::PRICE, &["pr", region]);
                 push(
                     price_mean_column("ndpr", region, year),
                     OutcomeKind::Number,
@@ -208,16 +221,17 @@ impl OutcomeSpec {
                 push(
                     price_mean_column("dy", region, year),
                     OutcomeKind::Number,
-                    annual(vec![find(&format!("price.dy.{region}"))], year),
+                    annual(vec![find(&cat::PRICE, &["dy", region])], year),
                 );
             }
         }
         let by_2035: Vec<usize> = (0..n_ticks)
             .filter(|&t| start.add_months(t as i32).year() <= 2035)
             .collect();
-        let dy_tb: Option<Vec<usize>> = [find("shortage.dy_t"), find("shortage.tb_t")]
-            .into_iter()
-            .collect();
+        let dy_tb: Option<Vec<usize>> =
+            [find(&cat::SHORTAGE, &["dy"]), find(&cat::SHORTAGE, &["tb"])]
+                .into_iter()
+                .collect();
         push(
             DY_TB_SHORTAGE_BY_2035.to_string(),
             OutcomeKind::Number,
@@ -230,9 +244,9 @@ impl OutcomeSpec {
             },
         );
         push(
-            "balance.max_rel_error".to_string(),
+            cat::BALANCE_WORST.name(&[]),
             OutcomeKind::Number,
-            or_absent(find("balance.max_rel_error"), Rule::Max),
+            or_absent(find(&cat::BALANCE, &[]), Rule::Max),
         );
         OutcomeSpec { columns }
     }
@@ -298,6 +312,12 @@ impl OutcomeSpec {
             })
             .collect()
     }
+}
+
+/// The element key of a `shortage.{el}_t` metric name.
+fn shortage_element(name: &str) -> Option<&str> {
+    let (prefix, suffix) = cat::SHORTAGE.key.split_once("{el}")?;
+    name.strip_prefix(prefix)?.strip_suffix(suffix)
 }
 
 /// The first tick of the largest non-NaN value, and the value.
@@ -384,6 +404,37 @@ mod tests {
         for (name, expected) in cases {
             assert_eq!(get(&r, name), *expected, "{name}");
         }
+    }
+
+    #[test]
+    fn the_columns_are_the_catalogs_outcomes() {
+        let metrics = cat::names(cat::Table::Summary);
+        let spec = OutcomeSpec::new(&metrics, Month::parse("2025-01").unwrap(), 12 * 16);
+        let mut columns: Vec<String> = spec.columns().iter().map(|c| c.name.clone()).collect();
+        let mut expected = cat::names(cat::Table::Trials);
+        expected.retain(|name| name != cat::SEED.key);
+        columns.sort();
+        expected.sort();
+        assert_eq!(
+            columns, expected,
+            "outcomes.rs and remsim_core::catalog disagree"
+        );
+        let month_columns: Vec<&str> = spec
+            .columns()
+            .iter()
+            .filter(|c| c.kind == OutcomeKind::Month)
+            .map(|c| c.name.as_str())
+            .collect();
+        for c in &month_columns {
+            assert_eq!(
+                cat::lookup_in(cat::Table::Trials, c).unwrap().unit(),
+                "YYYY-MM"
+            );
+        }
+        // Every column reads metrics the model writes.
+        let t = Trajectory::zeros(Month::parse("2025-01").unwrap(), metrics.into(), 12 * 16);
+        let row = spec.compute(&t);
+        assert!(row.iter().all(|v| *v != OutcomeValue::Missing), "{row:?}");
     }
 
     #[test]
