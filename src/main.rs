@@ -123,6 +123,13 @@ enum Command {
     /// memory and the bytes a batch writes per trial; each measurement is the best of
     /// --rounds. Figures, not a pass/fail check; see docs/performance.md.
     Bench(cmd::bench::BenchArgs),
+    /// List every metric and outcome remsim writes, with unit, kind and meaning.
+    ///
+    /// One row per monthly metric of summary.csv (`metric` column) and per outcome column
+    /// of trials.csv, from the metric catalog that the simulation, the batch outcomes,
+    /// `remsim validate` and the report all read. `--format csv` prints
+    /// `name,unit,kind,description`.
+    Metrics(cmd::metrics::MetricsArgs),
 }
 
 fn main() -> ExitCode {
@@ -148,6 +155,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => cmd::html::run(args),
         Command::Show(args) => cmd::show::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Metrics(args) => cmd::metrics::run(args),
         Command::Trial {
             config,
             seed,

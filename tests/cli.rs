@@ -420,3 +420,67 @@ mod shock_files {
         }
     }
 }
+
+mod metrics {
+    use super::*;
+
+    /// Splits one CSV line into fields (quotes as `remsim metrics` writes them).
+    fn fields(line: &str) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    chars.next();
+                    out.last_mut().unwrap().push('"');
+                }
+                '"' => quoted = !quoted,
+                ',' if !quoted => out.push(String::new()),
+                c => out.last_mut().unwrap().push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_catalog_covers_every_name_a_batch_writes() {
+        let out = remsim(&["metrics", "--format", "csv"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let catalog = text(&out.stdout);
+        let mut lines = catalog.lines();
+        assert_eq!(lines.next(), Some("name,unit,kind,description"));
+        let mut described = std::collections::BTreeSet::new();
+        for line in lines {
+            let f = fields(line);
+            assert_eq!(f.len(), 4, "{line}");
+            assert!(
+                f[1..].iter().all(|x| !x.trim().is_empty()),
+                "empty unit, kind or description: {line}"
+            );
+            described.insert(f[0].clone());
+        }
+
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-metrics");
+        let _ = std::fs::remove_dir_all(&dir);
+        let dir_s = dir.to_str().unwrap();
+        let run = remsim(&["run", "--trials", "3", "--out", dir_s, "--quiet"]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+        let mut rows = summary.lines();
+        let header = fields(rows.next().unwrap());
+        let metric = header.iter().position(|h| h == "metric").unwrap();
+        let metrics: std::collections::BTreeSet<String> =
+            rows.map(|l| fields(l)[metric].clone()).collect();
+        assert!(metrics.len() > 100, "{} metrics", metrics.len());
+        let trials = std::fs::read_to_string(dir.join("trials.csv")).unwrap();
+        let columns = fields(trials.lines().next().unwrap());
+        assert_eq!(columns[0], "trial");
+        for name in metrics.iter().chain(&columns[1..]) {
+            assert!(
+                described.contains(name),
+                "`{name}` is not in `remsim metrics --format csv`"
+            );
+        }
+    }
+}
