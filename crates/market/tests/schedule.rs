@@ -1,15 +1,15 @@
-//! The schedule clearing against the order-book clearing: a book of discrete orders, given
-//! to [`ScheduleMarket`] as one single-step participant per order, must clear at the same
-//! flow, prices and fills (the order book is the reference; both implement the same
-//! equilibrium and price rule). And properties of smooth schedules: each region's fills
+//! The schedule clearing against the reference order-book solver (`reference/`, the
+//! oracle): a book of discrete orders, given to [`ScheduleMarket`] as one single-step
+//! participant per order, must clear at the same flow, prices and fills (both implement the
+//! same equilibrium and price rule). And properties of smooth schedules: each region's fills
 //! add up to its export, nobody leaves its own schedule, prices stay in the bounds.
 
+mod reference;
+
 use proptest::prelude::*;
+use reference::{Bid, Clearing, Market, Offer};
 use remsim_core::Region;
-use remsim_market::{
-    Bid, Clearing, CoupledMarket, Link, Offer, Participants, PriceBounds, ScheduleClearing,
-    ScheduleMarket, Values,
-};
+use remsim_market::{Link, Participants, PriceBounds, ScheduleClearing, ScheduleMarket, Values};
 
 /// Most orders per region in the generated books.
 const ORDERS: usize = 12;
@@ -44,7 +44,7 @@ proptest! {
         let bounds = PriceBounds { floor_usd_per_kg: 0.0, cap_usd_per_kg: 100.0 };
         let link = Link { capacity_t: capacity, wedge_usd_per_kg: wedge };
         let reference = [reference.0, reference.1];
-        let mut book = CoupledMarket::new();
+        let mut book = Market::new();
         let mut schedules = ScheduleMarket::new();
         let mut parts = [Participants::<ORDERS>::new(), Participants::new()];
         for (r, orders) in [&cn, &row].into_iter().enumerate() {
