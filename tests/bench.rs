@@ -4,19 +4,9 @@
 // Tests may panic on a broken fixture: that is how they fail.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::process::{Command, Output};
+mod support;
 
-fn remsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the remsim binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use support::{remsim, text};
 
 #[test]
 fn bench_prints_every_figure() {

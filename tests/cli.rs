@@ -5,19 +5,9 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn remsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the remsim binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use support::{remsim, text};
 
 mod check {
     use super::*;
@@ -461,11 +451,8 @@ mod metrics {
             described.insert(f[0].clone());
         }
 
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-metrics");
-        let _ = std::fs::remove_dir_all(&dir);
-        let dir_s = dir.to_str().unwrap();
-        let run = remsim(&["run", "--trials", "3", "--out", dir_s, "--quiet"]);
-        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        let dir = support::scratch("cli", "metrics").join("batch");
+        support::run_ok(&["run", "--trials", "3", "--out", support::s(&dir), "--quiet"]);
         let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
         let mut rows = summary.lines();
         let header = fields(rows.next().unwrap());
