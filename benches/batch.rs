@@ -9,23 +9,10 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use remsim_scenario::Scenario;
 use remsim_scheduler::{
-    BatchAggregates, BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec,
-    OutcomeValue, Shape, TrialRow, run_batch,
+    BatchAggregates, BatchConfig, BatchEnd, BatchState, BoxError, DiscardRows, OutcomeSpec,
+    OutcomeValue, Shape, run_batch,
 };
 use std::hint::black_box;
-
-struct Discard;
-
-impl BlockSink for Discard {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
-}
 
 fn baseline_trial(c: &mut Criterion) {
     let scenario = Scenario::baseline().unwrap();
@@ -75,7 +62,7 @@ fn batch_of_1000(c: &mut Criterion) {
                     Ok(remsim_sim::run_trial(&scenario.draw(7, t)?, 7, t)?)
                 },
                 &|| {},
-                &mut Discard,
+                &mut DiscardRows,
             )
             .unwrap();
             assert!(matches!(end, BatchEnd::Finished(_)));

@@ -14,9 +14,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::Trajectory;
 use remsim_io::TrialsReader;
-use remsim_scheduler::{
-    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow,
-};
+use remsim_scheduler::{BatchConfig, BatchEnd, BatchState, BoxError, DiscardRows};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -46,20 +44,6 @@ pub struct CompareArgs {
     /// No progress bars.
     #[arg(long)]
     pub quiet: bool,
-}
-
-/// Keeps nothing per block: only the aggregates of the differences are needed.
-struct NoRows;
-
-impl BlockSink for NoRows {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
 }
 
 fn stem(path: &Path) -> String {
@@ -132,7 +116,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         &config,
         runner,
         &|| {},
-        &mut NoRows,
+        &mut DiscardRows,
     )?;
     let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
     let aggregates = state.aggregates.context("no trials ran")?;

@@ -9,7 +9,7 @@
 use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::{Trajectory, catalog};
-use remsim_scheduler::{BatchConfig, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow};
+use remsim_scheduler::{BatchConfig, BatchState, BoxError, DiscardRows};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -224,20 +224,6 @@ fn passes(target: &Target, median: f64) -> bool {
     }
 }
 
-/// Keeps nothing per block: validate reads the aggregates only.
-struct NoRows;
-
-impl BlockSink for NoRows {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
-}
-
 struct Line {
     scenario: String,
     name: String,
@@ -294,7 +280,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             &config,
             runner,
             &|| {},
-            &mut NoRows,
+            &mut DiscardRows,
         )?;
         let state = match end {
             remsim_scheduler::BatchEnd::Finished(s) | remsim_scheduler::BatchEnd::Stopped(s) => s,

@@ -9,19 +9,6 @@ use remsim_scheduler::toy::{ToyShape, toy_metric_names, toy_trial};
 use remsim_scheduler::*;
 use std::convert::Infallible;
 
-struct Discard;
-
-impl BlockSink for Discard {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
-}
-
 /// Peak resident memory so far, MiB (Linux).
 fn peak_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -48,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &BatchConfig::with_threads(2),
         |t| Ok::<_, Infallible>(toy_trial(&shape, 1, t)),
         &|| {},
-        &mut Discard,
+        &mut DiscardRows,
     )?;
     let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
     let peak = peak_mib().unwrap_or(f64::NAN);

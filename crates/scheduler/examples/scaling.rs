@@ -9,19 +9,6 @@ use remsim_scheduler::*;
 use std::convert::Infallible;
 use std::time::Instant;
 
-struct Discard;
-
-impl BlockSink for Discard {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let trials: u64 = args.next().map_or(Ok(400), |a| a.parse())?;
@@ -43,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &BatchConfig::with_threads(threads),
             |t| Ok::<_, Infallible>(toy_trial(&shape, 1, t)),
             &|| {},
-            &mut Discard,
+            &mut DiscardRows,
         )?;
         let rate = trials as f64 / started.elapsed().as_secs_f64();
         println!("{threads} thread(s): {rate:.1} trials/s");

@@ -64,6 +64,21 @@ pub trait BlockSink: Send {
     ) -> Result<Flow, BoxError>;
 }
 
+/// A [`BlockSink`] that keeps no rows: for callers that need only the aggregates.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiscardRows;
+
+impl BlockSink for DiscardRows {
+    fn block_done(
+        &mut self,
+        _: &[TrialRow],
+        _: &OutcomeSpec,
+        _: &BatchState,
+    ) -> Result<Flow, BoxError> {
+        Ok(Flow::Continue)
+    }
+}
+
 /// How to run: threads and block size. Neither changes any output byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchConfig {
