@@ -234,6 +234,67 @@ struct Line {
     pass: bool,
 }
 
+/// The check of a target in words, e.g. `2020->2024: x2 or more`.
+fn describe(target: &Target) -> anyhow::Result<String> {
+    let (a, b) = years(target)?;
+    let x = target.threshold;
+    Ok(match target.check {
+        Check::Within => format!("{a}: within ±{x}"),
+        Check::WithinRelative => format!("{a}: within ±{:.0}%", 100.0 * x),
+        Check::RiseAtLeast => format!("{a}->{b}: x{x} or more"),
+        Check::FallAtLeast => format!("{a}->{b}: -{:.0}% or more", 100.0 * x),
+        Check::BelowEveryYear => format!("{a}-{b}: below {x}"),
+        Check::PositiveEveryYear => format!("{a}-{b}: above 0 each year"),
+        Check::Increases => format!("{a}->{b}: rises"),
+    })
+}
+
+/// The table and the sources, on stdout.
+fn print_table(lines: &[Line]) {
+    println!(
+        "{:<10} {:<44} {:<26} {:>9} {:>9} {:>9} {:>9}  result",
+        "scenario", "target", "check", "observed", "sim p05", "sim p50", "sim p95"
+    );
+    for l in lines {
+        println!(
+            "{:<10} {:<44} {:<26} {:>9} {:>9.4} {:>9.4} {:>9.4}  {}",
+            l.scenario,
+            l.name,
+            l.check,
+            l.observed,
+            l.quantiles[0],
+            l.quantiles[1],
+            l.quantiles[2],
+            if l.pass { "pass" } else { "FAIL" }
+        );
+    }
+    println!("\nsources:");
+    for l in lines {
+        println!("  {}: {}", l.name, l.source);
+    }
+}
+
+/// The table as CSV.
+fn write_csv(path: &Path, lines: &[Line]) -> anyhow::Result<()> {
+    let mut csv = String::from("scenario,target,check,observed,p05,p50,p95,pass,source\n");
+    for l in lines {
+        csv.push_str(&format!(
+            "{},\"{}\",\"{}\",{},{},{},{},{},\"{}\"\n",
+            l.scenario,
+            l.name,
+            l.check,
+            l.observed,
+            l.quantiles[0],
+            l.quantiles[1],
+            l.quantiles[2],
+            l.pass,
+            l.source
+        ));
+    }
+    std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(&args.targets)
         .with_context(|| format!("reading {}", args.targets.display()))?;
@@ -290,18 +351,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             let cell = aggregates.cell(i, 0).context("missing aggregate")?;
             let q = |p: f64| cell.quantile(p).unwrap_or(f64::NAN);
             let quantiles = [q(0.05), q(0.5), q(0.95)];
-            let (a, b) = years(target)?;
-            let check = match target.check {
-                Check::Within => format!("{a}: within ±{}", target.threshold),
-                Check::WithinRelative => format!("{a}: within ±{:.0}%", 100.0 * target.threshold),
-                Check::RiseAtLeast => format!("{a}->{b}: x{} or more", target.threshold),
-                Check::FallAtLeast => {
-                    format!("{a}->{b}: -{:.0}% or more", 100.0 * target.threshold)
-                }
-                Check::BelowEveryYear => format!("{a}-{b}: below {}", target.threshold),
-                Check::PositiveEveryYear => format!("{a}-{b}: above 0 each year"),
-                Check::Increases => format!("{a}->{b}: rises"),
-            };
+            let check = describe(target)?;
             lines.push(Line {
                 scenario: history.id.clone(),
                 name: target.name.clone(),
@@ -313,44 +363,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             });
         }
     }
-    println!(
-        "{:<10} {:<44} {:<26} {:>9} {:>9} {:>9} {:>9}  result",
-        "scenario", "target", "check", "observed", "sim p05", "sim p50", "sim p95"
-    );
-    for l in &lines {
-        println!(
-            "{:<10} {:<44} {:<26} {:>9} {:>9.4} {:>9.4} {:>9.4}  {}",
-            l.scenario,
-            l.name,
-            l.check,
-            l.observed,
-            l.quantiles[0],
-            l.quantiles[1],
-            l.quantiles[2],
-            if l.pass { "pass" } else { "FAIL" }
-        );
-    }
-    println!("\nsources:");
-    for l in &lines {
-        println!("  {}: {}", l.name, l.source);
-    }
+    print_table(&lines);
     if let Some(path) = &args.out {
-        let mut csv = String::from("scenario,target,check,observed,p05,p50,p95,pass,source\n");
-        for l in &lines {
-            csv.push_str(&format!(
-                "{},\"{}\",\"{}\",{},{},{},{},{},\"{}\"\n",
-                l.scenario,
-                l.name,
-                l.check,
-                l.observed,
-                l.quantiles[0],
-                l.quantiles[1],
-                l.quantiles[2],
-                l.pass,
-                l.source
-            ));
-        }
-        std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))?;
+        write_csv(path, &lines)?;
     }
     let failed = lines.iter().filter(|l| !l.pass).count();
     println!("\n{} of {} targets pass", lines.len() - failed, lines.len());

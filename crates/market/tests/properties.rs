@@ -145,6 +145,99 @@ fn eff_res(inst: &Instance, res: f64) -> Option<f64> {
     (res >= inst.bounds.floor_usd_per_kg).then(|| res.min(inst.bounds.cap_usd_per_kg))
 }
 
+/// The equilibrium conditions inside region `r`: feasibility and individual rationality
+/// of every item, totals, and no unserved bid above an unsold offer.
+fn check_region(inst: &Instance, out: &Clearing, r: usize) -> Result<(), TestCaseError> {
+    let price = out.price_usd_per_kg[r];
+    let tol = qty_tol(inst, r);
+    let offers = &inst.offers[r];
+    let bids = &inst.bids[r];
+    prop_assert_eq!(out.offer_fill_t[r].len(), offers.len());
+    prop_assert_eq!(out.bid_fill_t[r].len(), bids.len());
+
+    // Feasibility and individual rationality, per item.
+    for (&(q, ask), &fill) in offers.iter().zip(&out.offer_fill_t[r]) {
+        prop_assert!(fill >= 0.0 && fill <= q, "offer fill {fill} of {q}");
+        match eff_ask(inst, ask) {
+            None => prop_assert_eq!(fill, 0.0),
+            Some(a) => {
+                if fill > 0.0 {
+                    prop_assert!(ask <= price + PRICE_TOL, "seller at {ask} paid {}", price);
+                }
+                if a < price - PRICE_TOL {
+                    prop_assert!(fill == q, "offer at {a} < {} not fully sold", price);
+                }
+                if a > price + PRICE_TOL {
+                    prop_assert_eq!(fill, 0.0);
+                }
+            }
+        }
+    }
+    for (&(q, res), &fill) in bids.iter().zip(&out.bid_fill_t[r]) {
+        prop_assert!(fill >= 0.0 && fill <= q, "bid fill {fill} of {q}");
+        match eff_res(inst, res) {
+            None => prop_assert_eq!(fill, 0.0),
+            Some(v) => {
+                if fill > 0.0 {
+                    prop_assert!(res >= price - PRICE_TOL, "buyer at {res} paid {}", price);
+                }
+                if v > price + PRICE_TOL {
+                    prop_assert!(fill == q, "bid at {v} > {} not fully served", price);
+                }
+                if v < price - PRICE_TOL {
+                    prop_assert_eq!(fill, 0.0);
+                }
+            }
+        }
+    }
+
+    // Totals: within the offered and bid tonnes, and matching the fills.
+    let offered: f64 = offers.iter().map(|x| x.0).sum();
+    let bid: f64 = bids.iter().map(|x| x.0).sum();
+    let filled: f64 = out.offer_fill_t[r].iter().sum();
+    let served: f64 = out.bid_fill_t[r].iter().sum();
+    prop_assert!(out.sold_t[r] <= offered + tol && out.bought_t[r] <= bid + tol);
+    prop_assert!(
+        (out.sold_t[r] - filled).abs() <= tol,
+        "sold {} vs fills {filled}",
+        out.sold_t[r]
+    );
+    prop_assert!((out.bought_t[r] - served).abs() <= tol);
+    prop_assert!(out.unsold_t[r] >= 0.0 && out.unmet_t[r] >= 0.0);
+    prop_assert!((out.unsold_t[r] + out.sold_t[r] - offered).abs() <= tol);
+    prop_assert!((out.unmet_t[r] + out.bought_t[r] - bid).abs() <= tol);
+
+    // Surplus: no unserved bid values a tonne more than an unsold offer asks for it
+    // (effective prices), in the same region.
+    let mut max_unserved = f64::NEG_INFINITY;
+    for (&(q, res), &fill) in bids.iter().zip(&out.bid_fill_t[r]) {
+        if let Some(v) = eff_res(inst, res)
+            && q - fill > tol
+        {
+            max_unserved = max_unserved.max(v);
+        }
+    }
+    for (&(q, ask), &fill) in offers.iter().zip(&out.offer_fill_t[r]) {
+        if let Some(a) = eff_ask(inst, ask)
+            && q - fill > tol
+        {
+            prop_assert!(
+                max_unserved <= a + PRICE_TOL,
+                "unserved bid at {max_unserved} above unsold offer at {a}"
+            );
+        }
+    }
+    // Served bids outrank unserved ones, sold offers undercut unsold ones.
+    for (&(q, res), &fill) in bids.iter().zip(&out.bid_fill_t[r]) {
+        if let Some(v) = eff_res(inst, res)
+            && fill > tol
+        {
+            prop_assert!(v >= max_unserved - PRICE_TOL || q - fill > tol);
+        }
+    }
+    Ok(())
+}
+
 fn check_equilibrium(inst: &Instance, out: &Clearing) -> Result<(), TestCaseError> {
     let (floor, cap) = (inst.bounds.floor_usd_per_kg, inst.bounds.cap_usd_per_kg);
     let (capacity, wedge) = (inst.link.capacity_t, inst.link.wedge_usd_per_kg);
@@ -178,93 +271,8 @@ fn check_equilibrium(inst: &Instance, out: &Clearing) -> Result<(), TestCaseErro
     }
     prop_assert_eq!(out.link_binding, f >= capacity && spread > wedge);
 
-    for (r, &price) in p.iter().enumerate() {
-        let tol = qty_tol(inst, r);
-        let offers = &inst.offers[r];
-        let bids = &inst.bids[r];
-        prop_assert_eq!(out.offer_fill_t[r].len(), offers.len());
-        prop_assert_eq!(out.bid_fill_t[r].len(), bids.len());
-
-        // Feasibility and individual rationality, per item.
-        for (&(q, ask), &fill) in offers.iter().zip(&out.offer_fill_t[r]) {
-            prop_assert!(fill >= 0.0 && fill <= q, "offer fill {fill} of {q}");
-            match eff_ask(inst, ask) {
-                None => prop_assert_eq!(fill, 0.0),
-                Some(a) => {
-                    if fill > 0.0 {
-                        prop_assert!(ask <= price + PRICE_TOL, "seller at {ask} paid {}", price);
-                    }
-                    if a < price - PRICE_TOL {
-                        prop_assert!(fill == q, "offer at {a} < {} not fully sold", price);
-                    }
-                    if a > price + PRICE_TOL {
-                        prop_assert_eq!(fill, 0.0);
-                    }
-                }
-            }
-        }
-        for (&(q, res), &fill) in bids.iter().zip(&out.bid_fill_t[r]) {
-            prop_assert!(fill >= 0.0 && fill <= q, "bid fill {fill} of {q}");
-            match eff_res(inst, res) {
-                None => prop_assert_eq!(fill, 0.0),
-                Some(v) => {
-                    if fill > 0.0 {
-                        prop_assert!(res >= price - PRICE_TOL, "buyer at {res} paid {}", price);
-                    }
-                    if v > price + PRICE_TOL {
-                        prop_assert!(fill == q, "bid at {v} > {} not fully served", price);
-                    }
-                    if v < price - PRICE_TOL {
-                        prop_assert_eq!(fill, 0.0);
-                    }
-                }
-            }
-        }
-
-        // Totals: within the offered and bid tonnes, and matching the fills.
-        let offered: f64 = offers.iter().map(|x| x.0).sum();
-        let bid: f64 = bids.iter().map(|x| x.0).sum();
-        let filled: f64 = out.offer_fill_t[r].iter().sum();
-        let served: f64 = out.bid_fill_t[r].iter().sum();
-        prop_assert!(out.sold_t[r] <= offered + tol && out.bought_t[r] <= bid + tol);
-        prop_assert!(
-            (out.sold_t[r] - filled).abs() <= tol,
-            "sold {} vs fills {filled}",
-            out.sold_t[r]
-        );
-        prop_assert!((out.bought_t[r] - served).abs() <= tol);
-        prop_assert!(out.unsold_t[r] >= 0.0 && out.unmet_t[r] >= 0.0);
-        prop_assert!((out.unsold_t[r] + out.sold_t[r] - offered).abs() <= tol);
-        prop_assert!((out.unmet_t[r] + out.bought_t[r] - bid).abs() <= tol);
-
-        // Surplus: no unserved bid values a tonne more than an unsold offer asks for it
-        // (effective prices), in the same region.
-        let mut max_unserved = f64::NEG_INFINITY;
-        for (&(q, res), &fill) in bids.iter().zip(&out.bid_fill_t[r]) {
-            if let Some(v) = eff_res(inst, res)
-                && q - fill > tol
-            {
-                max_unserved = max_unserved.max(v);
-            }
-        }
-        for (&(q, ask), &fill) in offers.iter().zip(&out.offer_fill_t[r]) {
-            if let Some(a) = eff_ask(inst, ask)
-                && q - fill > tol
-            {
-                prop_assert!(
-                    max_unserved <= a + PRICE_TOL,
-                    "unserved bid at {max_unserved} above unsold offer at {a}"
-                );
-            }
-        }
-        // Served bids outrank unserved ones, sold offers undercut unsold ones.
-        for (&(q, res), &fill) in bids.iter().zip(&out.bid_fill_t[r]) {
-            if let Some(v) = eff_res(inst, res)
-                && fill > tol
-            {
-                prop_assert!(v >= max_unserved - PRICE_TOL || q - fill > tol);
-            }
-        }
+    for r in 0..2 {
+        check_region(inst, out, r)?;
     }
 
     // Across the link: while it is not full, no unserved RoW bid values a tonne more than

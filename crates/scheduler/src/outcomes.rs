@@ -106,149 +106,17 @@ pub struct OutcomeSpec {
 impl OutcomeSpec {
     /// The columns for trajectories with these metrics, starting at `start`, `n_ticks` long.
     pub fn new(metric_names: &[String], start: Month, n_ticks: usize) -> OutcomeSpec {
-        let find_name = |name: &str| metric_names.iter().position(|m| m == name);
-        let find = |entry: &Entry, values: &[&str]| find_name(&entry.name(values));
-        let ticks_of_year = |year: i32| -> Vec<usize> {
-            (0..n_ticks)
-                .filter(|&t| start.add_months(t as i32).year() == year)
-                .collect()
+        let mut b = Builder {
+            metric_names,
+            start,
+            n_ticks,
+            columns: Vec::new(),
         };
-        let mut columns = Vec::new();
-        let mut push = |name: String, kind: OutcomeKind, rule: Rule| {
-            columns.push(OutcomeColumn { name, kind, rule })
-        };
-        let or_absent = |index: Option<usize>, make: fn(usize) -> Rule| match index {
-            Some(i) => make(i),
-            None => Rule::Absent,
-        };
-        for el in PEAK_ELEMENTS {
-            for region in REGIONS {
-                let metric = find(&cat::PRICE, &[el, region]);
-                push(
-                    cat::PEAK_PRICE.name(&[el, region]),
-                    OutcomeKind::Number,
-                    or_absent(metric, Rule::PeakValue),
-                );
-                push(
-                    cat::PEAK_MONTH.name(&[el, region]),
-                    OutcomeKind::Month,
-                    or_absent(metric, Rule::PeakMonth),
-                );
-            }
-        }
-        for (i, name) in metric_names.iter().enumerate() {
-            let Some(el) = shortage_element(name) else {
-                continue;
-            };
-            push(
-                cat::SHORTAGE_MONTHS.name(&[el]),
-                OutcomeKind::Number,
-                Rule::MonthsPositive(i),
-            );
-            push(
-                cat::SHORTAGE_CUM.name(&[el]),
-                OutcomeKind::Number,
-                Rule::Cumulative(i),
-            );
-        }
-        let annual = |metrics: Vec<Option<usize>>, year: i32| -> Rule {
-            let found: Option<Vec<usize>> = metrics.into_iter().collect();
-            match found {
-                Some(metrics) => Rule::Mean {
-                    metrics,
-                    ticks: ticks_of_year(year),
-                },
-                None => Rule::Absent,
-            }
-        };
-        let stages = [
-            &cat::MINE_CN_SHARE,
-            &cat::SEPARATION_CN_SHARE,
-            &cat::MAGNET_CN_SHARE,
-            &cat::DEEP_PROCESSING_CN_SHARE,
-        ];
-        for ((stage, _), metric) in cat::STAGES.iter().zip(stages) {
-            for year in YEARS {
-                push(
-                    cat::CN_SHARE_IN_YEAR.name(&[stage, &year.to_string()]),
-                    OutcomeKind::Number,
-                    annual(vec![find(metric, &[])], year),
-                );
-            }
-        }
-        for year in YEARS {
-            push(
-                cat::ROW_SUPPLY_SHARE_IN_YEAR.name(&[&year.to_string()]),
-                OutcomeKind::Number,
-                annual(vec![find(&cat::ROW_SUPPLY_SHARE, &[])], year),
-            );
-        }
-        for region in REGIONS {
-            push(
-                cat::PROFIT_CUM.name(&[region]),
-                OutcomeKind::Number,
-                or_absent(find(&cat::PROFIT, &[region]), Rule::Cumulative),
-            );
-        }
-        push(
-            cat::EV_REE_FREE_SHARE_2035.name(&[]),
-            OutcomeKind::Number,
-            annual(vec![find(&cat::EV_REE_FREE_SHARE, &[])], 2035),
-        );
-        push(
-            cat::WASTEWATER_CUM_CN.name(&[]),
-            OutcomeKind::Number,
-            or_absent(find(&cat::WASTEWATER_CN, &[]), Rule::Cumulative),
-        );
-        for region in REGIONS {
-            push(
-                cat::RADIOACTIVE_RESIDUE_CUM.name(&[region]),
-                OutcomeKind::Number,
-                or_absent(find(&cat::RADIOACTIVE_RESIDUE, &[region]), Rule::Cumulative),
-            );
-        }
-        for year in YEARS {
-            for region in REGIONS {
-                let nd = find(&cat::PRICE, &["nd", region]);
-                let pr = find(&cat::PRICE, &["pr", region]);
-                push(
-                    price_mean_column("ndpr", region, year),
-                    OutcomeKind::Number,
-                    annual(vec![nd, pr], year),
-                );
-            }
-            for region in REGIONS {
-                push(
-                    price_mean_column("dy", region, year),
-                    OutcomeKind::Number,
-                    annual(vec![find(&cat::PRICE, &["dy", region])], year),
-                );
-            }
-        }
-        let by_2035: Vec<usize> = (0..n_ticks)
-            .filter(|&t| start.add_months(t as i32).year() <= 2035)
-            .collect();
-        let dy_tb: Option<Vec<usize>> =
-            [find(&cat::SHORTAGE, &["dy"]), find(&cat::SHORTAGE, &["tb"])]
-                .into_iter()
-                .collect();
-        push(
-            DY_TB_SHORTAGE_BY_2035.to_string(),
-            OutcomeKind::Number,
-            match dy_tb {
-                Some(metrics) => Rule::AnyPositive {
-                    metrics,
-                    ticks: by_2035,
-                },
-                None => Rule::Absent,
-            },
-        );
-        push(
-            cat::BALANCE_WORST.name(&[]),
-            OutcomeKind::Number,
-            or_absent(find(&cat::BALANCE, &[]), Rule::Max),
-        );
-        OutcomeSpec { columns }
+        b.peaks_and_shortages();
+        b.shares();
+        b.sums_and_prices();
+        b.flags();
+        OutcomeSpec { columns: b.columns }
     }
 
     /// The columns, in `trials.csv` order (after `trial` and `seed`).
@@ -311,6 +179,164 @@ impl OutcomeSpec {
                 }
             })
             .collect()
+    }
+}
+
+/// Collects the columns of [`OutcomeSpec::new`], group by group, in `trials.csv` order.
+struct Builder<'a> {
+    metric_names: &'a [String],
+    start: Month,
+    n_ticks: usize,
+    columns: Vec<OutcomeColumn>,
+}
+
+impl Builder<'_> {
+    /// The index of a catalog metric, if the model writes it.
+    fn find(&self, entry: &Entry, values: &[&str]) -> Option<usize> {
+        let name = entry.name(values);
+        self.metric_names.iter().position(|m| *m == name)
+    }
+
+    fn push(&mut self, name: String, kind: OutcomeKind, rule: Rule) {
+        self.columns.push(OutcomeColumn { name, kind, rule });
+    }
+
+    /// The ticks whose year passes `keep`.
+    fn ticks(&self, keep: impl Fn(i32) -> bool) -> Vec<usize> {
+        (0..self.n_ticks)
+            .filter(|&t| keep(self.start.add_months(t as i32).year()))
+            .collect()
+    }
+
+    /// The annual mean of the mean of `metrics` in `year`; absent unless all are written.
+    fn annual(&self, metrics: Vec<Option<usize>>, year: i32) -> Rule {
+        match metrics.into_iter().collect::<Option<Vec<usize>>>() {
+            Some(metrics) => Rule::Mean {
+                metrics,
+                ticks: self.ticks(|y| y == year),
+            },
+            None => Rule::Absent,
+        }
+    }
+
+    /// A number column of one metric, by `make`, or absent.
+    fn number(&mut self, name: String, metric: Option<usize>, make: fn(usize) -> Rule) {
+        self.push(name, OutcomeKind::Number, metric.map_or(Rule::Absent, make));
+    }
+
+    fn peaks_and_shortages(&mut self) {
+        for el in PEAK_ELEMENTS {
+            for region in REGIONS {
+                let metric = self.find(&cat::PRICE, &[el, region]);
+                self.number(cat::PEAK_PRICE.name(&[el, region]), metric, Rule::PeakValue);
+                let rule = metric.map_or(Rule::Absent, Rule::PeakMonth);
+                self.push(
+                    cat::PEAK_MONTH.name(&[el, region]),
+                    OutcomeKind::Month,
+                    rule,
+                );
+            }
+        }
+        for (i, name) in self.metric_names.iter().enumerate() {
+            let Some(el) = shortage_element(name) else {
+                continue;
+            };
+            let months = cat::SHORTAGE_MONTHS.name(&[el]);
+            self.columns.push(OutcomeColumn {
+                name: months,
+                kind: OutcomeKind::Number,
+                rule: Rule::MonthsPositive(i),
+            });
+            self.columns.push(OutcomeColumn {
+                name: cat::SHORTAGE_CUM.name(&[el]),
+                kind: OutcomeKind::Number,
+                rule: Rule::Cumulative(i),
+            });
+        }
+    }
+
+    fn shares(&mut self) {
+        let stages = [
+            &cat::MINE_CN_SHARE,
+            &cat::SEPARATION_CN_SHARE,
+            &cat::MAGNET_CN_SHARE,
+            &cat::DEEP_PROCESSING_CN_SHARE,
+        ];
+        for ((stage, _), metric) in cat::STAGES.iter().zip(stages) {
+            for year in YEARS {
+                let rule = self.annual(vec![self.find(metric, &[])], year);
+                let name = cat::CN_SHARE_IN_YEAR.name(&[stage, &year.to_string()]);
+                self.push(name, OutcomeKind::Number, rule);
+            }
+        }
+        for year in YEARS {
+            let rule = self.annual(vec![self.find(&cat::ROW_SUPPLY_SHARE, &[])], year);
+            let name = cat::ROW_SUPPLY_SHARE_IN_YEAR.name(&[&year.to_string()]);
+            self.push(name, OutcomeKind::Number, rule);
+        }
+    }
+
+    fn sums_and_prices(&mut self) {
+        for region in REGIONS {
+            let metric = self.find(&cat::PROFIT, &[region]);
+            self.number(cat::PROFIT_CUM.name(&[region]), metric, Rule::Cumulative);
+        }
+        let rule = self.annual(vec![self.find(&cat::EV_REE_FREE_SHARE, &[])], 2035);
+        self.push(
+            cat::EV_REE_FREE_SHARE_2035.name(&[]),
+            OutcomeKind::Number,
+            rule,
+        );
+        let metric = self.find(&cat::WASTEWATER_CN, &[]);
+        self.number(cat::WASTEWATER_CUM_CN.name(&[]), metric, Rule::Cumulative);
+        for region in REGIONS {
+            let metric = self.find(&cat::RADIOACTIVE_RESIDUE, &[region]);
+            let name = cat::RADIOACTIVE_RESIDUE_CUM.name(&[region]);
+            self.number(name, metric, Rule::Cumulative);
+        }
+        for year in YEARS {
+            for region in REGIONS {
+                let nd = self.find(&cat::PRICE, &["nd", region]);
+                let pr = self.find(&cat::PRICE, &["pr", region]);
+                let rule = self.annual(vec![nd, pr], year);
+                self.push(
+                    price_mean_column("ndpr", region, year),
+                    OutcomeKind::Number,
+                    rule,
+                );
+            }
+            for region in REGIONS {
+                let rule = self.annual(vec![self.find(&cat::PRICE, &["dy", region])], year);
+                self.push(
+                    price_mean_column("dy", region, year),
+                    OutcomeKind::Number,
+                    rule,
+                );
+            }
+        }
+    }
+
+    fn flags(&mut self) {
+        let dy_tb: Option<Vec<usize>> = [
+            self.find(&cat::SHORTAGE, &["dy"]),
+            self.find(&cat::SHORTAGE, &["tb"]),
+        ]
+        .into_iter()
+        .collect();
+        let rule = match dy_tb {
+            Some(metrics) => Rule::AnyPositive {
+                metrics,
+                ticks: self.ticks(|y| y <= 2035),
+            },
+            None => Rule::Absent,
+        };
+        self.push(
+            DY_TB_SHORTAGE_BY_2035.to_string(),
+            OutcomeKind::Number,
+            rule,
+        );
+        let metric = self.find(&cat::BALANCE, &[]);
+        self.number(cat::BALANCE_WORST.name(&[]), metric, Rule::Max);
     }
 }
 
