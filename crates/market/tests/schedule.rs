@@ -7,8 +7,7 @@
 mod reference;
 
 use proptest::prelude::*;
-use reference::{Bid, Clearing, Market, Offer};
-use remsim_core::Region;
+use reference::{Clearing, Market};
 use remsim_market::{Link, Participants, PriceBounds, ScheduleClearing, ScheduleMarket, Values};
 
 /// Most orders per region in the generated books.
@@ -48,15 +47,9 @@ proptest! {
         let mut schedules = ScheduleMarket::new();
         let mut parts = [Participants::<ORDERS>::new(), Participants::new()];
         for (r, orders) in [&cn, &row].into_iter().enumerate() {
-            let region = Region::ALL[r];
-            // Offers first in the book, as the fills are reported offers then bids.
             for (j, &(is_offer, q, level)) in orders.iter().enumerate() {
                 let p = level_price(level);
-                if is_offer {
-                    book.book_mut(region).push_offer(Offer::new(q, p));
-                } else {
-                    book.book_mut(region).push_bid(Bid::new(q, p));
-                }
+                book.push(r, is_offer, q, p);
                 parts[r].add_order(j, p, q, is_offer);
             }
             parts[r].total_into(&mut schedules.schedules[r]);
@@ -74,17 +67,10 @@ proptest! {
         }
         prop_assert_eq!(got.link_binding, want.link_binding);
         for (r, orders) in [&cn, &row].into_iter().enumerate() {
-            let (mut offer, mut bid) = (0, 0);
             let fills = parts[r].fills(got.position[r]).net_supply_t;
-            for (j, &(is_offer, q, _)) in orders.iter().enumerate() {
-                let fill = fills[j];
-                let expected = if is_offer {
-                    offer += 1;
-                    want.offer_fill_t[r][offer - 1]
-                } else {
-                    bid += 1;
-                    -want.bid_fill_t[r][bid - 1]
-                };
+            let expected_fills = book.net_fills(&want, r);
+            for (j, &(_, q, _)) in orders.iter().enumerate() {
+                let (fill, expected) = (fills[j], expected_fills[j]);
                 prop_assert!(
                     (fill - expected).abs() <= 1e-9 * (1.0 + q),
                     "region {r} order {j}: fill {fill} vs {expected}"

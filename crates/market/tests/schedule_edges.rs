@@ -682,12 +682,7 @@ proptest! {
         for (r, orders) in [&cn, &row].into_iter().enumerate() {
             prop_assert_eq!(parts[r].invalid(), None);
             for &(offer, q, level, _) in orders.iter() {
-                let p = 5.0 + 7.0 * f64::from(level);
-                if offer {
-                    book.book_mut(Region::ALL[r]).push_offer(Offer::new(q, p));
-                } else {
-                    book.book_mut(Region::ALL[r]).push_bid(Bid::new(q, p));
-                }
+                book.push(r, offer, q, 5.0 + 7.0 * f64::from(level));
             }
         }
         let mut want = Clearing::new();
@@ -699,17 +694,10 @@ proptest! {
                 "prices {:?} vs {:?}", got.price_usd_per_kg, want.price_usd_per_kg);
         }
         for (r, orders) in [&cn, &row].into_iter().enumerate() {
-            let (mut o, mut b) = (0, 0);
-            for (j, &(offer, q, _, _)) in orders.iter().enumerate() {
-                let expected = if offer {
-                    o += 1;
-                    want.offer_fill_t[r][o - 1]
-                } else {
-                    b += 1;
-                    -want.bid_fill_t[r][b - 1]
-                };
-                prop_assert!((fills[r][j] - expected).abs() <= 1e-9 * (1.0 + q),
-                    "region {} order {}: fill {} vs {}", r, j, fills[r][j], expected);
+            let expected = book.net_fills(&want, r);
+            for (j, &(_, q, _, _)) in orders.iter().enumerate() {
+                prop_assert!((fills[r][j] - expected[j]).abs() <= 1e-9 * (1.0 + q),
+                    "region {} order {}: fill {} vs {}", r, j, fills[r][j], expected[j]);
             }
         }
     }

@@ -5,7 +5,7 @@
 //! `cargo run --release -p remsim-scheduler --example mem -- 100 20000`
 
 use remsim_core::Month;
-use remsim_scheduler::toy::{ToyShape, toy_metric_names, toy_trial};
+use remsim_scheduler::toy::{ToyShape, toy_trial};
 use remsim_scheduler::*;
 use std::convert::Infallible;
 
@@ -21,14 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(n) => n.parse()?,
         None => return Err("usage: mem TRIALS".into()),
     };
-    let mut names: Vec<String> = toy_metric_names().to_vec();
-    names.extend((names.len()..99).map(|i| format!("extra.{i}")));
-    let shape = ToyShape {
-        names: names.into(),
-        start: Month::new(2025, 1).ok_or("no month")?,
-        n_ticks: 312,
-        work: 0,
-    };
+    let shape = ToyShape::baseline_sized(Month::new(2025, 1).ok_or("no month")?, 0);
     let end = run_batch(
         0..trials,
         BatchState::start(0),

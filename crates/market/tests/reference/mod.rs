@@ -444,6 +444,8 @@ pub fn clear(
 pub struct Market {
     /// The books, indexed by region (China, rest of world).
     pub books: [RegionBook; 2],
+    /// Per region, whether each order given to [`Market::push`] was an offer, in order.
+    pushed: [Vec<bool>; 2],
 }
 
 impl Market {
@@ -460,6 +462,31 @@ impl Market {
     /// Empties both books.
     pub fn clear_books(&mut self) {
         self.books.iter_mut().for_each(RegionBook::clear);
+        self.pushed.iter_mut().for_each(Vec::clear);
+    }
+
+    /// Adds an offer or a bid of `q` t at `p` USD/kg to region `r` (0: China).
+    pub fn push(&mut self, r: usize, is_offer: bool, q: f64, p: f64) {
+        if is_offer {
+            self.books[r].push_offer(Offer::new(q, p));
+        } else {
+            self.books[r].push_bid(Bid::new(q, p));
+        }
+        self.pushed[r].push(is_offer);
+    }
+
+    /// Region `r`'s fills of `out` as net supply (sold +, bought −), in [`Market::push`]
+    /// order: what a single-step schedule participant per order must get.
+    pub fn net_fills(&self, out: &Clearing, r: usize) -> Vec<f64> {
+        let (mut offers, mut bids) = (out.offer_fill_t[r].iter(), out.bid_fill_t[r].iter());
+        self.pushed[r]
+            .iter()
+            .map(|&is_offer| {
+                let fill = if is_offer { offers.next() } else { bids.next() };
+                let fill = fill.copied().unwrap_or(f64::NAN);
+                if is_offer { fill } else { -fill }
+            })
+            .collect()
     }
 
     /// The reference clearing of the books into `out`; an error (and `out` untouched) when
