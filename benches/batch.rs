@@ -6,11 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use remsim_scenario::Scenario;
 use remsim_scheduler::{
-    BatchAggregates, BatchConfig, BatchEnd, BatchState, BoxError, DiscardRows, OutcomeSpec,
-    OutcomeValue, Shape, run_batch,
+    BatchAggregates, BatchConfig, BatchEnd, BatchState, BoxError, DiscardRows, Shape, run_batch,
 };
 use std::hint::black_box;
 
@@ -27,12 +28,7 @@ fn baseline_trial(c: &mut Criterion) {
 }
 
 fn fold_block(c: &mut Criterion) {
-    let scenario = Scenario::baseline().unwrap();
-    let block: Vec<_> = (0..32)
-        .map(|t| remsim_sim::run_trial(&scenario.draw(1, t).unwrap(), 1, t).unwrap())
-        .collect();
-    let spec = OutcomeSpec::new(&block[0].metric_names, block[0].start, block[0].n_ticks);
-    let rows: Vec<Vec<OutcomeValue>> = block.iter().map(|t| spec.compute(t)).collect();
+    let (block, rows) = support::baseline_block();
     let pairs: Vec<_> = block
         .iter()
         .zip(&rows)

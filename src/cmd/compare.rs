@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::Trajectory;
 use remsim_io::TrialsReader;
-use remsim_scheduler::{BatchConfig, BatchEnd, BatchState, BoxError, DiscardRows};
+use remsim_scheduler::{BatchConfig, BoxError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -110,16 +110,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         eprintln!("pairing {} trials...", args.trials);
     }
     let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
-    let end = remsim_scheduler::run_batch(
-        0..args.trials,
-        BatchState::start(0),
-        &config,
-        runner,
-        &|| {},
-        &mut DiscardRows,
-    )?;
-    let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
-    let aggregates = state.aggregates.context("no trials ran")?;
+    let aggregates = remsim_scheduler::aggregate_batch(0..args.trials, &config, runner)?
+        .context("no trials ran")?;
     crate::cmd::folder::write_summary(&dir.join("diff_summary.csv"), &aggregates)?;
 
     let (header, deltas) =

@@ -9,7 +9,7 @@
 use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::{Trajectory, catalog};
-use remsim_scheduler::{BatchConfig, BatchState, BoxError, DiscardRows};
+use remsim_scheduler::{BatchConfig, BoxError};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -335,18 +335,8 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             Ok(out)
         };
         eprintln!("validating {} ({} trials)...", history.id, args.trials);
-        let end = remsim_scheduler::run_batch(
-            0..args.trials,
-            BatchState::start(0),
-            &config,
-            runner,
-            &|| {},
-            &mut DiscardRows,
-        )?;
-        let state = match end {
-            remsim_scheduler::BatchEnd::Finished(s) | remsim_scheduler::BatchEnd::Stopped(s) => s,
-        };
-        let aggregates = state.aggregates.context("no trials ran")?;
+        let aggregates = remsim_scheduler::aggregate_batch(0..args.trials, &config, runner)?
+            .context("no trials ran")?;
         for (i, target) in targets.iter().enumerate() {
             let cell = aggregates.cell(i, 0).context("missing aggregate")?;
             let q = |p: f64| cell.quantile(p).unwrap_or(f64::NAN);

@@ -79,6 +79,23 @@ impl BlockSink for DiscardRows {
     }
 }
 
+/// Runs every trial of `range` from scratch, keeping no rows, and returns the aggregates
+/// (`None` when the range is empty): for callers that need only the statistics.
+pub fn aggregate_batch<F, E>(
+    range: Range<u64>,
+    config: &BatchConfig,
+    runner: F,
+) -> Result<Option<BatchAggregates>, SchedulerError>
+where
+    F: Fn(u64) -> Result<Trajectory, E> + Sync,
+    E: Into<BoxError> + Send,
+{
+    let start = BatchState::start(range.start);
+    let end = run_batch(range, start, config, runner, &|| {}, &mut DiscardRows)?;
+    let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
+    Ok(state.aggregates)
+}
+
 /// How to run: threads and block size. Neither changes any output byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchConfig {

@@ -29,7 +29,8 @@ pub use aggregates::{
     AggregatesBuilder, AggregatesParts, BatchAggregates, HeaderParts, Shape, SummaryRow,
 };
 pub use batch::{
-    BatchConfig, BatchEnd, BatchState, BlockSink, DiscardRows, Flow, TrialRow, run_batch,
+    BatchConfig, BatchEnd, BatchState, BlockSink, DiscardRows, Flow, TrialRow, aggregate_batch,
+    run_batch,
 };
 pub use cell::{CellParts, CellStats, CellSummary, QUANTILES};
 pub use error::{BoxError, SchedulerError};
