@@ -6,13 +6,12 @@
 
 mod support;
 
-use support::{remsim, text};
+use support::{remsim, run_ok, text};
 
 #[test]
 fn bench_prints_every_figure() {
-    let out = remsim(&["bench", "--trials", "2", "--threads", "2", "--rounds", "2"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
+    let stdout =
+        text(&run_ok(&["bench", "--trials", "2", "--threads", "2", "--rounds", "2"]).stdout);
     for expected in [
         "remsim bench: baseline (embedded baseline), 2 trials per measurement, best of 2 rounds, seed 0",
         "machine ",
@@ -50,9 +49,7 @@ fn bench_refuses_zero_trials_and_a_broken_config() {
 
 #[test]
 fn the_scale_config_describes_a_hundred_thousand_agents() {
-    let out = remsim(&["check", "configs/scale/100k-agents.toml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
+    let stdout = text(&run_ok(&["check", "configs/scale/100k-agents.toml"]).stdout);
     for expected in [
         "scenario   scale-100k-agents",
         "  miners                         95008              8  95016",

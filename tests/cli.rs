@@ -7,16 +7,14 @@
 use std::path::{Path, PathBuf};
 mod support;
 
-use support::{remsim, text};
+use support::{remsim, run_ok, text};
 
 mod check {
     use super::*;
 
     #[test]
     fn embedded_baseline_checks_clean() {
-        let out = remsim(&["check"]);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        let stdout = text(&out.stdout);
+        let stdout = text(&run_ok(&["check"]).stdout);
         for expected in [
             "scenario   baseline",
             "2025-01 .. 2050-12 (312 monthly ticks)",
