@@ -6,26 +6,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use remsim_scenario::Scenario;
 use remsim_scheduler::{
-    BatchAggregates, BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec,
-    OutcomeValue, Shape, TrialRow, run_batch,
+    BatchAggregates, BatchConfig, BatchEnd, BatchState, BoxError, DiscardRows, Shape, run_batch,
 };
 use std::hint::black_box;
-
-struct Discard;
-
-impl BlockSink for Discard {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
-}
 
 fn baseline_trial(c: &mut Criterion) {
     let scenario = Scenario::baseline().unwrap();
@@ -40,12 +28,7 @@ fn baseline_trial(c: &mut Criterion) {
 }
 
 fn fold_block(c: &mut Criterion) {
-    let scenario = Scenario::baseline().unwrap();
-    let block: Vec<_> = (0..32)
-        .map(|t| remsim_sim::run_trial(&scenario.draw(1, t).unwrap(), 1, t).unwrap())
-        .collect();
-    let spec = OutcomeSpec::new(&block[0].metric_names, block[0].start, block[0].n_ticks);
-    let rows: Vec<Vec<OutcomeValue>> = block.iter().map(|t| spec.compute(t)).collect();
+    let (block, rows) = support::baseline_block();
     let pairs: Vec<_> = block
         .iter()
         .zip(&rows)
@@ -75,7 +58,7 @@ fn batch_of_1000(c: &mut Criterion) {
                     Ok(remsim_sim::run_trial(&scenario.draw(7, t)?, 7, t)?)
                 },
                 &|| {},
-                &mut Discard,
+                &mut DiscardRows,
             )
             .unwrap();
             assert!(matches!(end, BatchEnd::Finished(_)));

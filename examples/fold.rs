@@ -11,8 +11,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../benches/support/mod.rs"]
+mod support;
+
 use remsim_core::Trajectory;
-use remsim_scheduler::{BatchAggregates, OutcomeSpec, OutcomeValue, Shape};
+use remsim_scheduler::{BatchAggregates, OutcomeValue, Shape};
 use std::time::Instant;
 
 /// CPU time this thread has run, in ms (0 where the kernel does not say).
@@ -36,12 +39,7 @@ fn steady_fold(aggregates: &mut BatchAggregates, pairs: &[(&Trajectory, &[Outcom
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = std::env::args().nth(1).map_or(Ok(10), |s| s.parse())?;
-    let scenario = remsim_scenario::Scenario::baseline()?;
-    let block: Vec<_> = (0..32)
-        .map(|t| remsim_sim::run_trial(&scenario.draw(1, t).unwrap(), 1, t).unwrap())
-        .collect();
-    let spec = OutcomeSpec::new(&block[0].metric_names, block[0].start, block[0].n_ticks);
-    let rows: Vec<Vec<OutcomeValue>> = block.iter().map(|t| spec.compute(t)).collect();
+    let (block, rows) = support::baseline_block();
     let pairs: Vec<_> = block
         .iter()
         .zip(&rows)

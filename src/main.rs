@@ -1,12 +1,7 @@
 //! The `remsim` command line: an agent-based Monte Carlo simulator of the global
 //! rare-earth industry. `main` prints errors and exits 2 for anything the user can fix.
 
-mod check;
 mod cmd;
-mod compare;
-mod sweep;
-mod trial;
-mod validate;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -82,7 +77,7 @@ enum Command {
     /// Runs every scenario of the targets file (configs/history/targets.toml) as a batch,
     /// and prints for each target its source, the observed value, the simulated p05, p50
     /// and p95, and pass or fail. Exits with status 1 if any target fails.
-    Validate(validate::ValidateArgs),
+    Validate(cmd::validate::ValidateArgs),
     /// Compare a shock with its base, paired trial by trial.
     ///
     /// Runs both scenarios with the same seed. Every random draw is keyed by what it is
@@ -90,13 +85,13 @@ enum Command {
     /// changes (common random numbers), and the paired differences isolate its effect from
     /// Monte Carlo noise. Writes DIR/base/, DIR/shock/, DIR/diff_summary.csv and
     /// DIR/diff_trials.csv, and prints the headline outcomes' medians and differences.
-    Compare(compare::CompareArgs),
+    Compare(cmd::compare::CompareArgs),
     /// Explore a policy lever: a grid or Latin-hypercube design over config parameters.
     ///
     /// Each point is a small scenario that extends the sweep's base and sets the point's
     /// values; it runs as an ordinary batch in its own folder, and sweep.csv gets a row
     /// with the point's parameters and the headline outcomes' p05 / p50 / p95.
-    Sweep(sweep::SweepArgs),
+    Sweep(cmd::sweep::SweepArgs),
     /// Write an HTML report of a results folder, with fan charts as SVG and PNG.
     ///
     /// Writes DIR/report.html — one self-contained page (inline SVG, no script, nothing
@@ -123,6 +118,13 @@ enum Command {
     /// memory and the bytes a batch writes per trial; each measurement is the best of
     /// --rounds. Figures, not a pass/fail check; see docs/performance.md.
     Bench(cmd::bench::BenchArgs),
+    /// List every metric and outcome remsim writes, with unit, kind and meaning.
+    ///
+    /// One row per monthly metric of summary.csv (`metric` column) and per outcome column
+    /// of trials.csv, from the metric catalog that the simulation, the batch outcomes,
+    /// `remsim validate` and the report all read. `--format csv` prints
+    /// `name,unit,kind,description`.
+    Metrics(cmd::metrics::MetricsArgs),
 }
 
 fn main() -> ExitCode {
@@ -138,23 +140,24 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Check { config } => check::run(config.as_deref()),
+        Command::Check { config } => cmd::check::run(config.as_deref()),
         Command::Run(args) => cmd::run::run(args),
         Command::Replay(args) => cmd::replay::run(args),
         Command::Merge(args) => cmd::merge::run(args),
-        Command::Validate(args) => validate::run(args),
-        Command::Compare(args) => compare::run(args),
-        Command::Sweep(args) => sweep::run(args),
+        Command::Validate(args) => cmd::validate::run(args),
+        Command::Compare(args) => cmd::compare::run(args),
+        Command::Sweep(args) => cmd::sweep::run(args),
         Command::Report(args) => cmd::html::run(args),
         Command::Show(args) => cmd::show::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Metrics(args) => cmd::metrics::run(args),
         Command::Trial {
             config,
             seed,
             trial,
             out,
             force,
-        } => trial::run(trial::TrialArgs {
+        } => cmd::trial::run(cmd::trial::TrialArgs {
             config: config.as_deref(),
             seed,
             trial,

@@ -13,11 +13,14 @@
 // Test helpers outside `#[test]` functions unwrap on purpose: a failed step fails the test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use remsim_scheduler::{OutcomeSpec, OutcomeValue};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+use support::{remsim, run_ok, s, text};
 
 const SHORT: &str = "tests/data/batch/short.toml";
 /// The files that must be byte-identical between equivalent runs (timing.json differs).
@@ -46,42 +49,9 @@ fn replayed_trial() -> u64 {
     pick(1234, 234)
 }
 
-fn remsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the remsim binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("batch")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-/// Runs `remsim run` and asserts success.
-fn run_ok(args: &[&str]) -> Output {
-    let out = remsim(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "remsim {args:?}\nstderr: {}",
-        text(&out.stderr)
-    );
-    out
+    support::scratch("batch", name)
 }
 
 fn assert_same_outputs(a: &Path, b: &Path) {

@@ -4,25 +4,14 @@
 // Tests may panic on a broken fixture: that is how they fail.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::process::{Command, Output};
+mod support;
 
-fn remsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the remsim binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use support::{remsim, run_ok, text};
 
 #[test]
 fn bench_prints_every_figure() {
-    let out = remsim(&["bench", "--trials", "2", "--threads", "2", "--rounds", "2"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
+    let stdout =
+        text(&run_ok(&["bench", "--trials", "2", "--threads", "2", "--rounds", "2"]).stdout);
     for expected in [
         "remsim bench: baseline (embedded baseline), 2 trials per measurement, best of 2 rounds, seed 0",
         "machine ",
@@ -60,9 +49,7 @@ fn bench_refuses_zero_trials_and_a_broken_config() {
 
 #[test]
 fn the_scale_config_describes_a_hundred_thousand_agents() {
-    let out = remsim(&["check", "configs/scale/100k-agents.toml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
+    let stdout = text(&run_ok(&["check", "configs/scale/100k-agents.toml"]).stdout);
     for expected in [
         "scenario   scale-100k-agents",
         "  miners                         95008              8  95016",

@@ -5,28 +5,16 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn remsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the remsim binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use support::{remsim, run_ok, text};
 
 mod check {
     use super::*;
 
     #[test]
     fn embedded_baseline_checks_clean() {
-        let out = remsim(&["check"]);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        let stdout = text(&out.stdout);
+        let stdout = text(&run_ok(&["check"]).stdout);
         for expected in [
             "scenario   baseline",
             "2025-01 .. 2050-12 (312 monthly ticks)",
@@ -417,6 +405,67 @@ mod shock_files {
                 "--force",
             ]);
             assert_eq!(run.status.code(), Some(0), "{path}: {}", text(&run.stderr));
+        }
+    }
+}
+
+mod metrics {
+    use super::*;
+
+    /// Splits one CSV line into fields (quotes as `remsim metrics` writes them).
+    fn fields(line: &str) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    chars.next();
+                    out.last_mut().unwrap().push('"');
+                }
+                '"' => quoted = !quoted,
+                ',' if !quoted => out.push(String::new()),
+                c => out.last_mut().unwrap().push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_catalog_covers_every_name_a_batch_writes() {
+        let out = remsim(&["metrics", "--format", "csv"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let catalog = text(&out.stdout);
+        let mut lines = catalog.lines();
+        assert_eq!(lines.next(), Some("name,unit,kind,description"));
+        let mut described = std::collections::BTreeSet::new();
+        for line in lines {
+            let f = fields(line);
+            assert_eq!(f.len(), 4, "{line}");
+            assert!(
+                f[1..].iter().all(|x| !x.trim().is_empty()),
+                "empty unit, kind or description: {line}"
+            );
+            described.insert(f[0].clone());
+        }
+
+        let dir = support::scratch("cli", "metrics").join("batch");
+        support::run_ok(&["run", "--trials", "3", "--out", support::s(&dir), "--quiet"]);
+        let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+        let mut rows = summary.lines();
+        let header = fields(rows.next().unwrap());
+        let metric = header.iter().position(|h| h == "metric").unwrap();
+        let metrics: std::collections::BTreeSet<String> =
+            rows.map(|l| fields(l)[metric].clone()).collect();
+        assert!(metrics.len() > 100, "{} metrics", metrics.len());
+        let trials = std::fs::read_to_string(dir.join("trials.csv")).unwrap();
+        let columns = fields(trials.lines().next().unwrap());
+        assert_eq!(columns[0], "trial");
+        for name in metrics.iter().chain(&columns[1..]) {
+            assert!(
+                described.contains(name),
+                "`{name}` is not in `remsim metrics --format csv`"
+            );
         }
     }
 }

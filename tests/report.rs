@@ -14,51 +14,20 @@
 // Test helpers unwrap on purpose: a failed step fails the test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use remsim_io::{SummaryLine, SummaryTable, SummaryWriter, TrialsReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
+use support::{remsim, run_ok as ok, s, text};
 
 /// Trials per batch: enough for bands and histograms, few enough to take seconds.
+fn scratch(name: &str) -> PathBuf {
+    support::scratch("report", name)
+}
+
 fn trials() -> &'static str {
     if cfg!(debug_assertions) { "8" } else { "40" }
-}
-
-fn remsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the remsim binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(args: &[&str]) -> Output {
-    let out = remsim(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "remsim {args:?}\nstdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    out
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("report")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 fn batch(config: Option<&str>, out: &Path) {

@@ -1,13 +1,13 @@
 //! Tidy checks on the source tree itself: every library opens with its `//!` header, and
-//! remsim crates depend on each other only in the allowed directions (ARCHITECTURE.md):
-//! core ← market ← agent crates ← sim ← scheduler ← binary, scenario beside market, io and
-//! report at the edge. No agent crate depends on another. Every number in the two history
+//! the remsim crates depend on each other exactly as the dependency table of
+//! ARCHITECTURE.md draws (parsed from the page: one table for the document and the test),
+//! which keeps its rules (no agent crate depends on another, the scheduler only on core). Every number in the two history
 //! configs carries a comment naming its source (issue #7).
 
 // Tests may panic on a broken fixture: that is how they fail.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 const AGENTS: [&str; 6] = [
@@ -18,23 +18,6 @@ const AGENTS: [&str; 6] = [
     "recyclers",
     "demand",
 ];
-
-/// remsim crates each crate may depend on (normal dependencies).
-fn allowed(krate: &str) -> Vec<&'static str> {
-    match krate {
-        "core" => vec![],
-        "market" | "scenario" | "io" => vec!["core"],
-        k if AGENTS.contains(&k) => vec!["core", "market", "scenario"],
-        "sim" => {
-            let mut v = vec!["core", "market", "scenario"];
-            v.extend(AGENTS);
-            v
-        }
-        "scheduler" => vec!["core", "scenario", "sim", "io"],
-        "report" => vec!["core", "io"],
-        _ => vec![],
-    }
-}
 
 fn crates_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/crates"))
@@ -68,39 +51,117 @@ fn every_library_opens_with_its_header() {
     }
 }
 
-#[test]
-fn crate_dependencies_point_one_way() {
-    let mut problems = BTreeMap::new();
-    for name in crate_names() {
-        let manifest = crates_dir().join(&name).join("Cargo.toml");
-        let text = std::fs::read_to_string(&manifest).unwrap();
-        let table: toml::Table = toml::from_str(&text).unwrap();
-        let deps = table
-            .get("dependencies")
-            .and_then(|d| d.as_table())
-            .cloned()
-            .unwrap_or_default();
-        let ok = allowed(&name);
-        for dep in deps.keys() {
-            if let Some(other) = dep.strip_prefix("remsim-")
-                && !ok.contains(&other)
-            {
-                problems.insert(format!("{name} -> {other}"), ok.join(", "));
-            }
+/// The `[dependencies]` on remsim crates of a manifest, without the `remsim-` prefix.
+fn remsim_dependencies(manifest: &Path) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(manifest).unwrap();
+    let table: toml::Table = toml::from_str(&text).unwrap();
+    table
+        .get("dependencies")
+        .and_then(|d| d.as_table())
+        .map(|deps| {
+            deps.keys()
+                .filter_map(|k| k.strip_prefix("remsim-"))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every crate's remsim dependencies as its manifest declares them; the binary is `remsim`.
+fn actual_graph() -> Graph {
+    let mut graph: Graph = crate_names()
+        .into_iter()
+        .map(|name| {
+            let deps = remsim_dependencies(&crates_dir().join(&name).join("Cargo.toml"));
+            (name, deps)
+        })
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    graph.insert("remsim".to_string(), remsim_dependencies(&root));
+    graph
+}
+
+/// Crate → the remsim crates it depends on (folder names; `remsim` is the binary).
+type Graph = BTreeMap<String, BTreeSet<String>>;
+
+/// The dependency table of ARCHITECTURE.md (the rows after its `<!-- tidy: ` marker).
+fn documented_graph(architecture: &str) -> Graph {
+    let start = architecture
+        .find("<!-- tidy: the dependency table")
+        .expect("ARCHITECTURE.md holds the dependency table marker");
+    let mut graph = Graph::new();
+    let rows = architecture[start..]
+        .lines()
+        .skip(1)
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'));
+    for row in rows {
+        let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+        if cells[0] == "crate" || cells[0].starts_with("---") {
+            continue;
         }
+        let name = cells[0]
+            .split('`')
+            .nth(1)
+            .expect("a crate name in backticks");
+        let key = name.strip_prefix("remsim-").unwrap_or(name).to_string();
+        let deps = cells[1]
+            .split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty() && *d != "—")
+            .map(str::to_string)
+            .collect();
+        assert!(graph.insert(key, deps).is_none(), "{name} listed twice");
     }
-    assert!(
-        problems.is_empty(),
-        "forbidden dependencies (allowed in brackets): {problems:?}"
-    );
+    graph
+}
+
+fn architecture() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ARCHITECTURE.md")).unwrap()
 }
 
 #[test]
-fn the_check_can_fail() {
-    // The rules are not vacuous: an agent crate may not use another, nor sim the scheduler.
-    assert!(!allowed("miners").contains(&"demand"));
-    assert!(!allowed("sim").contains(&"scheduler"));
-    assert!(!allowed("core").contains(&"market"));
+fn crate_dependencies_are_exactly_the_documented_graph() {
+    let (documented, actual) = (documented_graph(&architecture()), actual_graph());
+    let mut problems = Vec::new();
+    for name in documented
+        .keys()
+        .chain(actual.keys())
+        .collect::<BTreeSet<_>>()
+    {
+        let (d, a) = (documented.get(name), actual.get(name));
+        match (d, a) {
+            (None, _) => problems.push(format!("{name}: not in ARCHITECTURE.md's table")),
+            (_, None) => problems.push(format!("{name}: in the table but not a crate")),
+            (Some(d), Some(a)) => {
+                for extra in a.difference(d) {
+                    problems.push(format!("{name} -> {extra}: not drawn in ARCHITECTURE.md"));
+                }
+                for missing in d.difference(a) {
+                    problems.push(format!("{name} -> {missing}: drawn but not a dependency"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn the_documented_graph_keeps_its_rules() {
+    let graph = documented_graph(&architecture());
+    for agent in AGENTS {
+        let deps = &graph[agent];
+        assert!(
+            deps.iter().all(|d| !AGENTS.contains(&d.as_str())),
+            "agent crate {agent} depends on another agent crate: {deps:?}"
+        );
+    }
+    assert!(graph["core"].is_empty() && graph["io"].is_empty());
+    assert_eq!(graph["scheduler"], BTreeSet::from(["core".to_string()]));
+    assert!(!graph["sim"].contains("scheduler"));
+    // And the parser sees a change: a drawn arrow that a manifest lacks is a difference.
+    let edited = architecture().replace("| `remsim-io` | — |", "| `remsim-io` | core |");
+    assert_ne!(documented_graph(&edited), actual_graph());
 }
 
 /// The history configs whose every input number must name its source (issue #7); not

@@ -37,8 +37,8 @@ pub struct BenchArgs {
     pub rounds: u32,
 }
 
-/// `remsim bench`.
-pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+/// Refuses counts of zero.
+fn check_args(args: &BenchArgs) -> anyhow::Result<()> {
     if args.trials == 0 {
         anyhow::bail!("--trials must be at least 1");
     }
@@ -48,6 +48,27 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     if args.rounds == 0 {
         anyhow::bail!("--rounds must be at least 1");
     }
+    Ok(())
+}
+
+/// The `machine` and `world` lines.
+fn print_machine_and_world(shape: &WorldShape) {
+    println!(
+        "machine    {}, {} cores",
+        cpu_model(),
+        std::thread::available_parallelism().map_or(1, |t| t.get())
+    );
+    println!(
+        "world      {} agents, {} ticks, {} markets cleared per tick",
+        group(shape.agents as f64),
+        shape.ticks,
+        shape.markets
+    );
+}
+
+/// `remsim bench`.
+pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    check_args(&args)?;
     let Some(scenario) = crate::load_scenario(args.config.as_deref()) else {
         return Ok(ExitCode::from(2));
     };
@@ -66,17 +87,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             .map_or("embedded baseline".to_string(), |p| p.display().to_string()),
         args.rounds
     );
-    println!(
-        "machine    {}, {} cores",
-        cpu_model(),
-        std::thread::available_parallelism().map_or(1, |t| t.get())
-    );
-    println!(
-        "world      {} agents, {} ticks, {} markets cleared per tick",
-        group(shape.agents as f64),
-        shape.ticks,
-        shape.markets
-    );
+    print_machine_and_world(&shape);
 
     // Warm-up: caches, page faults, lazy statics.
     let warm_up = n.clamp(1, 2);

@@ -31,6 +31,19 @@ pub struct MergeArgs {
     pub quiet: bool,
 }
 
+/// Refuses to write the merged folder over one of its shards.
+fn check_out_is_not_a_shard(shards: &[(Folder, Manifest)], out: &Folder) -> anyhow::Result<()> {
+    for (folder, _) in shards {
+        if same_dir(&folder.dir, &out.dir) {
+            bail!(
+                "--out {} is one of the shards being merged; choose another folder",
+                out.dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// `remsim merge`.
 pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
@@ -44,14 +57,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     shards.sort_by_key(|(_, m)| m.shard.index);
     check_complete(&shards)?;
     let out = Folder::new(&args.out);
-    for (folder, _) in &shards {
-        if same_dir(&folder.dir, &out.dir) {
-            bail!(
-                "--out {} is one of the shards being merged; choose another folder",
-                out.dir.display()
-            );
-        }
-    }
+    check_out_is_not_a_shard(&shards, &out)?;
 
     // Every shard must be finished and its aggregates readable before anything is written.
     let mut merged = None;

@@ -1,14 +1,22 @@
-//! The batch commands: `remsim run` (a Monte Carlo batch into a results folder),
+//! Every subcommand, one module each (`main.rs` only parses the command line and
+//! dispatches here): `check`, `trial`, `validate`, `compare`, `sweep`, `report` (`html`),
+//! `show`, `bench`, `metrics`, and the batch commands: `remsim run` (a Monte Carlo batch into a results folder),
 //! `remsim replay` (one trial of it again, exactly) and `remsim merge` (shards into one
 //! folder). They wire `remsim-scheduler` (running and folding) to `remsim-io` (the files),
-//! which know nothing of each other.
+//! which know nothing of each other; `remsim metrics` prints the metric catalog.
 
 pub mod bench;
+pub mod check;
+pub mod compare;
 pub mod folder;
 pub mod html;
 pub mod merge;
+pub mod metrics;
 pub mod records;
 pub mod replay;
 pub mod report;
 pub mod run;
 pub mod show;
+pub mod sweep;
+pub mod trial;
+pub mod validate;

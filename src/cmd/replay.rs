@@ -4,8 +4,8 @@
 use super::folder::{Folder, TRIALS, scenario_from_manifest};
 use anyhow::{Context, bail};
 use clap::Args;
-use remsim_io::{Field, TrajectoryWriter, TrialsReader, TrialsWriter};
-use remsim_scheduler::{OutcomeSpec, OutcomeValue};
+use remsim_io::{TrialsReader, TrialsWriter};
+use remsim_scheduler::OutcomeSpec;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,15 +41,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let out = args
         .out
         .unwrap_or_else(|| folder.file(&format!("trial-{}.csv", args.trial)));
-    let mut writer = TrajectoryWriter::create(&out, &trajectory.metric_names)?;
-    for tick in 0..trajectory.n_ticks {
-        writer.write(
-            tick,
-            &trajectory.month(tick).to_string(),
-            trajectory.tick(tick),
-        )?;
-    }
-    writer.finish()?;
+    super::trial::write_wide_csv(&out, &trajectory)?;
 
     let spec = OutcomeSpec::new(
         &trajectory.metric_names,
@@ -57,25 +49,11 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         trajectory.n_ticks,
     );
     let values = spec.compute(&trajectory);
-    let months: Vec<String> = values
-        .iter()
-        .map(|v| match v {
-            OutcomeValue::Month(m) => m.to_string(),
-            _ => String::new(),
-        })
-        .collect();
-    let fields: Vec<Field<'_>> = values
-        .iter()
-        .zip(&months)
-        .map(|(v, m)| match v {
-            OutcomeValue::Number(x) => Field::Number(*x),
-            OutcomeValue::Month(_) => Field::Text(m),
-            OutcomeValue::Missing => Field::Empty,
-        })
-        .collect();
     let columns: Vec<String> = spec.columns().iter().map(|c| c.name.clone()).collect();
     let header = TrialsWriter::header(&columns).join(",");
-    let row = TrialsWriter::line(args.trial, manifest.seed, &fields)?;
+    let row = super::records::with_fields(&values, |fields| {
+        TrialsWriter::line(args.trial, manifest.seed, fields)
+    })?;
     eprintln!(
         "wrote {} ({} months × {} metrics): trial {} of seed {}",
         out.display(),

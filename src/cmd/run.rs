@@ -10,6 +10,7 @@ use remsim_io::{
     CheckpointRecord, ContainerReader, ContainerWriter, FileKind, Manifest, ShardRecord, Timing,
     TrialsWriter,
 };
+use remsim_scenario::Scenario;
 use remsim_scheduler::{
     BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, Shard, TrialRow,
     run_batch,
@@ -57,59 +58,69 @@ pub struct RunArgs {
     pub checkpoint_secs: f64,
 }
 
-/// `remsim run`.
-pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+/// Refuses a negative checkpoint interval and zero threads.
+fn check_args(args: &RunArgs) -> anyhow::Result<()> {
     if !(args.checkpoint_secs >= 0.0 && args.checkpoint_secs.is_finite()) {
         bail!("--checkpoint-secs must be a number of seconds >= 0");
     }
     if args.threads == Some(0) {
         bail!("--threads must be at least 1");
     }
-    let shard = args.shard.unwrap_or(Shard::WHOLE);
-    let seed_given = args.seed;
-    // With --resume and an explicit --out, the folder's manifest fills in what is not given.
-    let recorded_pair = match (&args.out, args.resume) {
-        (Some(dir), true) => Some((dir.clone(), Folder::new(dir).manifest()?)),
-        _ => None,
-    };
-    let scenario = match (&args.config, &recorded_pair) {
-        (Some(path), _) => match crate::load_scenario(Some(path)) {
-            Some(s) => s,
-            None => return Ok(ExitCode::from(2)),
-        },
-        (None, Some((dir, manifest))) => super::folder::scenario_from_manifest(dir, manifest)?,
-        (None, None) => match crate::load_scenario(None) {
-            Some(s) => s,
-            None => return Ok(ExitCode::from(2)),
-        },
-    };
-    let recorded = recorded_pair.as_ref().map(|(_, m)| m);
-    let seed = seed_given.or(recorded.map(|m| m.seed)).unwrap_or(0);
+    Ok(())
+}
+
+/// The scenario to run: CONFIG, else the one a resumed folder records, else the embedded
+/// baseline; `None` when a config's problems were printed.
+fn scenario_for(
+    args: &RunArgs,
+    recorded: Option<&(PathBuf, Manifest)>,
+) -> anyhow::Result<Option<Scenario>> {
+    Ok(match (&args.config, recorded) {
+        (Some(path), _) => crate::load_scenario(Some(path)),
+        (None, Some((dir, manifest))) => {
+            Some(super::folder::scenario_from_manifest(dir, manifest)?)
+        }
+        (None, None) => crate::load_scenario(None),
+    })
+}
+
+/// Seed, trials and shard: as given, else as the resumed folder records, else the defaults.
+fn batch_identity(args: &RunArgs, recorded: Option<&Manifest>) -> (u64, u64, Shard) {
+    let seed = args.seed.or(recorded.map(|m| m.seed)).unwrap_or(0);
     let trials = args.trials.or(recorded.map(|m| m.trials)).unwrap_or(1000);
     let shard = match (&args.shard, recorded) {
         (None, Some(m)) => Shard {
             index: m.shard.index,
             count: m.shard.count,
         },
-        _ => shard,
+        (given, _) => given.unwrap_or(Shard::WHOLE),
     };
-    shard.check(trials)?;
-    let name = scenario.central().scenario.name.clone();
-    let dir = args.out.clone().unwrap_or_else(|| {
-        let mut d = format!("{name}-s{seed}");
-        if shard.count > 1 {
-            d.push_str(&format!("-shard{}of{}", shard.index, shard.count));
-        }
-        PathBuf::from("results").join(d)
-    });
-    let folder = Folder::new(&dir);
-    let range = shard.range(trials);
+    (seed, trials, shard)
+}
+
+/// `results/<scenario>-s<seed>[-shard<k>of<n>]`.
+fn default_dir(name: &str, seed: u64, shard: Shard) -> PathBuf {
+    let mut d = format!("{name}-s{seed}");
+    if shard.count > 1 {
+        d.push_str(&format!("-shard{}of{}", shard.index, shard.count));
+    }
+    PathBuf::from("results").join(d)
+}
+
+/// The manifest of a batch (or of one shard of it).
+fn new_manifest(
+    scenario: &Scenario,
+    seed: u64,
+    trials: u64,
+    shard: Shard,
+    range: &std::ops::Range<u64>,
+) -> Manifest {
     let meta = &scenario.central().scenario;
-    let manifest = Manifest {
+    Manifest {
         format: remsim_io::MANIFEST_FORMAT.to_string(),
         format_version: remsim_io::MANIFEST_VERSION,
         remsim_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: name.clone(),
+        scenario: meta.name.clone(),
         config_hash: scenario.config_hash(),
         seed,
         trials,
@@ -122,7 +133,56 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         start: meta.start.to_string(),
         end: meta.end.to_string(),
         resolved_config: scenario.resolved_toml(),
+    }
+}
+
+/// Removes a finished batch's checkpoint, durably.
+fn remove_checkpoint(folder: &Folder) -> anyhow::Result<()> {
+    let checkpoint = folder.file(CHECKPOINT);
+    if checkpoint.exists() {
+        std::fs::remove_file(&checkpoint)
+            .with_context(|| format!("removing {}", checkpoint.display()))?;
+        remsim_io::sync_dir(&checkpoint)?;
+    }
+    Ok(())
+}
+
+/// The interruption message; exit status 130.
+fn report_stopped(state: &BatchState, range: &std::ops::Range<u64>, folder: &Folder) -> ExitCode {
+    eprintln!(
+        "interrupted after {} of {} trials; the checkpoint is kept in {}.",
+        state.next_trial - range.start,
+        range.end - range.start,
+        folder.dir.display()
+    );
+    eprintln!(
+        "resume with: remsim run --resume --out {}",
+        folder.dir.display()
+    );
+    ExitCode::from(130)
+}
+
+/// `remsim run`.
+pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    check_args(&args)?;
+    // With --resume and an explicit --out, the folder's manifest fills in what is not given.
+    let recorded_pair = match (&args.out, args.resume) {
+        (Some(dir), true) => Some((dir.clone(), Folder::new(dir).manifest()?)),
+        _ => None,
     };
+    let Some(scenario) = scenario_for(&args, recorded_pair.as_ref())? else {
+        return Ok(ExitCode::from(2));
+    };
+    let (seed, trials, shard) = batch_identity(&args, recorded_pair.as_ref().map(|(_, m)| m));
+    shard.check(trials)?;
+    let name = scenario.central().scenario.name.clone();
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_dir(&name, seed, shard));
+    let folder = Folder::new(&dir);
+    let range = shard.range(trials);
+    let manifest = new_manifest(&scenario, seed, trials, shard, &range);
 
     let (state, trials_writer, resumed_at) = if args.resume {
         match prepare_resume(&folder, &manifest)? {
@@ -177,19 +237,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let wall = started.elapsed().as_secs_f64();
 
     let state = match end {
-        BatchEnd::Stopped(state) => {
-            eprintln!(
-                "interrupted after {} of {} trials; the checkpoint is kept in {}.",
-                state.next_trial - range.start,
-                range.end - range.start,
-                folder.dir.display()
-            );
-            eprintln!(
-                "resume with: remsim run --resume --out {}",
-                folder.dir.display()
-            );
-            return Ok(ExitCode::from(130));
-        }
+        BatchEnd::Stopped(state) => return Ok(report_stopped(&state, &range, &folder)),
         BatchEnd::Finished(state) => state,
     };
     let Some(aggregates) = state.aggregates else {
@@ -211,12 +259,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         parts: Vec::new(),
     };
     timing.write(&folder.file(TIMING))?;
-    let checkpoint = folder.file(CHECKPOINT);
-    if checkpoint.exists() {
-        std::fs::remove_file(&checkpoint)
-            .with_context(|| format!("removing {}", checkpoint.display()))?;
-        remsim_io::sync_dir(&checkpoint)?;
-    }
+    remove_checkpoint(&folder)?;
     if !args.quiet {
         print!(
             "{}",

@@ -2,12 +2,14 @@
 //! [`Element`]s and the element vector [`ElementVec`] that is the unit of account,
 //! [`Region`] and [`Country`], units ([`units`]), the monthly calendar ([`Month`]), deposit
 //! types with their element distributions ([`deposit`]), and the one door to randomness
-//! ([`rng::stream_rng`]).
+//! ([`rng::stream_rng`]), and the metric catalog ([`catalog`]): the name, unit and meaning of
+//! every metric and outcome remsim writes.
 //!
 //! It depends on no other remsim crate and does no IO. It knows nothing of agents, markets
 //! or config files. Invariant: every random draw in remsim comes from a stream made by
 //! [`rng::stream_rng`], so a draw depends only on (master seed, trial, stream).
 
+pub mod catalog;
 pub mod country;
 pub mod deposit;
 pub mod element;

@@ -2,61 +2,11 @@
 
 use remsim_core::Region;
 
-/// Why [`crate::CoupledMarket::clear`] refused to clear. Every variant names the offending
-/// input (region, offer or bid index, value) so that the caller can point at the agent that
-/// produced it. A refused clearing leaves the output untouched.
+/// Why [`crate::ScheduleMarket::clear`] refused to clear. Every variant names the offending
+/// input (region, breakpoint, value) so that the caller can point at what produced it. A
+/// refused clearing leaves the output untouched.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MarketError {
-    /// An offer's quantity is NaN, infinite or negative.
-    #[error("offer {index} in {region}: quantity {value} t is not a finite non-negative number")]
-    OfferQuantity {
-        /// Region whose book holds the offer.
-        region: Region,
-        /// Index returned by `push_offer`.
-        index: usize,
-        /// The quantity given, in t.
-        value: f64,
-    },
-    /// An offer's ask is NaN, infinite or negative.
-    #[error("offer {index} in {region}: ask {value} USD/kg is not a finite non-negative number")]
-    OfferAsk {
-        /// Region whose book holds the offer.
-        region: Region,
-        /// Index returned by `push_offer`.
-        index: usize,
-        /// The ask given, in USD/kg.
-        value: f64,
-    },
-    /// A bid's quantity is NaN, infinite or negative.
-    #[error("bid {index} in {region}: quantity {value} t is not a finite non-negative number")]
-    BidQuantity {
-        /// Region whose book holds the bid.
-        region: Region,
-        /// Index returned by `push_bid`.
-        index: usize,
-        /// The quantity given, in t.
-        value: f64,
-    },
-    /// A bid's reservation price is NaN, infinite or negative.
-    #[error(
-        "bid {index} in {region}: reservation price {value} USD/kg is not a finite non-negative number"
-    )]
-    BidReservation {
-        /// Region whose book holds the bid.
-        region: Region,
-        /// Index returned by `push_bid`.
-        index: usize,
-        /// The reservation price given, in USD/kg.
-        value: f64,
-    },
-    /// The sum of one side of a book is not representable (overflows to infinity).
-    #[error("total {side} quantity in {region} overflows an f64")]
-    QuantityOverflow {
-        /// Region whose book overflows.
-        region: Region,
-        /// `"offered"` or `"bid"`.
-        side: &'static str,
-    },
     /// The link capacity is NaN, infinite or negative.
     #[error(
         "link capacity {value} t is not a finite non-negative number (use f64::MAX for no quota)"

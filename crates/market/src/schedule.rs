@@ -3,10 +3,10 @@
 //! through the export link into a [`ScheduleClearing`], whose [`Position`] gives each
 //! participant's fill.
 //!
-//! The order books of [`crate::CoupledMarket`] trade discrete orders, so a stock holder
-//! whose desired stock varies smoothly with price must be cut into many small orders (the
-//! simulation used 25 price levels for each holder and 13 for each group of end users, some
-//! 40 orders per book and 1,240 a month). Here a participant is instead a monotone
+//! Order books trade discrete orders, so a stock holder whose desired stock varies smoothly
+//! with price would be cut into many small orders (the simulation once used 25 price levels
+//! for each holder and 13 for each group of end users, some 40 orders per book and 1,240 a
+//! month). Here a participant is instead a monotone
 //! piecewise-linear *net supply* schedule (tonnes sold minus tonnes bought, as a function of
 //! price) given by its values at breakpoints shared by all participants of the region. A
 //! discrete order is the special case of a schedule with one jump: a bid of `q` t at
@@ -45,287 +45,28 @@
 //! whose admissible prices form an interval takes its midpoint when both ends are set by
 //! breakpoints, and its reference price clamped into the interval when an end is only the
 //! floor or cap; when `0 < f < capacity` the spread is pinned to the wedge. A book of
-//! single orders clears exactly as on the order books (`tests/schedule.rs`).
+//! single orders clears exactly as the reference order-book solver under `tests/reference/`
+//! does (`tests/schedule.rs`).
 //!
 //! Each participant's fill (its net supply at the clearing) adds up with the others of its
 //! region to the region's export up to float rounding (of order 1e-15 of the volume); a
 //! caller that needs the sum exact puts the residual on one participant (the simulation
 //! puts it on its stock holder).
 
-use crate::clearing::{Link, PriceBounds};
 use crate::error::MarketError;
+use crate::link::{Link, PriceBounds};
+use crate::participants::Values;
 use remsim_core::Region;
 use std::cell::Cell;
-
-/// A left/right pair of net supply values at one breakpoint, in t.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Values {
-    /// Net supply just below the breakpoint's price, in t.
-    pub left_t: f64,
-    /// Net supply just above the breakpoint's price, in t.
-    pub right_t: f64,
-}
-
-impl Values {
-    /// A participant without a jump at this breakpoint.
-    #[inline]
-    pub fn flat(value_t: f64) -> Values {
-        Values {
-            left_t: value_t,
-            right_t: value_t,
-        }
-    }
-
-    /// A participant with a jump from `left_t` to `right_t` at this breakpoint.
-    #[inline]
-    pub fn jump(left_t: f64, right_t: f64) -> Values {
-        Values { left_t, right_t }
-    }
-}
-
-/// One region's participants of one element and tick over shared breakpoints, `N` of
-/// them, each a piecewise-linear net supply schedule (see the module docs). Fill it, hand
-/// its totals to a [`Schedule`] with [`Participants::total_into`], clear, and read each
-/// participant's part at the [`Position`] with [`Participants::fills`]. Rows are
-/// fixed-size arrays, so summing a row is a short unrolled loop and the buffers keep their
-/// room between ticks.
-#[derive(Debug, Clone)]
-pub struct Participants<const N: usize> {
-    prices: Vec<f64>,
-    rows: Vec<[Values; N]>,
-}
-
-impl<const N: usize> Default for Participants<N> {
-    fn default() -> Self {
-        Participants {
-            prices: Vec::new(),
-            rows: Vec::new(),
-        }
-    }
-}
-
-impl<const N: usize> Participants<N> {
-    /// No breakpoints yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Empties the breakpoints, keeping their room.
-    pub fn clear(&mut self) {
-        self.prices.clear();
-        self.rows.clear();
-    }
-
-    /// Number of breakpoints.
-    pub fn len(&self) -> usize {
-        self.prices.len()
-    }
-
-    /// Whether there is no breakpoint.
-    pub fn is_empty(&self) -> bool {
-        self.prices.is_empty()
-    }
-
-    /// Price of breakpoint `m`, in USD/kg.
-    pub fn price(&self, m: usize) -> f64 {
-        self.prices[m]
-    }
-
-    /// Values of breakpoint `m`, one per participant.
-    pub fn row(&self, m: usize) -> &[Values; N] {
-        &self.rows[m]
-    }
-
-    /// Appends a breakpoint at `price_usd_per_kg` (not below the previous one) with every
-    /// participant at zero, and returns its row to fill.
-    #[inline]
-    pub fn push_point(&mut self, price_usd_per_kg: f64) -> &mut [Values; N] {
-        self.prices.push(price_usd_per_kg);
-        self.rows.push([Values::default(); N]);
-        let last = self.rows.len() - 1;
-        &mut self.rows[last]
-    }
-
-    /// Appends a breakpoint at `price_usd_per_kg` (not below the previous one) with each
-    /// participant's values `row`: [`Participants::push_point`] for a caller that has the
-    /// whole row at hand (no zeroed row to overwrite).
-    #[inline]
-    pub fn push_row(&mut self, price_usd_per_kg: f64, row: [Values; N]) {
-        self.prices.push(price_usd_per_kg);
-        self.rows.push(row);
-    }
-
-    /// Adds a single order to participant `participant`: a step of `quantity_t` at
-    /// `price_usd_per_kg`, an offer (`sell`) or a bid. A breakpoint is inserted at the price
-    /// if there is none, with every participant's value there interpolated on its stretch,
-    /// so the order can sit anywhere. `O(breakpoints × N)`.
-    pub fn add_order(
-        &mut self,
-        participant: usize,
-        price_usd_per_kg: f64,
-        quantity_t: f64,
-        sell: bool,
-    ) {
-        let at = self.prices.partition_point(|&p| p < price_usd_per_kg);
-        if at == self.prices.len() || self.prices[at] != price_usd_per_kg {
-            let row = self.values_before(at, price_usd_per_kg);
-            self.prices.insert(at, price_usd_per_kg);
-            self.rows.insert(at, row);
-        }
-        let (below, jump, above) = if sell {
-            (0.0, Values::jump(0.0, quantity_t), quantity_t)
-        } else {
-            (-quantity_t, Values::jump(-quantity_t, 0.0), 0.0)
-        };
-        for (m, row) in self.rows.iter_mut().enumerate() {
-            let add = match m.cmp(&at) {
-                std::cmp::Ordering::Less => Values::flat(below),
-                std::cmp::Ordering::Equal => jump,
-                std::cmp::Ordering::Greater => Values::flat(above),
-            };
-            row[participant].left_t += add.left_t;
-            row[participant].right_t += add.right_t;
-        }
-    }
-
-    /// Every participant's value at `price` for a breakpoint about to be inserted at index
-    /// `at` (strictly between breakpoints `at - 1` and `at`, or outside them).
-    fn values_before(&self, at: usize, price: f64) -> [Values; N] {
-        let m = self.prices.len();
-        if m == 0 {
-            return [Values::flat(0.0); N];
-        }
-        if at == 0 {
-            return std::array::from_fn(|j| Values::flat(self.rows[0][j].left_t));
-        }
-        if at == m {
-            return std::array::from_fn(|j| Values::flat(self.rows[m - 1][j].right_t));
-        }
-        let (p0, p1) = (self.prices[at - 1], self.prices[at]);
-        let (before, after) = (&self.rows[at - 1], &self.rows[at]);
-        if p1 > p0 {
-            // The same fraction for every participant, worked out once.
-            let w = (price - p0) / (p1 - p0);
-            std::array::from_fn(|j| {
-                let (v0, v1) = (before[j].right_t, after[j].left_t);
-                Values::flat(v0 + w * (v1 - v0))
-            })
-        } else {
-            std::array::from_fn(|j| Values::flat(before[j].right_t))
-        }
-    }
-
-    /// Writes the region's totals into `schedule` (reset first).
-    pub fn total_into(&self, schedule: &mut Schedule) {
-        schedule.reset();
-        // Whole columns at a time (sized extends, no per-item capacity checks); each sum
-        // runs over the participants in order, as one `push_net` per row would.
-        schedule.prices.extend_from_slice(&self.prices);
-        schedule.net.extend(self.rows.iter().map(|row| {
-            row.iter().fold(Values::default(), |total, v| Values {
-                left_t: total.left_t + v.left_t,
-                right_t: total.right_t + v.right_t,
-            })
-        }));
-    }
-
-    /// The first participant whose schedule is invalid: values not finite, falling with
-    /// price, selling below the first breakpoint or buying above the last, as
-    /// `(breakpoint, participant)`. The market checks only the totals it clears; callers
-    /// check their participants with this where they are not valid by construction.
-    pub fn invalid(&self) -> Option<(usize, usize)> {
-        let last = self.rows.len().saturating_sub(1);
-        for (m, row) in self.rows.iter().enumerate() {
-            for (j, v) in row.iter().enumerate() {
-                let before = if m > 0 {
-                    self.rows[m - 1][j].right_t
-                } else {
-                    f64::NEG_INFINITY
-                };
-                if !(v.left_t.is_finite()
-                    && v.right_t.is_finite()
-                    && before <= v.left_t
-                    && v.left_t <= v.right_t
-                    && (m > 0 || v.left_t <= 0.0)
-                    && (m < last || v.right_t >= 0.0))
-                {
-                    return Some((m, j));
-                }
-            }
-        }
-        None
-    }
-
-    /// Each participant's part at `position`: its net supply (sold minus bought, t) and
-    /// its bids at exactly the clearing price that went unserved (t). In a jump, offers at
-    /// exactly its price sell first, so that bids at the same price are served before
-    /// anyone is rationed (as much trade as the price allows); the long side is rationed
-    /// pro rata. All zero in an empty region.
-    pub fn fills(&self, position: Position) -> Fills<N> {
-        let mut fills = Fills {
-            net_supply_t: [0.0; N],
-            unserved_t: [0.0; N],
-        };
-        let rows = self.rows.len();
-        match position {
-            // An empty region, or a position from another schedule: nothing to share.
-            Position::Jump { index, last, .. } if index > last || last >= rows => {}
-            Position::Stretch { upper, .. } if upper == 0 || upper >= rows => {}
-            Position::Jump {
-                index,
-                last,
-                up_t,
-                jump_t,
-            } => {
-                // Each participant's joint jump over the breakpoints at the price.
-                let row: [Values; N] = std::array::from_fn(|j| Values {
-                    left_t: self.rows[index][j].left_t,
-                    right_t: self.rows[last][j].right_t,
-                });
-                let offered: f64 = row.iter().fold(0.0, |selling, &v| selling + seller_part(v));
-                let selling = offered.clamp(0.0, jump_t.max(0.0));
-                let buying = (jump_t - selling).max(0.0);
-                let (sell, buy) = if up_t <= selling {
-                    (if selling > 0.0 { up_t / selling } else { 0.0 }, 0.0)
-                } else if buying > 0.0 {
-                    (1.0, ((up_t - selling) / buying).min(1.0))
-                } else {
-                    (1.0, 0.0)
-                };
-                for (j, &v) in row.iter().enumerate() {
-                    fills.net_supply_t[j] = v.left_t + sell * seller_part(v) + buy * buyer_part(v);
-                    fills.unserved_t[j] = buy * buyer_part(v);
-                }
-            }
-            Position::Stretch { upper, t } => {
-                for j in 0..N {
-                    let a = self.rows[upper - 1][j].right_t;
-                    let b = self.rows[upper][j].left_t;
-                    fills.net_supply_t[j] = a + t * (b - a);
-                }
-            }
-        }
-        fills
-    }
-}
-
-/// Each participant's part of a clearing ([`Participants::fills`]).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Fills<const N: usize> {
-    /// Net supply (sold minus bought), t, by participant.
-    pub net_supply_t: [f64; N],
-    /// Bids at exactly the clearing price that went unserved, t, by participant.
-    pub unserved_t: [f64; N],
-}
 
 /// One region's total net supply of one element and tick, as a piecewise-linear schedule
 /// (see the module docs): what [`ScheduleMarket`] clears. Buffers keep their room, so
 /// refilling a schedule every tick does not allocate.
 #[derive(Debug, Clone, Default)]
 pub struct Schedule {
-    prices: Vec<f64>,
+    pub(crate) prices: Vec<f64>,
     /// The region's total at each breakpoint.
-    net: Vec<Values>,
+    pub(crate) net: Vec<Values>,
 }
 
 impl Schedule {
@@ -609,18 +350,6 @@ impl Default for Position {
     }
 }
 
-/// The selling part of a participant's jump: offers at exactly the breakpoint, in t.
-#[inline]
-fn seller_part(v: Values) -> f64 {
-    v.right_t.max(0.0) - v.left_t.max(0.0)
-}
-
-/// The buying part of a participant's jump: bids at exactly the breakpoint, in t.
-#[inline]
-fn buyer_part(v: Values) -> f64 {
-    v.right_t.min(0.0) - v.left_t.min(0.0)
-}
-
 /// Where a region sits on its total schedule.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Piece {
@@ -723,7 +452,7 @@ impl ScheduleMarket {
         reference_price: [f64; 2],
         out: &mut ScheduleClearing,
     ) -> Result<(), MarketError> {
-        crate::clearing::validate_scalars(link, bounds)?;
+        crate::link::validate_scalars(link, bounds)?;
         let (floor, cap) = (bounds.floor_usd_per_kg, bounds.cap_usd_per_kg);
         for (r, schedule) in self.schedules.iter_mut().enumerate() {
             let region = Region::ALL[r];
@@ -934,6 +663,7 @@ fn find_flow(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::participants::Participants;
 
     const BOUNDS: PriceBounds = PriceBounds {
         floor_usd_per_kg: 0.0,

@@ -1,8 +1,12 @@
-//! Hand-checked clearings. Each case states its books, link, bounds and reference prices
+//! Hand-checked clearings of the reference order-book solver (`reference/`), the oracle the
+//! schedule clearing is tested against. Each case states its books, link, bounds and reference prices
 //! and the expected result, worked out by hand in the comment above it. `check` also clears
 //! the same books pushed in reverse order and expects the same per-item result.
 
-use remsim_market::{Bid, Clearing, CoupledMarket, Link, MarketError, Offer, PriceBounds};
+mod reference;
+
+use reference::{Bid, Clearing, Market, Offer};
+use remsim_market::{Link, PriceBounds};
 
 /// One region's book as (quantity t, price USD/kg) pairs.
 #[derive(Clone, Copy)]
@@ -40,7 +44,7 @@ struct Case {
 const WIDE: (f64, f64) = (0.0, 1000.0);
 
 fn clear(case: &Case, reversed: bool) -> Clearing {
-    let mut market = CoupledMarket::new();
+    let mut market = Market::new();
     for (book, spec) in market.books.iter_mut().zip(case.books) {
         let mut offers: Vec<_> = spec.offers.iter().collect();
         let mut bids: Vec<_> = spec.bids.iter().collect();
@@ -532,7 +536,7 @@ fn input_order_does_not_matter() {
     let bid_orders: [[usize; 4]; 3] = [[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2]];
     let mut results = Vec::new();
     for (order, bid_order) in orders.iter().zip(&bid_orders) {
-        let mut market = CoupledMarket::new();
+        let mut market = Market::new();
         for &i in order {
             market.books[0].push_offer(Offer::new(items[i].0, items[i].1));
         }
@@ -580,144 +584,10 @@ fn input_order_does_not_matter() {
 }
 
 #[test]
-fn reusing_the_market_keeps_the_output_buffers() {
-    let mut market = CoupledMarket::new();
-    let mut out = Clearing::new();
-    let link = Link {
-        capacity_t: 5.0,
-        wedge_usd_per_kg: 1.0,
-    };
-    let bounds = PriceBounds {
-        floor_usd_per_kg: 0.0,
-        cap_usd_per_kg: 100.0,
-    };
-    let mut first = None;
-    for tick in 0..3 {
-        market.clear_books();
-        for k in 0..100 {
-            let x = f64::from(k);
-            market.books[0].push_offer(Offer::new(1.0 + x, 10.0 + x + f64::from(tick)));
-            market.books[1].push_bid(Bid::new(2.0, 200.0 - x));
-        }
-        market.clear(link, bounds, [10.0, 10.0], &mut out).unwrap();
-        let ptrs = (out.offer_fill_t[0].as_ptr(), out.bid_fill_t[1].as_ptr());
-        match first {
-            None => first = Some(ptrs),
-            Some(p) => assert_eq!(p, ptrs, "tick {tick} reallocated an output vector"),
-        }
-    }
-}
-
-#[test]
-fn invalid_inputs_are_refused_with_context() {
-    let bounds = PriceBounds {
-        floor_usd_per_kg: 0.0,
-        cap_usd_per_kg: 100.0,
-    };
-    let link = Link {
-        capacity_t: 1.0,
-        wedge_usd_per_kg: 0.0,
-    };
-    type Setup = Box<dyn Fn(&mut CoupledMarket) -> (Link, PriceBounds, [f64; 2])>;
-    let cases: Vec<(&str, Setup)> = vec![
-        (
-            "bid 1 in rest of world: quantity NaN t is not a finite non-negative number",
-            Box::new(move |m| {
-                m.books[1].push_bid(Bid::new(1.0, 1.0));
-                m.books[1].push_bid(Bid::new(f64::NAN, 1.0));
-                (link, bounds, [1.0, 1.0])
-            }),
-        ),
-        (
-            "offer 0 in China: ask -3 USD/kg is not a finite non-negative number",
-            Box::new(move |m| {
-                m.books[0].push_offer(Offer::new(1.0, -3.0));
-                (link, bounds, [1.0, 1.0])
-            }),
-        ),
-        (
-            "offer 0 in China: quantity inf t is not a finite non-negative number",
-            Box::new(move |m| {
-                m.books[0].push_offer(Offer::new(f64::INFINITY, 3.0));
-                (link, bounds, [1.0, 1.0])
-            }),
-        ),
-        (
-            "bid 0 in China: reservation price -1 USD/kg is not a finite non-negative number",
-            Box::new(move |m| {
-                m.books[0].push_bid(Bid::new(1.0, -1.0));
-                (link, bounds, [1.0, 1.0])
-            }),
-        ),
-        (
-            "link capacity -1 t is not a finite non-negative number (use f64::MAX for no quota)",
-            Box::new(move |_| {
-                let link = Link {
-                    capacity_t: -1.0,
-                    ..link
-                };
-                (link, bounds, [1.0, 1.0])
-            }),
-        ),
-        (
-            "link wedge NaN USD/kg is not a finite non-negative number",
-            Box::new(move |_| {
-                let link = Link {
-                    wedge_usd_per_kg: f64::NAN,
-                    ..link
-                };
-                (link, bounds, [1.0, 1.0])
-            }),
-        ),
-        (
-            "price floor 7 USD/kg is above the price cap 5 USD/kg",
-            Box::new(move |_| {
-                let bounds = PriceBounds {
-                    floor_usd_per_kg: 7.0,
-                    cap_usd_per_kg: 5.0,
-                };
-                (link, bounds, [1.0, 1.0])
-            }),
-        ),
-        (
-            "price cap inf USD/kg is not a finite non-negative number",
-            Box::new(move |_| {
-                let bounds = PriceBounds {
-                    cap_usd_per_kg: f64::INFINITY,
-                    ..bounds
-                };
-                (link, bounds, [1.0, 1.0])
-            }),
-        ),
-        (
-            "reference price for rest of world NaN USD/kg is not a finite non-negative number",
-            Box::new(move |_| (link, bounds, [1.0, f64::NAN])),
-        ),
-        (
-            "total offered quantity in China overflows an f64",
-            Box::new(move |m| {
-                m.books[0].push_offer(Offer::new(f64::MAX, 1.0));
-                m.books[0].push_offer(Offer::new(f64::MAX, 2.0));
-                (link, bounds, [1.0, 1.0])
-            }),
-        ),
-    ];
-    for (message, setup) in cases {
-        let mut market = CoupledMarket::new();
-        let (link, bounds, reference) = setup(&mut market);
-        let mut out = Clearing::new();
-        out.flow_t = 123.0;
-        let err: MarketError = market.clear(link, bounds, reference, &mut out).unwrap_err();
-        assert_eq!(err.to_string(), message);
-        assert_eq!(out.flow_t, 123.0, "{message}: output touched");
-    }
-}
-
-#[test]
 fn extreme_magnitudes_do_not_panic() {
     // Huge but finite quantities and prices, and a huge quota: prices stay finite and in
     // bounds.
-    let mut market = CoupledMarket::new();
+    let mut market = Market::new();
     market.books[0].push_offer(Offer::new(1e300, f64::MAX));
     market.books[0].push_offer(Offer::new(f64::MIN_POSITIVE, 0.0));
     market.books[1].push_bid(Bid::new(1e300, f64::MAX));

@@ -1,15 +1,14 @@
-//! The schedule clearing against the order-book clearing: a book of discrete orders, given
-//! to [`ScheduleMarket`] as one single-step participant per order, must clear at the same
-//! flow, prices and fills (the order book is the reference; both implement the same
-//! equilibrium and price rule). And properties of smooth schedules: each region's fills
+//! The schedule clearing against the reference order-book solver (`reference/`, the
+//! oracle): a book of discrete orders, given to [`ScheduleMarket`] as one single-step
+//! participant per order, must clear at the same flow, prices and fills (both implement the
+//! same equilibrium and price rule). And properties of smooth schedules: each region's fills
 //! add up to its export, nobody leaves its own schedule, prices stay in the bounds.
 
+mod reference;
+
 use proptest::prelude::*;
-use remsim_core::Region;
-use remsim_market::{
-    Bid, Clearing, CoupledMarket, Link, Offer, Participants, PriceBounds, ScheduleClearing,
-    ScheduleMarket, Values,
-};
+use reference::{Clearing, Market};
+use remsim_market::{Link, Participants, PriceBounds, ScheduleClearing, ScheduleMarket, Values};
 
 /// Most orders per region in the generated books.
 const ORDERS: usize = 12;
@@ -44,19 +43,13 @@ proptest! {
         let bounds = PriceBounds { floor_usd_per_kg: 0.0, cap_usd_per_kg: 100.0 };
         let link = Link { capacity_t: capacity, wedge_usd_per_kg: wedge };
         let reference = [reference.0, reference.1];
-        let mut book = CoupledMarket::new();
+        let mut book = Market::new();
         let mut schedules = ScheduleMarket::new();
         let mut parts = [Participants::<ORDERS>::new(), Participants::new()];
         for (r, orders) in [&cn, &row].into_iter().enumerate() {
-            let region = Region::ALL[r];
-            // Offers first in the book, as the fills are reported offers then bids.
             for (j, &(is_offer, q, level)) in orders.iter().enumerate() {
                 let p = level_price(level);
-                if is_offer {
-                    book.book_mut(region).push_offer(Offer::new(q, p));
-                } else {
-                    book.book_mut(region).push_bid(Bid::new(q, p));
-                }
+                book.push(r, is_offer, q, p);
                 parts[r].add_order(j, p, q, is_offer);
             }
             parts[r].total_into(&mut schedules.schedules[r]);
@@ -74,17 +67,10 @@ proptest! {
         }
         prop_assert_eq!(got.link_binding, want.link_binding);
         for (r, orders) in [&cn, &row].into_iter().enumerate() {
-            let (mut offer, mut bid) = (0, 0);
             let fills = parts[r].fills(got.position[r]).net_supply_t;
-            for (j, &(is_offer, q, _)) in orders.iter().enumerate() {
-                let fill = fills[j];
-                let expected = if is_offer {
-                    offer += 1;
-                    want.offer_fill_t[r][offer - 1]
-                } else {
-                    bid += 1;
-                    -want.bid_fill_t[r][bid - 1]
-                };
+            let expected_fills = book.net_fills(&want, r);
+            for (j, &(_, q, _)) in orders.iter().enumerate() {
+                let (fill, expected) = (fills[j], expected_fills[j]);
                 prop_assert!(
                     (fill - expected).abs() <= 1e-9 * (1.0 + q),
                     "region {r} order {j}: fill {fill} vs {expected}"

@@ -1,17 +1,20 @@
 //! Edge cases of the schedule clearing (`remsim_market::ScheduleMarket`) found in review,
 //! kept as regression tests: the flow on the last linear bracket and near zero, breakpoints
-//! that share a price (rationed as one price, as on the order books), positions that do not
+//! that share a price (rationed as one price, as by the reference order-book solver), positions that do not
 //! belong to a schedule (no panic), the levelling tolerance, and an independent check that
 //! every clearing is an equilibrium of its own participants, on a generator with flats,
 //! jumps, equal-price steps and bounds that clamp. Each test's doc says what it once caught.
 
+mod reference;
+
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
+use reference::{Bid, Clearing, Market, Offer};
 use remsim_core::Region;
 use remsim_market::{
-    Bid, Clearing, CoupledMarket, Link, MarketError, Offer, Participants, Position, PriceBounds,
-    Schedule, ScheduleClearing, ScheduleMarket, Values,
+    Link, MarketError, Participants, Position, PriceBounds, Schedule, ScheduleClearing,
+    ScheduleMarket, Values,
 };
 
 const BOUNDS: PriceBounds = PriceBounds {
@@ -219,7 +222,7 @@ fn zero_width_stretch_rations_like_a_jump_at_that_price() {
     assert_eq!(parts[0].invalid(), None);
     let (out, fills, unserved) = clear(&parts, Link::CLOSED, BOUNDS, [10.0, 10.0]).unwrap();
     // The order book with the same tonnes at the same price.
-    let mut book = CoupledMarket::new();
+    let mut book = Market::new();
     book.book_mut(Region::China)
         .push_offer(Offer::new(50.0, 10.0));
     book.book_mut(Region::China).push_bid(Bid::new(80.0, 10.0));
@@ -674,17 +677,12 @@ proptest! {
         let bounds = PriceBounds { floor_usd_per_kg: 0.0, cap_usd_per_kg: 100.0 };
         let link = Link { capacity_t: capacity, wedge_usd_per_kg: wedge };
         let reference = [reference.0, reference.1];
-        let mut book = CoupledMarket::new();
+        let mut book = Market::new();
         let parts = [split_orders(&cn, &dup), split_orders(&row, &dup)];
         for (r, orders) in [&cn, &row].into_iter().enumerate() {
             prop_assert_eq!(parts[r].invalid(), None);
             for &(offer, q, level, _) in orders.iter() {
-                let p = 5.0 + 7.0 * f64::from(level);
-                if offer {
-                    book.book_mut(Region::ALL[r]).push_offer(Offer::new(q, p));
-                } else {
-                    book.book_mut(Region::ALL[r]).push_bid(Bid::new(q, p));
-                }
+                book.push(r, offer, q, 5.0 + 7.0 * f64::from(level));
             }
         }
         let mut want = Clearing::new();
@@ -696,17 +694,10 @@ proptest! {
                 "prices {:?} vs {:?}", got.price_usd_per_kg, want.price_usd_per_kg);
         }
         for (r, orders) in [&cn, &row].into_iter().enumerate() {
-            let (mut o, mut b) = (0, 0);
-            for (j, &(offer, q, _, _)) in orders.iter().enumerate() {
-                let expected = if offer {
-                    o += 1;
-                    want.offer_fill_t[r][o - 1]
-                } else {
-                    b += 1;
-                    -want.bid_fill_t[r][b - 1]
-                };
-                prop_assert!((fills[r][j] - expected).abs() <= 1e-9 * (1.0 + q),
-                    "region {} order {}: fill {} vs {}", r, j, fills[r][j], expected);
+            let expected = book.net_fills(&want, r);
+            for (j, &(_, q, _, _)) in orders.iter().enumerate() {
+                prop_assert!((fills[r][j] - expected[j]).abs() <= 1e-9 * (1.0 + q),
+                    "region {} order {}: fill {} vs {}", r, j, fills[r][j], expected[j]);
             }
         }
     }

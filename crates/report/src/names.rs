@@ -1,8 +1,10 @@
 //! What a metric or outcome column is called on a chart and in which unit it is shown:
 //! `price.dy.row` → "Dy oxide price, rest of world" in USD/kg; `mine.cn_share` → "China's
-//! share of mining" in percent (shares are stored 0..1 and shown ×100).
+//! share of mining" in percent (shares are stored 0..1 and shown ×100). Titles and units
+//! come from the metric catalog (`remsim_core::catalog`); a name it does not know is shown
+//! as itself, without a unit.
 
-use remsim_core::Element;
+use remsim_core::catalog::{self, Kind, Table};
 
 /// How a metric or column is labelled and scaled for display.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,30 +19,6 @@ pub struct Label {
     pub is_price: bool,
 }
 
-fn region(key: &str) -> &'static str {
-    match key {
-        "cn" => "China",
-        "row" => "rest of world",
-        _ => "?",
-    }
-}
-
-fn symbol(key: &str) -> String {
-    Element::parse(key)
-        .map(|e| e.symbol().to_string())
-        .unwrap_or_else(|_| key.to_string())
-}
-
-fn stage(key: &str) -> &str {
-    match key {
-        "mine" => "mining",
-        "separation" => "separation",
-        "magnet" => "magnet making",
-        "deep_processing" => "deep processing",
-        other => other,
-    }
-}
-
 fn label(title: String, unit: &str, factor: f64) -> Label {
     Label {
         title,
@@ -50,151 +28,28 @@ fn label(title: String, unit: &str, factor: f64) -> Label {
     }
 }
 
+/// The catalog's title and unit, shares shown in percent.
+fn from_catalog(name: &str, m: Option<&catalog::Metric>) -> Label {
+    match m {
+        Some(m) if m.kind() == Kind::Share => label(m.label(), "%", 100.0),
+        Some(m) => Label {
+            title: m.label(),
+            unit: m.unit().to_string(),
+            factor: 1.0,
+            is_price: m.unit() == catalog::PRICE.unit,
+        },
+        None => label(name.to_string(), "", 1.0),
+    }
+}
+
 /// The label of a per-month metric of `summary.csv`.
 pub fn metric(name: &str) -> Label {
-    let parts: Vec<&str> = name.split('.').collect();
-    match parts.as_slice() {
-        ["price", el, reg] => Label {
-            title: format!("{} oxide price, {}", symbol(el), region(reg)),
-            unit: "USD/kg".into(),
-            factor: 1.0,
-            is_price: true,
-        },
-        [st, "cn_share"] => label(format!("China's share of {}", stage(st)), "%", 100.0),
-        ["row_supply_share"] => label("Ex-China mine output over world demand".into(), "%", 100.0),
-        ["recycled_share", el] => label(
-            format!("Recycled share of {} supply", symbol(el)),
-            "%",
-            100.0,
-        ),
-        ["ev", "ree_free_share"] => label(
-            "Rare-earth-free motors, share of new EVs".into(),
-            "%",
-            100.0,
-        ),
-        ["wastewater", "cn_t"] => label(
-            "Leaching wastewater, China".into(),
-            "t wastewater per month",
-            1.0,
-        ),
-        ["radioactive_residue", reg] => label(
-            format!(
-                "Radioactive residue, {}",
-                region(reg.trim_end_matches("_t"))
-            ),
-            "t residue per month",
-            1.0,
-        ),
-        ["profit", reg] => label(
-            format!("Industry profit, {}", region(reg.trim_end_matches("_musd"))),
-            "million USD per month",
-            1.0,
-        ),
-        [st, "world_t"] => label(
-            format!("World output of {}", stage(st)),
-            "t REO per month",
-            1.0,
-        ),
-        [kind @ ("demand" | "shortage" | "stock"), el] => {
-            let what = match *kind {
-                "demand" => "demand",
-                "shortage" => "shortage (unmet demand)",
-                _ => "stocks",
-            };
-            let unit = if *kind == "stock" {
-                "t REO"
-            } else {
-                "t REO per month"
-            };
-            label(
-                format!("{} {what}", symbol(el.trim_end_matches("_t"))),
-                unit,
-                1.0,
-            )
-        }
-        ["balance", "max_rel_error"] => {
-            label("Worst mass-balance residual".into(), "relative error", 1.0)
-        }
-        _ => label(name.to_string(), "", 1.0),
-    }
+    from_catalog(name, catalog::lookup_in(Table::Summary, name))
 }
 
 /// The label of a per-trial outcome column of `trials.csv`.
 pub fn outcome(name: &str) -> Label {
-    let parts: Vec<&str> = name.split('.').collect();
-    match parts.as_slice() {
-        ["peak_price", el, reg] => Label {
-            title: format!(
-                "Peak {} price, {}",
-                symbol(el),
-                region(reg.trim_end_matches("_usd_per_kg"))
-            ),
-            unit: "USD/kg".into(),
-            factor: 1.0,
-            is_price: true,
-        },
-        ["shortage_months", el] => label(
-            format!("Months with a {} shortage", symbol(el)),
-            "months",
-            1.0,
-        ),
-        ["shortage_cum", el] => label(
-            format!("Cumulative {} shortage", symbol(el.trim_end_matches("_t"))),
-            "t REO",
-            1.0,
-        ),
-        [st, "cn_share", year] => label(
-            format!("China's share of {} in {year}", stage(st)),
-            "%",
-            100.0,
-        ),
-        ["row_supply_share", year] => label(
-            format!("Ex-China mine output over demand in {year}"),
-            "%",
-            100.0,
-        ),
-        ["profit_cum", reg] => label(
-            format!(
-                "Cumulative profit, {}",
-                region(reg.trim_end_matches("_musd"))
-            ),
-            "million USD",
-            1.0,
-        ),
-        ["ev", "ree_free_share", year] => label(
-            format!("Rare-earth-free share of new EVs in {year}"),
-            "%",
-            100.0,
-        ),
-        ["wastewater_cum", "cn_t"] => label(
-            "Cumulative leaching wastewater, China".into(),
-            "t wastewater",
-            1.0,
-        ),
-        ["radioactive_residue_cum", reg] => label(
-            format!(
-                "Cumulative radioactive residue, {}",
-                region(reg.trim_end_matches("_t"))
-            ),
-            "t residue",
-            1.0,
-        ),
-        ["price_mean", what, reg, year] => Label {
-            title: format!(
-                "Mean {} price in {year}, {}",
-                if *what == "ndpr" {
-                    "NdPr".to_string()
-                } else {
-                    symbol(what)
-                },
-                region(reg)
-            ),
-            unit: "USD/kg".into(),
-            factor: 1.0,
-            is_price: true,
-        },
-        _ => label(name.to_string(), "", 1.0),
-    }
+    from_catalog(name, catalog::lookup_in(Table::Trials, name))
 }
 
 #[cfg(test)]
@@ -270,6 +125,16 @@ mod tests {
         for (name, title, unit) in cases {
             let l = outcome(name);
             assert_eq!((l.title.as_str(), l.unit.as_str()), (title, unit), "{name}");
+        }
+    }
+
+    #[test]
+    fn every_charted_outcome_is_in_the_catalog() {
+        for column in crate::report::histogram_columns() {
+            assert!(
+                catalog::lookup_in(Table::Trials, &column).is_some(),
+                "{column} is not an outcome of remsim_core::catalog"
+            );
         }
     }
 }

@@ -5,22 +5,9 @@
 //! `cargo run --release -p remsim-scheduler --example mem -- 100 20000`
 
 use remsim_core::Month;
-use remsim_scheduler::toy::{ToyShape, toy_metric_names, toy_trial};
+use remsim_scheduler::toy::{ToyShape, toy_trial};
 use remsim_scheduler::*;
 use std::convert::Infallible;
-
-struct Discard;
-
-impl BlockSink for Discard {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
-}
 
 /// Peak resident memory so far, MiB (Linux).
 fn peak_mib() -> Option<f64> {
@@ -34,21 +21,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(n) => n.parse()?,
         None => return Err("usage: mem TRIALS".into()),
     };
-    let mut names: Vec<String> = toy_metric_names().to_vec();
-    names.extend((names.len()..99).map(|i| format!("extra.{i}")));
-    let shape = ToyShape {
-        names: names.into(),
-        start: Month::new(2025, 1).ok_or("no month")?,
-        n_ticks: 312,
-        work: 0,
-    };
+    let shape = ToyShape::baseline_sized(Month::new(2025, 1).ok_or("no month")?, 0);
     let end = run_batch(
         0..trials,
         BatchState::start(0),
         &BatchConfig::with_threads(2),
         |t| Ok::<_, Infallible>(toy_trial(&shape, 1, t)),
         &|| {},
-        &mut Discard,
+        &mut DiscardRows,
     )?;
     let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
     let peak = peak_mib().unwrap_or(f64::NAN);

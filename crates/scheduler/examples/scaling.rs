@@ -4,36 +4,16 @@
 //! model. `cargo run --release -p remsim-scheduler --example scaling -- [TRIALS] [WORK]`
 
 use remsim_core::Month;
-use remsim_scheduler::toy::{ToyShape, toy_metric_names, toy_trial};
+use remsim_scheduler::toy::{ToyShape, toy_trial};
 use remsim_scheduler::*;
 use std::convert::Infallible;
 use std::time::Instant;
-
-struct Discard;
-
-impl BlockSink for Discard {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let trials: u64 = args.next().map_or(Ok(400), |a| a.parse())?;
     let work: u32 = args.next().map_or(Ok(6), |a| a.parse())?;
-    let mut names: Vec<String> = toy_metric_names().to_vec();
-    names.extend((names.len()..99).map(|i| format!("extra.{i}")));
-    let shape = ToyShape {
-        names: names.into(),
-        start: Month::new(2025, 1).ok_or("no month")?,
-        n_ticks: 312,
-        work,
-    };
+    let shape = ToyShape::baseline_sized(Month::new(2025, 1).ok_or("no month")?, work);
     let mut rates = Vec::new();
     for threads in [1, 2] {
         let started = Instant::now();
@@ -43,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &BatchConfig::with_threads(threads),
             |t| Ok::<_, Infallible>(toy_trial(&shape, 1, t)),
             &|| {},
-            &mut Discard,
+            &mut DiscardRows,
         )?;
         let rate = trials as f64 / started.elapsed().as_secs_f64();
         println!("{threads} thread(s): {rate:.1} trials/s");

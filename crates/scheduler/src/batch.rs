@@ -64,6 +64,38 @@ pub trait BlockSink: Send {
     ) -> Result<Flow, BoxError>;
 }
 
+/// A [`BlockSink`] that keeps no rows: for callers that need only the aggregates.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiscardRows;
+
+impl BlockSink for DiscardRows {
+    fn block_done(
+        &mut self,
+        _: &[TrialRow],
+        _: &OutcomeSpec,
+        _: &BatchState,
+    ) -> Result<Flow, BoxError> {
+        Ok(Flow::Continue)
+    }
+}
+
+/// Runs every trial of `range` from scratch, keeping no rows, and returns the aggregates
+/// (`None` when the range is empty): for callers that need only the statistics.
+pub fn aggregate_batch<F, E>(
+    range: Range<u64>,
+    config: &BatchConfig,
+    runner: F,
+) -> Result<Option<BatchAggregates>, SchedulerError>
+where
+    F: Fn(u64) -> Result<Trajectory, E> + Sync,
+    E: Into<BoxError> + Send,
+{
+    let start = BatchState::start(range.start);
+    let end = run_batch(range, start, config, runner, &|| {}, &mut DiscardRows)?;
+    let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
+    Ok(state.aggregates)
+}
+
 /// How to run: threads and block size. Neither changes any output byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchConfig {

@@ -28,7 +28,10 @@ pub mod toy;
 pub use aggregates::{
     AggregatesBuilder, AggregatesParts, BatchAggregates, HeaderParts, Shape, SummaryRow,
 };
-pub use batch::{BatchConfig, BatchEnd, BatchState, BlockSink, Flow, TrialRow, run_batch};
+pub use batch::{
+    BatchConfig, BatchEnd, BatchState, BlockSink, DiscardRows, Flow, TrialRow, aggregate_batch,
+    run_batch,
+};
 pub use cell::{CellParts, CellStats, CellSummary, QUANTILES};
 pub use error::{BoxError, SchedulerError};
 pub use exact::ExactSum;

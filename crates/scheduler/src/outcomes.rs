@@ -8,25 +8,33 @@
 //! in tick order inside one trial, so a row depends only on the trajectory.
 //!
 //! Annual figures ("in 2030") are the mean over the months of that year inside the horizon.
+//!
+//! Every metric read and every column written is named through the metric catalog
+//! (`remsim_core::catalog`); a test checks that the columns are exactly the catalog's
+//! per-trial outcomes.
 
+use remsim_core::catalog::{self as cat, Entry};
 use remsim_core::{Month, Trajectory};
 
-/// Elements whose peak prices are reported.
+/// Elements whose peak prices are reported (`{mel}` of the catalog).
 pub const PEAK_ELEMENTS: [&str; 4] = ["nd", "pr", "dy", "tb"];
 /// Regions, as in metric names.
 pub const REGIONS: [&str; 2] = ["cn", "row"];
 /// Years whose shares and prices are reported.
-pub const YEARS: [i32; 2] = [2030, 2035];
-/// Stages whose China share is reported.
-pub const STAGES: [&str; 4] = ["mine", "separation", "magnet", "deep_processing"];
+pub const YEARS: [i32; 2] = cat::YEARS;
 
-/// Column of the annual mean price of `what` (`ndpr` or an element) in `region` and `year`.
+/// Column of the annual mean price of `what` (`ndpr` or `dy`) in `region` and `year`.
 pub fn price_mean_column(what: &str, region: &str, year: i32) -> String {
-    format!("price_mean.{what}.{region}.{year}")
+    let entry = if what == "ndpr" {
+        &cat::PRICE_MEAN_NDPR
+    } else {
+        &cat::PRICE_MEAN_DY
+    };
+    entry.name(&[region, &year.to_string()])
 }
 
 /// Column of the 0/1 flag "any Dy or Tb shortage up to the end of 2035".
-pub const DY_TB_SHORTAGE_BY_2035: &str = "shortage_any.dy_tb.by_2035";
+pub const DY_TB_SHORTAGE_BY_2035: &str = cat::DY_TB_SHORTAGE_BY_2035.key;
 
 /// One value of a row.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -98,143 +106,17 @@ pub struct OutcomeSpec {
 impl OutcomeSpec {
     /// The columns for trajectories with these metrics, starting at `start`, `n_ticks` long.
     pub fn new(metric_names: &[String], start: Month, n_ticks: usize) -> OutcomeSpec {
-        let find = |name: &str| metric_names.iter().position(|m| m == name);
-        let ticks_of_year = |year: i32| -> Vec<usize> {
-            (0..n_ticks)
-                .filter(|&t| start.add_months(t as i32).year() == year)
-                .collect()
+        let mut b = Builder {
+            metric_names,
+            start,
+            n_ticks,
+            columns: Vec::new(),
         };
-        let mut columns = Vec::new();
-        let mut push = |name: String, kind: OutcomeKind, rule: Rule| {
-            columns.push(OutcomeColumn { name, kind, rule })
-        };
-        let or_absent = |index: Option<usize>, make: fn(usize) -> Rule| match index {
-            Some(i) => make(i),
-            None => Rule::Absent,
-        };
-        for el in PEAK_ELEMENTS {
-            for region in REGIONS {
-                let metric = find(&format!("price.{el}.{region}"));
-                push(
-                    format!("peak_price.{el}.{region}_usd_per_kg"),
-                    OutcomeKind::Number,
-                    or_absent(metric, Rule::PeakValue),
-                );
-                push(
-                    format!("peak_month.{el}.{region}"),
-                    OutcomeKind::Month,
-                    or_absent(metric, Rule::PeakMonth),
-                );
-            }
-        }
-        for (i, name) in metric_names.iter().enumerate() {
-            let Some(el) = name
-                .strip_prefix("shortage.")
-                .and_then(|rest| rest.strip_suffix("_t"))
-            else {
-                continue;
-            };
-            push(
-                format!("shortage_months.{el}"),
-                OutcomeKind::Number,
-                Rule::MonthsPositive(i),
-            );
-            push(
-                format!("shortage_cum.{el}_t"),
-                OutcomeKind::Number,
-                Rule::Cumulative(i),
-            );
-        }
-        let annual = |metrics: Vec<Option<usize>>, year: i32| -> Rule {
-            let found: Option<Vec<usize>> = metrics.into_iter().collect();
-            match found {
-                Some(metrics) => Rule::Mean {
-                    metrics,
-                    ticks: ticks_of_year(year),
-                },
-                None => Rule::Absent,
-            }
-        };
-        for stage in STAGES {
-            for year in YEARS {
-                push(
-                    format!("{stage}.cn_share.{year}"),
-                    OutcomeKind::Number,
-                    annual(vec![find(&format!("{stage}.cn_share"))], year),
-                );
-            }
-        }
-        for year in YEARS {
-            push(
-                format!("row_supply_share.{year}"),
-                OutcomeKind::Number,
-                annual(vec![find("row_supply_share")], year),
-            );
-        }
-        for region in REGIONS {
-            push(
-                format!("profit_cum.{region}_musd"),
-                OutcomeKind::Number,
-                or_absent(find(&format!("profit.{region}_musd")), Rule::Cumulative),
-            );
-        }
-        push(
-            "ev.ree_free_share.2035".to_string(),
-            OutcomeKind::Number,
-            annual(vec![find("ev.ree_free_share")], 2035),
-        );
-        for (column, metric) in [
-            ("wastewater_cum.cn_t", "wastewater.cn_t"),
-            ("radioactive_residue_cum.cn_t", "radioactive_residue.cn_t"),
-            ("radioactive_residue_cum.row_t", "radioactive_residue.row_t"),
-        ] {
-            push(
-                column.to_string(),
-                OutcomeKind::Number,
-                or_absent(find(metric), Rule::Cumulative),
-            );
-        }
-        for year in YEARS {
-            for region in REGIONS {
-                let nd = find(&format!("price.nd.{region}"));
-                let pr = find(&format!("price.pr.{region}"));
-                push(
-                    price_mean_column("ndpr", region, year),
-                    OutcomeKind::Number,
-                    annual(vec![nd, pr], year),
-                );
-            }
-            for region in REGIONS {
-                push(
-                    price_mean_column("dy", region, year),
-                    OutcomeKind::Number,
-                    annual(vec![find(&format!("price.dy.{region}"))], year),
-                );
-            }
-        }
-        let by_2035: Vec<usize> = (0..n_ticks)
-            .filter(|&t| start.add_months(t as i32).year() <= 2035)
-            .collect();
-        let dy_tb: Option<Vec<usize>> = [find("shortage.dy_t"), find("shortage.tb_t")]
-            .into_iter()
-            .collect();
-        push(
-            DY_TB_SHORTAGE_BY_2035.to_string(),
-            OutcomeKind::Number,
-            match dy_tb {
-                Some(metrics) => Rule::AnyPositive {
-                    metrics,
-                    ticks: by_2035,
-                },
-                None => Rule::Absent,
-            },
-        );
-        push(
-            "balance.max_rel_error".to_string(),
-            OutcomeKind::Number,
-            or_absent(find("balance.max_rel_error"), Rule::Max),
-        );
-        OutcomeSpec { columns }
+        b.peaks_and_shortages();
+        b.shares();
+        b.sums_and_prices();
+        b.flags();
+        OutcomeSpec { columns: b.columns }
     }
 
     /// The columns, in `trials.csv` order (after `trial` and `seed`).
@@ -298,6 +180,170 @@ impl OutcomeSpec {
             })
             .collect()
     }
+}
+
+/// Collects the columns of [`OutcomeSpec::new`], group by group, in `trials.csv` order.
+struct Builder<'a> {
+    metric_names: &'a [String],
+    start: Month,
+    n_ticks: usize,
+    columns: Vec<OutcomeColumn>,
+}
+
+impl Builder<'_> {
+    /// The index of a catalog metric, if the model writes it.
+    fn find(&self, entry: &Entry, values: &[&str]) -> Option<usize> {
+        let name = entry.name(values);
+        self.metric_names.iter().position(|m| *m == name)
+    }
+
+    fn push(&mut self, name: String, kind: OutcomeKind, rule: Rule) {
+        self.columns.push(OutcomeColumn { name, kind, rule });
+    }
+
+    /// The ticks whose year passes `keep`.
+    fn ticks(&self, keep: impl Fn(i32) -> bool) -> Vec<usize> {
+        (0..self.n_ticks)
+            .filter(|&t| keep(self.start.add_months(t as i32).year()))
+            .collect()
+    }
+
+    /// The annual mean of the mean of `metrics` in `year`; absent unless all are written.
+    fn annual(&self, metrics: Vec<Option<usize>>, year: i32) -> Rule {
+        match metrics.into_iter().collect::<Option<Vec<usize>>>() {
+            Some(metrics) => Rule::Mean {
+                metrics,
+                ticks: self.ticks(|y| y == year),
+            },
+            None => Rule::Absent,
+        }
+    }
+
+    /// A number column of one metric, by `make`, or absent.
+    fn number(&mut self, name: String, metric: Option<usize>, make: fn(usize) -> Rule) {
+        self.push(name, OutcomeKind::Number, metric.map_or(Rule::Absent, make));
+    }
+
+    fn peaks_and_shortages(&mut self) {
+        for el in PEAK_ELEMENTS {
+            for region in REGIONS {
+                let metric = self.find(&cat::PRICE, &[el, region]);
+                self.number(cat::PEAK_PRICE.name(&[el, region]), metric, Rule::PeakValue);
+                let rule = metric.map_or(Rule::Absent, Rule::PeakMonth);
+                self.push(
+                    cat::PEAK_MONTH.name(&[el, region]),
+                    OutcomeKind::Month,
+                    rule,
+                );
+            }
+        }
+        for (i, name) in self.metric_names.iter().enumerate() {
+            let Some(el) = shortage_element(name) else {
+                continue;
+            };
+            let months = cat::SHORTAGE_MONTHS.name(&[el]);
+            self.columns.push(OutcomeColumn {
+                name: months,
+                kind: OutcomeKind::Number,
+                rule: Rule::MonthsPositive(i),
+            });
+            self.columns.push(OutcomeColumn {
+                name: cat::SHORTAGE_CUM.name(&[el]),
+                kind: OutcomeKind::Number,
+                rule: Rule::Cumulative(i),
+            });
+        }
+    }
+
+    fn shares(&mut self) {
+        let stages = [
+            &cat::MINE_CN_SHARE,
+            &cat::SEPARATION_CN_SHARE,
+            &cat::MAGNET_CN_SHARE,
+            &cat::DEEP_PROCESSING_CN_SHARE,
+        ];
+        for ((stage, _), metric) in cat::STAGES.iter().zip(stages) {
+            for year in YEARS {
+                let rule = self.annual(vec![self.find(metric, &[])], year);
+                let name = cat::CN_SHARE_IN_YEAR.name(&[stage, &year.to_string()]);
+                self.push(name, OutcomeKind::Number, rule);
+            }
+        }
+        for year in YEARS {
+            let rule = self.annual(vec![self.find(&cat::ROW_SUPPLY_SHARE, &[])], year);
+            let name = cat::ROW_SUPPLY_SHARE_IN_YEAR.name(&[&year.to_string()]);
+            self.push(name, OutcomeKind::Number, rule);
+        }
+    }
+
+    fn sums_and_prices(&mut self) {
+        for region in REGIONS {
+            let metric = self.find(&cat::PROFIT, &[region]);
+            self.number(cat::PROFIT_CUM.name(&[region]), metric, Rule::Cumulative);
+        }
+        let rule = self.annual(vec![self.find(&cat::EV_REE_FREE_SHARE, &[])], 2035);
+        self.push(
+            cat::EV_REE_FREE_SHARE_2035.name(&[]),
+            OutcomeKind::Number,
+            rule,
+        );
+        let metric = self.find(&cat::WASTEWATER_CN, &[]);
+        self.number(cat::WASTEWATER_CUM_CN.name(&[]), metric, Rule::Cumulative);
+        for region in REGIONS {
+            let metric = self.find(&cat::RADIOACTIVE_RESIDUE, &[region]);
+            let name = cat::RADIOACTIVE_RESIDUE_CUM.name(&[region]);
+            self.number(name, metric, Rule::Cumulative);
+        }
+        for year in YEARS {
+            for region in REGIONS {
+                let nd = self.find(&cat::PRICE, &["nd", region]);
+                let pr = self.find(&cat::PRICE, &["pr", region]);
+                let rule = self.annual(vec![nd, pr], year);
+                self.push(
+                    price_mean_column("ndpr", region, year),
+                    OutcomeKind::Number,
+                    rule,
+                );
+            }
+            for region in REGIONS {
+                let rule = self.annual(vec![self.find(&cat::PRICE, &["dy", region])], year);
+                self.push(
+                    price_mean_column("dy", region, year),
+                    OutcomeKind::Number,
+                    rule,
+                );
+            }
+        }
+    }
+
+    fn flags(&mut self) {
+        let dy_tb: Option<Vec<usize>> = [
+            self.find(&cat::SHORTAGE, &["dy"]),
+            self.find(&cat::SHORTAGE, &["tb"]),
+        ]
+        .into_iter()
+        .collect();
+        let rule = match dy_tb {
+            Some(metrics) => Rule::AnyPositive {
+                metrics,
+                ticks: self.ticks(|y| y <= 2035),
+            },
+            None => Rule::Absent,
+        };
+        self.push(
+            DY_TB_SHORTAGE_BY_2035.to_string(),
+            OutcomeKind::Number,
+            rule,
+        );
+        let metric = self.find(&cat::BALANCE, &[]);
+        self.number(cat::BALANCE_WORST.name(&[]), metric, Rule::Max);
+    }
+}
+
+/// The element key of a `shortage.{el}_t` metric name.
+fn shortage_element(name: &str) -> Option<&str> {
+    let (prefix, suffix) = cat::SHORTAGE.key.split_once("{el}")?;
+    name.strip_prefix(prefix)?.strip_suffix(suffix)
 }
 
 /// The first tick of the largest non-NaN value, and the value.
@@ -384,6 +430,37 @@ mod tests {
         for (name, expected) in cases {
             assert_eq!(get(&r, name), *expected, "{name}");
         }
+    }
+
+    #[test]
+    fn the_columns_are_the_catalogs_outcomes() {
+        let metrics = cat::names(cat::Table::Summary);
+        let spec = OutcomeSpec::new(&metrics, Month::parse("2025-01").unwrap(), 12 * 16);
+        let mut columns: Vec<String> = spec.columns().iter().map(|c| c.name.clone()).collect();
+        let mut expected = cat::names(cat::Table::Trials);
+        expected.retain(|name| name != cat::SEED.key);
+        columns.sort();
+        expected.sort();
+        assert_eq!(
+            columns, expected,
+            "outcomes.rs and remsim_core::catalog disagree"
+        );
+        let month_columns: Vec<&str> = spec
+            .columns()
+            .iter()
+            .filter(|c| c.kind == OutcomeKind::Month)
+            .map(|c| c.name.as_str())
+            .collect();
+        for c in &month_columns {
+            assert_eq!(
+                cat::lookup_in(cat::Table::Trials, c).unwrap().unit(),
+                "YYYY-MM"
+            );
+        }
+        // Every column reads metrics the model writes.
+        let t = Trajectory::zeros(Month::parse("2025-01").unwrap(), metrics.into(), 12 * 16);
+        let row = spec.compute(&t);
+        assert!(row.iter().all(|v| *v != OutcomeValue::Missing), "{row:?}");
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! machinery (determinism, sharding, resume, memory) apart from the model: prices follow
 //! seeded random walks, shortages are sparse, shares wander in [0, 1], profits change sign.
 
+use crate::outcomes::REGIONS;
 use rand::Rng;
+use remsim_core::catalog as cat;
 use remsim_core::rng::{stream_id, stream_rng};
 use remsim_core::{Month, Trajectory};
 use std::sync::Arc;
@@ -11,35 +13,30 @@ use std::sync::Arc;
 /// The toy's elements, in metric order.
 const ELEMENTS: [&str; 6] = ["nd", "pr", "dy", "tb", "ce", "la"];
 
-/// The metric names the toy writes (a subset of the simulation's, same spelling).
+/// The metric names the toy writes: a subset of the simulation's, named through the
+/// metric catalog.
 pub fn toy_metric_names() -> Arc<[String]> {
     let mut names = Vec::new();
     for el in ELEMENTS {
-        names.push(format!("price.{el}.cn"));
-        names.push(format!("price.{el}.row"));
+        names.extend(REGIONS.map(|region| cat::PRICE.name(&[el, region])));
     }
     for el in ELEMENTS {
-        names.push(format!("demand.{el}_t"));
-        names.push(format!("shortage.{el}_t"));
-        names.push(format!("stock.{el}_t"));
+        names.extend([&cat::DEMAND, &cat::SHORTAGE, &cat::STOCK].map(|e| e.name(&[el])));
     }
-    for name in [
-        "mine.world_t",
-        "mine.cn_share",
-        "separation.cn_share",
-        "magnet.cn_share",
-        "deep_processing.cn_share",
-        "row_supply_share",
-        "ev.ree_free_share",
-        "wastewater.cn_t",
-        "radioactive_residue.cn_t",
-        "radioactive_residue.row_t",
-        "profit.cn_musd",
-        "profit.row_musd",
-        "balance.max_rel_error",
-    ] {
-        names.push(name.to_string());
-    }
+    let scalars = [
+        &cat::MINE_WORLD,
+        &cat::MINE_CN_SHARE,
+        &cat::SEPARATION_CN_SHARE,
+        &cat::MAGNET_CN_SHARE,
+        &cat::DEEP_PROCESSING_CN_SHARE,
+        &cat::ROW_SUPPLY_SHARE,
+        &cat::EV_REE_FREE_SHARE,
+        &cat::WASTEWATER_CN,
+    ];
+    names.extend(scalars.map(|e| e.name(&[])));
+    names.extend(REGIONS.map(|region| cat::RADIOACTIVE_RESIDUE.name(&[region])));
+    names.extend(REGIONS.map(|region| cat::PROFIT.name(&[region])));
+    names.push(cat::BALANCE.name(&[]));
     names.into()
 }
 
@@ -59,6 +56,21 @@ pub struct ToyShape {
     pub n_ticks: usize,
     /// Extra rounds of arithmetic per value, to mimic a heavier model in throughput tests.
     pub work: u32,
+}
+
+impl ToyShape {
+    /// A baseline-sized trial: the toy's metrics padded to 99 with `extra.<i>`, 312 months
+    /// from `start`, `work` extra rounds per value (the examples' memory and scaling runs).
+    pub fn baseline_sized(start: Month, work: u32) -> ToyShape {
+        let mut names: Vec<String> = toy_metric_names().to_vec();
+        names.extend((names.len()..99).map(|i| format!("extra.{i}")));
+        ToyShape {
+            names: names.into(),
+            start,
+            n_ticks: 312,
+            work,
+        }
+    }
 }
 
 /// One toy trial; depends only on (shape, seed, trial).

@@ -1,17 +1,16 @@
-//! The metrics one trial writes every tick: their names (the contract with the scheduler,
-//! reports and users) and their column positions.
+//! The metrics one trial writes every tick and their column positions. Their names come
+//! from the metric catalog (`remsim_core::catalog`), the contract with the scheduler,
+//! reports and users; a test checks that the names written are exactly the catalog's
+//! monthly metrics, in its order.
 
-use remsim_core::Element;
+use remsim_core::catalog::{self as cat, Entry};
+use remsim_core::{Element, Region};
 use std::sync::Arc;
 
-/// Elements that carry prices and appear in per-element metrics: all but Pm, which has no
-/// supply.
-pub fn traded_elements() -> impl Iterator<Item = Element> {
-    Element::ALL.into_iter().filter(|e| *e != Element::Pm)
-}
+pub use remsim_core::catalog::traded_elements;
 
-/// Elements whose recycled share is reported.
-pub const RECYCLED_ELEMENTS: [Element; 4] = [Element::Nd, Element::Pr, Element::Dy, Element::Tb];
+/// Elements whose recycled share is reported (`{mel}` of the catalog).
+pub const RECYCLED_ELEMENTS: [Element; 4] = Element::MAGNET;
 
 /// Column positions of every metric.
 #[derive(Debug, Clone)]
@@ -65,50 +64,47 @@ impl MetricIndex {
     /// The fixed metric set.
     pub fn new() -> MetricIndex {
         let mut names: Vec<String> = Vec::new();
-        let mut add = |name: String| {
-            names.push(name);
+        let mut add = |entry: &Entry, values: &[&str]| {
+            names.push(entry.name(values));
             names.len() - 1
         };
         let mut price = [[usize::MAX; 2]; 17];
         for e in traded_elements() {
-            for (r, region) in ["cn", "row"].iter().enumerate() {
-                price[e.index()][r] = add(format!("price.{}.{region}", e.key()));
+            for region in Region::ALL {
+                price[e.index()][region.index()] = add(&cat::PRICE, &[&e.key(), region.key()]);
             }
         }
-        let mine_world = add("mine.world_t".into());
-        let separation_world = add("separation.world_t".into());
-        let magnet_world = add("magnet.world_t".into());
-        let mine_cn_share = add("mine.cn_share".into());
-        let separation_cn_share = add("separation.cn_share".into());
-        let magnet_cn_share = add("magnet.cn_share".into());
-        let row_supply_share = add("row_supply_share".into());
-        let deep_processing_cn_share = add("deep_processing.cn_share".into());
+        let mine_world = add(&cat::MINE_WORLD, &[]);
+        let separation_world = add(&cat::SEPARATION_WORLD, &[]);
+        let magnet_world = add(&cat::MAGNET_WORLD, &[]);
+        let mine_cn_share = add(&cat::MINE_CN_SHARE, &[]);
+        let separation_cn_share = add(&cat::SEPARATION_CN_SHARE, &[]);
+        let magnet_cn_share = add(&cat::MAGNET_CN_SHARE, &[]);
+        let row_supply_share = add(&cat::ROW_SUPPLY_SHARE, &[]);
+        let deep_processing_cn_share = add(&cat::DEEP_PROCESSING_CN_SHARE, &[]);
         let mut demand = [usize::MAX; 17];
         let mut shortage = [usize::MAX; 17];
         let mut stock = [usize::MAX; 17];
-        for e in traded_elements() {
-            demand[e.index()] = add(format!("demand.{}_t", e.key()));
-        }
-        for e in traded_elements() {
-            shortage[e.index()] = add(format!("shortage.{}_t", e.key()));
-        }
-        for e in traded_elements() {
-            stock[e.index()] = add(format!("stock.{}_t", e.key()));
+        for (entry, index) in [
+            (&cat::DEMAND, &mut demand),
+            (&cat::SHORTAGE, &mut shortage),
+            (&cat::STOCK, &mut stock),
+        ] {
+            for e in traded_elements() {
+                index[e.index()] = add(entry, &[&e.key()]);
+            }
         }
         let mut recycled_share = [0; 4];
         for (i, e) in RECYCLED_ELEMENTS.iter().enumerate() {
-            recycled_share[i] = add(format!("recycled_share.{}", e.key()));
+            recycled_share[i] = add(&cat::RECYCLED_SHARE, &[&e.key()]);
         }
-        let ev_ree_free_share = add("ev.ree_free_share".into());
-        let wastewater_cn = add("wastewater.cn_t".into());
-        let residue = [
-            add("radioactive_residue.cn_t".into()),
-            add("radioactive_residue.row_t".into()),
-        ];
-        let profit = [add("profit.cn_musd".into()), add("profit.row_musd".into())];
-        let exports_cn = add("exports.cn_t".into());
-        let licence_rent = add("export_licence.rent_usd_per_kg".into());
-        let balance = add("balance.max_rel_error".into());
+        let ev_ree_free_share = add(&cat::EV_REE_FREE_SHARE, &[]);
+        let wastewater_cn = add(&cat::WASTEWATER_CN, &[]);
+        let residue = Region::ALL.map(|r| add(&cat::RADIOACTIVE_RESIDUE, &[r.key()]));
+        let profit = Region::ALL.map(|r| add(&cat::PROFIT, &[r.key()]));
+        let exports_cn = add(&cat::EXPORTS_CN, &[]);
+        let licence_rent = add(&cat::LICENCE_RENT, &[]);
+        let balance = add(&cat::BALANCE, &[]);
         MetricIndex {
             names: names.into(),
             price,
@@ -138,5 +134,20 @@ impl MetricIndex {
 impl Default for MetricIndex {
     fn default() -> Self {
         MetricIndex::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_metrics_written_are_the_catalogs_monthly_metrics_in_order() {
+        let index = MetricIndex::new();
+        assert_eq!(
+            index.names.to_vec(),
+            cat::names(cat::Table::Summary),
+            "crates/sim/src/metrics.rs and remsim_core::catalog disagree"
+        );
     }
 }

@@ -1,11 +1,19 @@
-//! The clearing as it was before the linear-time ordering of large books (issue 8), kept as
-//! a straightforward reference: every order becomes an item, the standard sort orders the
-//! items by (effective price, side, quantity), the levels, prefix sums and boundaries are
-//! built from the sorted items, and the fills are written by walking the sorted items. The
-//! flow search and the price rule are the crate's, copied. [`clear`] must give the same
-//! bits as `CoupledMarket::clear` for every valid book.
+//! The reference solver: an order-book clearing of the coupled two-region market, written
+//! straightforwardly and independently of the library's schedule clearing, kept as the
+//! oracle that `ScheduleMarket` is tested against (`tests/schedule.rs`) and itself checked
+//! by hand cases (`tests/cases.rs`) and the equilibrium properties (`tests/properties.rs`).
+//! Every order becomes an item, the standard sort orders the items by (effective price,
+//! side, quantity), the levels, prefix sums and boundaries are built from the sorted items,
+//! and the fills are written by walking the sorted items. It is the market's rule as the
+//! crate docs state it: the competitive equilibrium and the price rule.
 
-use remsim_market::{Clearing, Link, PriceBounds, RegionBook};
+// Each test binary that includes the solver uses a different part of its API.
+#![allow(dead_code)]
+
+mod book;
+
+pub use book::{Bid, Clearing, Offer, RegionBook};
+use remsim_market::{Link, PriceBounds};
 
 #[derive(Debug, Clone, Copy)]
 struct Item {
@@ -428,4 +436,69 @@ pub fn clear(
         out.unmet_t[r] = (curve.bid - bought).max(0.0);
     }
     Some(out)
+}
+
+/// The two books of one clearing, with the call shape the tests use:
+/// push orders into `books`, [`Market::clear`], [`Market::clear_books`] for the next one.
+#[derive(Debug, Clone, Default)]
+pub struct Market {
+    /// The books, indexed by region (China, rest of world).
+    pub books: [RegionBook; 2],
+    /// Per region, whether each order given to [`Market::push`] was an offer, in order.
+    pushed: [Vec<bool>; 2],
+}
+
+impl Market {
+    /// Two empty books.
+    pub fn new() -> Self {
+        Market::default()
+    }
+
+    /// The book of a region.
+    pub fn book_mut(&mut self, region: remsim_core::Region) -> &mut RegionBook {
+        &mut self.books[region.index()]
+    }
+
+    /// Empties both books.
+    pub fn clear_books(&mut self) {
+        self.books.iter_mut().for_each(RegionBook::clear);
+        self.pushed.iter_mut().for_each(Vec::clear);
+    }
+
+    /// Adds an offer or a bid of `q` t at `p` USD/kg to region `r` (0: China).
+    pub fn push(&mut self, r: usize, is_offer: bool, q: f64, p: f64) {
+        if is_offer {
+            self.books[r].push_offer(Offer::new(q, p));
+        } else {
+            self.books[r].push_bid(Bid::new(q, p));
+        }
+        self.pushed[r].push(is_offer);
+    }
+
+    /// Region `r`'s fills of `out` as net supply (sold +, bought −), in [`Market::push`]
+    /// order: what a single-step schedule participant per order must get.
+    pub fn net_fills(&self, out: &Clearing, r: usize) -> Vec<f64> {
+        let (mut offers, mut bids) = (out.offer_fill_t[r].iter(), out.bid_fill_t[r].iter());
+        self.pushed[r]
+            .iter()
+            .map(|&is_offer| {
+                let fill = if is_offer { offers.next() } else { bids.next() };
+                let fill = fill.copied().unwrap_or(f64::NAN);
+                if is_offer { fill } else { -fill }
+            })
+            .collect()
+    }
+
+    /// The reference clearing of the books into `out`; an error (and `out` untouched) when
+    /// some input is invalid.
+    pub fn clear(
+        &self,
+        link: Link,
+        bounds: PriceBounds,
+        reference_price: [f64; 2],
+        out: &mut Clearing,
+    ) -> Result<(), &'static str> {
+        *out = clear(&self.books, link, bounds, reference_price).ok_or("invalid input")?;
+        Ok(())
+    }
 }

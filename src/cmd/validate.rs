@@ -8,8 +8,8 @@
 
 use anyhow::{Context, bail};
 use clap::Args;
-use remsim_core::Trajectory;
-use remsim_scheduler::{BatchConfig, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow};
+use remsim_core::{Trajectory, catalog};
+use remsim_scheduler::{BatchConfig, BoxError};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -103,22 +103,58 @@ enum Annual {
     Sum,
 }
 
+/// The catalog metrics a target's metric is computed from: itself, or for `mine.cn_t` and
+/// `mine.row_t` world mine output and China's share, or for `spread.<el>` the element's
+/// rest-of-world and China prices.
+fn metric_parts(metric: &str) -> Vec<String> {
+    if metric == "mine.cn_t" || metric == "mine.row_t" {
+        vec![
+            catalog::MINE_WORLD.name(&[]),
+            catalog::MINE_CN_SHARE.name(&[]),
+        ]
+    } else if let Some(el) = metric.strip_prefix("spread.") {
+        vec![
+            catalog::PRICE.name(&[el, "row"]),
+            catalog::PRICE.name(&[el, "cn"]),
+        ]
+    } else {
+        vec![metric.to_string()]
+    }
+}
+
+/// Fails unless every metric a target reads is a monthly metric of the catalog.
+fn check_metric(target: &Target) -> anyhow::Result<()> {
+    for part in metric_parts(&target.metric) {
+        if catalog::lookup_in(catalog::Table::Summary, &part).is_none() {
+            bail!(
+                "target `{}`: metric `{}` reads `{part}`, which is not a monthly metric of the \
+                 model (see `remsim metrics`)",
+                target.name,
+                target.metric
+            );
+        }
+    }
+    Ok(())
+}
+
 /// One month's value of a target's metric.
 fn monthly(t: &Trajectory, metric: &str, tick: usize) -> anyhow::Result<f64> {
-    let get = |name: &str| -> anyhow::Result<f64> {
+    let get = |name: &String| -> anyhow::Result<f64> {
         let i = t
             .metric_index(name)
             .with_context(|| format!("target metric `{name}` is not a metric of the model"))?;
         Ok(t.tick(tick)[i])
     };
-    Ok(match metric {
-        "mine.cn_t" => get("mine.world_t")? * get("mine.cn_share")?,
-        "mine.row_t" => get("mine.world_t")? * (1.0 - get("mine.cn_share")?),
-        m if m.starts_with("spread.") => {
-            let el = &m["spread.".len()..];
-            get(&format!("price.{el}.row"))? - get(&format!("price.{el}.cn"))?
-        }
-        m => get(m)?,
+    let v = metric_parts(metric)
+        .iter()
+        .map(get)
+        .collect::<anyhow::Result<Vec<f64>>>()?;
+    Ok(match (metric, v.as_slice()) {
+        ("mine.cn_t", [world, share]) => world * share,
+        ("mine.row_t", [world, share]) => world * (1.0 - share),
+        (_, [row, cn]) => row - cn,
+        (_, [x]) => *x,
+        _ => bail!("target metric `{metric}` has no rule"),
     })
 }
 
@@ -188,20 +224,6 @@ fn passes(target: &Target, median: f64) -> bool {
     }
 }
 
-/// Keeps nothing per block: validate reads the aggregates only.
-struct NoRows;
-
-impl BlockSink for NoRows {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
-}
-
 struct Line {
     scenario: String,
     name: String,
@@ -212,11 +234,78 @@ struct Line {
     pass: bool,
 }
 
+/// The check of a target in words, e.g. `2020->2024: x2 or more`.
+fn describe(target: &Target) -> anyhow::Result<String> {
+    let (a, b) = years(target)?;
+    let x = target.threshold;
+    Ok(match target.check {
+        Check::Within => format!("{a}: within ±{x}"),
+        Check::WithinRelative => format!("{a}: within ±{:.0}%", 100.0 * x),
+        Check::RiseAtLeast => format!("{a}->{b}: x{x} or more"),
+        Check::FallAtLeast => format!("{a}->{b}: -{:.0}% or more", 100.0 * x),
+        Check::BelowEveryYear => format!("{a}-{b}: below {x}"),
+        Check::PositiveEveryYear => format!("{a}-{b}: above 0 each year"),
+        Check::Increases => format!("{a}->{b}: rises"),
+    })
+}
+
+/// The table and the sources, on stdout.
+fn print_table(lines: &[Line]) {
+    println!(
+        "{:<10} {:<44} {:<26} {:>9} {:>9} {:>9} {:>9}  result",
+        "scenario", "target", "check", "observed", "sim p05", "sim p50", "sim p95"
+    );
+    for l in lines {
+        println!(
+            "{:<10} {:<44} {:<26} {:>9} {:>9.4} {:>9.4} {:>9.4}  {}",
+            l.scenario,
+            l.name,
+            l.check,
+            l.observed,
+            l.quantiles[0],
+            l.quantiles[1],
+            l.quantiles[2],
+            if l.pass { "pass" } else { "FAIL" }
+        );
+    }
+    println!("\nsources:");
+    for l in lines {
+        println!("  {}: {}", l.name, l.source);
+    }
+}
+
+/// The table as CSV.
+fn write_csv(path: &Path, lines: &[Line]) -> anyhow::Result<()> {
+    let mut csv = String::from("scenario,target,check,observed,p05,p50,p95,pass,source\n");
+    for l in lines {
+        csv.push_str(&format!(
+            "{},\"{}\",\"{}\",{},{},{},{},{},\"{}\"\n",
+            l.scenario,
+            l.name,
+            l.check,
+            l.observed,
+            l.quantiles[0],
+            l.quantiles[1],
+            l.quantiles[2],
+            l.pass,
+            l.source
+        ));
+    }
+    std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(&args.targets)
         .with_context(|| format!("reading {}", args.targets.display()))?;
     let file: TargetsFile = toml::from_str(&text)
         .map_err(|e| anyhow::anyhow!("{}: {}", args.targets.display(), e.message()))?;
+    for target in &file.target {
+        if let Err(e) = check_metric(target) {
+            eprintln!("error: {}: {e:#}", args.targets.display());
+            return Ok(ExitCode::from(2));
+        }
+    }
     let dir = args.targets.parent().unwrap_or(Path::new("."));
     let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
     let mut lines = Vec::new();
@@ -246,34 +335,13 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             Ok(out)
         };
         eprintln!("validating {} ({} trials)...", history.id, args.trials);
-        let end = remsim_scheduler::run_batch(
-            0..args.trials,
-            BatchState::start(0),
-            &config,
-            runner,
-            &|| {},
-            &mut NoRows,
-        )?;
-        let state = match end {
-            remsim_scheduler::BatchEnd::Finished(s) | remsim_scheduler::BatchEnd::Stopped(s) => s,
-        };
-        let aggregates = state.aggregates.context("no trials ran")?;
+        let aggregates = remsim_scheduler::aggregate_batch(0..args.trials, &config, runner)?
+            .context("no trials ran")?;
         for (i, target) in targets.iter().enumerate() {
             let cell = aggregates.cell(i, 0).context("missing aggregate")?;
             let q = |p: f64| cell.quantile(p).unwrap_or(f64::NAN);
             let quantiles = [q(0.05), q(0.5), q(0.95)];
-            let (a, b) = years(target)?;
-            let check = match target.check {
-                Check::Within => format!("{a}: within ±{}", target.threshold),
-                Check::WithinRelative => format!("{a}: within ±{:.0}%", 100.0 * target.threshold),
-                Check::RiseAtLeast => format!("{a}->{b}: x{} or more", target.threshold),
-                Check::FallAtLeast => {
-                    format!("{a}->{b}: -{:.0}% or more", 100.0 * target.threshold)
-                }
-                Check::BelowEveryYear => format!("{a}-{b}: below {}", target.threshold),
-                Check::PositiveEveryYear => format!("{a}-{b}: above 0 each year"),
-                Check::Increases => format!("{a}->{b}: rises"),
-            };
+            let check = describe(target)?;
             lines.push(Line {
                 scenario: history.id.clone(),
                 name: target.name.clone(),
@@ -285,44 +353,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             });
         }
     }
-    println!(
-        "{:<10} {:<44} {:<26} {:>9} {:>9} {:>9} {:>9}  result",
-        "scenario", "target", "check", "observed", "sim p05", "sim p50", "sim p95"
-    );
-    for l in &lines {
-        println!(
-            "{:<10} {:<44} {:<26} {:>9} {:>9.4} {:>9.4} {:>9.4}  {}",
-            l.scenario,
-            l.name,
-            l.check,
-            l.observed,
-            l.quantiles[0],
-            l.quantiles[1],
-            l.quantiles[2],
-            if l.pass { "pass" } else { "FAIL" }
-        );
-    }
-    println!("\nsources:");
-    for l in &lines {
-        println!("  {}: {}", l.name, l.source);
-    }
+    print_table(&lines);
     if let Some(path) = &args.out {
-        let mut csv = String::from("scenario,target,check,observed,p05,p50,p95,pass,source\n");
-        for l in &lines {
-            csv.push_str(&format!(
-                "{},\"{}\",\"{}\",{},{},{},{},{},\"{}\"\n",
-                l.scenario,
-                l.name,
-                l.check,
-                l.observed,
-                l.quantiles[0],
-                l.quantiles[1],
-                l.quantiles[2],
-                l.pass,
-                l.source
-            ));
-        }
-        std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))?;
+        write_csv(path, &lines)?;
     }
     let failed = lines.iter().filter(|l| !l.pass).count();
     println!("\n{} of {} targets pass", lines.len() - failed, lines.len());
@@ -331,4 +364,23 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_target_reads_catalog_metrics() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/history/targets.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let file: TargetsFile = toml::from_str(&text).unwrap();
+        assert!(!file.target.is_empty());
+        for target in &file.target {
+            check_metric(target).unwrap();
+        }
+        let mut misspelt = file.target[0].clone();
+        misspelt.metric = "spread.ndd".into();
+        assert!(check_metric(&misspelt).is_err());
+    }
 }

@@ -76,6 +76,19 @@ fn tonnes_or_plain(v: f64) -> String {
 pub fn summary(scenario: &Scenario) -> String {
     let c: &ScenarioConfig = scenario.central();
     let mut out = String::new();
+    header(&mut out, scenario);
+    agents(&mut out, c);
+    capacity(&mut out, c);
+    policies(&mut out, c);
+    support(&mut out, c);
+    shocks(&mut out, c);
+    uncertain(&mut out, scenario);
+    out
+}
+
+/// The section of `remsim check`: the name, files, horizon and config hash.
+fn header(out: &mut String, scenario: &Scenario) {
+    let c: &ScenarioConfig = scenario.central();
     let months = c.scenario.end.months_since(c.scenario.start) + 1;
     let _ = writeln!(out, "scenario   {}", c.scenario.name);
     if !c.scenario.description.is_empty() {
@@ -88,7 +101,10 @@ pub fn summary(scenario: &Scenario) -> String {
         c.scenario.start, c.scenario.end
     );
     let _ = writeln!(out, "config     blake3 {}", &scenario.config_hash()[..16]);
+}
 
+/// The section of `remsim check`: agents by kind and region.
+fn agents(out: &mut String, c: &ScenarioConfig) {
     let _ = writeln!(
         out,
         "\nagents by kind and region        China  rest of world  total"
@@ -162,7 +178,10 @@ pub fn summary(scenario: &Scenario) -> String {
         "  {:<30} {:>5}  {:>13}  {:>5}",
         "all agents", "", "", total_agents
     );
+}
 
+/// The section of `remsim check`: capacity and demand by stage and region.
+fn capacity(out: &mut String, c: &ScenarioConfig) {
     let mut mining = ByRegion::default();
     let mut separation = ByRegion::default();
     let mut magnets = ByRegion::default();
@@ -233,7 +252,10 @@ pub fn summary(scenario: &Scenario) -> String {
         tonnes(magnet_demand),
         100.0 * magnet_demand / demand.total().max(1.0)
     );
+}
 
+/// The section of `remsim check`: China's quotas, tariffs, licences and bans.
+fn policies(out: &mut String, c: &ScenarioConfig) {
     let cp = &c.policy.china;
     let _ = writeln!(out, "\npolicies");
     let _ = writeln!(
@@ -283,6 +305,11 @@ pub fn summary(scenario: &Scenario) -> String {
         cp.heap_pond_ban_from
             .map_or("none".to_string(), |m| format!("from {m}"))
     );
+}
+
+/// The section of `remsim check`: stockpiles and state support.
+fn support(out: &mut String, c: &ScenarioConfig) {
+    let cp = &c.policy.china;
     for (who, stock) in [
         ("China state reserve", &cp.stockpile),
         (
@@ -316,7 +343,10 @@ pub fn summary(scenario: &Scenario) -> String {
         }
         let _ = writeln!(out, "  state support: {:<20} {}", r.id, support.join(", "));
     }
+}
 
+/// The section of `remsim check`: the shocks and their timing.
+fn shocks(out: &mut String, c: &ScenarioConfig) {
     let _ = writeln!(out, "\nshocks ({})", c.shocks.len());
     for shock in &c.shocks {
         let t = &shock.when;
@@ -345,7 +375,10 @@ pub fn summary(scenario: &Scenario) -> String {
             shock.kinds().join(", ")
         );
     }
+}
 
+/// The section of `remsim check`: the parameters drawn per trial.
+fn uncertain(out: &mut String, scenario: &Scenario) {
     let params = scenario.uncertain();
     let _ = writeln!(
         out,
@@ -355,5 +388,4 @@ pub fn summary(scenario: &Scenario) -> String {
     for p in params {
         let _ = writeln!(out, "  {:<58} {}", p.path.to_string(), p.dist.describe());
     }
-    out
 }

@@ -14,9 +14,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::Trajectory;
 use remsim_io::TrialsReader;
-use remsim_scheduler::{
-    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow,
-};
+use remsim_scheduler::{BatchConfig, BoxError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -46,20 +44,6 @@ pub struct CompareArgs {
     /// No progress bars.
     #[arg(long)]
     pub quiet: bool,
-}
-
-/// Keeps nothing per block: only the aggregates of the differences are needed.
-struct NoRows;
-
-impl BlockSink for NoRows {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
 }
 
 fn stem(path: &Path) -> String {
@@ -126,16 +110,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         eprintln!("pairing {} trials...", args.trials);
     }
     let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
-    let end = remsim_scheduler::run_batch(
-        0..args.trials,
-        BatchState::start(0),
-        &config,
-        runner,
-        &|| {},
-        &mut NoRows,
-    )?;
-    let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
-    let aggregates = state.aggregates.context("no trials ran")?;
+    let aggregates = remsim_scheduler::aggregate_batch(0..args.trials, &config, runner)?
+        .context("no trials ran")?;
     crate::cmd::folder::write_summary(&dir.join("diff_summary.csv"), &aggregates)?;
 
     let (header, deltas) =

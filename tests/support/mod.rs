@@ -1,0 +1,51 @@
+//! Helpers shared by the test binaries of the `remsim` package (`tests/*.rs`): run the
+//! real binary, read its output, make scratch folders. Each binary includes this module
+//! (`mod support;`) and uses what it needs.
+
+// Each test binary uses a different part of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs the `remsim` binary with `args` in the repository root.
+pub fn remsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_remsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the remsim binary runs")
+}
+
+/// Output bytes as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs `remsim` and asserts exit status 0, showing its output otherwise.
+pub fn run_ok(args: &[&str]) -> Output {
+    let out = remsim(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "remsim {args:?}\nstdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    out
+}
+
+/// A fresh, empty scratch folder `<target tmp>/<group>/<name>`.
+pub fn scratch(group: &str, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(group)
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch folder can be made");
+    dir
+}
+
+/// A path as `&str` (test paths are UTF-8).
+pub fn s(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 path")
+}
