@@ -172,6 +172,10 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         return c.problems;
     }
     check_market(&mut c, &config.market);
+    let tick = FieldPath::keys(&["tick"]);
+    for k in config.tick.entries() {
+        c.range(&tick, k.key, k.value, k.min, k.max, k.unit);
+    }
     check_environment(&mut c, &config.environment);
 
     let mut ids: BTreeMap<String, FieldPath> = BTreeMap::new();
