@@ -129,3 +129,28 @@ coefficients! {
     /// Acid waste of a rival separation plant per tonne of oxide.
     rival_separation_acid_waste = 1.0 in [0.0, 100.0] "t/t oxide", "assumed";
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_coefficient_is_documented_and_its_default_valid() {
+        let entries = TickCoefficients::default().entries();
+        assert!(entries.len() >= 20);
+        for k in &entries {
+            assert!(!k.unit.is_empty() && !k.source.is_empty(), "{}", k.key);
+            assert_eq!(k.value, k.default, "{}", k.key);
+            assert!(k.min <= k.default && k.default <= k.max, "{}", k.key);
+        }
+    }
+
+    #[test]
+    fn a_config_without_tick_gets_the_defaults_and_one_key_overrides_one_field() {
+        let t: TickCoefficients = toml::from_str("maker_contracted_share = 0.7").unwrap();
+        let d = TickCoefficients::default();
+        assert_eq!(t.maker_contracted_share, 0.7);
+        assert_eq!(t.stockpile_release_months, d.stockpile_release_months);
+        assert!(toml::from_str::<TickCoefficients>("maker_share = 0.7").is_err());
+    }
+}
