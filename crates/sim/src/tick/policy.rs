@@ -17,7 +17,10 @@ use crate::state::{Clock, DemandState, Params, PolicyState, PriceState, Supply};
 use crate::tick::{Flows, ratio};
 use remsim_core::rng::{stream_id, stream_rng};
 use remsim_core::{Element, ElementVec, Month, Region};
-use remsim_scenario::{Owner, ShockConfig};
+use remsim_scenario::{
+    DisruptionShock, ElementTonnesShock, GreenMiningShock, MagnetShareShock, OutboundShock, Owner,
+    ReeFreeShock, ShockConfig, ShockEffect, TechnologyExportShock,
+};
 
 /// Runs the policy phase of `f.month`.
 pub(crate) fn run(
@@ -74,15 +77,15 @@ fn gather_overlay(
         let first = !shock_applied[k];
         shock_applied[k] = true;
         let c = &runtime.config;
-        if first {
-            adopt_ree_free(c, demand);
+        // A valid shock has exactly one effect; one-off effects (which add agents) come
+        // after the others, so that per-agent overlays stay sized to the agents they index.
+        for effect in c.effects() {
+            apply(effect, x, (month, c.when.start), supply, demand, o);
         }
-        magnet_effects(c, x, o);
-        trade_effects(c, x, month, o);
-        supply_effects(c, x, supply, o);
-        demand_effects(c, x, demand, o);
         if first {
-            outbound_investment(c, supply, params, clock, month)?;
+            for effect in c.effects() {
+                apply_once(effect, c, supply, demand, params, clock, month)?;
+            }
         }
     }
     // A project added this month has no entries yet: size the vectors to the agents.
@@ -93,11 +96,125 @@ fn gather_overlay(
     Ok(())
 }
 
+/// What an active shock of strength `x` changes in `month` (`start`: its scheduled onset): one arm per kind, each an
+/// overlay (recomputed monthly, so an ended shock leaves no trace of its own).
+fn apply(
+    effect: ShockEffect<'_>,
+    x: f64,
+    (month, start): (Month, Option<Month>),
+    supply: &Supply,
+    demand: &DemandState,
+    o: &mut Overlay,
+) {
+    match effect {
+        ShockEffect::CeSubstitution(f) => raise_by_region(&mut o.ce_substitution, f, x),
+        ShockEffect::HeavyReduction(f) => raise_by_region(&mut o.heavy_reduction, f, x),
+        ShockEffect::ExportQuota(f) => cap_by_element(&mut o.export_quota_t, f),
+        ShockEffect::ElementQuota(f) => cap_by_element(&mut o.element_quota_t, f),
+        ShockEffect::ExportLicence(f) => {
+            let waiting = start.is_some_and(|s| (month.months_since(s) as f64) < f.delay_months);
+            let approval = if waiting { 0.0 } else { f.approval };
+            for e in Element::ALL {
+                if element_mask(&f.elements)[e.index()] {
+                    o.licence_approval[e] = o.licence_approval[e].min(approval);
+                }
+            }
+        }
+        ShockEffect::Tariff(f) => {
+            let mask = element_mask(&f.elements);
+            for e in Element::ALL {
+                if mask[e.index()] {
+                    o.tariff[e] += f.rate * x;
+                }
+            }
+        }
+        ShockEffect::Shipping(f) => {
+            o.link_capacity *= 1.0 - f.capacity_cut * x;
+            o.freight_add += f.freight_add_usd_per_kg * x;
+        }
+        ShockEffect::SupplyDisruption(f) => disrupt(f, x, supply, o),
+        ShockEffect::GreenMining(f) => green_mining(f, x, supply, o),
+        ShockEffect::MagneticSeparation(f) => {
+            o.separation_waste_cut = o.separation_waste_cut.max(f.adoption * f.waste_cut * x);
+            o.separation_cost_cut = o.separation_cost_cut.max(f.adoption * f.cost_cut * x);
+        }
+        ShockEffect::Consolidation(f) => o.consolidated = o.consolidated.max(f.share * x),
+        ShockEffect::EprRecycling(f) => {
+            let mask = region_mask(&f.regions);
+            for r in 0..2 {
+                if mask[r] {
+                    o.collection_rate[r] = o.collection_rate[r].max(f.collection_rate * x);
+                    o.recycling_capacity[r] *= 1.0 + f.capacity_growth * x;
+                }
+            }
+        }
+        ShockEffect::DeepProcessing(f) => {
+            o.cn_magnet_capacity *= 1.0 + f.magnet_capacity_growth * x;
+        }
+        ShockEffect::TechnologyExport(f) => technology_export(f, x, supply, o),
+        ShockEffect::Stockpile(f) => {
+            if let Some(region) = Region::parse(&f.region) {
+                let mut months = ElementVec::ZERO;
+                for (key, m) in &f.target_months {
+                    if let Ok(e) = Element::parse(key) {
+                        months[e] = m.max(0.0);
+                    }
+                }
+                o.stockpile[region.index()] = Some((months, f.buy_below, f.release_above));
+            }
+        }
+        ShockEffect::PriceFloor(f) => o.price_floor = Some((f.usd_per_kg, f.share * x)),
+        ShockEffect::Demand(f) => {
+            for (s, sector) in demand.sectors.iter().enumerate() {
+                if f.sectors.contains(&sector.id) {
+                    o.demand_factor[s] *= 1.0 + (f.factor - 1.0) * x;
+                }
+            }
+        }
+        // One-off effects: see `apply_once`.
+        ShockEffect::ReeFree(_) | ShockEffect::OutboundInvestment(_) => {}
+    }
+}
+
+/// What a shock does once, the first month it acts: one arm per kind (most do nothing
+/// once; see [`apply`]).
+fn apply_once(
+    effect: ShockEffect<'_>,
+    c: &ShockConfig,
+    supply: &mut Supply,
+    demand: &mut DemandState,
+    params: &Params,
+    clock: &Clock,
+    month: Month,
+) -> Result<(), SimError> {
+    match effect {
+        ShockEffect::ReeFree(f) => adopt_ree_free(f, demand),
+        ShockEffect::OutboundInvestment(f) => {
+            outbound_investment(f, &c.id, supply, params, clock, month)?;
+        }
+        ShockEffect::CeSubstitution(_)
+        | ShockEffect::HeavyReduction(_)
+        | ShockEffect::ExportQuota(_)
+        | ShockEffect::ExportLicence(_)
+        | ShockEffect::Tariff(_)
+        | ShockEffect::Shipping(_)
+        | ShockEffect::SupplyDisruption(_)
+        | ShockEffect::GreenMining(_)
+        | ShockEffect::MagneticSeparation(_)
+        | ShockEffect::ElementQuota(_)
+        | ShockEffect::Consolidation(_)
+        | ShockEffect::EprRecycling(_)
+        | ShockEffect::DeepProcessing(_)
+        | ShockEffect::TechnologyExport(_)
+        | ShockEffect::Stockpile(_)
+        | ShockEffect::PriceFloor(_)
+        | ShockEffect::Demand(_) => {}
+    }
+    Ok(())
+}
+
 /// `ree_free`: a new adoption curve for the listed sectors (once).
-fn adopt_ree_free(c: &ShockConfig, demand: &mut DemandState) {
-    let Some(f) = &c.ree_free else {
-        return;
-    };
+fn adopt_ree_free(f: &ReeFreeShock, demand: &mut DemandState) {
     for sector in demand
         .sectors
         .iter_mut()
@@ -118,165 +235,78 @@ fn adopt_ree_free(c: &ShockConfig, demand: &mut DemandState) {
     }
 }
 
-/// `ce_substitution`, `heavy_reduction`: magnet recipes by maker region.
-fn magnet_effects(c: &ShockConfig, x: f64, o: &mut Overlay) {
-    if let Some(f) = &c.ce_substitution {
-        let mask = region_mask(&f.regions);
-        for r in 0..2 {
-            if mask[r] {
-                o.ce_substitution[r] = o.ce_substitution[r].max(f.share * x);
-            }
-        }
-    }
-    if let Some(f) = &c.heavy_reduction {
-        let mask = region_mask(&f.regions);
-        for r in 0..2 {
-            if mask[r] {
-                o.heavy_reduction[r] = o.heavy_reduction[r].max(f.share * x);
-            }
+/// A magnet-recipe share by maker region, the largest of the active shocks'.
+fn raise_by_region(target: &mut [f64; 2], f: &MagnetShareShock, x: f64) {
+    let mask = region_mask(&f.regions);
+    for r in 0..2 {
+        if mask[r] {
+            target[r] = target[r].max(f.share * x);
         }
     }
 }
 
-/// `export_quota`, `element_quota`, `export_licence`, `tariff`, `shipping`, `stockpile`,
-/// `price_floor`: trade and government market rules.
-fn trade_effects(c: &ShockConfig, x: f64, month: Month, o: &mut Overlay) {
-    for (quota, target) in [
-        (&c.export_quota, &mut o.export_quota_t),
-        (&c.element_quota, &mut o.element_quota_t),
-    ] {
-        if let Some(f) = quota {
-            for (key, t) in &f.t_per_year {
-                if let Ok(e) = Element::parse(key) {
-                    target[e] = target[e].min(t.max(0.0) / 12.0);
-                }
-            }
+/// A quota in t/year by element, the tightest of the active shocks', t/month.
+fn cap_by_element(target: &mut ElementVec, f: &ElementTonnesShock) {
+    for (key, t) in &f.t_per_year {
+        if let Ok(e) = Element::parse(key) {
+            target[e] = target[e].min(t.max(0.0) / 12.0);
         }
-    }
-    if let Some(f) = &c.export_licence {
-        let waiting = c
-            .when
-            .start
-            .is_some_and(|s| (month.months_since(s) as f64) < f.delay_months);
-        let approval = if waiting { 0.0 } else { f.approval };
-        for e in Element::ALL {
-            if element_mask(&f.elements)[e.index()] {
-                o.licence_approval[e] = o.licence_approval[e].min(approval);
-            }
-        }
-    }
-    if let Some(f) = &c.tariff {
-        let mask = element_mask(&f.elements);
-        for e in Element::ALL {
-            if mask[e.index()] {
-                o.tariff[e] += f.rate * x;
-            }
-        }
-    }
-    if let Some(f) = &c.shipping {
-        o.link_capacity *= 1.0 - f.capacity_cut * x;
-        o.freight_add += f.freight_add_usd_per_kg * x;
-    }
-    if let Some(f) = &c.stockpile
-        && let Some(region) = Region::parse(&f.region)
-    {
-        let mut months = ElementVec::ZERO;
-        for (key, m) in &f.target_months {
-            if let Ok(e) = Element::parse(key) {
-                months[e] = m.max(0.0);
-            }
-        }
-        o.stockpile[region.index()] = Some((months, f.buy_below, f.release_above));
-    }
-    if let Some(f) = &c.price_floor {
-        o.price_floor = Some((f.usd_per_kg, f.share * x));
     }
 }
 
-/// `supply_disruption`, `green_mining`, `magnetic_separation`, `consolidation`,
-/// `deep_processing`, `technology_export`: producers' capacity, cost and methods.
-fn supply_effects(c: &ShockConfig, x: f64, supply: &Supply, o: &mut Overlay) {
-    if let Some(f) = &c.supply_disruption {
-        for (i, mn) in supply.miners.iter().enumerate() {
-            if f.miners.contains(&mn.id)
-                || f.countries
-                    .iter()
-                    .any(|code| code.eq_ignore_ascii_case(mn.country.code()))
-            {
-                o.disrupted[i] = o.disrupted[i].max(f.fraction * x);
-            }
-        }
-    }
-    if let Some(f) = &c.green_mining {
-        o.heap_pond_ban = true;
-        o.ban_on_illegal |= f.enforce_on_illegal;
-        if x < 1.0 {
-            // Workings still converting to in-situ leaching lose output.
-            for (i, mn) in supply.miners.iter().enumerate() {
-                let bound = mn.country == remsim_core::Country::CN
-                    && (mn.owner != Owner::SmallIllegal || f.enforce_on_illegal);
-                if mn.leaching == Some(remsim_scenario::Leaching::HeapPond) && bound {
-                    o.disrupted[i] = o.disrupted[i].max(f.conversion_outage);
-                }
-            }
-        }
-    }
-    if let Some(f) = &c.magnetic_separation {
-        o.separation_waste_cut = o.separation_waste_cut.max(f.adoption * f.waste_cut * x);
-        o.separation_cost_cut = o.separation_cost_cut.max(f.adoption * f.cost_cut * x);
-    }
-    if let Some(f) = &c.consolidation {
-        o.consolidated = o.consolidated.max(f.share * x);
-    }
-    if let Some(f) = &c.deep_processing {
-        o.cn_magnet_capacity *= 1.0 + f.magnet_capacity_growth * x;
-    }
-    if let Some(f) = &c.technology_export {
-        for (i, mn) in supply.miners.iter().enumerate() {
-            if f.countries
+/// `supply_disruption`: the listed mines and countries lose a share of output.
+fn disrupt(f: &DisruptionShock, x: f64, supply: &Supply, o: &mut Overlay) {
+    for (i, mn) in supply.miners.iter().enumerate() {
+        if f.miners.contains(&mn.id)
+            || f.countries
                 .iter()
                 .any(|code| code.eq_ignore_ascii_case(mn.country.code()))
-            {
-                o.miner_cost[i] *= 1.0 - f.cost_cut * x;
-                o.miner_capacity[i] *= 1.0 + f.capacity_growth * x;
-                o.miner_in_situ[i] |= f.in_situ;
+        {
+            o.disrupted[i] = o.disrupted[i].max(f.fraction * x);
+        }
+    }
+}
+
+/// `green_mining`: heap and pond leaching banned; workings still converting lose output.
+fn green_mining(f: &GreenMiningShock, x: f64, supply: &Supply, o: &mut Overlay) {
+    o.heap_pond_ban = true;
+    o.ban_on_illegal |= f.enforce_on_illegal;
+    if x < 1.0 {
+        // Workings still converting to in-situ leaching lose output.
+        for (i, mn) in supply.miners.iter().enumerate() {
+            let bound = mn.country == remsim_core::Country::CN
+                && (mn.owner != Owner::SmallIllegal || f.enforce_on_illegal);
+            if mn.leaching == Some(remsim_scenario::Leaching::HeapPond) && bound {
+                o.disrupted[i] = o.disrupted[i].max(f.conversion_outage);
             }
         }
     }
 }
 
-/// `epr_recycling`, `demand`: collection mandates and demand factors.
-fn demand_effects(c: &ShockConfig, x: f64, demand: &DemandState, o: &mut Overlay) {
-    if let Some(f) = &c.epr_recycling {
-        let mask = region_mask(&f.regions);
-        for r in 0..2 {
-            if mask[r] {
-                o.collection_rate[r] = o.collection_rate[r].max(f.collection_rate * x);
-                o.recycling_capacity[r] *= 1.0 + f.capacity_growth * x;
-            }
-        }
-    }
-    if let Some(f) = &c.demand {
-        for (s, sector) in demand.sectors.iter().enumerate() {
-            if f.sectors.contains(&sector.id) {
-                o.demand_factor[s] *= 1.0 + (f.factor - 1.0) * x;
-            }
+/// `technology_export`: newcomer countries' miners get cheaper, bigger, in-situ.
+fn technology_export(f: &TechnologyExportShock, x: f64, supply: &Supply, o: &mut Overlay) {
+    for (i, mn) in supply.miners.iter().enumerate() {
+        if f.countries
+            .iter()
+            .any(|code| code.eq_ignore_ascii_case(mn.country.code()))
+        {
+            o.miner_cost[i] *= 1.0 - f.cost_cut * x;
+            o.miner_capacity[i] *= 1.0 + f.capacity_growth * x;
+            o.miner_in_situ[i] |= f.in_situ;
         }
     }
 }
 
 /// `outbound_investment`: a Chinese-owned mine abroad, decided once.
 fn outbound_investment(
-    c: &ShockConfig,
+    f: &OutboundShock,
+    shock_id: &str,
     supply: &mut Supply,
     params: &Params,
     clock: &Clock,
     month: Month,
 ) -> Result<(), SimError> {
-    let Some(f) = &c.outbound_investment else {
-        return Ok(());
-    };
-    let id = format!("{}-project", c.id);
+    let id = format!("{shock_id}-project");
     let mut rng = stream_rng(
         clock.master_seed,
         clock.trial,
