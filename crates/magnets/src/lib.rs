@@ -327,6 +327,47 @@ impl MagnetMaker {
     }
 }
 
+/// Places a month's magnet orders (t REO in magnets, by the region they come from) with
+/// `makers`: the rest of the world's makers serve its orders first, pro rata to dependable
+/// capacity; what they cannot make goes to China's makers (magnet exports), which serve
+/// China's orders too. Fills `plan` (what each maker makes) and `orders_from` (each maker's
+/// orders by the region they come from), one entry per maker; returns the orders nobody
+/// has the capacity to make.
+pub fn place_orders(
+    makers: &[MagnetMaker],
+    orders: [f64; 2],
+    plan: &mut [f64],
+    orders_from: &mut [[f64; 2]],
+) -> f64 {
+    let capacity_in = |r: usize| -> f64 {
+        makers
+            .iter()
+            .filter(|mk| mk.region().index() == r)
+            .map(MagnetMaker::dependable_capacity_reo_per_month)
+            .sum()
+    };
+    let row_capacity = capacity_in(1);
+    let row_placed = orders[1].min(row_capacity);
+    let overflow = orders[1] - row_placed;
+    let cn_capacity = capacity_in(0);
+    let cn_orders = orders[0] + overflow;
+    let cn_placed = cn_orders.min(cn_capacity);
+    for (i, mk) in makers.iter().enumerate() {
+        let cap = mk.dependable_capacity_reo_per_month();
+        if mk.region() == Region::RestOfWorld && row_capacity > 0.0 {
+            let q = row_placed * cap / row_capacity;
+            plan[i] = q;
+            orders_from[i][1] = q;
+        } else if mk.region() == Region::China && cn_capacity > 0.0 && cn_orders > 0.0 {
+            let q = cn_placed * cap / cn_capacity;
+            plan[i] = q;
+            orders_from[i][0] = q * orders[0] / cn_orders;
+            orders_from[i][1] = q * overflow / cn_orders;
+        }
+    }
+    (cn_orders - cn_placed).max(0.0)
+}
+
 /// Each [`SUBSTITUTES`] pair's tilt toward its first member at `prices` against
 /// `reference`: `((p_a / ref_a) / (p_b / ref_b))^sigma` with sigma from
 /// [`SUBSTITUTION_ELASTICITY`], or `None` where a price or reference is not positive (the

@@ -10,7 +10,7 @@
 //! Invariant: what a maker takes in = magnets' content + swarf + unused oxide.
 
 use crate::shocks::Overlay;
-use crate::state::{DemandState, Inventories, Params, PerRegion, Supply};
+use crate::state::{DemandState, Inventories, Params, Supply};
 use crate::tick::{Flows, Scratch, ratio};
 use remsim_core::ElementVec;
 
@@ -47,7 +47,7 @@ pub(crate) fn run(
             made.magnets_t * (mk.cost_usd_per_kg * params.markup + mk.subsidy_usd_per_kg) / 1000.0;
     }
     let mut eol_collected = [ElementVec::ZERO; 2];
-    let collection = collection_rates(supply, overlay);
+    let collection = remsim_recyclers::collection_rates(&supply.recyclers, overlay.collection_rate);
     for (s, stocks) in &mut demand.in_use {
         for r in 0..2 {
             let share = ratio(scratch.sector_orders[*s][r], f.magnet_orders[r]);
@@ -59,20 +59,4 @@ pub(crate) fn run(
         inventories.scrap[r] += eol_collected[r];
         f.ledger.eol_collected += eol_collected[r];
     }
-}
-
-/// Capacity-weighted collection rate of each region's recyclers, raised by any
-/// producer-responsibility mandate in force.
-fn collection_rates(supply: &Supply, overlay: &Overlay) -> PerRegion<f64> {
-    let mut weighted = [0.0f64; 2];
-    let mut capacity = [0.0f64; 2];
-    for rc in &supply.recyclers {
-        let r = rc.region().index();
-        weighted[r] += rc.collection_rate.max(overlay.collection_rate[r]) * rc.capacity_t;
-        capacity[r] += rc.capacity_t;
-    }
-    [
-        ratio(weighted[0], capacity[0]),
-        ratio(weighted[1], capacity[1]),
-    ]
 }

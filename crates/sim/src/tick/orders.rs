@@ -15,7 +15,6 @@ use crate::shocks::Overlay;
 use crate::state::{Clock, Inventories, Params, PriceState, Supply};
 use crate::tick::{Flows, Scratch, reset};
 use remsim_core::{ElementVec, Region};
-use remsim_magnets::MagnetMaker;
 
 /// Runs the orders phase.
 pub(crate) fn run(
@@ -94,43 +93,19 @@ fn prepare_units(supply: &mut Supply, overlay: &Overlay, clock: &Clock, f: &Flow
     }
 }
 
-/// Magnet orders: the rest of the world's makers serve its orders first, pro rata to
-/// capacity; what they cannot make goes to China's makers (magnet exports), which serve
-/// China's orders too. What nobody can make is unmet.
+/// Magnet orders placed with the makers (`remsim_magnets::place_orders`); each maker
+/// books what it got.
 fn place_magnet_orders(supply: &mut Supply, scratch: &mut Scratch, f: &mut Flows) {
     let maker_plan = &mut scratch.maker_plan;
     let maker_orders_from = &mut scratch.maker_orders_from;
     reset(maker_plan, supply.makers.len(), 0.0);
     reset(maker_orders_from, supply.makers.len(), [0.0; 2]);
-    let capacity_in = |r: usize| -> f64 {
-        supply
-            .makers
-            .iter()
-            .filter(|mk| mk.region().index() == r)
-            .map(MagnetMaker::dependable_capacity_reo_per_month)
-            .sum()
-    };
-    let magnet_orders = f.magnet_orders;
-    let row_capacity = capacity_in(1);
-    let row_placed = magnet_orders[1].min(row_capacity);
-    let overflow = magnet_orders[1] - row_placed;
-    let cn_capacity = capacity_in(0);
-    let cn_orders = magnet_orders[0] + overflow;
-    let cn_placed = cn_orders.min(cn_capacity);
-    for (i, mk) in supply.makers.iter().enumerate() {
-        let cap = mk.dependable_capacity_reo_per_month();
-        if mk.region() == Region::RestOfWorld && row_capacity > 0.0 {
-            let q = row_placed * cap / row_capacity;
-            maker_plan[i] = q;
-            maker_orders_from[i][1] = q;
-        } else if mk.region() == Region::China && cn_capacity > 0.0 && cn_orders > 0.0 {
-            let q = cn_placed * cap / cn_capacity;
-            maker_plan[i] = q;
-            maker_orders_from[i][0] = q * magnet_orders[0] / cn_orders;
-            maker_orders_from[i][1] = q * overflow / cn_orders;
-        }
-    }
-    f.unmade_magnets = (cn_orders - cn_placed).max(0.0);
+    f.unmade_magnets = remsim_magnets::place_orders(
+        &supply.makers,
+        f.magnet_orders,
+        maker_plan,
+        maker_orders_from,
+    );
     for (i, mk) in supply.makers.iter_mut().enumerate() {
         mk.record_orders(f.month, maker_orders_from[i][0] + maker_orders_from[i][1]);
     }
