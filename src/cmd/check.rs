@@ -11,7 +11,39 @@ pub fn run(path: Option<&Path>) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     };
     print!("{}", summary(&scenario));
+    print!("{}", coefficients(&scenario));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The tick's behavioural coefficients (`[tick]`): value, unit, whether drawn per trial or
+/// changed from the built-in default, and where each number comes from.
+pub fn coefficients(scenario: &Scenario) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nbehavioural coefficients [tick]  (* uncertain, ! changed from the default)"
+    );
+    for k in scenario.central().tick.entries() {
+        let path = format!("tick.{}", k.key);
+        let uncertain = scenario
+            .uncertain()
+            .iter()
+            .any(|p| p.path.to_string() == path);
+        let mark = match (uncertain, k.value == k.default) {
+            (true, _) => "*",
+            (false, false) => "!",
+            (false, true) => " ",
+        };
+        let _ = writeln!(
+            out,
+            "  {:<28} {:>7}{mark} {:<36} {}",
+            k.key,
+            format!("{}", k.value),
+            k.unit,
+            k.source.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }
+    out
 }
 
 fn region_of(code: &str) -> Region {

@@ -56,6 +56,9 @@ const NAMES: [&str; N_ELEMENTS] = [
 ];
 
 impl Element {
+    /// Number of elements: the length of every per-element array.
+    pub const COUNT: usize = N_ELEMENTS;
+
     /// All 17 elements in index order.
     pub const ALL: [Element; N_ELEMENTS] = [
         Element::Sc,

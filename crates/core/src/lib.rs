@@ -9,6 +9,7 @@
 //! or config files. Invariant: every random draw in remsim comes from a stream made by
 //! [`rng::stream_rng`], so a draw depends only on (master seed, trial, stream).
 
+pub mod capacity;
 pub mod catalog;
 pub mod country;
 pub mod deposit;
@@ -21,6 +22,7 @@ pub mod trajectory;
 pub mod units;
 pub mod vec;
 
+pub use capacity::CapacityPipeline;
 pub use country::{Country, Region};
 pub use deposit::{DepositProfile, DepositType};
 pub use element::Element;

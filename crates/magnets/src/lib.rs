@@ -71,7 +71,7 @@ pub struct MagnetMaker {
     /// State subsidy, USD/kg magnet.
     pub subsidy_usd_per_kg: f64,
     lead_months: i32,
-    pending: Vec<(Month, f64)>,
+    pending: remsim_core::CapacityPipeline,
     /// Running ratio of orders to capacity (about a year's memory).
     pub running_load: f64,
     /// Share of each element's need it got last month; a shortfall of one element of a
@@ -132,7 +132,7 @@ impl MagnetMaker {
             available_share: 1.0,
             subsidy_usd_per_kg: 0.0,
             lead_months: (cfg.expansion_lead_time_years.max(0.0) * 12.0).round() as i32,
-            pending: Vec::new(),
+            pending: remsim_core::CapacityPipeline::new(),
             running_load: cfg.utilisation.clamp(0.0, 1.0),
             fill: ElementVec::splat(1.0),
             recipe,
@@ -308,11 +308,10 @@ impl MagnetMaker {
     /// Yearly decision: add capacity when orders ran above 90% of capacity for a year.
     /// Returns the t/yr added to the pipeline.
     pub fn decide_investment(&mut self, month: Month) -> f64 {
-        let building: f64 = self.pending.iter().map(|(_, t)| t).sum();
+        let building = self.pending.building_t();
         if self.running_load > EXPANSION_TRIGGER && building == 0.0 && self.lead_months > 0 {
             let step = self.capacity_t * EXPANSION_STEP;
-            self.pending
-                .push((month.add_months(self.lead_months), step));
+            self.pending.order(month.add_months(self.lead_months), step);
             return step;
         }
         0.0
@@ -324,17 +323,49 @@ impl MagnetMaker {
         let cap = units::per_month(self.capacity_t) * self.re_content;
         let load = if cap > 0.0 { orders_reo / cap } else { 0.0 };
         self.running_load += (load - self.running_load) / 12.0;
-        let mut added = 0.0;
-        self.pending.retain(|(online, t)| {
-            if *online <= month {
-                added += t;
-                false
-            } else {
-                true
-            }
-        });
-        self.capacity_t += added;
+        self.capacity_t += self.pending.bring_online(month);
     }
+}
+
+/// Places a month's magnet orders (t REO in magnets, by the region they come from) with
+/// `makers`: the rest of the world's makers serve its orders first, pro rata to dependable
+/// capacity; what they cannot make goes to China's makers (magnet exports), which serve
+/// China's orders too. Fills `plan` (what each maker makes) and `orders_from` (each maker's
+/// orders by the region they come from), one entry per maker; returns the orders nobody
+/// has the capacity to make.
+pub fn place_orders(
+    makers: &[MagnetMaker],
+    orders: [f64; 2],
+    plan: &mut [f64],
+    orders_from: &mut [[f64; 2]],
+) -> f64 {
+    let capacity_in = |r: usize| -> f64 {
+        makers
+            .iter()
+            .filter(|mk| mk.region().index() == r)
+            .map(MagnetMaker::dependable_capacity_reo_per_month)
+            .sum()
+    };
+    let row_capacity = capacity_in(1);
+    let row_placed = orders[1].min(row_capacity);
+    let overflow = orders[1] - row_placed;
+    let cn_capacity = capacity_in(0);
+    let cn_orders = orders[0] + overflow;
+    let cn_placed = cn_orders.min(cn_capacity);
+    for (i, mk) in makers.iter().enumerate() {
+        let cap = mk.dependable_capacity_reo_per_month();
+        if mk.region() == Region::RestOfWorld && row_capacity > 0.0 {
+            let q = row_placed * cap / row_capacity;
+            plan[i] = q;
+            orders_from[i][1] = q;
+        } else if mk.region() == Region::China && cn_capacity > 0.0 && cn_orders > 0.0 {
+            let q = cn_placed * cap / cn_capacity;
+            plan[i] = q;
+            orders_from[i][0] = q * orders[0] / cn_orders;
+            orders_from[i][1] = q * overflow / cn_orders;
+        }
+    }
+    (cn_orders - cn_placed).max(0.0)
 }
 
 /// Each [`SUBSTITUTES`] pair's tilt toward its first member at `prices` against

@@ -72,7 +72,7 @@ pub struct Miner {
     expansion_lead_months: i32,
     expansion_step: f64,
     /// Capacity under construction: (month it comes online, t/yr).
-    pending_expansions: Vec<(Month, f64)>,
+    pending_expansions: remsim_core::CapacityPipeline,
     /// Running margin, USD/kg (about a year's memory).
     pub running_margin_usd_per_kg: f64,
     /// Months in a row with a negative running margin.
@@ -156,7 +156,7 @@ impl Miner {
             expansion_capex_usd_per_t: cfg.expansion_capex_usd_per_t.max(0.0),
             expansion_lead_months: (cfg.expansion_lead_time_years.max(0.0) * 12.0).round() as i32,
             expansion_step: cfg.expansion_step.clamp(0.0, 1.0),
-            pending_expansions: Vec::new(),
+            pending_expansions: remsim_core::CapacityPipeline::new(),
             running_margin_usd_per_kg: 0.0,
             loss_months: 0,
             closed: false,
@@ -314,7 +314,7 @@ impl Miner {
         }
         let base = self.base_cash_cost_usd_per_kg.max(1e-9);
         let margin = self.running_margin_usd_per_kg;
-        let building: f64 = self.pending_expansions.iter().map(|(_, t)| t).sum();
+        let building = self.pending_expansions.building_t();
         let step_t = self.capacity_t * self.expansion_step;
         let pays_back = margin * units::KG_PER_TONNE * 10.0 >= self.expansion_capex_usd_per_t;
         if margin > EXPANSION_HURDLE * base
@@ -325,23 +325,14 @@ impl Miner {
             && self.reserves_t > 20.0 * (self.capacity_t + step_t)
         {
             let online = month.add_months(self.expansion_lead_months);
-            self.pending_expansions.push((online, step_t));
+            self.pending_expansions.order(online, step_t);
             return step_t * self.expansion_capex_usd_per_t / 1e6;
         }
         0.0
     }
 
     fn bring_expansions_online(&mut self, month: Month) {
-        let mut added = 0.0;
-        self.pending_expansions.retain(|(online, t)| {
-            if *online <= month {
-                added += t;
-                false
-            } else {
-                true
-            }
-        });
-        self.capacity_t += added;
+        self.capacity_t += self.pending_expansions.bring_online(month);
     }
 }
 

@@ -90,6 +90,26 @@ impl Recycler {
     }
 }
 
+/// Capacity-weighted collection rate of each region's recyclers, each rate raised to at
+/// least that region's `mandated` floor (a producer-responsibility mandate in force); 0
+/// where a region has no recycling capacity.
+pub fn collection_rates(recyclers: &[Recycler], mandated: [f64; 2]) -> [f64; 2] {
+    let mut weighted = [0.0f64; 2];
+    let mut capacity = [0.0f64; 2];
+    for rc in recyclers {
+        let r = rc.region().index();
+        weighted[r] += rc.collection_rate.max(mandated[r]) * rc.capacity_t;
+        capacity[r] += rc.capacity_t;
+    }
+    [0, 1].map(|r| {
+        if capacity[r] > 0.0 {
+            weighted[r] / capacity[r]
+        } else {
+            0.0
+        }
+    })
+}
+
 /// Magnets in use in one end use and region, returning after an Erlang-distributed life.
 #[derive(Debug, Clone)]
 pub struct ProductStock {

@@ -8,6 +8,7 @@
 //! names file, line, column and field path; a trial's parameter draws depend only on
 //! (master seed, trial, parameter path).
 
+pub mod coefficients;
 mod draw;
 pub mod error;
 pub mod param;
@@ -17,6 +18,7 @@ pub mod shocks;
 pub mod source;
 pub mod validate;
 
+pub use coefficients::{Coefficient, TickCoefficients};
 pub use error::{Issue, Location, ScenarioError};
 pub use param::{Dist, UncertainParam};
 pub use path::{FieldPath, Segment};

@@ -58,6 +58,10 @@ pub struct ScenarioConfig {
     /// Shocks and policy changes during the run.
     #[serde(default)]
     pub shocks: Vec<crate::shocks::ShockConfig>,
+    /// Behavioural coefficients of the monthly tick (see [`crate::coefficients`]); each
+    /// defaults to the calibrated value.
+    #[serde(default)]
+    pub tick: crate::coefficients::TickCoefficients,
 }
 
 /// Generic greenfield projects, launched by an NPV-style test each January.

@@ -45,130 +45,122 @@ pub struct ShockTiming {
     pub until: Option<Month>,
 }
 
-/// One shock or policy change.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShockConfig {
-    /// Unique id (also names its random stream).
-    pub id: String,
-    /// What it represents and where its numbers come from.
-    #[serde(default)]
-    pub description: String,
-    /// When it acts.
-    pub when: ShockTiming,
+/// Declares the shock kinds: for each, its config key, its [`ShockEffect`] variant and its
+/// effect table's type. From this one list come the optional effect tables of
+/// [`ShockConfig`] (so a config error names file, line and the nearest valid key), the
+/// effect enum the simulation and validation `match` on exhaustively, and the kinds' names
+/// for messages. Adding a kind is one line here plus its table's type; the compiler then
+/// points at every `match` that must handle it.
+macro_rules! shock_kinds {
+    ($( $(#[doc = $doc:literal])* $key:ident => $variant:ident($ty:ty); )*) => {
+        /// One shock or policy change: an id, a timing and exactly one effect table, named
+        /// by its kind (checked by validation; see [`ShockConfig::effects`]).
+        #[derive(Debug, Clone, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct ShockConfig {
+            /// Unique id (also names its random stream).
+            pub id: String,
+            /// What it represents and where its numbers come from.
+            #[serde(default)]
+            pub description: String,
+            /// When it acts.
+            pub when: ShockTiming,
+            $(
+                $(#[doc = $doc])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $key: Option<$ty>,
+            )*
+        }
+
+        /// What a shock does: one variant per kind, holding its effect table.
+        #[derive(Debug, Clone, Copy)]
+        pub enum ShockEffect<'a> {
+            $( $(#[doc = $doc])* $variant(&'a $ty), )*
+        }
+
+        impl ShockEffect<'_> {
+            /// The kind's config key.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $( ShockEffect::$variant(_) => stringify!($key), )*
+                }
+            }
+        }
+
+        impl ShockConfig {
+            /// Every kind's config key, in declaration order (for messages).
+            pub const KINDS: &'static [&'static str] = &[ $( stringify!($key), )* ];
+
+            /// The effect tables this entry sets, in declaration order (a valid entry sets
+            /// exactly one). Allocates nothing.
+            pub fn effects(&self) -> impl Iterator<Item = ShockEffect<'_>> {
+                [ $( self.$key.as_ref().map(ShockEffect::$variant), )* ].into_iter().flatten()
+            }
+
+            /// A shock that sets `effect` and nothing else (for tests and tools).
+            pub fn with_effect(id: &str, when: ShockTiming, effect: ShockEffect<'_>) -> ShockConfig {
+                let mut config = ShockConfig {
+                    id: id.to_string(),
+                    description: String::new(),
+                    when,
+                    $( $key: None, )*
+                };
+                match effect {
+                    $( ShockEffect::$variant(x) => config.$key = Some(x.clone()), )*
+                }
+                config
+            }
+        }
+    };
+}
+
+shock_kinds! {
     /// Rare-earth-free motors: a new adoption curve for the listed demand sectors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ree_free: Option<ReeFreeShock>,
+    ree_free => ReeFree(ReeFreeShock);
     /// Ce replacing Nd+Pr in magnets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ce_substitution: Option<MagnetShareShock>,
+    ce_substitution => CeSubstitution(MagnetShareShock);
     /// Dy/Tb reduction in magnets (beyond diffusion already in recipes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub heavy_reduction: Option<MagnetShareShock>,
+    heavy_reduction => HeavyReduction(MagnetShareShock);
     /// Export quota by element.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_quota: Option<ElementTonnesShock>,
+    export_quota => ExportQuota(ElementTonnesShock);
     /// Export licences (rationing; approval 0 = ban) by element.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_licence: Option<LicenceShock>,
+    export_licence => ExportLicence(LicenceShock);
     /// Tariff on trade from China to the rest of the world.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tariff: Option<TariffShock>,
+    tariff => Tariff(TariffShock);
     /// Shipping or war disruption of the China → rest-of-world route.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping: Option<ShippingShock>,
+    shipping => Shipping(ShippingShock);
     /// Mine or country disruption.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supply_disruption: Option<DisruptionShock>,
+    supply_disruption => SupplyDisruption(DisruptionShock);
     /// Green-mining mandate: heap/pond leaching banned while active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub green_mining: Option<GreenMiningShock>,
+    green_mining => GreenMining(GreenMiningShock);
     /// Superconducting magnetic separation adopted by separators.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub magnetic_separation: Option<MagneticSeparationShock>,
+    magnetic_separation => MagneticSeparation(MagneticSeparationShock);
     /// Element-level extraction quotas in China.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub element_quota: Option<ElementTonnesShock>,
+    element_quota => ElementQuota(ElementTonnesShock);
     /// Consolidation of small and illegal miners into the state groups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consolidation: Option<ConsolidationShock>,
+    consolidation => Consolidation(ConsolidationShock);
     /// Producer-responsibility recycling mandate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub epr_recycling: Option<RecyclingShock>,
+    epr_recycling => EprRecycling(RecyclingShock);
     /// Deep-processing push: more magnet capacity in China.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deep_processing: Option<DeepProcessingShock>,
+    deep_processing => DeepProcessing(DeepProcessingShock);
     /// Chinese investment in a mine abroad, selling its concentrate to China.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_investment: Option<OutboundShock>,
+    outbound_investment => OutboundInvestment(OutboundShock);
     /// Technology export to newcomer countries' miners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub technology_export: Option<TechnologyExportShock>,
+    technology_export => TechnologyExport(TechnologyExportShock);
     /// A strategic stockpile programme.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stockpile: Option<StockpileShock>,
+    stockpile => Stockpile(StockpileShock);
     /// A price floor abroad for NdPr oxide.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_floor: Option<PriceFloorShock>,
+    price_floor => PriceFloor(PriceFloorShock);
     /// A demand surge or slump in end uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub demand: Option<DemandShock>,
+    demand => Demand(DemandShock);
 }
 
 impl ShockConfig {
     /// The effect kinds this entry sets, by config name.
     pub fn kinds(&self) -> Vec<&'static str> {
-        let mut kinds = Vec::new();
-        let mut add = |set: bool, name| {
-            if set {
-                kinds.push(name);
-            }
-        };
-        add(self.ree_free.is_some(), "ree_free");
-        add(self.ce_substitution.is_some(), "ce_substitution");
-        add(self.heavy_reduction.is_some(), "heavy_reduction");
-        add(self.export_quota.is_some(), "export_quota");
-        add(self.export_licence.is_some(), "export_licence");
-        add(self.tariff.is_some(), "tariff");
-        add(self.shipping.is_some(), "shipping");
-        add(self.supply_disruption.is_some(), "supply_disruption");
-        add(self.green_mining.is_some(), "green_mining");
-        add(self.magnetic_separation.is_some(), "magnetic_separation");
-        add(self.element_quota.is_some(), "element_quota");
-        add(self.consolidation.is_some(), "consolidation");
-        add(self.epr_recycling.is_some(), "epr_recycling");
-        add(self.deep_processing.is_some(), "deep_processing");
-        add(self.outbound_investment.is_some(), "outbound_investment");
-        add(self.technology_export.is_some(), "technology_export");
-        add(self.stockpile.is_some(), "stockpile");
-        add(self.price_floor.is_some(), "price_floor");
-        add(self.demand.is_some(), "demand");
-        kinds
+        self.effects().map(|e| e.kind()).collect()
     }
 }
-
-/// Every effect kind, for messages.
-pub const SHOCK_KINDS: [&str; 19] = [
-    "ree_free",
-    "ce_substitution",
-    "heavy_reduction",
-    "export_quota",
-    "export_licence",
-    "tariff",
-    "shipping",
-    "supply_disruption",
-    "green_mining",
-    "magnetic_separation",
-    "element_quota",
-    "consolidation",
-    "epr_recycling",
-    "deep_processing",
-    "outbound_investment",
-    "technology_export",
-    "stockpile",
-    "price_floor",
-    "demand",
-];
 
 /// A new logistic adoption curve for rare-earth-free motors.
 #[derive(Debug, Clone, Serialize, Deserialize)]

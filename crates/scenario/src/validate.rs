@@ -10,6 +10,9 @@ use crate::shocks::*;
 use remsim_core::{Country, DepositProfile, Element, Month, Region};
 use std::collections::BTreeMap;
 
+mod shocks;
+use shocks::check_shocks;
+
 /// Tolerance on element distributions that should sum to 100 %.
 pub const PERCENT_TOLERANCE: f64 = 0.5;
 /// Best demonstrated recovery of rare earths from magnet scrap (source paper, §2.2).
@@ -172,26 +175,53 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         return c.problems;
     }
     check_market(&mut c, &config.market);
+    let tick = FieldPath::keys(&["tick"]);
+    for k in config.tick.entries() {
+        c.range(&tick, k.key, k.value, k.min, k.max, k.unit);
+    }
     check_environment(&mut c, &config.environment);
+    let mut ids = Ids::default();
+    check_mines_plants(&mut c, &mut ids, config);
+    check_rivals_recyclers(&mut c, &mut ids, config);
+    check_demand(&mut c, &mut ids, config);
+    check_china(&mut c, config);
+    if let Some(entry) = &config.entry {
+        check_entry(&mut c, entry);
+    }
+    check_stockpile(
+        &mut c,
+        &FieldPath::keys(&["policy", "rest_of_world", "stockpile"]),
+        &config.policy.rest_of_world.stockpile,
+    );
 
-    let mut ids: BTreeMap<String, FieldPath> = BTreeMap::new();
-    let mut unique = |c: &mut Checker, path: FieldPath, id: &str| {
+    c.problems
+}
+
+/// The ids in use, and where each was first used: every agent id must be unique.
+#[derive(Default)]
+struct Ids(BTreeMap<String, FieldPath>);
+
+impl Ids {
+    fn unique(&mut self, c: &mut Checker, path: FieldPath, id: &str) {
         if id.is_empty() {
             c.fail(path.key("id"), "expected a non-empty id".to_string());
-        } else if let Some(first) = ids.get(id) {
+        } else if let Some(first) = self.0.get(id) {
             c.fail(
                 path.key("id"),
                 format!("id `{id}` is already used by {first}"),
             );
         } else {
-            ids.insert(id.to_string(), path);
+            self.0.insert(id.to_string(), path);
         }
-    };
+    }
+}
 
+/// Miners, separators and magnet makers.
+fn check_mines_plants(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
     let list = FieldPath::keys(&["miners"]);
     for m in &config.miners {
         let p = list.id(&m.id);
-        unique(&mut c, p.clone(), &m.id);
+        ids.unique(c, p.clone(), &m.id);
         let country = c.country(&p, &m.country);
         c.deposit(&p, &m.deposit);
         if let Some(d) = &m.distribution_pct {
@@ -236,7 +266,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
     let list = FieldPath::keys(&["separators"]);
     for s in &config.separators {
         let p = list.id(&s.id);
-        unique(&mut c, p.clone(), &s.id);
+        ids.unique(c, p.clone(), &s.id);
         c.country(&p, &s.country);
         c.non_negative(&p, "capacity_t", s.capacity_t);
         c.share(&p, "utilisation", s.utilisation);
@@ -255,7 +285,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
     let list = FieldPath::keys(&["magnet_makers"]);
     for m in &config.magnet_makers {
         let p = list.id(&m.id);
-        unique(&mut c, p.clone(), &m.id);
+        ids.unique(c, p.clone(), &m.id);
         c.country(&p, &m.country);
         c.non_negative(&p, "capacity_t", m.capacity_t);
         c.share(&p, "utilisation", m.utilisation);
@@ -269,11 +299,14 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         c.non_negative(&p, "expansion_lead_time_years", m.expansion_lead_time_years);
         c.units(&p, m.count);
     }
+}
 
+/// Rival projects and recyclers.
+fn check_rivals_recyclers(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
     let list = FieldPath::keys(&["rivals"]);
     for r in &config.rivals {
         let p = list.id(&r.id);
-        unique(&mut c, p.clone(), &r.id);
+        ids.unique(c, p.clone(), &r.id);
         c.country(&p, &r.country);
         match (&r.deposit, r.stage) {
             (Some(d), _) => c.deposit(&p, d),
@@ -314,7 +347,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
     let list = FieldPath::keys(&["recyclers"]);
     for r in &config.recyclers {
         let p = list.id(&r.id);
-        unique(&mut c, p.clone(), &r.id);
+        ids.unique(c, p.clone(), &r.id);
         c.country(&p, &r.country);
         c.non_negative(&p, "capacity_t", r.capacity_t);
         c.share(&p, "collection_rate", r.collection_rate);
@@ -328,11 +361,14 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         );
         c.non_negative(&p, "cost_usd_per_kg", r.cost_usd_per_kg);
     }
+}
 
+/// Demand sectors.
+fn check_demand(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
     let list = FieldPath::keys(&["demand"]);
     for d in &config.demand {
         let p = list.id(&d.id);
-        unique(&mut c, p.clone(), &d.id);
+        ids.unique(c, p.clone(), &d.id);
         c.non_negative(&p, "base_t", d.base_t);
         c.share(&p, "cn_share", d.cn_share);
         c.range(
@@ -392,7 +428,10 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
             c.non_negative(&ap, "price_pull_years", a.price_pull_years);
         }
     }
+}
 
+/// China's policy, and the shocks (checked in between, in the order problems were always listed).
+fn check_china(c: &mut Checker, config: &ScenarioConfig) {
     let china = FieldPath::keys(&["policy", "china"]);
     let cp = &config.policy.china;
     c.non_negative(&china, "hard_rock_quota_t", cp.hard_rock_quota_t);
@@ -435,20 +474,20 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         cp.export_licence_delay_months,
     );
     c.month_in_horizon(&china, "heap_pond_ban_from", cp.heap_pond_ban_from);
-    check_shocks(&mut c, config);
+    check_shocks(c, config);
     let years = |path: &[QuotaYear]| path.iter().map(|y| y.year).collect::<Vec<_>>();
-    check_years(&mut c, &china.key("quota_path"), &years(&cp.quota_path));
+    check_years(c, &china.key("quota_path"), &years(&cp.quota_path));
     for (i, y) in cp.quota_path.iter().enumerate() {
         let q = china.key("quota_path").index(i);
         c.non_negative(&q, "hard_rock_t", y.hard_rock_t);
         c.non_negative(&q, "ion_clay_t", y.ion_clay_t);
     }
     let export_years: Vec<i32> = cp.export_quota_path.iter().map(|y| y.year).collect();
-    check_years(&mut c, &china.key("export_quota_path"), &export_years);
+    check_years(c, &china.key("export_quota_path"), &export_years);
     for (i, y) in cp.export_quota_path.iter().enumerate() {
         c.non_negative(&china.key("export_quota_path").index(i), "t", y.t);
     }
-    check_stockpile(&mut c, &china.key("stockpile"), &cp.stockpile);
+    check_stockpile(c, &china.key("stockpile"), &cp.stockpile);
     c.range(
         &china,
         "quota_price_response",
@@ -457,37 +496,30 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         0.5,
         "a growth response per price doubling",
     );
-    if let Some(entry) = &config.entry {
-        let p = FieldPath::keys(&["entry"]);
-        c.country(&p, &entry.country);
-        c.deposit(&p, &entry.deposit);
-        c.non_negative(&p, "capacity_t", entry.capacity_t);
-        c.non_negative(&p, "cash_cost_usd_per_kg", entry.cash_cost_usd_per_kg);
-        c.non_negative(
-            &p,
-            "separation_cost_usd_per_kg",
-            entry.separation_cost_usd_per_kg,
-        );
-        c.non_negative(&p, "hurdle", entry.hurdle);
-        let [lo, hi] = entry.lead_time_years;
-        if !(lo >= 0.0 && lo <= hi && hi.is_finite()) {
-            c.fail(
-                p.key("lead_time_years"),
-                format!(
-                    "expected [shortest, longest] with 0 ≤ shortest ≤ longest, found [{lo}, {hi}]"
-                ),
-            );
-        }
-        c.non_negative(&p, "ramp_years", entry.ramp_years);
-        c.share(&p, "failure_probability", entry.failure_probability);
-    }
-    check_stockpile(
-        &mut c,
-        &FieldPath::keys(&["policy", "rest_of_world", "stockpile"]),
-        &config.policy.rest_of_world.stockpile,
-    );
+}
 
-    c.problems
+/// Greenfield entry.
+fn check_entry(c: &mut Checker, entry: &EntryConfig) {
+    let p = FieldPath::keys(&["entry"]);
+    c.country(&p, &entry.country);
+    c.deposit(&p, &entry.deposit);
+    c.non_negative(&p, "capacity_t", entry.capacity_t);
+    c.non_negative(&p, "cash_cost_usd_per_kg", entry.cash_cost_usd_per_kg);
+    c.non_negative(
+        &p,
+        "separation_cost_usd_per_kg",
+        entry.separation_cost_usd_per_kg,
+    );
+    c.non_negative(&p, "hurdle", entry.hurdle);
+    let [lo, hi] = entry.lead_time_years;
+    if !(lo >= 0.0 && lo <= hi && hi.is_finite()) {
+        c.fail(
+            p.key("lead_time_years"),
+            format!("expected [shortest, longest] with 0 ≤ shortest ≤ longest, found [{lo}, {hi}]"),
+        );
+    }
+    c.non_negative(&p, "ramp_years", entry.ramp_years);
+    c.share(&p, "failure_probability", entry.failure_probability);
 }
 
 fn check_market(c: &mut Checker, m: &MarketConfig) {
@@ -577,252 +609,6 @@ fn agent_ref(c: &mut Checker, path: FieldPath, id: &str, known: &[&str], what: &
                 remsim_core::suggest::did_you_mean(&hint)
             ),
         );
-    }
-}
-
-fn check_shocks(c: &mut Checker, config: &ScenarioConfig) {
-    let sectors: Vec<&str> = config.demand.iter().map(|d| d.id.as_str()).collect();
-    let magnet_sectors: Vec<&str> = config
-        .demand
-        .iter()
-        .filter(|d| d.kind == DemandKind::Magnet)
-        .map(|d| d.id.as_str())
-        .collect();
-    let mines: Vec<&str> = config
-        .miners
-        .iter()
-        .map(|m| m.id.as_str())
-        .chain(
-            config
-                .rivals
-                .iter()
-                .filter(|r| r.stage == Stage::Mine)
-                .map(|r| r.id.as_str()),
-        )
-        .collect();
-    let list = FieldPath::keys(&["shocks"]);
-    let mut seen: Vec<&str> = Vec::new();
-    for shock in &config.shocks {
-        let p = list.id(&shock.id);
-        if seen.contains(&shock.id.as_str()) {
-            c.fail(
-                p.key("id"),
-                format!("shock id `{}` is used twice", shock.id),
-            );
-        }
-        seen.push(&shock.id);
-        let kinds = shock.kinds();
-        if kinds.len() != 1 {
-            c.fail(
-                p.clone(),
-                format!(
-                    "expected exactly one effect table (one of {}), found {}",
-                    crate::shocks::SHOCK_KINDS.join(", "),
-                    if kinds.is_empty() {
-                        "none".to_string()
-                    } else {
-                        kinds.join(", ")
-                    }
-                ),
-            );
-        }
-        let w = p.key("when");
-        let t = &shock.when;
-        match (t.start, t.hazard_per_year) {
-            (Some(_), Some(_)) | (None, None) => c.fail(
-                w.clone(),
-                "expected either `start` (scheduled) or `hazard_per_year` (stochastic)".to_string(),
-            ),
-            (None, Some(h)) => {
-                c.non_negative(&w, "hazard_per_year", h);
-                if t.duration_months.is_none() {
-                    c.fail(
-                        w.key("duration_months"),
-                        "expected how long each stochastic event lasts".to_string(),
-                    );
-                }
-            }
-            (Some(_), None) => {}
-        }
-        c.month_in_horizon(&w, "start", t.start);
-        c.month_in_horizon(&w, "from", t.from);
-        c.month_in_horizon(&w, "until", t.until);
-        c.non_negative(&w, "ramp_months", t.ramp_months);
-        if let Some(d) = t.duration_months {
-            c.non_negative(&w, "duration_months", d);
-        }
-        let elements = |c: &mut Checker, path: FieldPath, names: &[String]| {
-            for (i, name) in names.iter().enumerate() {
-                if let Err(e) = Element::parse(name) {
-                    c.fail(path.index(i), e.to_string());
-                }
-            }
-        };
-        let regions = |c: &mut Checker, path: FieldPath, names: &[String]| {
-            for (i, name) in names.iter().enumerate() {
-                if Region::parse(name).is_none() {
-                    c.fail(
-                        path.index(i),
-                        format!("expected a region, `cn` or `row`, found `{name}`"),
-                    );
-                }
-            }
-        };
-        if let Some(x) = &shock.ree_free {
-            let q = p.key("ree_free");
-            for (i, id) in x.sectors.iter().enumerate() {
-                agent_ref(
-                    c,
-                    q.key("sectors").index(i),
-                    id,
-                    &magnet_sectors,
-                    "magnet demand sector",
-                );
-            }
-            c.range(
-                &q,
-                "midpoint_year",
-                x.midpoint_year,
-                1900.0,
-                2300.0,
-                "a year",
-            );
-            c.positive(&q, "steepness", x.steepness);
-            c.share(&q, "ceiling", x.ceiling);
-        }
-        for (name, x) in [
-            ("ce_substitution", &shock.ce_substitution),
-            ("heavy_reduction", &shock.heavy_reduction),
-        ] {
-            if let Some(x) = x {
-                let q = p.key(name);
-                c.share(&q, "share", x.share);
-                regions(c, q.key("regions"), &x.regions);
-            }
-        }
-        for (name, x) in [
-            ("export_quota", &shock.export_quota),
-            ("element_quota", &shock.element_quota),
-        ] {
-            if let Some(x) = x {
-                c.elements(&p.key(name).key("t_per_year"), &x.t_per_year);
-            }
-        }
-        if let Some(x) = &shock.export_licence {
-            let q = p.key("export_licence");
-            elements(c, q.key("elements"), &x.elements);
-            c.share(&q, "approval", x.approval);
-            c.non_negative(&q, "delay_months", x.delay_months);
-        }
-        if let Some(x) = &shock.tariff {
-            let q = p.key("tariff");
-            elements(c, q.key("elements"), &x.elements);
-            c.range(
-                &q,
-                "rate",
-                x.rate,
-                0.0,
-                5.0,
-                "a tariff as a fraction of value",
-            );
-        }
-        if let Some(x) = &shock.shipping {
-            let q = p.key("shipping");
-            c.share(&q, "capacity_cut", x.capacity_cut);
-            c.non_negative(&q, "freight_add_usd_per_kg", x.freight_add_usd_per_kg);
-        }
-        if let Some(x) = &shock.supply_disruption {
-            let q = p.key("supply_disruption");
-            for (i, id) in x.miners.iter().enumerate() {
-                agent_ref(c, q.key("miners").index(i), id, &mines, "mine");
-            }
-            for (i, code) in x.countries.iter().enumerate() {
-                if let Err(e) = Country::parse(code) {
-                    c.fail(q.key("countries").index(i), e.to_string());
-                }
-            }
-            if x.miners.is_empty() && x.countries.is_empty() {
-                c.fail(
-                    q.clone(),
-                    "expected `miners` or `countries` to disrupt".to_string(),
-                );
-            }
-            c.share(&q, "fraction", x.fraction);
-        }
-        if let Some(x) = &shock.green_mining {
-            c.share(
-                &p.key("green_mining"),
-                "conversion_outage",
-                x.conversion_outage,
-            );
-        }
-        if let Some(x) = &shock.magnetic_separation {
-            let q = p.key("magnetic_separation");
-            c.share(&q, "adoption", x.adoption);
-            c.share(&q, "waste_cut", x.waste_cut);
-            c.share(&q, "cost_cut", x.cost_cut);
-        }
-        if let Some(x) = &shock.consolidation {
-            c.share(&p.key("consolidation"), "share", x.share);
-        }
-        if let Some(x) = &shock.epr_recycling {
-            let q = p.key("epr_recycling");
-            c.share(&q, "collection_rate", x.collection_rate);
-            regions(c, q.key("regions"), &x.regions);
-            c.non_negative(&q, "capacity_growth", x.capacity_growth);
-        }
-        if let Some(x) = &shock.deep_processing {
-            c.non_negative(
-                &p.key("deep_processing"),
-                "magnet_capacity_growth",
-                x.magnet_capacity_growth,
-            );
-        }
-        if let Some(x) = &shock.outbound_investment {
-            let q = p.key("outbound_investment");
-            c.country(&q, &x.country);
-            c.deposit(&q, &x.deposit);
-            c.non_negative(&q, "capacity_t", x.capacity_t);
-            c.non_negative(&q, "cash_cost_usd_per_kg", x.cash_cost_usd_per_kg);
-            c.non_negative(&q, "lead_time_years", x.lead_time_years);
-            c.non_negative(&q, "ramp_years", x.ramp_years);
-            c.share(&q, "failure_probability", x.failure_probability);
-            if t.hazard_per_year.is_some() {
-                c.fail(
-                    w.clone(),
-                    "an outbound investment is a decision: give `start`, not a hazard".to_string(),
-                );
-            }
-        }
-        if let Some(x) = &shock.technology_export {
-            let q = p.key("technology_export");
-            for (i, code) in x.countries.iter().enumerate() {
-                if let Err(e) = Country::parse(code) {
-                    c.fail(q.key("countries").index(i), e.to_string());
-                }
-            }
-            c.share(&q, "cost_cut", x.cost_cut);
-            c.non_negative(&q, "capacity_growth", x.capacity_growth);
-        }
-        if let Some(x) = &shock.stockpile {
-            let q = p.key("stockpile");
-            c.region(&q, "region", Some(&x.region));
-            c.elements(&q.key("target_months"), &x.target_months);
-            c.non_negative(&q, "buy_below", x.buy_below);
-            c.non_negative(&q, "release_above", x.release_above);
-        }
-        if let Some(x) = &shock.price_floor {
-            let q = p.key("price_floor");
-            c.non_negative(&q, "usd_per_kg", x.usd_per_kg);
-            c.share(&q, "share", x.share);
-        }
-        if let Some(x) = &shock.demand {
-            let q = p.key("demand");
-            for (i, id) in x.sectors.iter().enumerate() {
-                agent_ref(c, q.key("sectors").index(i), id, &sectors, "demand sector");
-            }
-            c.range(&q, "factor", x.factor, 0.0, 10.0, "a demand multiplier");
-        }
     }
 }
 

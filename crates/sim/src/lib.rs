@@ -15,9 +15,13 @@
 // index loop says that more plainly than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
+mod build;
 pub mod metrics;
 pub mod policy;
+mod projects;
 pub mod shocks;
+mod state;
+mod tick;
 mod world;
 
 use remsim_core::Trajectory;

@@ -243,33 +243,11 @@ pub fn region_mask(names: &[String]) -> [bool; 2] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use remsim_scenario::{GreenMiningShock, ShockTiming};
+    use remsim_scenario::{GreenMiningShock, ShockEffect, ShockTiming};
 
     fn shock(when: ShockTiming) -> ShockRuntime {
-        let config = ShockConfig {
-            id: "s".into(),
-            description: String::new(),
-            when,
-            ree_free: None,
-            ce_substitution: None,
-            heavy_reduction: None,
-            export_quota: None,
-            export_licence: None,
-            tariff: None,
-            shipping: None,
-            supply_disruption: None,
-            green_mining: Some(GreenMiningShock::default()),
-            magnetic_separation: None,
-            element_quota: None,
-            consolidation: None,
-            epr_recycling: None,
-            deep_processing: None,
-            outbound_investment: None,
-            technology_export: None,
-            stockpile: None,
-            price_floor: None,
-            demand: None,
-        };
+        let green = GreenMiningShock::default();
+        let config = ShockConfig::with_effect("s", when, ShockEffect::GreenMining(&green));
         ShockRuntime::new(config, 1, 2)
     }
 

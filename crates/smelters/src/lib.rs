@@ -65,7 +65,7 @@ pub struct Separator {
     pub floor_share: f64,
     /// Running ratio of available feed to capacity (about a year's memory).
     pub running_load: f64,
-    pending: Vec<(Month, f64)>,
+    pending: remsim_core::CapacityPipeline,
 }
 
 /// One month's processing.
@@ -103,7 +103,7 @@ impl Separator {
             price_floor_usd_per_kg: 0.0,
             floor_share: 0.0,
             running_load: cfg.utilisation.clamp(0.0, 1.0),
-            pending: Vec::new(),
+            pending: remsim_core::CapacityPipeline::new(),
         })
     }
 
@@ -161,16 +161,7 @@ impl Separator {
     /// capacity online.
     pub fn record_load(&mut self, month: Month, load: f64) {
         self.running_load += (load.clamp(0.0, 2.0) - self.running_load) / 12.0;
-        let mut added = 0.0;
-        self.pending.retain(|(online, t)| {
-            if *online <= month {
-                added += t;
-                false
-            } else {
-                true
-            }
-        });
-        self.capacity_t += added;
+        self.capacity_t += self.pending.bring_online(month);
     }
 
     /// Yearly decision: expand when feed has pressed on capacity for a year and the plant
@@ -182,7 +173,7 @@ impl Separator {
         {
             let step = self.capacity_t * EXPANSION_STEP;
             self.pending
-                .push((month.add_months(EXPANSION_LEAD_MONTHS), step));
+                .order(month.add_months(EXPANSION_LEAD_MONTHS), step);
             return step;
         }
         0.0

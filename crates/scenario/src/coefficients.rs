@@ -1,0 +1,156 @@
+//! The behavioural coefficients of the monthly tick (`[tick]` in a config): numbers that
+//! shape how traders, makers, governments and new projects act, which used to be written
+//! into the simulation's code. Each has a default (the value the model was calibrated
+//! with, so a config without `[tick]` runs exactly as before), a unit, a valid range and a
+//! source or reason; like every number in a config, each may be given as a distribution
+//! (`tick.maker_contracted_share = { uniform = [0.3, 0.7] }`). `remsim check` lists them.
+//!
+//! One macro line per coefficient declares the field, its default, range, unit and source:
+//! adding one is one line here plus its use in the tick.
+
+use serde::{Deserialize, Serialize};
+
+/// One behavioural coefficient, as `remsim check` lists it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coefficient {
+    /// Key under `[tick]`.
+    pub key: &'static str,
+    /// Value in this config.
+    pub value: f64,
+    /// Built-in default.
+    pub default: f64,
+    /// Lowest valid value.
+    pub min: f64,
+    /// Highest valid value.
+    pub max: f64,
+    /// Unit.
+    pub unit: &'static str,
+    /// What it is, and where the number comes from.
+    pub source: &'static str,
+}
+
+macro_rules! coefficients {
+    ($( $(#[doc = $doc:literal])* $name:ident = $default:literal in [$min:literal, $max:literal] $unit:literal, $source:literal; )*) => {
+        /// The behavioural coefficients of the tick (see the module documentation).
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct TickCoefficients {
+            $( $(#[doc = $doc])* pub $name: f64, )*
+        }
+
+        impl Default for TickCoefficients {
+            fn default() -> TickCoefficients {
+                TickCoefficients { $( $name: $default, )* }
+            }
+        }
+
+        impl TickCoefficients {
+            /// Every coefficient with its value, default, range, unit and source, in
+            /// declaration order.
+            pub fn entries(&self) -> Vec<Coefficient> {
+                vec![ $( Coefficient {
+                    key: stringify!($name),
+                    value: self.$name,
+                    default: $default,
+                    min: $min,
+                    max: $max,
+                    unit: $unit,
+                    source: $source,
+                }, )* ]
+            }
+        }
+    };
+}
+
+coefficients! {
+    /// How far ahead expectations extrapolate the price trend.
+    trend_horizon_months = 3.0 in [0.0, 24.0] "months",
+        "adaptive expectations with a quarter's trend extrapolation (assumed; a quarterly \
+         contract cycle)";
+    /// Largest log-price lift the trend adds to expectations, either way.
+    trend_lift_limit = 0.5 in [0.0, 3.0] "log price",
+        "bounds extrapolation to 0.61x-1.65x of the smoothed price (assumed)";
+    /// Weight of the newest monthly log-price change in the smoothed trend.
+    trend_smoothing = 0.25 in [0.0, 1.0] "per month",
+        "a trend of about four months' memory (assumed)";
+    /// Averaging time of the long-run price investors and fundamentalists plan on.
+    long_run_months = 36.0 in [1.0, 240.0] "months",
+        "three-year price averages of mine feasibility studies";
+    /// Speculative hoarding: months of trend the holders' target grows by, per unit of
+    /// trend-following.
+    hoarding_trend_weight = 6.0 in [0.0, 60.0] "months",
+        "chartist hoarding, Brock & Hommes 1998 (weight assumed)";
+    /// Least multiple of the target stock hoarding can shrink it to.
+    hoarding_min = 0.5 in [0.0, 1.0] "multiple of target stock", "assumed";
+    /// Largest multiple of the target stock hoarding can grow it to.
+    hoarding_max = 2.0 in [1.0, 10.0] "multiple of target stock",
+        "2010-11 merchant stock building (assumed bound)";
+    /// Least multiple of the target cover the fundamentalist anchor can set.
+    anchor_min = 0.25 in [0.0, 1.0] "multiple of target stock", "assumed";
+    /// Largest multiple of the target cover the fundamentalist anchor can set.
+    anchor_max = 4.0 in [1.0, 20.0] "multiple of target stock", "assumed";
+    /// Largest multiple of its demand at the expected price a sector buys when prices fall.
+    sector_demand_cap = 2.0 in [1.0, 10.0] "multiple of demand at expected price",
+        "bounds the isoelastic demand curve at low prices (assumed)";
+    /// Share of the magnet makers' oxide need that is contracted and paid at any price.
+    maker_contracted_share = 0.5 in [0.0, 1.0] "share",
+        "assumed split of long-term contracts and spot buying";
+    /// Price, as a multiple of the expected price, above which makers give up their
+    /// discretionary purchases.
+    maker_walkaway_multiple = 3.0 in [1.0, 20.0] "multiple of expected price",
+        "where a magnet stops paying for its rare earths (assumed)";
+    /// Months over which a government stockpile releases its holding above the trigger.
+    stockpile_release_months = 6.0 in [1.0, 120.0] "months",
+        "assumed; a half-year release programme";
+    /// Months over which a government stockpile builds toward its target.
+    stockpile_build_months = 12.0 in [1.0, 120.0] "months",
+        "assumed; one budget year";
+    /// Recovery of a mine project decided during the run (greenfield entry, outbound
+    /// investment).
+    project_recovery = 0.92 in [0.0, 1.0] "share",
+        "typical concentrator recovery of integrated projects (Lynas, MP Materials reports)";
+    /// Reserves of an overseas mine unit, in years of its capacity.
+    rival_reserve_years = 40.0 in [1.0, 200.0] "years of capacity",
+        "overseas projects are sized on decades of reserves";
+    /// Rise of a rival mine's cash cost as its reserves deplete.
+    rival_depletion_cost_rise = 0.2 in [0.0, 5.0] "fraction of cash cost", "assumed";
+    /// Utilisation of a rival magnet plant.
+    rival_magnet_utilisation = 0.8 in [0.0, 1.0] "share", "assumed";
+    /// Rare-earth content of a rival plant's magnets.
+    rival_magnet_re_content = 0.31 in [0.0, 1.0] "share of magnet mass",
+        "typical sintered NdFeB (about 31 % rare earths)";
+    /// Share of a rival plant's output made by grain-boundary diffusion.
+    rival_magnet_gbd_share = 0.6 in [0.0, 1.0] "share", "assumed";
+    /// Cut in Dy/Tb that grain-boundary diffusion makes.
+    rival_magnet_gbd_heavy_cut = 0.7 in [0.0, 1.0] "share",
+        "grain-boundary diffusion literature (60-80 %)";
+    /// Yield of a rival magnet plant (the rest is swarf).
+    rival_magnet_yield = 0.7 in [0.0, 1.0] "share", "typical sintered NdFeB yield";
+    /// Acid waste of a rival separation plant per tonne of oxide.
+    rival_separation_acid_waste = 1.0 in [0.0, 100.0] "t/t oxide", "assumed";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_coefficient_is_documented_and_its_default_valid() {
+        let entries = TickCoefficients::default().entries();
+        assert!(entries.len() >= 20);
+        for k in &entries {
+            assert!(!k.unit.is_empty() && !k.source.is_empty(), "{}", k.key);
+            assert_eq!(k.value, k.default, "{}", k.key);
+            assert!(k.min <= k.default && k.default <= k.max, "{}", k.key);
+        }
+    }
+
+    #[test]
+    fn a_config_without_tick_gets_the_defaults_and_one_key_overrides_one_field() {
+        let t: TickCoefficients = toml::from_str("maker_contracted_share = 0.7").unwrap();
+        let d = TickCoefficients::default();
+        assert_eq!(t.maker_contracted_share, 0.7);
+        assert_eq!(t.stockpile_release_months, d.stockpile_release_months);
+        assert!(toml::from_str::<TickCoefficients>("maker_share = 0.7").is_err());
+    }
+}

@@ -1,0 +1,320 @@
+//! Building a [`World`] from a trial's drawn config: every agent of every kind (units of
+//! an entry with a `count` one after another; rival projects paired with their operating
+//! units), the demand sectors and the magnets already in use, opening prices, the tabulated
+//! curves of the holders' price grid, and the policy state.
+
+use crate::SimError;
+use crate::metrics::MetricIndex;
+use crate::policy::ChinaRules;
+use crate::projects::{RivalUnit, build_error, rival_unit};
+use crate::shocks::{Overlay, ShockRuntime};
+use crate::state::{
+    Clock, DemandState, GRID_LEVELS, GRID_LOG_STEP, GRID_STEPS, Inventories, Markets, Params,
+    PolicyState, PriceState, StockpileRule, Supply,
+};
+use crate::tick::Scratch;
+use crate::world::World;
+use remsim_core::rng::{stream_id, stream_rng};
+use remsim_core::{Country, Element, ElementVec, Month, Region};
+use remsim_demand::DemandSector;
+use remsim_magnets::MagnetMaker;
+use remsim_market::{Link, Participants, ScheduleClearing, ScheduleMarket};
+use remsim_miners::Miner;
+use remsim_recyclers::{ProductStock, Recycler};
+use remsim_rivals::RivalProject;
+use remsim_scenario::{DemandKind, MarketConfig, ScenarioConfig, StockpileConfig};
+use remsim_smelters::Separator;
+
+fn region_of(code: &str) -> Result<Region, SimError> {
+    Country::parse(code)
+        .map(Country::region)
+        .map_err(build_error)
+}
+
+/// Opening prices of China and the rest of the world, the floor and the caps, USD/kg.
+struct Opening {
+    cn: ElementVec,
+    row: ElementVec,
+    floor: f64,
+    cap: ElementVec,
+}
+
+fn opening(m: &MarketConfig) -> Result<Opening, SimError> {
+    let mut initial_cn = ElementVec::ZERO;
+    for (key, price) in &m.initial_price_cn_usd_per_kg {
+        let e = Element::parse(key).map_err(build_error)?;
+        initial_cn[e] = *price;
+    }
+    let floor = m.price_floor_usd_per_kg.max(0.0);
+    let initial_cn = initial_cn.max(&ElementVec::splat(floor.max(1e-6)));
+    let initial_row = initial_cn * (1.0 + m.initial_row_premium);
+    let cap = initial_row * m.price_cap_multiple.max(1.0);
+    Ok(Opening {
+        cn: initial_cn,
+        row: initial_row,
+        floor,
+        cap,
+    })
+}
+
+/// `unit` pushed `count` times (at least once) with no rival behind it.
+fn push_units<T: Clone>(units: &mut Vec<T>, rival: &mut Vec<Option<usize>>, unit: T, count: u32) {
+    for _ in 1..count {
+        units.push(unit.clone());
+        rival.push(None);
+    }
+    units.push(unit);
+    rival.push(None);
+}
+
+fn build_supply(config: &ScenarioConfig, master_seed: u64, trial: u64) -> Result<Supply, SimError> {
+    let coef = &config.tick;
+    let (mut miners, mut miner_rival) = (Vec::new(), Vec::new());
+    // An entry with a `count` stands for that many identical units, one after another.
+    for cfg in &config.miners {
+        let miner = Miner::from_config(cfg).map_err(build_error)?;
+        push_units(&mut miners, &mut miner_rival, miner, cfg.count);
+    }
+    let (mut separators, mut separator_rival) = (Vec::new(), Vec::new());
+    for cfg in &config.separators {
+        let sep = Separator::from_config(cfg).map_err(build_error)?;
+        push_units(&mut separators, &mut separator_rival, sep, 1);
+    }
+    let (mut makers, mut maker_rival) = (Vec::new(), Vec::new());
+    for cfg in &config.magnet_makers {
+        let maker = MagnetMaker::from_config(cfg).map_err(build_error)?;
+        push_units(&mut makers, &mut maker_rival, maker, cfg.count);
+    }
+    // Rivals: a project life cycle paired with an operating unit of its stage.
+    let reference_recipe = config
+        .magnet_makers
+        .iter()
+        .find(|mm| region_of(&mm.country).ok() == Some(Region::RestOfWorld))
+        .or(config.magnet_makers.first())
+        .map(|mm| mm.recipe_pct.clone())
+        .unwrap_or_default();
+    let mut rivals = Vec::new();
+    for cfg in &config.rivals {
+        let mut rng = stream_rng(master_seed, trial, stream_id(&format!("rival:{}", cfg.id)));
+        let project =
+            RivalProject::from_config(cfg, config.scenario.start, &mut rng).map_err(build_error)?;
+        let index = Some(rivals.len());
+        match rival_unit(cfg, &project, &reference_recipe, coef)? {
+            RivalUnit::Mine(unit) => (miners.push(unit), miner_rival.push(index)),
+            RivalUnit::Separation(unit) => (separators.push(unit), separator_rival.push(index)),
+            RivalUnit::Magnet(unit) => (makers.push(unit), maker_rival.push(index)),
+        };
+        rivals.push(project);
+    }
+    let mut recyclers = Vec::new();
+    for cfg in &config.recyclers {
+        recyclers.push(Recycler::from_config(cfg).map_err(build_error)?);
+    }
+    Ok(Supply {
+        miner_cost_owner_region: miners.iter().map(Miner::region).collect(),
+        quota_miners: (0..miners.len())
+            .filter(|&i| miners[i].quota_group.is_some())
+            .collect(),
+        makers_in: Region::ALL.map(|region| {
+            (0..makers.len())
+                .filter(|&i| makers[i].region() == region)
+                .collect()
+        }),
+        separator_base_floor: separators
+            .iter()
+            .map(|x| (x.price_floor_usd_per_kg, x.floor_share))
+            .collect(),
+        miners,
+        miner_rival,
+        separators,
+        separator_rival,
+        makers,
+        maker_rival,
+        rivals,
+        recyclers,
+        miner_bits: (0, 0),
+    })
+}
+
+fn build_demand(
+    config: &ScenarioConfig,
+    average_magnet: ElementVec,
+    master_seed: u64,
+    trial: u64,
+) -> Result<DemandState, SimError> {
+    let mut d = DemandState {
+        sectors: Vec::new(),
+        sector_rngs: Vec::new(),
+        in_use: Vec::new(),
+        ev_sector: None,
+    };
+    for cfg in &config.demand {
+        let sector = DemandSector::from_config(cfg, config.scenario.start).map_err(build_error)?;
+        if sector.kind == DemandKind::Magnet {
+            if cfg.id.starts_with("ev") && d.ev_sector.is_none() {
+                d.ev_sector = Some(d.sectors.len());
+            }
+            let monthly = sector.base_monthly_t;
+            let stocks = [sector.cn_share, 1.0 - sector.cn_share].map(|share| {
+                ProductStock::in_steady_growth(
+                    sector.lifetime_years.max(1.0),
+                    sector.lifetime_shape,
+                    average_magnet * (monthly * share),
+                    sector.growth_per_year,
+                )
+            });
+            d.in_use.push((d.sectors.len(), stocks));
+        }
+        let stream = stream_id(&format!("demand:{}", cfg.id));
+        d.sector_rngs.push(stream_rng(master_seed, trial, stream));
+        d.sectors.push(sector);
+    }
+    Ok(d)
+}
+
+fn stockpile_rule(cfg: &StockpileConfig) -> StockpileRule {
+    let mut months = ElementVec::ZERO;
+    for (key, m) in &cfg.target_months {
+        if let Ok(e) = Element::parse(key) {
+            months[e] = m.max(0.0);
+        }
+    }
+    (months, cfg.buy_below.max(0.0), cfg.release_above.max(0.0))
+}
+
+fn build_params(
+    config: &ScenarioConfig,
+    o: &Opening,
+    sectors: &[DemandSector],
+    average_magnet: ElementVec,
+) -> Params {
+    let m = &config.market;
+    let grid: [f64; GRID_LEVELS] =
+        std::array::from_fn(|k| (GRID_LOG_STEP * (k as i32 - GRID_STEPS) as f64).exp());
+    let stock_response = m.stock_price_response.max(0.01);
+    let demand_cap = config.tick.sector_demand_cap;
+    Params {
+        freight: m.freight_usd_per_kg.max(0.0),
+        floor: o.floor,
+        cap: o.cap,
+        stock_target_months: m.stock_target_months.max(0.1),
+        initial_stock_months: m.initial_stock_months.max(0.0),
+        smoothing: m.expectation_smoothing.clamp(0.0, 1.0),
+        trend_following: m.trend_following.max(0.0),
+        fundamental_weight: m.fundamental_weight.max(0.0),
+        payable: m.concentrate_payable_share.clamp(0.0, 1.0),
+        markup: m.magnet_markup.max(0.0),
+        coef: config.tick.clone(),
+        environment: config.environment.clone(),
+        stockpile_rules: [
+            stockpile_rule(&config.policy.china.stockpile),
+            stockpile_rule(&config.policy.rest_of_world.stockpile),
+        ],
+        holder_curve: std::array::from_fn(|k| grid[k].powf(-1.0 / stock_response)),
+        sector_curve: sectors
+            .iter()
+            .map(|s| std::array::from_fn(|k| grid[k].powf(s.elasticity).min(demand_cap)))
+            .collect(),
+        grid,
+        average_magnet,
+    }
+}
+
+fn build_policy(
+    config: &ScenarioConfig,
+    master_seed: u64,
+    trial: u64,
+) -> Result<PolicyState, SimError> {
+    let entry = match &config.entry {
+        Some(entry) => {
+            let profile =
+                remsim_core::DepositProfile::named(&entry.deposit).map_err(build_error)?;
+            Some((entry.clone(), profile.shares))
+        }
+        None => None,
+    };
+    Ok(PolicyState {
+        china: ChinaRules::new(&config.policy.china, config.scenario.start),
+        shocks: config
+            .shocks
+            .iter()
+            .map(|sc| ShockRuntime::new(sc.clone(), master_seed, trial))
+            .collect(),
+        shock_applied: vec![false; config.shocks.len()],
+        overlay: Overlay::default(),
+        entry,
+        entries_launched: 0,
+    })
+}
+
+fn empty_markets() -> Markets {
+    let mut markets = Vec::with_capacity(Element::COUNT);
+    markets.resize_with(Element::COUNT, ScheduleMarket::new);
+    Markets {
+        markets,
+        clearing: ScheduleClearing::default(),
+        participants: Element::ALL
+            .iter()
+            .map(|_| [Participants::new(), Participants::new()])
+            .collect(),
+        links: [Link {
+            capacity_t: 0.0,
+            wedge_usd_per_kg: 0.0,
+        }; Element::COUNT],
+        licence_rent_usd_per_kg: 0.0,
+        exports_t: ElementVec::ZERO,
+    }
+}
+
+impl World {
+    /// Builds the world of trial `trial` from its drawn config.
+    pub fn new(config: &ScenarioConfig, master_seed: u64, trial: u64) -> Result<World, SimError> {
+        let start: Month = config.scenario.start;
+        let n_ticks = (config.scenario.end.months_since(start) + 1).max(0) as usize;
+        let o = opening(&config.market)?;
+        let supply = build_supply(config, master_seed, trial)?;
+        let average_magnet = average_magnet_composition(&supply.makers);
+        let demand = build_demand(config, average_magnet, master_seed, trial)?;
+        let params = build_params(config, &o, &demand.sectors, average_magnet);
+        let opening = [o.cn, o.row];
+        Ok(World {
+            clock: Clock {
+                start,
+                end: config.scenario.end,
+                master_seed,
+                trial,
+                n_ticks,
+                ticks_done: 0,
+            },
+            metrics: MetricIndex::new(),
+            params,
+            policy: build_policy(config, master_seed, trial)?,
+            supply,
+            demand,
+            inventories: Inventories {
+                stock: [ElementVec::ZERO; 2],
+                stockpile: [ElementVec::ZERO; 2],
+                concentrate: [ElementVec::ZERO; 2],
+                residue_potential: [0.0; 2],
+                scrap: [ElementVec::ZERO; 2],
+                initialised: false,
+            },
+            prices: PriceState {
+                price: opening,
+                initial_price: opening,
+                smoothed: opening,
+                long_run: opening,
+                trend: [ElementVec::ZERO; 2],
+            },
+            markets: empty_markets(),
+            scratch: Scratch::default(),
+        })
+    }
+}
+
+/// Capacity-weighted rare-earth composition of the makers' magnets: what magnets in use
+/// hold at the start.
+fn average_magnet_composition(makers: &[MagnetMaker]) -> ElementVec {
+    let total: ElementVec = makers.iter().map(|m| m.composition * m.capacity_t).sum();
+    total.normalised().unwrap_or(ElementVec::ZERO)
+}

@@ -1,0 +1,203 @@
+//! Phase 7, schedules: for every traded element and region, the participants' schedules of
+//! net supply against price — stock holders (chartist hoarding and fundamentalist anchor
+//! around a target cover), end users (each sector's demand curve), magnet makers
+//! (contracted and discretionary halves of their need), government stockpiles (release
+//! above a trigger, build below one) — and each element's export link from China.
+//!
+//! Reads: expected, opening and long-run prices and the trend; oxide stocks and
+//! stockpiles; `Scratch::{sector_oxide, maker_need}`; `Flows::{demand_by_region,
+//! oxide_demand, regional_need}`; China's export rules; the overlay; params.
+//! Writes: each element's participants and its market's regional schedules; the links;
+//! `Flows::{maker_need_total, demanded}`.
+//! Invariant: every schedule is valid (non-decreasing net supply in price; checked in debug
+//! builds); the tick does no `powf` here, the grid's multipliers being tabulated per trial.
+
+use crate::policy::ChinaRules;
+use crate::shocks::Overlay;
+use crate::state::{GRID_LEVELS, Inventories, Markets, PARTICIPANTS, Params, PriceState, Supply};
+use crate::tick::{Flows, Scratch};
+use remsim_core::Element;
+use remsim_market::{Link, Participants, Values};
+
+/// Participants of each region's schedule (see `remsim_market::Schedule`): the holder
+/// first, as it absorbs the clearing's rounding residual.
+pub(crate) const HOLDER: usize = 0;
+/// End users.
+pub(crate) const CONSUMERS: usize = 1;
+/// Magnet makers' contracted purchases.
+pub(crate) const MAKERS_CONTRACTED: usize = 2;
+/// Magnet makers' discretionary purchases.
+pub(crate) const MAKERS_DISCRETIONARY: usize = 3;
+/// Government stockpile releases.
+pub(crate) const STOCKPILE_RELEASE: usize = 4;
+/// Government stockpile purchases.
+pub(crate) const STOCKPILE_BUY: usize = 5;
+
+/// What the schedules are built from, besides the markets they are written into.
+pub(crate) struct ScheduleInputs<'a> {
+    /// Trial settings and coefficients.
+    pub params: &'a Params,
+    /// Prices and expectations.
+    pub prices: &'a PriceState,
+    /// Stocks and stockpiles.
+    pub inventories: &'a Inventories,
+    /// The makers of each region.
+    pub supply: &'a Supply,
+    /// China's export rules.
+    pub china: &'a ChinaRules,
+    /// The active shocks.
+    pub overlay: &'a Overlay,
+    /// Per-agent buffers of the month.
+    pub scratch: &'a Scratch,
+}
+
+/// Runs the schedules phase.
+pub(crate) fn run(markets: &mut Markets, x: &ScheduleInputs<'_>, f: &mut Flows) {
+    let month = f.month;
+    for e in crate::metrics::traded_elements() {
+        let ei = e.index();
+        for r in 0..2 {
+            let schedule = &mut markets.participants[ei][r];
+            build_schedule(schedule, e, r, x, f);
+            debug_assert_eq!(schedule.invalid(), None, "{month} {e} region {r}");
+            schedule.total_into(&mut markets.markets[ei].schedules[r]);
+            f.demanded[e] += f.oxide_demand[r][e] + f.regional_need[r][e];
+        }
+        let (china, overlay, p) = (x.china, x.overlay, x.params);
+        let tariff = china.export_tariff[e] + overlay.tariff[e];
+        let normal_export = f.demand_by_region[1][e];
+        let mut capacity = china.export_capacity_t(e, month, normal_export);
+        capacity = capacity.min(overlay.export_quota_t[e]);
+        if overlay.licence_approval[e] < 1.0 {
+            capacity = capacity.min(overlay.licence_approval[e] * normal_export);
+        }
+        markets.links[ei] = Link {
+            capacity_t: (capacity * overlay.link_capacity).max(0.0),
+            wedge_usd_per_kg: (tariff * f.expected[0][e] + p.freight + overlay.freight_add)
+                .max(0.0),
+        };
+    }
+}
+
+/// Holders' target stock of `e` in region `r`, t: the target cover grown by speculative
+/// hoarding while prices trend up, and shrunk (grown) by fundamentalists when prices are
+/// high (low) against their three-year average.
+fn holder_target(e: Element, r: usize, x: &ScheduleInputs<'_>, f: &Flows) -> f64 {
+    let (p, c, prices) = (x.params, &x.params.coef, x.prices);
+    let pe = f.expected[r][e];
+    let d = f.demand_by_region[r][e];
+    // Holder's schedule: desired stock S*(p) = T (p/pe)^(-1/k), T grown by speculative
+    // hoarding while prices trend up; it sells what it holds above S*(p) and buys up to
+    // it, and sells everything at the cap.
+    let hoard = (1.0 + p.trend_following * c.hoarding_trend_weight * prices.trend[r][e])
+        .clamp(c.hoarding_min, c.hoarding_max);
+    // Fundamentalists: more cover when prices are low against their three-year average,
+    // less when high (chartists above, fundamentalists here: the two kinds of traders of
+    // heterogeneous-agent market models, Brock & Hommes 1998).
+    let anchor = if p.fundamental_weight > 0.0 && prices.long_run[r][e] > 0.0 {
+        (pe / prices.long_run[r][e])
+            .powf(-p.fundamental_weight)
+            .clamp(c.anchor_min, c.anchor_max)
+    } else {
+        1.0
+    };
+    p.stock_target_months * d * hoard * anchor
+}
+
+/// End users' demand at each level of the holders' price grid: each sector's demand at the
+/// expected price scaled by (p / pe)^elasticity, summed over the region's sectors in order;
+/// linear in price between levels. A sector that does not use the element adds nothing
+/// (its terms are zeros added to a sum that starts at +0, which leaves every bit as it
+/// is), so it is skipped.
+fn consumer_curve(e: Element, r: usize, x: &ScheduleInputs<'_>) -> [f64; GRID_LEVELS] {
+    let mut consumers = [0.0f64; GRID_LEVELS];
+    for (region, q, sector) in &x.scratch.sector_oxide {
+        let qe = q[e];
+        if *region != r || qe == 0.0 {
+            continue;
+        }
+        let curve = &x.params.sector_curve[*sector];
+        for (level, &m) in consumers.iter_mut().zip(curve) {
+            *level += qe * m;
+        }
+    }
+    consumers
+}
+
+/// Writes the participants' schedule of element `e` in region `r`.
+fn build_schedule(
+    schedule: &mut Participants<PARTICIPANTS>,
+    e: Element,
+    r: usize,
+    x: &ScheduleInputs<'_>,
+    f: &mut Flows,
+) {
+    let (p, c) = (x.params, &x.params.coef);
+    let ei = e.index();
+    let pe = f.expected[r][e];
+    let cap = p.cap[e];
+    let d = f.demand_by_region[r][e];
+    let target = holder_target(e, r, x, f);
+    let s = x.inventories.stock[r][e];
+    let consumers = consumer_curve(e, r, x);
+    // Magnet makers: part of their need is contracted and paid at any price; the rest they
+    // give up above a multiple of the expected price, when a magnet stops paying.
+    let need: f64 = x.supply.makers_in[r]
+        .iter()
+        .map(|&i| x.scratch.maker_need[i][e])
+        .sum();
+    f.maker_need_total[ei][r] = need;
+    let contracted = c.maker_contracted_share * need;
+    let discretionary = need - contracted;
+    // Government stockpile releases above its trigger and builds toward its target while
+    // prices are low.
+    let (months, buy_below, release_above) = x.overlay.stockpile[r].unwrap_or(p.stockpile_rules[r]);
+    let stockpile = x.inventories.stockpile[r][e];
+    let initial = x.prices.initial_price[r][e];
+    let release = initial * release_above;
+    let release_t = if release > 0.0 {
+        stockpile / c.stockpile_release_months
+    } else {
+        0.0
+    };
+    let gap_t = if months[e] > 0.0 && buy_below > 0.0 {
+        (months[e] * d - stockpile).max(0.0) / c.stockpile_build_months
+    } else {
+        0.0
+    };
+    schedule.clear();
+    // Multipliers are tabulated once per trial: the tick loop does no powf.
+    let mut top = 0.0;
+    for k in 0..GRID_LEVELS {
+        let held = s - target * p.holder_curve[k];
+        let mut row = [Values::flat(0.0); PARTICIPANTS];
+        // Nobody sells below the lowest level.
+        row[HOLDER] = Values::jump(if k == 0 { held.min(0.0) } else { held }, held);
+        row[CONSUMERS] = Values::flat(-consumers[k]);
+        row[MAKERS_CONTRACTED] = Values::flat(-contracted);
+        row[MAKERS_DISCRETIONARY] = Values::flat(-discretionary);
+        row[STOCKPILE_RELEASE] = Values::flat(0.0);
+        row[STOCKPILE_BUY] = Values::flat(0.0);
+        schedule.push_row((pe * p.grid[k]).clamp(p.floor, cap), row);
+        top = held;
+    }
+    let top_demand = consumers[GRID_LEVELS - 1];
+    let row = schedule.push_point((c.maker_walkaway_multiple * pe).clamp(p.floor, cap));
+    row[HOLDER] = Values::flat(top);
+    row[CONSUMERS] = Values::flat(-top_demand);
+    row[MAKERS_CONTRACTED] = Values::flat(-contracted);
+    row[MAKERS_DISCRETIONARY] = Values::jump(-discretionary, 0.0);
+    // What end users still want at the top level they pay up to the cap for.
+    let row = schedule.push_point(cap);
+    row[HOLDER] = Values::jump(top, s.max(top));
+    row[CONSUMERS] = Values::jump(-top_demand, 0.0);
+    row[MAKERS_CONTRACTED] = Values::jump(-contracted, 0.0);
+    if release_t > 0.0 {
+        let price = release.clamp(p.floor, cap);
+        schedule.add_order(STOCKPILE_RELEASE, price, release_t, true);
+    }
+    if gap_t > 0.0 {
+        let limit = (buy_below * initial).clamp(p.floor, cap);
+        schedule.add_order(STOCKPILE_BUY, limit, gap_t, false);
+    }
+}
