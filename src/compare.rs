@@ -138,6 +138,9 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let aggregates = state.aggregates.context("no trials ran")?;
     crate::cmd::folder::write_summary(&dir.join("diff_summary.csv"), &aggregates)?;
 
+    // Both folders are checked before their trials.csv are paired.
+    remsim_io::verify_finished(&dir.join("base"))?;
+    remsim_io::verify_finished(&dir.join("shock"))?;
     let (header, deltas) =
         paired_trials(&dir.join("base/trials.csv"), &dir.join("shock/trials.csv"))?;
     write_deltas(&dir.join("diff_trials.csv"), &header, &deltas)?;

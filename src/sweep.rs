@@ -227,6 +227,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         if code != ExitCode::SUCCESS {
             return Ok(code);
         }
+        remsim_io::verify_finished(&point_dir.join("results"))?;
         let (mut reader, _) = TrialsReader::open(&point_dir.join("results/trials.csv"))?;
         let header = reader.header().to_vec();
         let columns: Vec<Option<usize>> = outcomes

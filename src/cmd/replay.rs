@@ -4,7 +4,7 @@
 use super::folder::{Folder, TRIALS, scenario_from_manifest};
 use anyhow::{Context, bail};
 use clap::Args;
-use remsim_io::{Field, TrajectoryWriter, TrialsReader, TrialsWriter};
+use remsim_io::{Field, FolderState, TrajectoryWriter, TrialsReader, TrialsWriter};
 use remsim_scheduler::{OutcomeSpec, OutcomeValue};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,12 +21,20 @@ pub struct ReplayArgs {
     /// [default: DIR/trial-<I>.csv].
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Overwrite the trajectory file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `remsim replay`.
 pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let folder = Folder::new(&args.dir);
-    let manifest = folder.manifest()?;
+    // A finished folder is checked whole, an unfinished one up to its checkpoint; a
+    // damaged one is refused, naming the file.
+    let manifest = match remsim_io::verify_folder(&folder.dir)? {
+        FolderState::Complete(m) => *m,
+        FolderState::Incomplete { manifest, .. } => *manifest,
+    };
     if args.trial >= manifest.trials {
         bail!(
             "trial {} is not in this batch: it has trials 0..{}",
@@ -34,13 +42,20 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
             manifest.trials
         );
     }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| folder.file(&format!("trial-{}.csv", args.trial)));
+    if out.exists() && !args.force {
+        bail!(
+            "{} already exists; pass --force to overwrite it, or choose another --out",
+            out.display()
+        );
+    }
     let scenario = scenario_from_manifest(&folder.dir, &manifest)?;
     let config = scenario.draw(manifest.seed, args.trial)?;
     let trajectory = remsim_sim::run_trial(&config, manifest.seed, args.trial)
         .with_context(|| format!("replaying trial {}", args.trial))?;
-    let out = args
-        .out
-        .unwrap_or_else(|| folder.file(&format!("trial-{}.csv", args.trial)));
     let mut writer = TrajectoryWriter::create(&out, &trajectory.metric_names)?;
     for tick in 0..trajectory.n_ticks {
         writer.write(

@@ -7,8 +7,8 @@ use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use remsim_io::{
-    CheckpointRecord, ContainerReader, ContainerWriter, FileKind, Manifest, ShardRecord, Timing,
-    TrialsWriter,
+    CheckpointRecord, ContainerReader, ContainerWriter, DurablePrefix, FileKind, FolderState,
+    Manifest, ShardRecord, Timing, TrialsWriter,
 };
 use remsim_scheduler::{
     BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, Shard, TrialRow,
@@ -68,7 +68,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let seed_given = args.seed;
     // With --resume and an explicit --out, the folder's manifest fills in what is not given.
+    // A folder a failure left before its manifest was written (a full disk, say) holds
+    // nothing to resume: with a config given, --resume starts it afresh.
     let recorded_pair = match (&args.out, args.resume) {
+        (Some(dir), true) if args.config.is_some() && Folder::new(dir).is_blank() => None,
         (Some(dir), true) => Some((dir.clone(), Folder::new(dir).manifest()?)),
         _ => None,
     };
@@ -122,9 +125,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         start: meta.start.to_string(),
         end: meta.end.to_string(),
         resolved_config: scenario.resolved_toml(),
+        complete: false,
+        files: Vec::new(),
+        blake3: String::new(),
     };
 
-    let (state, trials_writer, resumed_at) = if args.resume {
+    let (state, trials_writer, resumed_at) = if args.resume && recorded_pair.is_some() {
         match prepare_resume(&folder, &manifest)? {
             Some(prepared) => prepared,
             None => {
@@ -209,14 +215,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         resumed_at_trial: resumed_at,
         peak_memory_mib: peak_memory_mib(),
         parts: Vec::new(),
+        blake3: String::new(),
     };
     timing.write(&folder.file(TIMING))?;
-    let checkpoint = folder.file(CHECKPOINT);
-    if checkpoint.exists() {
-        std::fs::remove_file(&checkpoint)
-            .with_context(|| format!("removing {}", checkpoint.display()))?;
-        remsim_io::sync_dir(&checkpoint)?;
-    }
+    // The complete manifest is the last write; the checkpoint goes only once it is down,
+    // so a failure anywhere before leaves a folder that --resume finishes.
+    folder.mark_complete(&manifest)?;
+    folder.remove_checkpoint()?;
     if !args.quiet {
         print!(
             "{}",
@@ -262,11 +267,20 @@ fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option
             );
         }
     }
+    // A finished folder is checked whole (a damaged one is refused, naming the file); an
+    // unfinished one has its checkpoint and the durable prefix of trials.csv checked.
+    let verified = remsim_io::verify_folder(&folder.dir).with_context(|| {
+        format!(
+            "cannot resume {}; rerun with --force to start over",
+            folder.dir.display()
+        )
+    })?;
+    if let FolderState::Complete(_) = verified {
+        folder.remove_checkpoint()?;
+        return Ok(None);
+    }
     let checkpoint = folder.file(CHECKPOINT);
     if !checkpoint.exists() {
-        if folder.is_finished() {
-            return Ok(None);
-        }
         // Killed before the first checkpoint: start over, keeping the manifest.
         return Ok(Some((
             BatchState::start(manifest.shard.first_trial),
@@ -311,9 +325,13 @@ fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option
     let writer = match &aggregates {
         Some(a) => {
             let columns = column_names(a.outcome_spec());
+            let keep = DurablePrefix {
+                bytes: record.trials_csv_bytes,
+                blake3: record.trials_csv_blake3.clone(),
+            };
             Some(TrialsWriter::resume(
                 &folder.file(TRIALS),
-                record.trials_csv_bytes,
+                &keep,
                 &columns,
             )?)
         }
@@ -348,9 +366,9 @@ struct FileSink<'a> {
 
 impl FileSink<'_> {
     fn checkpoint(&mut self, state: &BatchState) -> Result<(), BoxError> {
-        let trials_csv_bytes = match self.trials.as_mut() {
+        let prefix = match self.trials.as_mut() {
             Some(w) => w.sync()?,
-            None => 0,
+            None => DurablePrefix::empty(),
         };
         let record = CheckpointRecord {
             seed: self.manifest.seed,
@@ -358,7 +376,8 @@ impl FileSink<'_> {
             shard_index: self.manifest.shard.index,
             shard_count: self.manifest.shard.count,
             next_trial: state.next_trial,
-            trials_csv_bytes,
+            trials_csv_bytes: prefix.bytes,
+            trials_csv_blake3: prefix.blake3,
             has_aggregates: state.aggregates.is_some(),
         };
         let mut writer = ContainerWriter::create(
