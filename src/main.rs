@@ -5,6 +5,7 @@ mod check;
 mod cmd;
 mod compare;
 mod sweep;
+mod sweep_file;
 mod trial;
 mod validate;
 

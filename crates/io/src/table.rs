@@ -500,16 +500,26 @@ mod tests {
             .unwrap();
         w.sync().unwrap();
         drop(w);
-        let mut w = TrialsWriter::resume(&path, kept, &columns).unwrap();
+        let mut w = TrialsWriter::resume(&path, &kept, &columns).unwrap();
         w.write(1, 9, &[Field::Number(3.0), Field::Text("2031-02")])
             .unwrap();
-        w.sync().unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "trial,seed,a,b\n0,9,1.5,\n1,9,3,2031-02\n"
-        );
+        let end = w.sync().unwrap();
+        let text = "trial,seed,a,b\n0,9,1.5,\n1,9,3,2031-02\n";
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        // The running hash after a resume is the hash of the whole file.
+        assert_eq!(end.bytes, text.len() as u64);
+        assert_eq!(end.blake3, blake3::hash(text.as_bytes()).to_hex().to_string());
         let other = vec!["a".to_string()];
-        assert!(TrialsWriter::resume(&path, kept, &other).is_err());
+        assert!(TrialsWriter::resume(&path, &kept, &other).is_err());
+        // A changed byte inside the recorded prefix is refused, naming the file.
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[16] = b'7';
+        std::fs::write(&path, &bytes).unwrap();
+        let err = TrialsWriter::resume(&path, &kept, &columns)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("trials.csv: damaged: its first"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
