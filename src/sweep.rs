@@ -61,7 +61,11 @@ fn quantiles(mut v: Vec<f64>) -> [f64; 3] {
 /// `remsim sweep`: the sweep file is checked whole first (every point against the
 /// schema); on any problem the lines are printed, nothing is written, and the exit is 2.
 pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
-    if args.trials == Some(0) || args.trials.is_some_and(|t| t > crate::sweep_file::MAX_TRIALS) {
+    if args.trials == Some(0)
+        || args
+            .trials
+            .is_some_and(|t| t > crate::sweep_file::MAX_TRIALS)
+    {
         bail!(
             "--trials: expected 1 to {} trials per point",
             crate::sweep_file::MAX_TRIALS

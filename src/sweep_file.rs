@@ -97,7 +97,10 @@ pub fn load(path: &Path, trials: Option<u64>, seed: Option<u64>) -> Result<Sweep
     let raw: RawSweep = toml::from_str(&text).map_err(|e| {
         let at = e.span().map_or(0, |s| s.start);
         let location = location_of_offset(&name, &text, at);
-        vec![format!("{location}: {}", e.message().trim().replace('\n', " "))]
+        vec![format!(
+            "{location}: {}",
+            e.message().trim().replace('\n', " ")
+        )]
     })?;
     let mut problems = Problems {
         name: &name,
@@ -141,7 +144,11 @@ pub fn load(path: &Path, trials: Option<u64>, seed: Option<u64>) -> Result<Sweep
         return Err(problems.lines);
     }
     let points = design_points(&raw, design, seed);
-    let paths: Vec<String> = raw.parameter.iter().map(|p| p.path.get_ref().clone()).collect();
+    let paths: Vec<String> = raw
+        .parameter
+        .iter()
+        .map(|p| p.path.get_ref().clone())
+        .collect();
     let mut scenarios = Vec::with_capacity(points.len());
     for (k, values) in points.iter().enumerate() {
         let text = point_scenario(&base, &paths, values);
@@ -174,12 +181,18 @@ fn check_fields(
         problems.at(
             raw.trials.span(),
             "trials",
-            format!("expected a whole number of trials from 1 to {MAX_TRIALS}, found {file_trials}"),
+            format!(
+                "expected a whole number of trials from 1 to {MAX_TRIALS}, found {file_trials}"
+            ),
         );
     }
     let file_seed = raw.seed.as_ref().map_or(0, |s| *s.get_ref());
     if let Some(s) = raw.seed.as_ref().filter(|s| *s.get_ref() < 0) {
-        problems.at(s.span(), "seed", format!("expected a seed >= 0, found {file_seed}"));
+        problems.at(
+            s.span(),
+            "seed",
+            format!("expected a seed >= 0, found {file_seed}"),
+        );
     }
     let design = match raw.design.get_ref().as_str() {
         "grid" => Some(Design::Grid),
@@ -264,7 +277,10 @@ fn check_values(i: usize, p: &RawParameter, design: Design, problems: &mut Probl
         problems.at(
             u.span(),
             &format!("parameter[{i}].{unwanted_name}"),
-            format!("a {} design takes `{wanted_name}`, not `{unwanted_name}`", design_name(design)),
+            format!(
+                "a {} design takes `{wanted_name}`, not `{unwanted_name}`",
+                design_name(design)
+            ),
         );
     }
     let Some(w) = wanted else {
@@ -281,7 +297,11 @@ fn check_values(i: usize, p: &RawParameter, design: Design, problems: &mut Probl
     let field = format!("parameter[{i}].{wanted_name}");
     for v in w.get_ref() {
         if !v.get_ref().is_finite() {
-            problems.at(v.span(), &field, format!("expected a finite number, found {}", v.get_ref()));
+            problems.at(
+                v.span(),
+                &field,
+                format!("expected a finite number, found {}", v.get_ref()),
+            );
         }
     }
     let values: Vec<f64> = w.get_ref().iter().map(|v| *v.get_ref()).collect();
@@ -294,7 +314,9 @@ fn check_values(i: usize, p: &RawParameter, design: Design, problems: &mut Probl
             &field,
             format!("expected [low, high], found {} numbers", values.len()),
         ),
-        Design::LatinHypercube if values.iter().all(|v| v.is_finite()) && values[0] >= values[1] => {
+        Design::LatinHypercube
+            if values.iter().all(|v| v.is_finite()) && values[0] >= values[1] =>
+        {
             problems.at(
                 w.span(),
                 &field,
@@ -342,7 +364,10 @@ fn check_point_count(raw: &RawSweep, design: Design, problems: &mut Problems<'_>
                 problems.at(
                     points.span(),
                     "points",
-                    format!("expected 1 to {MAX_POINTS} points, found {}", points.get_ref()),
+                    format!(
+                        "expected 1 to {MAX_POINTS} points, found {}",
+                        points.get_ref()
+                    ),
                 );
             }
         }
@@ -400,7 +425,9 @@ fn check_path_exists(p: &RawParameter, scenario: &Scenario, problems: &mut Probl
             let Some(item) = item.and_then(|t| t.as_table()) else {
                 let what = if items.is_none() {
                     let hint = did_you_mean(&closest(list, tree.keys().map(String::as_str)));
-                    format!("unknown parameter path `{path}`: the config has no list `{list}`{hint}")
+                    format!(
+                        "unknown parameter path `{path}`: the config has no list `{list}`{hint}"
+                    )
                 } else {
                     let hint = did_you_mean(&closest(id, ids.iter().copied()));
                     format!("unknown parameter path `{path}`: `{list}` has no id `{id}`{hint}")
@@ -423,7 +450,11 @@ fn check_path_exists(p: &RawParameter, scenario: &Scenario, problems: &mut Probl
                 let Some(suggestion) = closest(key, table.keys().map(String::as_str)) else {
                     return;
                 };
-                let at = if prefix.is_empty() { String::new() } else { format!(" in {prefix}") };
+                let at = if prefix.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {prefix}")
+                };
                 problems.at(
                     p.path.span(),
                     "parameter.path",
@@ -505,7 +536,10 @@ fn design_points(raw: &RawSweep, design: Design, seed: u64) -> Vec<Vec<f64>> {
             let mut columns = Vec::new();
             for p in &raw.parameter {
                 let range = numbers(&p.range);
-                let (lo, hi) = (range.first().copied().unwrap_or(0.0), range.get(1).copied().unwrap_or(0.0));
+                let (lo, hi) = (
+                    range.first().copied().unwrap_or(0.0),
+                    range.get(1).copied().unwrap_or(0.0),
+                );
                 // One value in each of n equal strata, strata shuffled: its own stream per
                 // parameter, so adding a parameter leaves the others' columns alone.
                 let path = p.path.get_ref();
@@ -522,7 +556,9 @@ fn design_points(raw: &RawSweep, design: Design, seed: u64) -> Vec<Vec<f64>> {
                         .collect::<Vec<f64>>(),
                 );
             }
-            (0..n).map(|i| columns.iter().map(|c| c[i]).collect()).collect()
+            (0..n)
+                .map(|i| columns.iter().map(|c| c[i]).collect())
+                .collect()
         }
     }
 }
@@ -544,7 +580,10 @@ pub fn point_scenario(base: &Path, paths: &[String], values: &[f64]) -> String {
             }
         }
     }
-    format!("extends = {:?}\n{plain}{agents}", base.display().to_string())
+    format!(
+        "extends = {:?}\n{plain}{agents}",
+        base.display().to_string()
+    )
 }
 
 /// Writes a point's scenario file.

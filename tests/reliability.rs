@@ -48,12 +48,17 @@ fn panicked(out: &Output) -> bool {
 }
 
 /// The batch outputs that must be byte-identical to an uninterrupted run.
-const OUTPUTS: [&str; 4] = ["manifest.json", "trials.csv", "summary.csv", "aggregates.bin"];
+const OUTPUTS: [&str; 4] = [
+    "manifest.json",
+    "trials.csv",
+    "summary.csv",
+    "aggregates.bin",
+];
 
 fn same_outputs(a: &Path, b: &Path) -> bool {
-    OUTPUTS
-        .iter()
-        .all(|f| fs::read(a.join(f)).ok().is_some() && fs::read(a.join(f)).ok() == fs::read(b.join(f)).ok())
+    OUTPUTS.iter().all(|f| {
+        fs::read(a.join(f)).ok().is_some() && fs::read(a.join(f)).ok() == fs::read(b.join(f)).ok()
+    })
 }
 
 fn no_tmp_files(dir: &Path) -> bool {
@@ -86,7 +91,11 @@ fn damage(path: &Path, how: &str) -> bool {
             else {
                 return false;
             };
-            bytes[at] = if bytes[at] == b'9' { b'1' } else { bytes[at] + 1 };
+            bytes[at] = if bytes[at] == b'9' {
+                b'1'
+            } else {
+                bytes[at] + 1
+            };
         }
         "empty" => bytes.clear(),
         "delete" => return fs::remove_file(path).is_ok(),
@@ -138,14 +147,29 @@ fn read_with(reader: &str, dir: &Path, work: &Path) -> (Output, Vec<u8>) {
         }
         "replay" => {
             let to = work.join("replayed.csv");
-            let out = remsim(&["replay", d, "--trial", "3", "--out", to.to_str().unwrap(), "--force"]);
+            let out = remsim(&[
+                "replay",
+                d,
+                "--trial",
+                "3",
+                "--out",
+                to.to_str().unwrap(),
+                "--force",
+            ]);
             let bytes = fs::read(&to).unwrap_or_default();
             let _ = fs::remove_file(&to);
             (out, bytes)
         }
         "merge" => {
             let to = work.join("merged");
-            let out = remsim(&["merge", d, "--out", to.to_str().unwrap(), "--force", "--quiet"]);
+            let out = remsim(&[
+                "merge",
+                d,
+                "--out",
+                to.to_str().unwrap(),
+                "--force",
+                "--quiet",
+            ]);
             let mut bytes = Vec::new();
             for f in OUTPUTS {
                 bytes.extend(fs::read(to.join(f)).unwrap_or_default());
@@ -166,15 +190,30 @@ fn read_with(reader: &str, dir: &Path, work: &Path) -> (Output, Vec<u8>) {
     }
 }
 
-const READERS: [&str; 7] = ["show", "show-list", "report", "replay", "merge", "resume", "verify"];
+const READERS: [&str; 7] = [
+    "show",
+    "show-list",
+    "report",
+    "replay",
+    "merge",
+    "resume",
+    "verify",
+];
 
 #[test]
 fn damaged_results_are_refused_or_read_identically() {
     let root = scratch("damage");
     let pristine = root.join("pristine");
     let out = remsim(&[
-        "run", SHORT, "--trials", "12", "--seed", "5", "--out",
-        pristine.to_str().unwrap(), "--quiet",
+        "run",
+        SHORT,
+        "--trials",
+        "12",
+        "--seed",
+        "5",
+        "--out",
+        pristine.to_str().unwrap(),
+        "--quiet",
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let dir = root.join("folder");
@@ -215,13 +254,20 @@ fn damaged_results_are_refused_or_read_identically() {
                 } else if out.status.success() && out.stdout == *want_out && bytes == *want_bytes {
                     tally.identical += 1;
                 } else {
-                    tally.silent.push(format!("{case}: exit {:?}: {}", out.status.code(), err.trim()));
+                    tally.silent.push(format!(
+                        "{case}: exit {:?}: {}",
+                        out.status.code(),
+                        err.trim()
+                    ));
                 }
             }
         }
     }
     tally.print("damaged-file matrix (each data file × truncate/flip/digit/empty/delete × show, show-list, report, replay, merge, resume, verify)");
-    println!("reliability: remsim verify named the damaged file in {verify_named} of {} damaged folders", tally.tried / READERS.len());
+    println!(
+        "reliability: remsim verify named the damaged file in {verify_named} of {} damaged folders",
+        tally.tried / READERS.len()
+    );
     assert!(tally.silent.is_empty() && tally.panics.is_empty());
     assert_eq!(verify_named * READERS.len(), tally.tried);
     let _ = fs::remove_dir_all(&root);
@@ -230,8 +276,23 @@ fn damaged_results_are_refused_or_read_identically() {
 /// Runs a batch and stops it with `signal` after `after`; true if it was interrupted
 /// (the folder is left incomplete).
 fn interrupted_run(config: &str, trials: &str, dir: &Path, signal: &str, after: Duration) -> bool {
-    let mut args = vec!["run", config, "--trials", trials, "--seed", "7", "--threads", "2"];
-    args.extend(["--checkpoint-secs", "0", "--quiet", "--out", dir.to_str().unwrap()]);
+    let mut args = vec![
+        "run",
+        config,
+        "--trials",
+        trials,
+        "--seed",
+        "7",
+        "--threads",
+        "2",
+    ];
+    args.extend([
+        "--checkpoint-secs",
+        "0",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     let resume = dir.join("manifest.json").exists();
     if resume {
         args.push("--resume");
@@ -259,7 +320,14 @@ fn damaged_durable_prefix_is_refused_on_resume() {
     let reference = root.join("reference");
     let trials = "1200";
     let out = remsim(&[
-        "run", SHORT, "--trials", trials, "--seed", "7", "--quiet", "--out",
+        "run",
+        SHORT,
+        "--trials",
+        trials,
+        "--seed",
+        "7",
+        "--quiet",
+        "--out",
         reference.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -292,26 +360,44 @@ fn damaged_durable_prefix_is_refused_on_resume() {
             } else if out.status.success() {
                 different.push(case);
             } else {
-                tally.silent.push(format!("{case}: refused without naming the file: {err}"));
+                tally
+                    .silent
+                    .push(format!("{case}: refused without naming the file: {err}"));
             }
         }
     }
     tally.print("damaged durable prefix on --resume (trials.csv, checkpoint.bin, manifest.json × 5 damages)");
-    println!("reliability: resumes to different results: {}", different.len());
+    println!(
+        "reliability: resumes to different results: {}",
+        different.len()
+    );
     assert!(different.is_empty(), "{different:?}");
     assert!(tally.silent.is_empty() && tally.panics.is_empty());
 
     // Kill/resume cycles: SIGKILL and SIGTERM at several points, then resume to the end.
     let mut cycles = 0;
     let mut identical = 0;
-    for (signal, ms) in [("-KILL", 300), ("-KILL", 700), ("-TERM", 500), ("-KILL", 150)] {
+    for (signal, ms) in [
+        ("-KILL", 300),
+        ("-KILL", 700),
+        ("-TERM", 500),
+        ("-KILL", 150),
+    ] {
         let dir = root.join(format!("cycle{cycles}"));
         let _ = fs::remove_dir_all(&dir);
         let _ = interrupted_run(SHORT, trials, &dir, signal, Duration::from_millis(ms));
         let _ = interrupted_run(SHORT, trials, &dir, signal, Duration::from_millis(ms));
         let out = remsim(&[
-            "run", SHORT, "--resume", "--trials", trials, "--seed", "7", "--out",
-            dir.to_str().unwrap(), "--quiet",
+            "run",
+            SHORT,
+            "--resume",
+            "--trials",
+            trials,
+            "--seed",
+            "7",
+            "--out",
+            dir.to_str().unwrap(),
+            "--quiet",
         ]);
         cycles += 1;
         assert!(out.status.success(), "{}", text(&out.stderr));
@@ -320,7 +406,9 @@ fn damaged_durable_prefix_is_refused_on_resume() {
             identical += 1;
         }
     }
-    println!("reliability: kill/resume cycles: {cycles} batches killed twice each (SIGKILL, SIGTERM) and resumed, {identical} byte-identical to the uninterrupted batch");
+    println!(
+        "reliability: kill/resume cycles: {cycles} batches killed twice each (SIGKILL, SIGTERM) and resumed, {identical} byte-identical to the uninterrupted batch"
+    );
     assert_eq!(identical, cycles);
     let _ = fs::remove_dir_all(&root);
 }
@@ -329,7 +417,17 @@ fn damaged_durable_prefix_is_refused_on_resume() {
 fn full_disk_at_any_point_resumes_to_the_exact_result() {
     let root = scratch("enospc");
     let reference = root.join("reference");
-    let args = ["--trials", "100", "--seed", "3", "--threads", "1", "--checkpoint-secs", "0", "--quiet"];
+    let args = [
+        "--trials",
+        "100",
+        "--seed",
+        "3",
+        "--threads",
+        "1",
+        "--checkpoint-secs",
+        "0",
+        "--quiet",
+    ];
     let mut run_args = vec!["run", SHORT];
     run_args.extend(args);
     run_args.extend(["--out", reference.to_str().unwrap()]);
@@ -337,13 +435,23 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     let mount = root.join("tmpfs");
     fs::create_dir_all(&mount).unwrap();
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=4k", "tmpfs", mount.to_str().unwrap()])
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=4k",
+            "tmpfs",
+            mount.to_str().unwrap(),
+        ])
         .stderr(Stdio::piped())
         .output();
     match &mounted {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
-            println!("reliability: full disk: skipped: cannot mount a tmpfs here ({})", text(&o.stderr).trim());
+            println!(
+                "reliability: full disk: skipped: cannot mount a tmpfs here ({})",
+                text(&o.stderr).trim()
+            );
             return;
         }
         Err(e) => {
@@ -353,7 +461,11 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     }
     let remount = |size: u64| {
         Command::new("mount")
-            .args(["-o", &format!("remount,size={size}"), mount.to_str().unwrap()])
+            .args([
+                "-o",
+                &format!("remount,size={size}"),
+                mount.to_str().unwrap(),
+            ])
             .status()
             .map(|s| s.success())
             .unwrap_or(false)
@@ -381,7 +493,11 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
         again.extend(args);
         again.extend(["--out", dir.to_str().unwrap()]);
         let resumed = remsim(&again);
-        assert!(resumed.status.success(), "size {size}: {}", text(&resumed.stderr));
+        assert!(
+            resumed.status.success(),
+            "size {size}: {}",
+            text(&resumed.stderr)
+        );
         if same_outputs(&dir, &reference) && no_tmp_files(&dir) {
             identical += 1;
         }
@@ -389,7 +505,10 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     }
     let _ = fs::remove_dir_all(&dir);
     let _ = Command::new("umount").arg(&mount).status();
-    println!("reliability: full disk: {tried} tmpfs sizes from 4 KiB up, {failed} batches stopped by ENOSPC, {} left a .tmp file, {identical} of {tried} resumed to the exact uninterrupted result", stray.len());
+    println!(
+        "reliability: full disk: {tried} tmpfs sizes from 4 KiB up, {failed} batches stopped by ENOSPC, {} left a .tmp file, {identical} of {tried} resumed to the exact uninterrupted result",
+        stray.len()
+    );
     assert!(stray.is_empty(), "stray .tmp files at sizes {stray:?}");
     assert_eq!(identical, tried);
     assert!(failed > 10, "the sizes should stop most batches");
@@ -399,32 +518,131 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
 /// (name, sweep file text): each one is wrong in one way.
 fn malformed_sweeps() -> Vec<(&'static str, String)> {
     let base = "base = \"../../../configs/baseline.toml\"\n";
-    let good_param = "[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [0.3, 0.6]\n";
-    let lhs_param = "[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [0.3, 0.9]\n";
+    let good_param =
+        "[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [0.3, 0.6]\n";
+    let lhs_param =
+        "[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [0.3, 0.9]\n";
     vec![
-        ("unknown-field", format!("{base}trials = 2\ndesign = \"grid\"\ncolour = 1\n{good_param}")),
-        ("zero-trials", format!("{base}trials = 0\ndesign = \"grid\"\n{good_param}")),
-        ("negative-trials", format!("{base}trials = -5\ndesign = \"grid\"\n{good_param}")),
-        ("design-typo", format!("{base}trials = 2\ndesign = \"gird\"\n{good_param}")),
-        ("grid-without-values", format!("{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\n")),
-        ("grid-with-range", format!("{base}trials = 2\ndesign = \"grid\"\n{lhs_param}")),
-        ("grid-with-points", format!("{base}trials = 2\ndesign = \"grid\"\npoints = 3\n{good_param}")),
-        ("lhs-without-points", format!("{base}trials = 2\ndesign = \"latin_hypercube\"\n{lhs_param}")),
-        ("lhs-zero-points", format!("{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 0\n{lhs_param}")),
-        ("lhs-too-many-points", format!("{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 1000000\n{lhs_param}")),
-        ("reversed-range", format!("{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 3\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [0.9, 0.3]\n")),
-        ("nan-bound", format!("{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 3\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [nan, 0.3]\n")),
-        ("inf-value", format!("{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [0.5, inf]\n")),
-        ("range-of-three", format!("{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 3\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [0.1, 0.2, 0.3]\n")),
-        ("unknown-path", format!("{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_aproval\"\nvalues = [0.5]\n")),
-        ("unknown-id", format!("{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"recyclers[ganzhou-recycler].collection_rate\"\nvalues = [0.5]\n")),
-        ("bad-path-syntax", format!("{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"recyclers[x\"\nvalues = [0.5]\n")),
-        ("duplicate-parameter", format!("{base}trials = 2\ndesign = \"grid\"\n{good_param}{good_param}")),
-        ("unknown-outcome", format!("{base}trials = 2\ndesign = \"grid\"\noutcomes = [\"price_mean.dy.row.2300\"]\n{good_param}")),
-        ("invalid-point", format!("{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [0.5, 3.0]\n")),
-        ("absurd-magnitude", format!("{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"recyclers[ganzhou-recyclers].capacity_t\"\nvalues = [1e300]\n")),
-        ("grid-too-large", format!("{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [{}]\n[[parameter]]\npath = \"policy.china.export_licence_delay_months\"\nvalues = [{}]\n", vec!["0.5"; 200].join(","), vec!["1.0"; 200].join(","))),
-        ("missing-base", format!("base = \"nowhere.toml\"\ntrials = 2\ndesign = \"grid\"\n{good_param}")),
+        (
+            "unknown-field",
+            format!("{base}trials = 2\ndesign = \"grid\"\ncolour = 1\n{good_param}"),
+        ),
+        (
+            "zero-trials",
+            format!("{base}trials = 0\ndesign = \"grid\"\n{good_param}"),
+        ),
+        (
+            "negative-trials",
+            format!("{base}trials = -5\ndesign = \"grid\"\n{good_param}"),
+        ),
+        (
+            "design-typo",
+            format!("{base}trials = 2\ndesign = \"gird\"\n{good_param}"),
+        ),
+        (
+            "grid-without-values",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\n"
+            ),
+        ),
+        (
+            "grid-with-range",
+            format!("{base}trials = 2\ndesign = \"grid\"\n{lhs_param}"),
+        ),
+        (
+            "grid-with-points",
+            format!("{base}trials = 2\ndesign = \"grid\"\npoints = 3\n{good_param}"),
+        ),
+        (
+            "lhs-without-points",
+            format!("{base}trials = 2\ndesign = \"latin_hypercube\"\n{lhs_param}"),
+        ),
+        (
+            "lhs-zero-points",
+            format!("{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 0\n{lhs_param}"),
+        ),
+        (
+            "lhs-too-many-points",
+            format!(
+                "{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 1000000\n{lhs_param}"
+            ),
+        ),
+        (
+            "reversed-range",
+            format!(
+                "{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 3\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [0.9, 0.3]\n"
+            ),
+        ),
+        (
+            "nan-bound",
+            format!(
+                "{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 3\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [nan, 0.3]\n"
+            ),
+        ),
+        (
+            "inf-value",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [0.5, inf]\n"
+            ),
+        ),
+        (
+            "range-of-three",
+            format!(
+                "{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 3\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [0.1, 0.2, 0.3]\n"
+            ),
+        ),
+        (
+            "unknown-path",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_aproval\"\nvalues = [0.5]\n"
+            ),
+        ),
+        (
+            "unknown-id",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"recyclers[ganzhou-recycler].collection_rate\"\nvalues = [0.5]\n"
+            ),
+        ),
+        (
+            "bad-path-syntax",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"recyclers[x\"\nvalues = [0.5]\n"
+            ),
+        ),
+        (
+            "duplicate-parameter",
+            format!("{base}trials = 2\ndesign = \"grid\"\n{good_param}{good_param}"),
+        ),
+        (
+            "unknown-outcome",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\noutcomes = [\"price_mean.dy.row.2300\"]\n{good_param}"
+            ),
+        ),
+        (
+            "invalid-point",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [0.5, 3.0]\n"
+            ),
+        ),
+        (
+            "absurd-magnitude",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"recyclers[ganzhou-recyclers].capacity_t\"\nvalues = [1e300]\n"
+            ),
+        ),
+        (
+            "grid-too-large",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [{}]\n[[parameter]]\npath = \"policy.china.export_licence_delay_months\"\nvalues = [{}]\n",
+                vec!["0.5"; 200].join(","),
+                vec!["1.0"; 200].join(",")
+            ),
+        ),
+        (
+            "missing-base",
+            format!("base = \"nowhere.toml\"\ntrials = 2\ndesign = \"grid\"\n{good_param}"),
+        ),
         ("bad-toml", format!("{base}trials = = 2\n")),
     ]
 }
@@ -448,15 +666,25 @@ fn malformed_sweep_files_are_refused_before_anything_runs() {
     let mut failures = Vec::new();
     for (name, bytes) in &all {
         // The base path is relative to the sweep file: point it at the repository.
-        let text = String::from_utf8_lossy(bytes).replace(
+        let fixed = String::from_utf8_lossy(bytes).replace(
             "../../../configs/baseline.toml",
             here.join("configs/baseline.toml").to_str().unwrap(),
         );
-        let bytes = if name == "non-utf8" { bytes.clone() } else { text.into_bytes() };
+        let bytes = if name == "non-utf8" {
+            bytes.clone()
+        } else {
+            fixed.into_bytes()
+        };
         let file = files.join(format!("{name}.toml"));
         fs::write(&file, bytes).unwrap();
         let out_dir = root.join(format!("out-{name}"));
-        let out = remsim(&["sweep", file.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--quiet"]);
+        let out = remsim(&[
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--quiet",
+        ]);
         let err = text(&out.stderr);
         let prefix = format!("{}:", file.display());
         let has_line = err.lines().any(|l| {
@@ -468,10 +696,17 @@ fn malformed_sweep_files_are_refused_before_anything_runs() {
         if out.status.code() == Some(2) && has_line && !out_dir.exists() && !panicked(&out) {
             located += 1;
         } else {
-            failures.push(format!("{name}: exit {:?}, wrote {}: {err}", out.status.code(), out_dir.exists()));
+            failures.push(format!(
+                "{name}: exit {:?}, wrote {}: {err}",
+                out.status.code(),
+                out_dir.exists()
+            ));
         }
     }
-    println!("reliability: malformed sweep files: {} cases, {located} exit 2 with file:line naming the sweep file and nothing written, panics 0", all.len());
+    println!(
+        "reliability: malformed sweep files: {} cases, {located} exit 2 with file:line naming the sweep file and nothing written, panics 0",
+        all.len()
+    );
     assert!(failures.is_empty(), "{failures:#?}");
     let _ = fs::remove_dir_all(&root);
 }
@@ -480,11 +715,31 @@ fn malformed_sweep_files_are_refused_before_anything_runs() {
 fn implausible_configs_are_refused_by_check() {
     let root = scratch("plausible");
     let cases = [
-        ("reversed-window", "extends = \"builtin:baseline\"\n[[shocks]]\nid = \"x\"\nwhen = { start = \"2030-06\", until = \"2030-01\" }\ngreen_mining = { enforce_on_illegal = true, conversion_outage = 0.3 }\n", "until"),
-        ("absurd-capacity", "extends = \"builtin:baseline\"\n[[miners]]\nid = \"bayan-obo\"\ncapacity_t = 1e300\n", "capacity_t"),
-        ("absurd-demand", "extends = \"builtin:baseline\"\n[[demand]]\nid = \"wind\"\nbase_t = 1e12\n", "base_t"),
-        ("absurd-price", "extends = \"builtin:baseline\"\n[market.initial_price_cn_usd_per_kg]\ndy = 1e9\n", "dy"),
-        ("absurd-rate", "extends = \"builtin:baseline\"\n[market]\nstock_price_response = 1e300\n", "stock_price_response"),
+        (
+            "reversed-window",
+            "extends = \"builtin:baseline\"\n[[shocks]]\nid = \"x\"\nwhen = { start = \"2030-06\", until = \"2030-01\" }\ngreen_mining = { enforce_on_illegal = true, conversion_outage = 0.3 }\n",
+            "until",
+        ),
+        (
+            "absurd-capacity",
+            "extends = \"builtin:baseline\"\n[[miners]]\nid = \"bayan-obo\"\ncapacity_t = 1e300\n",
+            "capacity_t",
+        ),
+        (
+            "absurd-demand",
+            "extends = \"builtin:baseline\"\n[[demand]]\nid = \"wind\"\nbase_t = 1e12\n",
+            "base_t",
+        ),
+        (
+            "absurd-price",
+            "extends = \"builtin:baseline\"\n[market.initial_price_cn_usd_per_kg]\ndy = 1e9\n",
+            "dy",
+        ),
+        (
+            "absurd-rate",
+            "extends = \"builtin:baseline\"\n[market]\nstock_price_response = 1e300\n",
+            "stock_price_response",
+        ),
     ];
     let mut refused = 0;
     for (name, config, field) in cases {
@@ -492,16 +747,29 @@ fn implausible_configs_are_refused_by_check() {
         fs::write(&file, config).unwrap();
         let out = remsim(&["check", file.to_str().unwrap()]);
         let err = text(&out.stderr);
-        let located = err.lines().any(|l| l.starts_with(&format!("error: {}:", file.display())) && l.contains(field));
+        let located = err
+            .lines()
+            .any(|l| l.starts_with(&format!("error: {}:", file.display())) && l.contains(field));
         assert!(out.status.code() == Some(2) && located, "{name}: {err}");
         refused += 1;
     }
     let file = root.join("latin1.toml");
-    fs::write(&file, b"extends = \"builtin:baseline\"\n[scenario]\nname = \"M\xfcnchen\"\n").unwrap();
+    fs::write(
+        &file,
+        b"extends = \"builtin:baseline\"\n[scenario]\nname = \"M\xfcnchen\"\n",
+    )
+    .unwrap();
     let out = remsim(&["check", file.to_str().unwrap()]);
     let err = text(&out.stderr);
-    assert!(err.contains(&format!("{}:3:10: invalid UTF-8", file.display())), "{err}");
-    println!("reliability: implausible configs: {} cases (reversed window, 1e300 t, 1e12 t, 1e9 USD/kg, 1e300 rate, non-UTF-8), {} refused by check with file:line:col", cases.len() + 1, refused + 1);
+    assert!(
+        err.contains(&format!("{}:3:10: invalid UTF-8", file.display())),
+        "{err}"
+    );
+    println!(
+        "reliability: implausible configs: {} cases (reversed window, 1e300 t, 1e12 t, 1e9 USD/kg, 1e300 rate, non-UTF-8), {} refused by check with file:line:col",
+        cases.len() + 1,
+        refused + 1
+    );
     let _ = fs::remove_dir_all(&root);
 }
 
@@ -530,8 +798,18 @@ fn mutate(text: &str, rng: &mut Mix) -> Vec<u8> {
     match rng.below(6) {
         0 | 1 => {
             const ODD: [&str; 12] = [
-                "-1", "0", "1e300", "-1e300", "nan", "inf", "1e-300", "\"x\"", "[]", "{}",
-                "99999999999", "2.5",
+                "-1",
+                "0",
+                "1e300",
+                "-1e300",
+                "nan",
+                "inf",
+                "1e-300",
+                "\"x\"",
+                "[]",
+                "{}",
+                "99999999999",
+                "2.5",
             ];
             if let Some((key, _)) = lines[at].split_once(" = ") {
                 lines[at] = format!("{key} = {}", ODD[rng.below(ODD.len())]);
@@ -590,13 +868,98 @@ fn config_mutation_fuzz_never_panics() {
         let _ = fs::remove_file(&file);
         tried += 1;
         match out.status.code() {
-            _ if panicked(&out) => panics.push(format!("{}: {}", source.display(), text(&out.stderr))),
+            _ if panicked(&out) => {
+                panics.push(format!("{}: {}", source.display(), text(&out.stderr)))
+            }
             Some(0) => accepted += 1,
             Some(2) => refused += 1,
             other => panics.push(format!("{}: exit {other:?}", source.display())),
         }
     }
-    println!("reliability: config mutation fuzz: {tried} mutated configs (bounded to 20 s), {refused} refused with exit 2, {accepted} accepted, {} panics or other exits", panics.len());
+    println!(
+        "reliability: config mutation fuzz: {tried} mutated configs (bounded to 20 s), {refused} refused with exit 2, {accepted} accepted, {} panics or other exits",
+        panics.len()
+    );
     assert!(panics.is_empty(), "{panics:#?}");
+    let _ = fs::remove_dir_all(&root);
+}
+
+#[test]
+fn damaged_comparison_folders_are_refused_or_read_identically() {
+    let root = scratch("compare");
+    let here = std::env::current_dir().unwrap();
+    let shock = root.join("shock.toml");
+    let short = here.join(SHORT);
+    fs::write(
+        &shock,
+        format!(
+            "extends = {:?}\n[market]\nfreight_usd_per_kg = 0.9\n",
+            short.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let pristine = root.join("pristine");
+    let out = remsim(&[
+        "compare",
+        SHORT,
+        shock.to_str().unwrap(),
+        "--trials",
+        "8",
+        "--out",
+        pristine.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dir = root.join("folder");
+    let copy = |to: &Path| {
+        copy_dir(&pristine, to);
+        copy_dir(&pristine.join("base"), &to.join("base"));
+        copy_dir(&pristine.join("shock"), &to.join("shock"));
+    };
+    let readers = ["show", "report", "verify"];
+    let mut expected = Vec::new();
+    for reader in readers {
+        copy(&dir);
+        let (out, bytes) = read_with(reader, &dir, &root);
+        assert!(out.status.success(), "{reader}: {}", text(&out.stderr));
+        expected.push((out.stdout, bytes));
+    }
+    let mut tally = Tally::default();
+    for file in [
+        "diff_summary.csv",
+        "diff_trials.csv",
+        "comparison.json",
+        "base/trials.csv",
+        "shock/manifest.json",
+    ] {
+        for how in DAMAGES {
+            for (reader, (want_out, want_bytes)) in readers.iter().zip(&expected) {
+                copy(&dir);
+                if !damage(&dir.join(file), how) {
+                    continue;
+                }
+                tally.tried += 1;
+                let case = format!("{reader} on {file} ({how})");
+                let (out, bytes) = read_with(reader, &dir, &root);
+                let err = text(&out.stderr) + &text(&out.stdout);
+                let name = Path::new(file).file_name().unwrap().to_str().unwrap();
+                if panicked(&out) {
+                    tally.panics.push(case);
+                } else if !out.status.success() && err.contains(name) {
+                    tally.refused += 1;
+                } else if out.status.success() && out.stdout == *want_out && bytes == *want_bytes {
+                    tally.identical += 1;
+                } else {
+                    tally.silent.push(format!(
+                        "{case}: exit {:?}: {}",
+                        out.status.code(),
+                        err.trim()
+                    ));
+                }
+            }
+        }
+    }
+    tally.print("damaged comparison folder (diff_summary.csv, diff_trials.csv, comparison.json, base/trials.csv, shock/manifest.json × 5 damages × show, report, verify)");
+    assert!(tally.silent.is_empty() && tally.panics.is_empty());
     let _ = fs::remove_dir_all(&root);
 }

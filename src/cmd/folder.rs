@@ -71,6 +71,26 @@ impl Folder {
         Ok(())
     }
 
+    /// Removes the temporary files (`<name>.tmp`) of remsim's own files that a killed
+    /// process left (SIGKILL runs no clean-up); a resume starts with this.
+    pub fn remove_temporaries(&self) -> anyhow::Result<()> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Ok(());
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".tmp") else {
+                continue;
+            };
+            if OWN_FILES.contains(&stem) || remsim_io::verify::is_data_file(stem) {
+                let path = entry.path();
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("removing {}", path.display()))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Removes a checkpoint left in the folder, if any.
     pub fn remove_checkpoint(&self) -> anyhow::Result<()> {
         let checkpoint = self.file(CHECKPOINT);
@@ -109,12 +129,11 @@ impl Folder {
             let listed: Vec<String> = Manifest::read(&self.file(MANIFEST))
                 .map(|m| m.files.into_iter().map(|f| f.name).collect())
                 .unwrap_or_default();
-            let names = OWN_FILES
-                .iter()
-                .map(|n| n.to_string())
-                .chain(listed.into_iter().filter(|n| {
-                    !n.contains(['/', '\\']) && remsim_io::verify::is_data_file(n)
-                }));
+            let names = OWN_FILES.iter().map(|n| n.to_string()).chain(
+                listed
+                    .into_iter()
+                    .filter(|n| !n.contains(['/', '\\']) && remsim_io::verify::is_data_file(n)),
+            );
             for name in names {
                 for path in [
                     self.file(&name),

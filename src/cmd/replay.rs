@@ -29,6 +29,7 @@ pub struct ReplayArgs {
 /// `remsim replay`.
 pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let folder = Folder::new(&args.dir);
+    folder.manifest()?;
     // A finished folder is checked whole, an unfinished one up to its checkpoint; a
     // damaged one is refused, naming the file.
     let manifest = match remsim_io::verify_folder(&folder.dir)? {

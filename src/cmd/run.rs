@@ -236,6 +236,7 @@ type Prepared = (BatchState, Option<TrialsWriter>, Option<u64>);
 /// Checks that `folder` holds this batch unfinished and returns where to go on from;
 /// `None` if it is already finished.
 fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option<Prepared>> {
+    folder.remove_temporaries()?;
     let recorded = folder.manifest()?;
     for (what, theirs, ours) in [
         (
@@ -329,11 +330,7 @@ fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option
                 bytes: record.trials_csv_bytes,
                 blake3: record.trials_csv_blake3.clone(),
             };
-            Some(TrialsWriter::resume(
-                &folder.file(TRIALS),
-                &keep,
-                &columns,
-            )?)
+            Some(TrialsWriter::resume(&folder.file(TRIALS), &keep, &columns)?)
         }
         None => None,
     };

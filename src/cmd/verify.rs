@@ -35,11 +35,15 @@ fn describe(dir: &Path) -> (String, u8) {
             ),
             3,
         ),
-        Err(IoError::Damaged { path, problem }) => (
-            format!("damaged: {}: {problem}", path.display()),
-            1,
-        ),
-        Err(other) => (format!("damaged: {other}"), 1),
+        Err(e) => (damaged_line(e), 1),
+    }
+}
+
+/// `damaged: <file>: <what differs>`.
+fn damaged_line(error: IoError) -> String {
+    match error {
+        IoError::Damaged { path, problem } => format!("damaged: {}: {problem}", path.display()),
+        other => format!("damaged: {other}"),
     }
 }
 
@@ -54,6 +58,10 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         vec![args.dir.clone()]
     };
     let mut worst = 0u8;
+    if comparison && let Err(e) = remsim_io::verify::verify_comparison_files(&args.dir) {
+        println!("{}", damaged_line(e));
+        worst = 1;
+    }
     for dir in &dirs {
         let (line, code) = describe(dir);
         println!("{line}");

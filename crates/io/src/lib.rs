@@ -36,7 +36,8 @@ pub use readers::{
     QUANTILE_LEVELS, SignCount, SignCounts, SummaryRecord, SummaryTable, TrialColumns,
 };
 pub use records::{AggregatesHeader, CellRecord, CheckpointRecord};
-pub use verify::{FolderState, data_files, verify_finished, verify_folder};
 pub use table::{
-    DurablePrefix, Field, SummaryLine, SummaryWriter, TrajectoryWriter, TrialsReader, TrialsWriter, number,
+    DurablePrefix, Field, SummaryLine, SummaryWriter, TrajectoryWriter, TrialsReader, TrialsWriter,
+    number,
 };
+pub use verify::{FolderState, data_files, verify_finished, verify_folder};

@@ -17,7 +17,8 @@ pub const MANIFEST_FORMAT: &str = "remsim-results";
 /// Version of the results-folder layout (manifest, CSV columns, aggregates payload).
 pub const MANIFEST_VERSION: u32 = 2;
 /// The value of a seal before it is computed.
-const UNSEALED: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub(crate) const UNSEALED: &str =
+    "0000000000000000000000000000000000000000000000000000000000000000";
 /// How a seal field starts in pretty JSON (it cannot occur inside a JSON string).
 const SEAL_KEY: &str = "\"blake3\": \"";
 
@@ -181,7 +182,8 @@ impl Timing {
     }
 }
 
-fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), IoError> {
+/// Writes `value`, whose last field is an unsealed `blake3`, sealed and atomically.
+pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), IoError> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| IoError::Encode {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -206,7 +208,7 @@ fn seal_at(text: &str) -> Option<usize> {
 }
 
 /// Checks a sealed JSON file's own hash.
-fn check_seal(path: &Path, text: &str) -> Result<(), IoError> {
+pub(crate) fn check_seal(path: &Path, text: &str) -> Result<(), IoError> {
     let Some(at) = seal_at(text) else {
         return Err(IoError::damaged(
             path,

@@ -508,7 +508,10 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
         // The running hash after a resume is the hash of the whole file.
         assert_eq!(end.bytes, text.len() as u64);
-        assert_eq!(end.blake3, blake3::hash(text.as_bytes()).to_hex().to_string());
+        assert_eq!(
+            end.blake3,
+            blake3::hash(text.as_bytes()).to_hex().to_string()
+        );
         let other = vec!["a".to_string()];
         assert!(TrialsWriter::resume(&path, &kept, &other).is_err());
         // A changed byte inside the recorded prefix is refused, naming the file.

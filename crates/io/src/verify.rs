@@ -13,6 +13,7 @@ use crate::files::hash_file;
 use crate::manifest::{FileRecord, Manifest, Timing};
 use crate::records::CheckpointRecord;
 use crate::table::short;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// `manifest.json`.
@@ -21,6 +22,67 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const TIMING_FILE: &str = "timing.json";
 /// `checkpoint.bin`: present only while a batch is unfinished.
 pub const CHECKPOINT_FILE: &str = "checkpoint.bin";
+/// `comparison.json`: the sealed list of a comparison folder's own data files (its `base/`
+/// and `shock/` are results folders with manifests of their own).
+pub const COMPARISON_FILE: &str = "comparison.json";
+/// The `format` of `comparison.json`.
+pub const COMPARISON_FORMAT: &str = "remsim-comparison";
+
+/// `comparison.json`, written last by `remsim compare`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComparisonRecord {
+    /// Always [`COMPARISON_FORMAT`].
+    pub format: String,
+    /// The folder's data files (`diff_summary.csv`, `diff_trials.csv`, …).
+    pub files: Vec<FileRecord>,
+    /// The seal, as in `manifest.json`.
+    #[serde(default)]
+    pub blake3: String,
+}
+
+/// Lists and seals the data files of the comparison folder `dir`; call it last.
+pub fn write_comparison(dir: &Path) -> Result<(), IoError> {
+    let record = ComparisonRecord {
+        format: COMPARISON_FORMAT.to_string(),
+        files: data_files(dir)?,
+        blake3: crate::manifest::UNSEALED.to_string(),
+    };
+    crate::manifest::write_json(&dir.join(COMPARISON_FILE), &record)
+}
+
+/// Checks a comparison folder: its own listed files, then `base/` and `shock/` as finished
+/// results folders.
+pub fn verify_comparison(dir: &Path) -> Result<(), IoError> {
+    verify_comparison_files(dir)?;
+    verify_finished(&dir.join("base"))?;
+    verify_finished(&dir.join("shock"))?;
+    Ok(())
+}
+
+/// Checks a comparison folder's own files against its sealed `comparison.json`.
+pub fn verify_comparison_files(dir: &Path) -> Result<(), IoError> {
+    let path = dir.join(COMPARISON_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        IoError::damaged(
+            &path,
+            format!("cannot be read ({e}); rerun `remsim compare` with --force"),
+        )
+    })?;
+    crate::manifest::check_seal(&path, &text)?;
+    let record: ComparisonRecord = serde_json::from_str(&text).map_err(|source| IoError::Json {
+        path: path.clone(),
+        what: "comparison list",
+        source,
+    })?;
+    if record.format != COMPARISON_FORMAT {
+        return Err(IoError::refused(&path, "not a remsim comparison list"));
+    }
+    for file in &record.files {
+        verify_file(dir, file)?;
+    }
+    Ok(())
+}
 
 /// What a results folder holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +108,7 @@ pub fn is_data_file(name: &str) -> bool {
         .is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()));
     !(name == MANIFEST_FILE
         || name == TIMING_FILE
+        || name == COMPARISON_FILE
         || name == CHECKPOINT_FILE
         || name.ends_with(".tmp")
         || name.ends_with(".html")
@@ -60,7 +123,9 @@ pub fn data_files(dir: &Path) -> Result<Vec<FileRecord>, IoError> {
     let mut files = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| IoError::os(dir, e))?;
-        let kind = entry.file_type().map_err(|e| IoError::os(entry.path(), e))?;
+        let kind = entry
+            .file_type()
+            .map_err(|e| IoError::os(entry.path(), e))?;
         let Some(name) = entry.file_name().to_str().map(str::to_string) else {
             continue;
         };
@@ -131,17 +196,17 @@ fn verify_file(dir: &Path, record: &FileRecord) -> Result<(), IoError> {
     let path = dir.join(&record.name);
     if record.name.contains(['/', '\\']) || !is_data_file(&record.name) {
         return Err(IoError::damaged(
-            dir.join(MANIFEST_FILE),
-            format!("it lists `{}`, which is not a data file name", record.name),
+            dir,
+            format!(
+                "a list of its files names `{}`, which is not a data file name",
+                record.name
+            ),
         ));
     }
     if !path.is_file() {
         return Err(IoError::damaged(
             &path,
-            format!(
-                "missing (the manifest lists it: {} bytes)",
-                record.bytes
-            ),
+            format!("missing (the manifest lists it: {} bytes)", record.bytes),
         ));
     }
     let (bytes, hasher) = hash_file(&path, None)?;

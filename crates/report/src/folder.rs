@@ -111,6 +111,7 @@ impl Folder {
         }
         let (base, shock) = (dir.join("base"), dir.join("shock"));
         if base.join(MANIFEST).exists() && shock.join(MANIFEST).exists() {
+            remsim_io::verify::verify_comparison(dir)?;
             let diff_path = dir.join(DIFF_SUMMARY);
             let diff = if diff_path.exists() {
                 Some(SummaryTable::read(&diff_path)?)

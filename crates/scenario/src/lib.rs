@@ -8,6 +8,7 @@
 //! names file, line, column and field path; a trial's parameter draws depend only on
 //! (master seed, trial, parameter path).
 
+pub mod bounds;
 mod draw;
 pub mod error;
 pub mod param;

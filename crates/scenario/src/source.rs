@@ -277,9 +277,7 @@ pub fn decode_utf8(name: &str, bytes: Vec<u8>) -> Result<String, ScenarioError> 
         let byte = bytes.get(at).copied().unwrap_or_default();
         ScenarioError::Syntax {
             location: location_of_offset(name, &before, before.len()),
-            message: format!(
-                "invalid UTF-8 (byte 0x{byte:02x}): a config must be UTF-8 text"
-            ),
+            message: format!("invalid UTF-8 (byte 0x{byte:02x}): a config must be UTF-8 text"),
         }
     })
 }
