@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use remsim_io::TrialsReader;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Options of `remsim sweep`.
@@ -56,6 +56,30 @@ fn quantiles(mut v: Vec<f64>) -> [f64; 3] {
     v.sort_by(f64::total_cmp);
     let q = |p: f64| v[(((v.len() - 1) as f64) * p).round() as usize];
     [q(0.05), q(0.5), q(0.95)]
+}
+
+/// Each outcome's values over a finished point's trials, after the folder is verified.
+fn point_samples(results: &Path, outcomes: &[String]) -> anyhow::Result<Vec<Vec<f64>>> {
+    remsim_io::verify_finished(results)?;
+    let (mut reader, _) = TrialsReader::open(&results.join("trials.csv"))?;
+    let header = reader.header().to_vec();
+    let columns: Vec<Option<usize>> = outcomes
+        .iter()
+        .map(|o| header.iter().position(|h| h == o))
+        .collect();
+    let mut samples = vec![Vec::new(); outcomes.len()];
+    while let Some((_, row)) = reader.next_row()? {
+        for (i, c) in columns.iter().enumerate() {
+            if let Some(x) = c
+                .and_then(|c| row.get(c))
+                .and_then(|f| std::str::from_utf8(f).ok())
+                .and_then(|f| f.parse::<f64>().ok())
+            {
+                samples[i].push(x);
+            }
+        }
+    }
+    Ok(samples)
 }
 
 /// `remsim sweep`: the sweep file is checked whole first (every point against the
@@ -130,25 +154,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         if code != ExitCode::SUCCESS {
             return Ok(code);
         }
-        remsim_io::verify_finished(&point_dir.join("results"))?;
-        let (mut reader, _) = TrialsReader::open(&point_dir.join("results/trials.csv"))?;
-        let header = reader.header().to_vec();
-        let columns: Vec<Option<usize>> = outcomes
-            .iter()
-            .map(|o| header.iter().position(|h| h == o))
-            .collect();
-        let mut samples = vec![Vec::new(); outcomes.len()];
-        while let Some((_, row)) = reader.next_row()? {
-            for (i, c) in columns.iter().enumerate() {
-                if let Some(x) = c
-                    .and_then(|c| row.get(c))
-                    .and_then(|f| std::str::from_utf8(f).ok())
-                    .and_then(|f| f.parse::<f64>().ok())
-                {
-                    samples[i].push(x);
-                }
-            }
-        }
+        let samples = point_samples(&point_dir.join("results"), outcomes)?;
         let _ = write!(table, "{k}");
         let mut line = format!("point {k:3}:");
         for (p, v) in sweep.paths.iter().zip(values) {

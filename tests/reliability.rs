@@ -6,6 +6,8 @@
 //! `.ci/run` shows them and docs/reliability.md records them. Run with
 //! `cargo test --release --test reliability -- --nocapture --test-threads 1`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -717,7 +719,7 @@ fn implausible_configs_are_refused_by_check() {
     let cases = [
         (
             "reversed-window",
-            "extends = \"builtin:baseline\"\n[[shocks]]\nid = \"x\"\nwhen = { start = \"2030-06\", until = \"2030-01\" }\ngreen_mining = { enforce_on_illegal = true, conversion_outage = 0.3 }\n",
+            "extends = \"builtin:baseline\"\n[[shocks]]\nid = \"x\"\nwhen = { hazard_per_year = 0.5, duration_months = 6, from = \"2030-06\", until = \"2030-01\" }\ngreen_mining = { enforce_on_illegal = true, conversion_outage = 0.3 }\n",
             "until",
         ),
         (

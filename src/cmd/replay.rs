@@ -103,29 +103,41 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     println!("{header}");
     println!("{row}");
 
+    compare_with_stored(&folder, &manifest, args.trial, &columns, &row)
+}
+
+/// Compares the replayed row with the batch's own row of `trials.csv`, where the folder
+/// holds it.
+fn compare_with_stored(
+    folder: &Folder,
+    manifest: &remsim_io::Manifest,
+    trial_index: u64,
+    columns: &[String],
+    row: &str,
+) -> anyhow::Result<ExitCode> {
     // Compare with the batch's own row, where this folder holds it.
     let trials_path = folder.file(TRIALS);
     if !trials_path.exists() {
         return Ok(ExitCode::SUCCESS);
     }
     let (mut reader, _) = TrialsReader::open(&trials_path)?;
-    if reader.header() != TrialsWriter::header(&columns).as_slice() {
+    if reader.header() != TrialsWriter::header(columns).as_slice() {
         bail!(
             "{}: its columns differ from this remsim's outcomes",
             trials_path.display()
         );
     }
     while let Some((trial, record)) = reader.next_row()? {
-        if trial == args.trial {
+        if trial == trial_index {
             let stored = TrialsWriter::record_line(&record)?;
             if stored == row {
-                eprintln!("matches row {} of {}", args.trial, trials_path.display());
+                eprintln!("matches row {} of {}", trial_index, trials_path.display());
                 return Ok(ExitCode::SUCCESS);
             }
             eprintln!("stored: {stored}");
             bail!(
                 "the replayed outcomes differ from row {} of {}",
-                args.trial,
+                trial_index,
                 trials_path.display()
             );
         }
@@ -133,7 +145,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "({} does not hold trial {}: it holds trials {}..{})",
         trials_path.display(),
-        args.trial,
+        trial_index,
         manifest.shard.first_trial,
         manifest.shard.end_trial
     );

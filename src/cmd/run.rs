@@ -233,10 +233,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 
 type Prepared = (BatchState, Option<TrialsWriter>, Option<u64>);
 
-/// Checks that `folder` holds this batch unfinished and returns where to go on from;
-/// `None` if it is already finished.
-fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option<Prepared>> {
-    folder.remove_temporaries()?;
+/// The folder's manifest records the batch `manifest` describes (config, seed, trials,
+/// shard, remsim version).
+fn check_same_batch(folder: &Folder, manifest: &Manifest) -> anyhow::Result<()> {
     let recorded = folder.manifest()?;
     for (what, theirs, ours) in [
         (
@@ -268,6 +267,14 @@ fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option
             );
         }
     }
+    Ok(())
+}
+
+/// Checks that `folder` holds this batch unfinished and returns where to go on from;
+/// `None` if it is already finished.
+fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option<Prepared>> {
+    folder.remove_temporaries()?;
+    check_same_batch(folder, manifest)?;
     // A finished folder is checked whole (a damaged one is refused, naming the file); an
     // unfinished one has its checkpoint and the durable prefix of trials.csv checked.
     let verified = remsim_io::verify_folder(&folder.dir).with_context(|| {

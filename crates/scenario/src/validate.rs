@@ -596,6 +596,42 @@ fn agent_ref(c: &mut Checker, path: FieldPath, id: &str, known: &[&str], what: &
     }
 }
 
+/// A shock's timing: scheduled or stochastic, inside the horizon, not reversed.
+fn check_when(c: &mut Checker, w: &FieldPath, t: &ShockTiming) {
+    match (t.start, t.hazard_per_year) {
+        (Some(_), Some(_)) | (None, None) => c.fail(
+            w.clone(),
+            "expected either `start` (scheduled) or `hazard_per_year` (stochastic)".to_string(),
+        ),
+        (None, Some(h)) => {
+            c.non_negative(w, "hazard_per_year", h);
+            if t.duration_months.is_none() {
+                c.fail(
+                    w.key("duration_months"),
+                    "expected how long each stochastic event lasts".to_string(),
+                );
+            }
+        }
+        (Some(_), None) => {}
+    }
+    c.month_in_horizon(w, "start", t.start);
+    c.month_in_horizon(w, "from", t.from);
+    c.month_in_horizon(w, "until", t.until);
+    // A window that ends before it begins can never fire.
+    if let (Some(from), Some(until)) = (t.from, t.until)
+        && until < from
+    {
+        c.fail(
+            w.key("until"),
+            format!("expected a month at or after `from` ({from}), found {until}: the window is reversed and the shock could never fire"),
+        );
+    }
+    c.non_negative(w, "ramp_months", t.ramp_months);
+    if let Some(d) = t.duration_months {
+        c.non_negative(w, "duration_months", d);
+    }
+}
+
 fn check_shocks(c: &mut Checker, config: &ScenarioConfig) {
     let sectors: Vec<&str> = config.demand.iter().map(|d| d.id.as_str()).collect();
     let magnet_sectors: Vec<&str> = config
@@ -642,42 +678,7 @@ fn check_shocks(c: &mut Checker, config: &ScenarioConfig) {
                 ),
             );
         }
-        let w = p.key("when");
-        let t = &shock.when;
-        match (t.start, t.hazard_per_year) {
-            (Some(_), Some(_)) | (None, None) => c.fail(
-                w.clone(),
-                "expected either `start` (scheduled) or `hazard_per_year` (stochastic)".to_string(),
-            ),
-            (None, Some(h)) => {
-                c.non_negative(&w, "hazard_per_year", h);
-                if t.duration_months.is_none() {
-                    c.fail(
-                        w.key("duration_months"),
-                        "expected how long each stochastic event lasts".to_string(),
-                    );
-                }
-            }
-            (Some(_), None) => {}
-        }
-        c.month_in_horizon(&w, "start", t.start);
-        c.month_in_horizon(&w, "from", t.from);
-        c.month_in_horizon(&w, "until", t.until);
-        // A window that ends before it begins can never fire.
-        for (name, begin) in [("from", t.from), ("start", t.start)] {
-            if let (Some(b), Some(u)) = (begin, t.until)
-                && u < b
-            {
-                c.fail(
-                    w.key("until"),
-                    format!("expected a month at or after `{name}` ({b}), found {u}: the window is reversed and the shock could never fire"),
-                );
-            }
-        }
-        c.non_negative(&w, "ramp_months", t.ramp_months);
-        if let Some(d) = t.duration_months {
-            c.non_negative(&w, "duration_months", d);
-        }
+        check_when(c, &p.key("when"), &shock.when);
         let elements = |c: &mut Checker, path: FieldPath, names: &[String]| {
             for (i, name) in names.iter().enumerate() {
                 if let Err(e) = Element::parse(name) {
@@ -814,9 +815,9 @@ fn check_shocks(c: &mut Checker, config: &ScenarioConfig) {
             c.non_negative(&q, "lead_time_years", x.lead_time_years);
             c.non_negative(&q, "ramp_years", x.ramp_years);
             c.share(&q, "failure_probability", x.failure_probability);
-            if t.hazard_per_year.is_some() {
+            if shock.when.hazard_per_year.is_some() {
                 c.fail(
-                    w.clone(),
+                    p.key("when"),
                     "an outbound investment is a decision: give `start`, not a hazard".to_string(),
                 );
             }
