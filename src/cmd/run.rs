@@ -130,7 +130,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         blake3: String::new(),
     };
 
-    let (state, trials_writer, resumed_at) = if args.resume && recorded_pair.is_some() {
+    // A folder a failure left before its manifest was written holds nothing to resume.
+    let blank = args.config.is_some() && folder.is_blank();
+    let (state, trials_writer, resumed_at) = if args.resume && !blank {
         match prepare_resume(&folder, &manifest)? {
             Some(prepared) => prepared,
             None => {
