@@ -44,10 +44,14 @@ impl Folder {
         self.dir.join(name)
     }
 
-    /// Whether the folder is missing or holds no file at all.
+    /// Whether the folder is missing or holds nothing but temporary files of remsim's own
+    /// (a batch killed while it wrote its first manifest leaves `manifest.json.tmp`).
     pub fn is_blank(&self) -> bool {
         match std::fs::read_dir(&self.dir) {
-            Ok(mut entries) => entries.next().is_none(),
+            Ok(entries) => entries.filter_map(Result::ok).all(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".tmp").is_some_and(is_own_or_data)
+            }),
             Err(_) => true,
         }
     }
@@ -82,7 +86,7 @@ impl Folder {
             let Some(stem) = name.strip_suffix(".tmp") else {
                 continue;
             };
-            if OWN_FILES.contains(&stem) || remsim_io::verify::is_data_file(stem) {
+            if is_own_or_data(stem) {
                 let path = entry.path();
                 std::fs::remove_file(&path)
                     .with_context(|| format!("removing {}", path.display()))?;
@@ -212,6 +216,11 @@ impl Folder {
         writer.finish()?;
         write_summary(&self.file(SUMMARY), aggregates)
     }
+}
+
+/// One of remsim's fixed file names, or a data file name.
+fn is_own_or_data(name: &str) -> bool {
+    OWN_FILES.contains(&name) || remsim_io::verify::is_data_file(name)
 }
 
 /// Writes the long-format summary of `aggregates` (also `remsim compare`'s diff_summary.csv).

@@ -144,6 +144,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             }
         }
     } else {
+        if blank {
+            folder.remove_temporaries()?;
+        }
         folder.prepare_fresh(args.force)?;
         manifest.write(&folder.file(MANIFEST))?;
         (BatchState::start(range.start), None, None)
