@@ -67,6 +67,13 @@ enum Command {
     /// month-by-month metrics as a wide CSV, prints its row of outcomes and checks it
     /// against row I of DIR/trials.csv.
     Replay(cmd::replay::ReplayArgs),
+    /// Check a results folder: complete, incomplete (resumable from trial N) or damaged.
+    ///
+    /// A finished folder's manifest.json is sealed with its own BLAKE3 and lists every data
+    /// file with its size and BLAKE3; an unfinished one has a checkpoint that records the
+    /// BLAKE3 of the durable part of trials.csv. Prints `complete`, `incomplete, resumable
+    /// from trial N` or `damaged: <file>: <what differs>`; exits 0, 3 or 1.
+    Verify(cmd::verify::VerifyArgs),
     /// Merge the results folders of a batch's shards into one.
     ///
     /// The merged folder equals the one an unsharded run writes, byte for byte. Shards of
@@ -144,6 +151,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => cmd::run::run(args),
         Command::Replay(args) => cmd::replay::run(args),
         Command::Merge(args) => cmd::merge::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Compare(args) => cmd::compare::run(args),
         Command::Sweep(args) => cmd::sweep::run(args),

@@ -281,6 +281,8 @@ fn a_comparison_folder_gets_overlays_and_paired_difference_fans() {
         &shock.join("trials.csv"),
         &dir.join("diff_trials.csv"),
     );
+    // What `remsim compare` writes last: the sealed list of the folder's own files.
+    remsim_io::verify::write_comparison(&dir).unwrap();
     ok(&["report", s(&dir)]);
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     let ids = chart_ids(&html);

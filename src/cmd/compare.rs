@@ -73,6 +73,11 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         );
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    // The folder is unfinished until its list of files is written again, last.
+    let list = dir.join(remsim_io::verify::COMPARISON_FILE);
+    if list.exists() {
+        std::fs::remove_file(&list).with_context(|| format!("removing {}", list.display()))?;
+    }
     for (name, config) in [("base", &args.base), ("shock", &args.shock)] {
         let code = crate::cmd::run::run(RunArgs {
             config: Some(config.clone()),
@@ -114,9 +119,13 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         .context("no trials ran")?;
     crate::cmd::folder::write_summary(&dir.join("diff_summary.csv"), &aggregates)?;
 
+    // Both folders are checked before their trials.csv are paired.
+    remsim_io::verify_finished(&dir.join("base"))?;
+    remsim_io::verify_finished(&dir.join("shock"))?;
     let (header, deltas) =
         paired_trials(&dir.join("base/trials.csv"), &dir.join("shock/trials.csv"))?;
     write_deltas(&dir.join("diff_trials.csv"), &header, &deltas)?;
+    remsim_io::verify::write_comparison(&dir)?;
     print!("{}", table(&dir, &header, &deltas)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -44,9 +44,66 @@ impl Folder {
         self.dir.join(name)
     }
 
-    /// Whether a batch finished here: aggregates written, no checkpoint left.
-    pub fn is_finished(&self) -> bool {
-        self.file(AGGREGATES).is_file() && !self.file(CHECKPOINT).exists()
+    /// Whether the folder is missing or holds nothing but temporary files of remsim's own
+    /// (a batch killed while it wrote its first manifest leaves `manifest.json.tmp`).
+    pub fn is_blank(&self) -> bool {
+        match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries.filter_map(Result::ok).all(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".tmp").is_some_and(is_own_or_data)
+            }),
+            Err(_) => true,
+        }
+    }
+
+    /// The manifest of a finished batch, after every data file it lists is checked
+    /// (`remsim_io::verify_finished`); a damaged or unfinished folder is refused.
+    pub fn verified(&self) -> anyhow::Result<Manifest> {
+        Ok(remsim_io::verify_finished(&self.dir)?)
+    }
+
+    /// The last write of a finished batch: the manifest, now listing every data file with
+    /// its size and BLAKE3 and saying `"complete": true`. Call it once every data file is
+    /// synced.
+    pub fn mark_complete(&self, manifest: &Manifest) -> anyhow::Result<()> {
+        let complete = Manifest {
+            complete: true,
+            files: remsim_io::data_files(&self.dir)?,
+            ..manifest.clone()
+        };
+        complete.write(&self.file(MANIFEST))?;
+        Ok(())
+    }
+
+    /// Removes the temporary files (`<name>.tmp`) of remsim's own files that a killed
+    /// process left (SIGKILL runs no clean-up); a resume starts with this.
+    pub fn remove_temporaries(&self) -> anyhow::Result<()> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Ok(());
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".tmp") else {
+                continue;
+            };
+            if is_own_or_data(stem) {
+                let path = entry.path();
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("removing {}", path.display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes a checkpoint left in the folder, if any.
+    pub fn remove_checkpoint(&self) -> anyhow::Result<()> {
+        let checkpoint = self.file(CHECKPOINT);
+        if checkpoint.exists() {
+            std::fs::remove_file(&checkpoint)
+                .with_context(|| format!("removing {}", checkpoint.display()))?;
+            remsim_io::sync_dir(&checkpoint)?;
+        }
+        Ok(())
     }
 
     /// Makes the folder ready for a new batch: creates it, or — if it already holds
@@ -71,10 +128,20 @@ impl Folder {
             bail!("{} {what}{hint}", self.dir.display());
         }
         if occupied {
-            for name in OWN_FILES {
+            // remsim's fixed names, and the data files the old manifest lists (if it can
+            // still be read): nothing else is touched.
+            let listed: Vec<String> = Manifest::read(&self.file(MANIFEST))
+                .map(|m| m.files.into_iter().map(|f| f.name).collect())
+                .unwrap_or_default();
+            let names = OWN_FILES.iter().map(|n| n.to_string()).chain(
+                listed
+                    .into_iter()
+                    .filter(|n| !n.contains(['/', '\\']) && remsim_io::verify::is_data_file(n)),
+            );
+            for name in names {
                 for path in [
-                    self.file(name),
-                    remsim_io::files::temporary_path(&self.file(name)),
+                    self.file(&name),
+                    remsim_io::files::temporary_path(&self.file(&name)),
                 ] {
                     if path.exists() {
                         std::fs::remove_file(&path)
@@ -102,9 +169,9 @@ impl Folder {
     /// The aggregates of a finished batch, checked against its manifest.
     pub fn aggregates(&self, manifest: &Manifest) -> anyhow::Result<BatchAggregates> {
         let path = self.file(AGGREGATES);
-        if !self.is_finished() {
+        if !manifest.complete {
             bail!(
-                "{} holds an unfinished batch (no {AGGREGATES}, or a {CHECKPOINT} left); finish it with `remsim run --resume --out {}`",
+                "{} holds an unfinished batch (its {MANIFEST} does not say complete); finish it with `remsim run --resume --out {}`",
                 self.dir.display(),
                 self.dir.display()
             );
@@ -149,6 +216,11 @@ impl Folder {
         writer.finish()?;
         write_summary(&self.file(SUMMARY), aggregates)
     }
+}
+
+/// One of remsim's fixed file names, or a data file name.
+fn is_own_or_data(name: &str) -> bool {
+    OWN_FILES.contains(&name) || remsim_io::verify::is_data_file(name)
 }
 
 /// Writes the long-format summary of `aggregates` (also `remsim compare`'s diff_summary.csv).

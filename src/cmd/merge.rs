@@ -50,7 +50,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let mut shards: Vec<(Folder, Manifest)> = Vec::new();
     for dir in &args.dirs {
         let folder = Folder::new(dir);
-        let manifest = folder.manifest()?;
+        let manifest = folder.verified()?;
         shards.push((folder, manifest));
     }
     check_compatible(&shards)?;
@@ -68,9 +68,10 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
             None => merged = Some(aggregates),
             Some(m) => m.merge(&aggregates)?,
         }
-        if let Ok(t) = Timing::read(&folder.file(TIMING)) {
-            parts.push(t);
-        }
+        parts.push(Timing {
+            blake3: String::new(),
+            ..Timing::read(&folder.file(TIMING))?
+        });
     }
     let Some(merged) = merged else {
         bail!("no shard to merge");
@@ -83,6 +84,8 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
             first_trial: 0,
             end_trial: first.trials,
         },
+        complete: false,
+        files: Vec::new(),
         ..first.clone()
     };
 
@@ -138,8 +141,10 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         resumed_at_trial: None,
         peak_memory_mib: peak_memory_mib(),
         parts,
+        blake3: String::new(),
     };
     timing.write(&out.file(TIMING))?;
+    out.mark_complete(&manifest)?;
     if !args.quiet {
         println!(
             "merged {} shards into {}\n",

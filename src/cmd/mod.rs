@@ -18,5 +18,7 @@ pub mod report;
 pub mod run;
 pub mod show;
 pub mod sweep;
+pub mod sweep_file;
 pub mod trial;
 pub mod validate;
+pub mod verify;

@@ -4,7 +4,7 @@
 use super::folder::{Folder, TRIALS, scenario_from_manifest};
 use anyhow::{Context, bail};
 use clap::Args;
-use remsim_io::{TrialsReader, TrialsWriter};
+use remsim_io::{FolderState, TrialsReader, TrialsWriter};
 use remsim_scheduler::OutcomeSpec;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,12 +21,21 @@ pub struct ReplayArgs {
     /// [default: DIR/trial-<I>.csv].
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Overwrite the trajectory file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `remsim replay`.
 pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let folder = Folder::new(&args.dir);
-    let manifest = folder.manifest()?;
+    folder.manifest()?;
+    // A finished folder is checked whole, an unfinished one up to its checkpoint; a
+    // damaged one is refused, naming the file.
+    let manifest = match remsim_io::verify_folder(&folder.dir)? {
+        FolderState::Complete(m) => *m,
+        FolderState::Incomplete { manifest, .. } => *manifest,
+    };
     if args.trial >= manifest.trials {
         bail!(
             "trial {} is not in this batch: it has trials 0..{}",
@@ -34,13 +43,20 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
             manifest.trials
         );
     }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| folder.file(&format!("trial-{}.csv", args.trial)));
+    if out.exists() && !args.force {
+        bail!(
+            "{} already exists; pass --force to overwrite it, or choose another --out",
+            out.display()
+        );
+    }
     let scenario = scenario_from_manifest(&folder.dir, &manifest)?;
     let config = scenario.draw(manifest.seed, args.trial)?;
     let trajectory = remsim_sim::run_trial(&config, manifest.seed, args.trial)
         .with_context(|| format!("replaying trial {}", args.trial))?;
-    let out = args
-        .out
-        .unwrap_or_else(|| folder.file(&format!("trial-{}.csv", args.trial)));
     super::trial::write_wide_csv(&out, &trajectory)?;
 
     let spec = OutcomeSpec::new(
@@ -65,29 +81,41 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     println!("{header}");
     println!("{row}");
 
+    compare_with_stored(&folder, &manifest, args.trial, &columns, &row)
+}
+
+/// Compares the replayed row with the batch's own row of `trials.csv`, where the folder
+/// holds it.
+fn compare_with_stored(
+    folder: &Folder,
+    manifest: &remsim_io::Manifest,
+    trial_index: u64,
+    columns: &[String],
+    row: &str,
+) -> anyhow::Result<ExitCode> {
     // Compare with the batch's own row, where this folder holds it.
     let trials_path = folder.file(TRIALS);
     if !trials_path.exists() {
         return Ok(ExitCode::SUCCESS);
     }
     let (mut reader, _) = TrialsReader::open(&trials_path)?;
-    if reader.header() != TrialsWriter::header(&columns).as_slice() {
+    if reader.header() != TrialsWriter::header(columns).as_slice() {
         bail!(
             "{}: its columns differ from this remsim's outcomes",
             trials_path.display()
         );
     }
     while let Some((trial, record)) = reader.next_row()? {
-        if trial == args.trial {
+        if trial == trial_index {
             let stored = TrialsWriter::record_line(&record)?;
             if stored == row {
-                eprintln!("matches row {} of {}", args.trial, trials_path.display());
+                eprintln!("matches row {} of {}", trial_index, trials_path.display());
                 return Ok(ExitCode::SUCCESS);
             }
             eprintln!("stored: {stored}");
             bail!(
                 "the replayed outcomes differ from row {} of {}",
-                args.trial,
+                trial_index,
                 trials_path.display()
             );
         }
@@ -95,7 +123,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "({} does not hold trial {}: it holds trials {}..{})",
         trials_path.display(),
-        args.trial,
+        trial_index,
         manifest.shard.first_trial,
         manifest.shard.end_trial
     );

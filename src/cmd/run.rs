@@ -7,8 +7,8 @@ use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use remsim_io::{
-    CheckpointRecord, ContainerReader, ContainerWriter, FileKind, Manifest, ShardRecord, Timing,
-    TrialsWriter,
+    CheckpointRecord, ContainerReader, ContainerWriter, DurablePrefix, FileKind, FolderState,
+    Manifest, ShardRecord, Timing, TrialsWriter,
 };
 use remsim_scenario::Scenario;
 use remsim_scheduler::{
@@ -133,18 +133,10 @@ fn new_manifest(
         start: meta.start.to_string(),
         end: meta.end.to_string(),
         resolved_config: scenario.resolved_toml(),
+        complete: false,
+        files: Vec::new(),
+        blake3: String::new(),
     }
-}
-
-/// Removes a finished batch's checkpoint, durably.
-fn remove_checkpoint(folder: &Folder) -> anyhow::Result<()> {
-    let checkpoint = folder.file(CHECKPOINT);
-    if checkpoint.exists() {
-        std::fs::remove_file(&checkpoint)
-            .with_context(|| format!("removing {}", checkpoint.display()))?;
-        remsim_io::sync_dir(&checkpoint)?;
-    }
-    Ok(())
 }
 
 /// The interruption message; exit status 130.
@@ -167,6 +159,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     check_args(&args)?;
     // With --resume and an explicit --out, the folder's manifest fills in what is not given.
     let recorded_pair = match (&args.out, args.resume) {
+        // A folder a failure left before its manifest was written (a full disk, say) holds
+        // nothing to resume: with a config given, --resume starts it afresh.
+        (Some(dir), true) if args.config.is_some() && Folder::new(dir).is_blank() => None,
         (Some(dir), true) => Some((dir.clone(), Folder::new(dir).manifest()?)),
         _ => None,
     };
@@ -184,7 +179,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let range = shard.range(trials);
     let manifest = new_manifest(&scenario, seed, trials, shard, &range);
 
-    let (state, trials_writer, resumed_at) = if args.resume {
+    // A folder a failure left before its manifest was written holds nothing to resume.
+    let blank = args.config.is_some() && folder.is_blank();
+    let (state, trials_writer, resumed_at) = if args.resume && !blank {
         match prepare_resume(&folder, &manifest)? {
             Some(prepared) => prepared,
             None => {
@@ -196,6 +193,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             }
         }
     } else {
+        if blank {
+            folder.remove_temporaries()?;
+        }
         folder.prepare_fresh(args.force)?;
         manifest.write(&folder.file(MANIFEST))?;
         (BatchState::start(range.start), None, None)
@@ -257,9 +257,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         resumed_at_trial: resumed_at,
         peak_memory_mib: peak_memory_mib(),
         parts: Vec::new(),
+        blake3: String::new(),
     };
     timing.write(&folder.file(TIMING))?;
-    remove_checkpoint(&folder)?;
+    // The complete manifest is the last write; the checkpoint goes only once it is down,
+    // so a failure anywhere before leaves a folder that --resume finishes.
+    folder.mark_complete(&manifest)?;
+    folder.remove_checkpoint()?;
     if !args.quiet {
         print!(
             "{}",
@@ -271,9 +275,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 
 type Prepared = (BatchState, Option<TrialsWriter>, Option<u64>);
 
-/// Checks that `folder` holds this batch unfinished and returns where to go on from;
-/// `None` if it is already finished.
-fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option<Prepared>> {
+/// The folder's manifest records the batch `manifest` describes (config, seed, trials,
+/// shard, remsim version).
+fn check_same_batch(folder: &Folder, manifest: &Manifest) -> anyhow::Result<()> {
     let recorded = folder.manifest()?;
     for (what, theirs, ours) in [
         (
@@ -305,11 +309,28 @@ fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option
             );
         }
     }
+    Ok(())
+}
+
+/// Checks that `folder` holds this batch unfinished and returns where to go on from;
+/// `None` if it is already finished.
+fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option<Prepared>> {
+    folder.remove_temporaries()?;
+    check_same_batch(folder, manifest)?;
+    // A finished folder is checked whole (a damaged one is refused, naming the file); an
+    // unfinished one has its checkpoint and the durable prefix of trials.csv checked.
+    let verified = remsim_io::verify_folder(&folder.dir).with_context(|| {
+        format!(
+            "cannot resume {}; rerun with --force to start over",
+            folder.dir.display()
+        )
+    })?;
+    if let FolderState::Complete(_) = verified {
+        folder.remove_checkpoint()?;
+        return Ok(None);
+    }
     let checkpoint = folder.file(CHECKPOINT);
     if !checkpoint.exists() {
-        if folder.is_finished() {
-            return Ok(None);
-        }
         // Killed before the first checkpoint: start over, keeping the manifest.
         return Ok(Some((
             BatchState::start(manifest.shard.first_trial),
@@ -354,11 +375,11 @@ fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option
     let writer = match &aggregates {
         Some(a) => {
             let columns = column_names(a.outcome_spec());
-            Some(TrialsWriter::resume(
-                &folder.file(TRIALS),
-                record.trials_csv_bytes,
-                &columns,
-            )?)
+            let keep = DurablePrefix {
+                bytes: record.trials_csv_bytes,
+                blake3: record.trials_csv_blake3.clone(),
+            };
+            Some(TrialsWriter::resume(&folder.file(TRIALS), &keep, &columns)?)
         }
         None => None,
     };
@@ -391,9 +412,9 @@ struct FileSink<'a> {
 
 impl FileSink<'_> {
     fn checkpoint(&mut self, state: &BatchState) -> Result<(), BoxError> {
-        let trials_csv_bytes = match self.trials.as_mut() {
+        let prefix = match self.trials.as_mut() {
             Some(w) => w.sync()?,
-            None => 0,
+            None => DurablePrefix::empty(),
         };
         let record = CheckpointRecord {
             seed: self.manifest.seed,
@@ -401,7 +422,8 @@ impl FileSink<'_> {
             shard_index: self.manifest.shard.index,
             shard_count: self.manifest.shard.count,
             next_trial: state.next_trial,
-            trials_csv_bytes,
+            trials_csv_bytes: prefix.bytes,
+            trials_csv_blake3: prefix.blake3,
             has_aggregates: state.aggregates.is_some(),
         };
         let mut writer = ContainerWriter::create(

@@ -9,10 +9,7 @@
 use crate::cmd::run::RunArgs;
 use anyhow::{Context, bail};
 use clap::Args;
-use rand::RngExt;
-use remsim_core::rng::{stream_id, stream_rng};
 use remsim_io::TrialsReader;
-use serde::Deserialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,50 +28,19 @@ pub struct SweepArgs {
     /// Overwrite the results in --out.
     #[arg(long)]
     pub force: bool,
+    /// Trials per point, instead of the sweep file's `trials`.
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Master seed of every point, instead of the sweep file's `seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// No line per point; only errors.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SweepFile {
-    /// Base scenario, relative to the sweep file.
-    base: String,
-    /// Trials per point.
-    trials: u64,
-    /// Master seed, shared by every point (common random numbers across points).
-    #[serde(default)]
-    seed: u64,
-    /// `grid` or `latin_hypercube`.
-    design: Design,
-    /// Points of a Latin hypercube.
-    #[serde(default)]
-    points: usize,
-    /// Outcome columns of trials.csv to tabulate; default: a headline set.
-    #[serde(default)]
-    outcomes: Vec<String>,
-    parameter: Vec<Parameter>,
-}
-
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq)]
-#[serde(rename_all = "snake_case")]
-enum Design {
-    Grid,
-    LatinHypercube,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Parameter {
-    /// Dotted config path; `list[id].field` for an agent.
-    path: String,
-    /// Values of a grid.
-    #[serde(default)]
-    values: Vec<f64>,
-    /// [low, high] of a Latin hypercube.
-    #[serde(default)]
-    range: Option<[f64; 2]>,
-}
-
-const HEADLINE: [&str; 6] = [
+/// The outcomes tabulated when the sweep file names none.
+pub(crate) const HEADLINE: [&str; 6] = [
     "price_mean.ndpr.row.2030",
     "price_mean.dy.row.2030",
     "price_mean.ndpr.row.2035",
@@ -82,83 +48,6 @@ const HEADLINE: [&str; 6] = [
     "profit_cum.cn_musd",
     "profit_cum.row_musd",
 ];
-
-/// The design's points: one value per parameter each.
-fn points(file: &SweepFile) -> anyhow::Result<Vec<Vec<f64>>> {
-    match file.design {
-        Design::Grid => {
-            let mut points = vec![Vec::new()];
-            for p in &file.parameter {
-                if p.values.is_empty() {
-                    bail!("parameter `{}`: a grid needs `values`", p.path);
-                }
-                points = points
-                    .into_iter()
-                    .flat_map(|point| {
-                        p.values.iter().map(move |v| {
-                            let mut next = point.clone();
-                            next.push(*v);
-                            next
-                        })
-                    })
-                    .collect();
-            }
-            Ok(points)
-        }
-        Design::LatinHypercube => {
-            let n = file.points;
-            if n == 0 {
-                bail!("a Latin hypercube needs `points` > 0");
-            }
-            let mut columns = Vec::new();
-            for p in &file.parameter {
-                let Some([lo, hi]) = p.range else {
-                    bail!(
-                        "parameter `{}`: a Latin hypercube needs `range = [low, high]`",
-                        p.path
-                    );
-                };
-                // One value in each of n equal strata, strata shuffled: its own stream per
-                // parameter, so adding a parameter leaves the others' columns alone.
-                let mut rng = stream_rng(file.seed, 0, stream_id(&format!("sweep:{}", p.path)));
-                let mut strata: Vec<usize> = (0..n).collect();
-                for i in (1..n).rev() {
-                    let j = rng.random_range(0..=i);
-                    strata.swap(i, j);
-                }
-                columns.push(
-                    strata
-                        .iter()
-                        .map(|s| lo + (hi - lo) * (*s as f64 + rng.random::<f64>()) / n as f64)
-                        .collect::<Vec<f64>>(),
-                );
-            }
-            Ok((0..n)
-                .map(|i| columns.iter().map(|c| c[i]).collect())
-                .collect())
-        }
-    }
-}
-
-/// A scenario file that extends `base` and sets each parameter.
-fn point_scenario(base: &Path, params: &[Parameter], values: &[f64]) -> anyhow::Result<String> {
-    let mut plain = String::new();
-    let mut agents = String::new();
-    for (p, v) in params.iter().zip(values) {
-        if let Some((list, rest)) = p.path.split_once('[') {
-            let Some((id, field)) = rest.split_once("].") else {
-                bail!("parameter `{}`: expected list[id].field", p.path);
-            };
-            let _ = writeln!(agents, "\n[[{list}]]\nid = \"{id}\"\n{field} = {v:?}");
-        } else {
-            let _ = writeln!(plain, "{} = {v:?}", p.path);
-        }
-    }
-    Ok(format!(
-        "extends = {:?}\n{plain}{agents}",
-        base.display().to_string()
-    ))
-}
 
 fn quantiles(mut v: Vec<f64>) -> [f64; 3] {
     if v.is_empty() {
@@ -169,14 +58,55 @@ fn quantiles(mut v: Vec<f64>) -> [f64; 3] {
     [q(0.05), q(0.5), q(0.95)]
 }
 
+/// Each outcome's values over a finished point's trials, after the folder is verified.
+fn point_samples(results: &Path, outcomes: &[String]) -> anyhow::Result<Vec<Vec<f64>>> {
+    remsim_io::verify_finished(results)?;
+    let (mut reader, _) = TrialsReader::open(&results.join("trials.csv"))?;
+    let header = reader.header().to_vec();
+    let columns: Vec<Option<usize>> = outcomes
+        .iter()
+        .map(|o| header.iter().position(|h| h == o))
+        .collect();
+    let mut samples = vec![Vec::new(); outcomes.len()];
+    while let Some((_, row)) = reader.next_row()? {
+        for (i, c) in columns.iter().enumerate() {
+            if let Some(x) = c
+                .and_then(|c| row.get(c))
+                .and_then(|f| std::str::from_utf8(f).ok())
+                .and_then(|f| f.parse::<f64>().ok())
+            {
+                samples[i].push(x);
+            }
+        }
+    }
+    Ok(samples)
+}
+
+/// `remsim sweep`: the sweep file is checked whole first (every point against the
+/// schema); on any problem the lines are printed, nothing is written, and the exit is 2.
 pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.sweep)
-        .with_context(|| format!("reading {}", args.sweep.display()))?;
-    let file: SweepFile = toml::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}: {}", args.sweep.display(), e.message()))?;
-    let here = args.sweep.parent().unwrap_or(Path::new("."));
-    let base = std::fs::canonicalize(here.join(&file.base))
-        .with_context(|| format!("base scenario {}", here.join(&file.base).display()))?;
+    if args.trials == Some(0)
+        || args
+            .trials
+            .is_some_and(|t| t > crate::cmd::sweep_file::MAX_TRIALS)
+    {
+        bail!(
+            "--trials: expected 1 to {} trials per point",
+            crate::cmd::sweep_file::MAX_TRIALS
+        );
+    }
+    if args.threads == Some(0) {
+        bail!("--threads must be at least 1");
+    }
+    let sweep = match crate::cmd::sweep_file::load(&args.sweep, args.trials, args.seed) {
+        Ok(s) => s,
+        Err(lines) => {
+            for line in lines {
+                eprintln!("error: {line}");
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
     let stem = args
         .sweep
         .file_stem()
@@ -191,31 +121,28 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             dir.display()
         );
     }
-    let design = points(&file)?;
-    let outcomes: Vec<String> = if file.outcomes.is_empty() {
-        HEADLINE.iter().map(|s| s.to_string()).collect()
-    } else {
-        file.outcomes.clone()
-    };
+    let outcomes = &sweep.outcomes;
     let mut table = String::from("point");
-    for p in &file.parameter {
-        let _ = write!(table, ",{}", p.path);
+    for p in &sweep.paths {
+        let _ = write!(table, ",{p}");
     }
-    for o in &outcomes {
+    for o in outcomes {
         let _ = write!(table, ",{o}.p05,{o}.p50,{o}.p95");
     }
     table.push('\n');
-    println!("{} points x {} trials", design.len(), file.trials);
-    for (k, values) in design.iter().enumerate() {
+    if !args.quiet {
+        println!("{} points x {} trials", sweep.points.len(), sweep.trials);
+    }
+    for (k, (values, text)) in sweep.points.iter().zip(&sweep.scenarios).enumerate() {
         let point_dir = dir.join(format!("point-{k:03}"));
         std::fs::create_dir_all(&point_dir)
             .with_context(|| format!("creating {}", point_dir.display()))?;
         let scenario = point_dir.join("scenario.toml");
-        std::fs::write(&scenario, point_scenario(&base, &file.parameter, values)?)?;
+        crate::cmd::sweep_file::write_point(&scenario, text)?;
         let code = crate::cmd::run::run(RunArgs {
             config: Some(scenario),
-            trials: Some(file.trials),
-            seed: Some(file.seed),
+            trials: Some(sweep.trials),
+            seed: Some(sweep.seed),
             out: Some(point_dir.join("results")),
             threads: args.threads,
             shard: None,
@@ -227,29 +154,12 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         if code != ExitCode::SUCCESS {
             return Ok(code);
         }
-        let (mut reader, _) = TrialsReader::open(&point_dir.join("results/trials.csv"))?;
-        let header = reader.header().to_vec();
-        let columns: Vec<Option<usize>> = outcomes
-            .iter()
-            .map(|o| header.iter().position(|h| h == o))
-            .collect();
-        let mut samples = vec![Vec::new(); outcomes.len()];
-        while let Some((_, row)) = reader.next_row()? {
-            for (i, c) in columns.iter().enumerate() {
-                if let Some(x) = c
-                    .and_then(|c| row.get(c))
-                    .and_then(|f| std::str::from_utf8(f).ok())
-                    .and_then(|f| f.parse::<f64>().ok())
-                {
-                    samples[i].push(x);
-                }
-            }
-        }
+        let samples = point_samples(&point_dir.join("results"), outcomes)?;
         let _ = write!(table, "{k}");
         let mut line = format!("point {k:3}:");
-        for (p, v) in file.parameter.iter().zip(values) {
+        for (p, v) in sweep.paths.iter().zip(values) {
             let _ = write!(table, ",{v}");
-            let _ = write!(line, " {}={v:.4}", p.path);
+            let _ = write!(line, " {p}={v:.4}");
         }
         for (i, s) in samples.into_iter().enumerate() {
             let [a, b, c] = quantiles(s);
@@ -259,9 +169,13 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             }
         }
         table.push('\n');
-        println!("{line}");
+        if !args.quiet {
+            println!("{line}");
+        }
     }
-    std::fs::write(dir.join("sweep.csv"), table)?;
-    println!("sweep table: {}", dir.join("sweep.csv").display());
+    remsim_io::atomic_write(&dir.join("sweep.csv"), table.as_bytes())?;
+    if !args.quiet {
+        println!("sweep table: {}", dir.join("sweep.csv").display());
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -20,7 +20,7 @@
 //! sentence saying which — before any record is decoded.
 
 use crate::error::IoError;
-use crate::files::{commit, temporary_path};
+use crate::files::{TempGuard, commit, temporary_path};
 use bincode::Options;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -29,7 +29,7 @@ use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// Version of the container layout and of the records' encoding.
-pub const CONTAINER_VERSION: u32 = 1;
+pub const CONTAINER_VERSION: u32 = 2;
 /// Bytes before the payload.
 pub const HEADER_LEN: usize = 116;
 const HASH_LEN: usize = 64;
@@ -113,6 +113,7 @@ fn checksum(header_fields: &[u8], payload_hash: &blake3::Hash) -> [u8; 32] {
 pub struct ContainerWriter {
     path: PathBuf,
     tmp: PathBuf,
+    guard: TempGuard,
     kind: FileKind,
     config_hash: String,
     file: BufWriter<File>,
@@ -133,6 +134,7 @@ impl ContainerWriter {
             message,
         })?;
         let tmp = temporary_path(path);
+        let guard = TempGuard::new(&tmp);
         let file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
         let mut file = BufWriter::with_capacity(1 << 16, file);
         file.write_all(&[0u8; HEADER_LEN])
@@ -140,6 +142,7 @@ impl ContainerWriter {
         Ok(ContainerWriter {
             path: path.to_path_buf(),
             tmp,
+            guard,
             kind,
             config_hash: config_hash.to_string(),
             file,
@@ -168,6 +171,7 @@ impl ContainerWriter {
         let ContainerWriter {
             path,
             tmp,
+            guard,
             kind,
             config_hash,
             file,
@@ -186,7 +190,9 @@ impl ContainerWriter {
             .and_then(|_| file.sync_all())
             .map_err(|e| IoError::os(&tmp, e))?;
         drop(file);
-        commit(&tmp, &path)
+        commit(&tmp, &path)?;
+        guard.disarm();
+        Ok(())
     }
 }
 
@@ -381,7 +387,7 @@ mod tests {
         };
         let with_version = {
             let mut b = good.clone();
-            b[8] = 2;
+            b[8] = 3;
             b
         };
         let cases: Vec<(&str, Vec<u8>, FileKind, &str)> = vec![
@@ -425,7 +431,7 @@ mod tests {
                 "newer version",
                 with_version,
                 FileKind::Aggregates,
-                "remsim aggregates file of format version 2",
+                "remsim aggregates file of format version 3",
             ),
             (
                 "payload bit",

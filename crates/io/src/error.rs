@@ -40,6 +40,14 @@ pub enum IoError {
         /// What is wrong, in a sentence.
         problem: String,
     },
+    /// A file whose bytes are not those recorded for it (checksum, size, seal).
+    #[error("{}: damaged: {problem}", path.display())]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What differs, in a sentence.
+        problem: String,
+    },
     /// A record that cannot be encoded (should not happen for our records).
     #[error("{}: cannot encode: {message}", path.display())]
     Encode {
@@ -56,6 +64,14 @@ impl IoError {
         IoError::Os {
             path: path.into(),
             source,
+        }
+    }
+
+    /// A damaged file.
+    pub fn damaged(path: impl Into<PathBuf>, problem: impl Into<String>) -> IoError {
+        IoError::Damaged {
+            path: path.into(),
+            problem: problem.into(),
         }
     }
 

@@ -1,10 +1,11 @@
 //! Atomic replacement of a file: write a temporary file beside it, fsync, rename over it,
 //! fsync the folder. A reader — or a resumed batch after `kill -9` — sees the old file or
-//! the new one, never a mix.
+//! the new one, never a mix; a write that fails (a full disk, an I/O error) removes its
+//! temporary file, so no `*.tmp` is left behind.
 
 use crate::error::IoError;
 use std::fs::{self, File};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The temporary name used while `path` is being written.
@@ -17,14 +18,49 @@ pub fn temporary_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Removes a temporary file when dropped, unless [`TempGuard::disarm`]ed: whatever error
+/// ends a write, the half-written file does not outlive it.
+#[derive(Debug)]
+pub struct TempGuard {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl TempGuard {
+    /// Guards `path`.
+    pub fn new(path: &Path) -> TempGuard {
+        TempGuard {
+            path: path.to_path_buf(),
+            armed: true,
+        }
+    }
+
+    /// The file has been renamed into place: nothing to remove.
+    pub fn disarm(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        if self.armed {
+            // Best effort: the error that got us here is the one worth reporting.
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
     let tmp = temporary_path(path);
+    let guard = TempGuard::new(&tmp);
     let mut file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
     file.write_all(bytes).map_err(|e| IoError::os(&tmp, e))?;
     file.sync_all().map_err(|e| IoError::os(&tmp, e))?;
     drop(file);
-    commit(&tmp, path)
+    commit(&tmp, path)?;
+    guard.disarm();
+    Ok(())
 }
 
 /// Renames a finished temporary file over `path` and syncs the folder.
@@ -44,4 +80,26 @@ pub fn sync_dir(path: &Path) -> Result<(), IoError> {
         let _ = handle.sync_all();
     }
     Ok(())
+}
+
+/// Size in bytes and a BLAKE3 hasher fed with a file's first `limit` bytes (all of it for
+/// `None`); the size is what was actually read, less than `limit` for a shorter file. The
+/// hasher is returned unfinished so that an appending writer can go on from it.
+pub fn hash_file(path: &Path, limit: Option<u64>) -> Result<(u64, blake3::Hasher), IoError> {
+    let file = File::open(path).map_err(|e| IoError::os(path, e))?;
+    let mut reader = file.take(limit.unwrap_or(u64::MAX));
+    let mut hasher = blake3::Hasher::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(IoError::os(path, e)),
+        };
+        hasher.update(&buffer[..n]);
+        size += n as u64;
+    }
+    Ok((size, hasher))
 }

@@ -9,8 +9,10 @@
 //! It depends on no other remsim crate (it sits at the edge, beside `remsim-core`): it
 //! knows nothing of how trials run or how statistics fold; the binary converts the
 //! scheduler's plain `*Parts` types into these records. Invariants: every file is written
-//! atomically (temporary file, fsync, rename) except the append-only `trials.csv`, whose
-//! durable length a checkpoint records; floats are written so they read back bit for bit
+//! atomically (temporary file, fsync, rename; the temporary file removed on failure)
+//! except the append-only `trials.csv`, whose durable prefix (length and BLAKE3) a
+//! checkpoint records; a finished folder's sealed manifest lists every data file with its
+//! size and BLAKE3 and is written last ([`verify`] checks it all before a folder is used); floats are written so they read back bit for bit
 //! (`{}` of `f64`, shortest round-trip form); a binary file that is truncated, corrupted,
 //! of another kind or of another format version is refused with a message saying which.
 
@@ -21,15 +23,21 @@ pub mod manifest;
 pub mod readers;
 pub mod records;
 pub mod table;
+pub mod verify;
+
+/// `trials.csv`: one row of outcomes per trial, appended as the batch runs.
+pub const TRIALS_FILE: &str = "trials.csv";
 
 pub use container::{CONTAINER_VERSION, ContainerReader, ContainerWriter, FileKind};
 pub use error::IoError;
 pub use files::{atomic_write, sync_dir};
-pub use manifest::{MANIFEST_FORMAT, MANIFEST_VERSION, Manifest, ShardRecord, Timing};
+pub use manifest::{FileRecord, MANIFEST_FORMAT, MANIFEST_VERSION, Manifest, ShardRecord, Timing};
 pub use readers::{
     QUANTILE_LEVELS, SignCount, SignCounts, SummaryRecord, SummaryTable, TrialColumns,
 };
 pub use records::{AggregatesHeader, CellRecord, CheckpointRecord};
 pub use table::{
-    Field, SummaryLine, SummaryWriter, TrajectoryWriter, TrialsReader, TrialsWriter, number,
+    DurablePrefix, Field, SummaryLine, SummaryWriter, TrajectoryWriter, TrialsReader, TrialsWriter,
+    number,
 };
+pub use verify::{FolderState, data_files, verify_finished, verify_folder};

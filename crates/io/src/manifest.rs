@@ -1,5 +1,11 @@
 //! `manifest.json` — what a results folder holds and how to rebuild it — and
 //! `timing.json`, kept apart so that everything else is comparable byte for byte.
+//!
+//! Both are sealed: their last field, `blake3`, is the BLAKE3 of the file's own bytes with
+//! that field's value written as 64 zeros, so a changed digit anywhere is refused on read.
+//! The manifest of a finished batch also lists every data file of the folder with its size
+//! and BLAKE3 ([`FileRecord`]) and says `"complete": true`; it is written last, after those
+//! files are synced, so a folder whose manifest does not say so is not finished.
 
 use crate::error::IoError;
 use crate::files::atomic_write;
@@ -9,7 +15,12 @@ use std::path::Path;
 /// The `format` field of every manifest.
 pub const MANIFEST_FORMAT: &str = "remsim-results";
 /// Version of the results-folder layout (manifest, CSV columns, aggregates payload).
-pub const MANIFEST_VERSION: u32 = 1;
+pub const MANIFEST_VERSION: u32 = 2;
+/// The value of a seal before it is computed.
+pub(crate) const UNSEALED: &str =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+/// How a seal field starts in pretty JSON (it cannot occur inside a JSON string).
+const SEAL_KEY: &str = "\"blake3\": \"";
 
 /// Which slice of the batch a folder holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,12 +62,38 @@ pub struct Manifest {
     pub end: String,
     /// The resolved config, distributions included (TOML).
     pub resolved_config: String,
+    /// Whether the batch finished: written `true` only by the folder's very last write.
+    #[serde(default)]
+    pub complete: bool,
+    /// Every data file of a finished folder (not the manifest, timing or checkpoint), by
+    /// name, with size and BLAKE3; empty while the batch runs.
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
+    /// The seal (see the module doc); set by [`Manifest::write`].
+    #[serde(default)]
+    pub blake3: String,
+}
+
+/// One data file of a finished results folder, as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRecord {
+    /// File name inside the folder.
+    pub name: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// BLAKE3 of its bytes, 64 lower-case hex characters.
+    pub blake3: String,
 }
 
 impl Manifest {
-    /// Writes the manifest (pretty JSON, trailing newline) atomically.
+    /// Writes the manifest (pretty JSON, trailing newline, sealed) atomically.
     pub fn write(&self, path: &Path) -> Result<(), IoError> {
-        write_json(path, self)
+        let unsealed = Manifest {
+            blake3: UNSEALED.to_string(),
+            ..self.clone()
+        };
+        write_json(path, &unsealed)
     }
 
     /// Reads a manifest, refusing other formats and versions.
@@ -86,6 +123,7 @@ impl Manifest {
                 ),
             ));
         }
+        check_seal(path, &text)?;
         serde_json::from_str(&text).map_err(|source| IoError::Json {
             path: path.to_path_buf(),
             what: "manifest",
@@ -117,17 +155,25 @@ pub struct Timing {
     /// For a merge: the timing files of the merged folders, in trial order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Timing>,
+    /// The seal (see the module doc); set by [`Timing::write`].
+    #[serde(default)]
+    pub blake3: String,
 }
 
 impl Timing {
-    /// Writes the timing file atomically.
+    /// Writes the timing file (sealed) atomically.
     pub fn write(&self, path: &Path) -> Result<(), IoError> {
-        write_json(path, self)
+        let unsealed = Timing {
+            blake3: UNSEALED.to_string(),
+            ..self.clone()
+        };
+        write_json(path, &unsealed)
     }
 
-    /// Reads a timing file.
+    /// Reads a timing file, refusing one whose seal does not match.
     pub fn read(path: &Path) -> Result<Timing, IoError> {
         let text = std::fs::read_to_string(path).map_err(|e| IoError::os(path, e))?;
+        check_seal(path, &text)?;
         serde_json::from_str(&text).map_err(|source| IoError::Json {
             path: path.to_path_buf(),
             what: "timing file",
@@ -136,11 +182,52 @@ impl Timing {
     }
 }
 
-fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), IoError> {
+/// Writes `value`, whose last field is an unsealed `blake3`, sealed and atomically.
+pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), IoError> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| IoError::Encode {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
     text.push('\n');
+    // The value was serialized with an unsealed `blake3` as its last field: hash the text
+    // as it stands and write the hash in its place.
+    let at = seal_at(&text).ok_or_else(|| IoError::Encode {
+        path: path.to_path_buf(),
+        message: "no seal field".to_string(),
+    })?;
+    let hash = blake3::hash(text.as_bytes()).to_hex();
+    text.replace_range(at..at + UNSEALED.len(), hash.as_str());
     atomic_write(path, text.as_bytes())
+}
+
+/// Where the value of the last seal field starts, if there is one of the right length.
+fn seal_at(text: &str) -> Option<usize> {
+    let at = text.rfind(SEAL_KEY)? + SEAL_KEY.len();
+    let value = text.get(at..at + UNSEALED.len())?;
+    value.bytes().all(|b| b.is_ascii_hexdigit()).then_some(at)
+}
+
+/// Checks a sealed JSON file's own hash.
+pub(crate) fn check_seal(path: &Path, text: &str) -> Result<(), IoError> {
+    let Some(at) = seal_at(text) else {
+        return Err(IoError::damaged(
+            path,
+            "its `blake3` seal is missing or malformed",
+        ));
+    };
+    let recorded = &text[at..at + UNSEALED.len()];
+    let mut unsealed = text.to_string();
+    unsealed.replace_range(at..at + UNSEALED.len(), UNSEALED);
+    let found = blake3::hash(unsealed.as_bytes()).to_hex();
+    if found.as_str() != recorded {
+        return Err(IoError::damaged(
+            path,
+            format!(
+                "its contents hash to BLAKE3 {}, but its seal says {}",
+                crate::table::short(found.as_str()),
+                crate::table::short(recorded)
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -67,6 +67,9 @@ pub struct CheckpointRecord {
     pub next_trial: u64,
     /// Bytes of `trials.csv` that hold every row before `next_trial` (and nothing more).
     pub trials_csv_bytes: u64,
+    /// BLAKE3 (hex) of those bytes, re-hashed on resume: a prefix changed since the
+    /// checkpoint is refused rather than resumed to other results.
+    pub trials_csv_blake3: String,
     /// Whether aggregates follow (not before the first block).
     pub has_aggregates: bool,
 }

@@ -5,7 +5,7 @@
 //! field.
 
 use crate::error::IoError;
-use crate::files::{commit, temporary_path};
+use crate::files::{TempGuard, commit, hash_file, temporary_path};
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -65,6 +65,7 @@ pub struct SummaryLine<'a> {
 pub struct SummaryWriter {
     path: PathBuf,
     tmp: PathBuf,
+    guard: TempGuard,
     writer: csv::Writer<BufWriter<File>>,
 }
 
@@ -72,6 +73,7 @@ impl SummaryWriter {
     /// Starts `path` (written as `path.tmp` until finished).
     pub fn create(path: &Path) -> Result<SummaryWriter, IoError> {
         let tmp = temporary_path(path);
+        let guard = TempGuard::new(&tmp);
         let file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(file));
         writer
@@ -80,6 +82,7 @@ impl SummaryWriter {
         Ok(SummaryWriter {
             path: path.to_path_buf(),
             tmp,
+            guard,
             writer,
         })
     }
@@ -111,7 +114,12 @@ impl SummaryWriter {
 
     /// Flushes, syncs and renames the file into place.
     pub fn finish(self) -> Result<(), IoError> {
-        let SummaryWriter { path, tmp, writer } = self;
+        let SummaryWriter {
+            path,
+            tmp,
+            guard,
+            writer,
+        } = self;
         let buffered = writer
             .into_inner()
             .map_err(|e| IoError::os(&tmp, e.into_error()))?;
@@ -120,14 +128,57 @@ impl SummaryWriter {
             .map_err(|e| IoError::os(&tmp, e.into_error()))?;
         file.sync_all().map_err(|e| IoError::os(&tmp, e))?;
         drop(file);
-        commit(&tmp, &path)
+        commit(&tmp, &path)?;
+        guard.disarm();
+        Ok(())
+    }
+}
+
+/// How much of an append-only file is durable and what it holds: its length and the
+/// BLAKE3 (hex) of those bytes. A checkpoint records it; a resume re-hashes the prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DurablePrefix {
+    /// Bytes.
+    pub bytes: u64,
+    /// BLAKE3 of those bytes, 64 lower-case hex characters.
+    pub blake3: String,
+}
+
+impl DurablePrefix {
+    /// No bytes.
+    pub fn empty() -> DurablePrefix {
+        DurablePrefix {
+            bytes: 0,
+            blake3: blake3::hash(b"").to_hex().to_string(),
+        }
+    }
+}
+
+/// The file under a [`TrialsWriter`]: every byte that reaches the file also feeds a running
+/// BLAKE3, so a sync can say what the durable prefix holds without reading it back.
+struct HashingFile {
+    file: File,
+    hasher: blake3::Hasher,
+    len: u64,
+}
+
+impl Write for HashingFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
     }
 }
 
 /// Appends rows to `trials.csv`: `trial,seed,<outcome columns…>`.
 pub struct TrialsWriter {
     path: PathBuf,
-    writer: csv::Writer<File>,
+    writer: csv::Writer<HashingFile>,
 }
 
 impl TrialsWriter {
@@ -141,6 +192,11 @@ impl TrialsWriter {
     /// Creates (or empties) `path` and writes the header.
     pub fn create(path: &Path, columns: &[String]) -> Result<TrialsWriter, IoError> {
         let file = File::create(path).map_err(|e| IoError::os(path, e))?;
+        let file = HashingFile {
+            file,
+            hasher: blake3::Hasher::new(),
+            len: 0,
+        };
         let mut writer = TrialsWriter {
             path: path.to_path_buf(),
             writer: csv::Writer::from_writer(file),
@@ -153,11 +209,13 @@ impl TrialsWriter {
         Ok(writer)
     }
 
-    /// Reopens `path` for appending after cutting it back to `keep_bytes` — the length a
-    /// checkpoint recorded — and checks that its header is the one for `columns`.
+    /// Reopens `path` for appending after checking that its first `keep.bytes` bytes — the
+    /// durable prefix a checkpoint recorded — still hash to `keep.blake3`, and cutting it
+    /// back to them; checks that its header is the one for `columns`. A prefix that was
+    /// changed since is refused, naming the file: resuming on it would give other results.
     pub fn resume(
         path: &Path,
-        keep_bytes: u64,
+        keep: &DurablePrefix,
         columns: &[String],
     ) -> Result<TrialsWriter, IoError> {
         let header = TrialsWriter::header(columns);
@@ -168,23 +226,40 @@ impl TrialsWriter {
                 "its columns differ from the checkpoint's; rerun with --force to start over",
             ));
         }
-        let file = OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| IoError::os(path, e))?;
-        let length = file.metadata().map_err(|e| IoError::os(path, e))?.len();
-        if length < keep_bytes {
+        let (length, hasher) = hash_file(path, Some(keep.bytes))?;
+        if length < keep.bytes {
             return Err(IoError::refused(
                 path,
                 format!(
-                    "{length} bytes, shorter than the {keep_bytes} its checkpoint records; rerun with --force to start over"
+                    "{length} bytes, shorter than the {} its checkpoint records; rerun with --force to start over",
+                    keep.bytes
                 ),
             ));
         }
-        file.set_len(keep_bytes).map_err(|e| IoError::os(path, e))?;
-        let mut file = file;
+        let found = hasher.finalize().to_hex().to_string();
+        if found != keep.blake3 {
+            return Err(IoError::damaged(
+                path,
+                format!(
+                    "its first {} bytes hash to BLAKE3 {}, but the checkpoint recorded {}; resuming would not reproduce the batch; rerun with --force to start over",
+                    keep.bytes,
+                    short(&found),
+                    short(&keep.blake3)
+                ),
+            ));
+        }
+        let mut file = OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| IoError::os(path, e))?;
+        file.set_len(keep.bytes).map_err(|e| IoError::os(path, e))?;
         std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))
             .map_err(|e| IoError::os(path, e))?;
+        let file = HashingFile {
+            file,
+            hasher,
+            len: keep.bytes,
+        };
         Ok(TrialsWriter {
             path: path.to_path_buf(),
             writer: csv::Writer::from_writer(file),
@@ -229,18 +304,26 @@ impl TrialsWriter {
             .map_err(|e| csv_error(&self.path, e))
     }
 
-    /// Makes every row written so far durable; returns the file's length in bytes.
-    pub fn sync(&mut self) -> Result<u64, IoError> {
+    /// Makes every row written so far durable; returns the durable prefix (the whole file).
+    pub fn sync(&mut self) -> Result<DurablePrefix, IoError> {
         self.writer
             .flush()
             .map_err(|e| IoError::os(&self.path, e))?;
-        let file = self.writer.get_ref();
-        file.sync_data().map_err(|e| IoError::os(&self.path, e))?;
-        Ok(file
-            .metadata()
-            .map_err(|e| IoError::os(&self.path, e))?
-            .len())
+        let inner = self.writer.get_ref();
+        inner
+            .file
+            .sync_data()
+            .map_err(|e| IoError::os(&self.path, e))?;
+        Ok(DurablePrefix {
+            bytes: inner.len,
+            blake3: inner.hasher.finalize().to_hex().to_string(),
+        })
     }
+}
+
+/// The first 12 hex characters of a hash, enough to tell two apart in a message.
+pub(crate) fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
 }
 
 /// Reads a `trials.csv` row by row.
@@ -314,6 +397,7 @@ impl TrialsReader {
 pub struct TrajectoryWriter {
     path: PathBuf,
     tmp: PathBuf,
+    guard: TempGuard,
     writer: csv::Writer<BufWriter<File>>,
 }
 
@@ -321,6 +405,7 @@ impl TrajectoryWriter {
     /// Starts `path` with the header for `metrics`.
     pub fn create(path: &Path, metrics: &[String]) -> Result<TrajectoryWriter, IoError> {
         let tmp = temporary_path(path);
+        let guard = TempGuard::new(&tmp);
         let file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(file));
         let mut header = vec!["tick".to_string(), "date".to_string()];
@@ -331,6 +416,7 @@ impl TrajectoryWriter {
         Ok(TrajectoryWriter {
             path: path.to_path_buf(),
             tmp,
+            guard,
             writer,
         })
     }
@@ -348,13 +434,20 @@ impl TrajectoryWriter {
 
     /// Flushes and renames the file into place.
     pub fn finish(self) -> Result<(), IoError> {
-        let TrajectoryWriter { path, tmp, writer } = self;
+        let TrajectoryWriter {
+            path,
+            tmp,
+            guard,
+            writer,
+        } = self;
         let mut buffered = writer
             .into_inner()
             .map_err(|e| IoError::os(&tmp, e.into_error()))?;
         buffered.flush().map_err(|e| IoError::os(&tmp, e))?;
         drop(buffered);
-        commit(&tmp, &path)
+        commit(&tmp, &path)?;
+        guard.disarm();
+        Ok(())
     }
 }
 
@@ -407,16 +500,29 @@ mod tests {
             .unwrap();
         w.sync().unwrap();
         drop(w);
-        let mut w = TrialsWriter::resume(&path, kept, &columns).unwrap();
+        let mut w = TrialsWriter::resume(&path, &kept, &columns).unwrap();
         w.write(1, 9, &[Field::Number(3.0), Field::Text("2031-02")])
             .unwrap();
-        w.sync().unwrap();
+        let end = w.sync().unwrap();
+        let text = "trial,seed,a,b\n0,9,1.5,\n1,9,3,2031-02\n";
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        // The running hash after a resume is the hash of the whole file.
+        assert_eq!(end.bytes, text.len() as u64);
         assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "trial,seed,a,b\n0,9,1.5,\n1,9,3,2031-02\n"
+            end.blake3,
+            blake3::hash(text.as_bytes()).to_hex().to_string()
         );
         let other = vec!["a".to_string()];
-        assert!(TrialsWriter::resume(&path, kept, &other).is_err());
+        assert!(TrialsWriter::resume(&path, &kept, &other).is_err());
+        // A changed byte inside the recorded prefix is refused, naming the file.
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[16] = b'7';
+        std::fs::write(&path, &bytes).unwrap();
+        let err = TrialsWriter::resume(&path, &kept, &columns)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("trials.csv: damaged: its first"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -36,9 +36,11 @@ pub struct RunFolder {
 }
 
 impl RunFolder {
-    /// Opens `dir`: reads the manifest and `summary.csv` (the timing file if there).
+    /// Opens `dir`: checks the folder (`remsim_io::verify_finished`: complete, every data
+    /// file as its manifest records), then reads the manifest and `summary.csv` (the timing
+    /// file if there).
     pub fn open(dir: &Path) -> Result<RunFolder, ReportError> {
-        let manifest = Manifest::read(&dir.join(MANIFEST))?;
+        let manifest = remsim_io::verify_finished(dir)?;
         let summary_path = dir.join(SUMMARY);
         if !summary_path.exists() {
             return Err(ReportError::Missing {
@@ -109,6 +111,7 @@ impl Folder {
         }
         let (base, shock) = (dir.join("base"), dir.join("shock"));
         if base.join(MANIFEST).exists() && shock.join(MANIFEST).exists() {
+            remsim_io::verify::verify_comparison(dir)?;
             let diff_path = dir.join(DIFF_SUMMARY);
             let diff = if diff_path.exists() {
                 Some(SummaryTable::read(&diff_path)?)

@@ -8,6 +8,7 @@
 //! names file, line, column and field path; a trial's parameter draws depend only on
 //! (master seed, trial, parameter path).
 
+pub mod bounds;
 pub mod coefficients;
 mod draw;
 pub mod error;

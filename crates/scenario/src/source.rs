@@ -34,10 +34,11 @@ pub struct Source {
 
 /// Reads `path` and every file it extends; returns the chain base first.
 pub fn load_chain(path: &Path) -> Result<Vec<Source>, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Read {
         path: path.to_path_buf(),
         source,
     })?;
+    let text = decode_utf8(&path.display().to_string(), bytes)?;
     let dir = path.parent().map(Path::to_path_buf);
     chain_from(path.display().to_string(), text, dir, Vec::new())
 }
@@ -116,11 +117,12 @@ fn chain_from(
                 seen.join(" -> ")
             )));
         }
-        let text = std::fs::read_to_string(&resolved).map_err(|e| {
+        let bytes = std::fs::read(&resolved).map_err(|e| {
             issue(format!(
                 "cannot read the extended file {shown}: {e} (paths are relative to the extending file; `{BUILTIN_BASELINE}` names the embedded baseline)"
             ))
         })?;
+        let text = decode_utf8(&shown, bytes)?;
         let parent = resolved.parent().map(Path::to_path_buf);
         chain_from(shown, text, parent, seen)?
     };
@@ -265,6 +267,21 @@ fn start_of(name: &str) -> Location {
     }
 }
 
+/// The text of a config file named `name`; bytes that are not UTF-8 are a syntax error
+/// located at the first of them (line and column counted in the valid text before it).
+pub fn decode_utf8(name: &str, bytes: Vec<u8>) -> Result<String, ScenarioError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let before = String::from_utf8_lossy(bytes.get(..at).unwrap_or_default());
+        let byte = bytes.get(at).copied().unwrap_or_default();
+        ScenarioError::Syntax {
+            location: location_of_offset(name, &before, before.len()),
+            message: format!("invalid UTF-8 (byte 0x{byte:02x}): a config must be UTF-8 text"),
+        }
+    })
+}
+
 /// 1-based line and column of a byte offset.
 pub fn location_of_offset(name: &str, text: &str, offset: usize) -> Location {
     let offset = offset.min(text.len());
@@ -311,6 +328,17 @@ mod tests {
             .collect();
         assert_eq!(caps, vec![1, 5, 9]);
         assert!(!merged.contains_key("extends"));
+    }
+
+    #[test]
+    fn non_utf8_is_located_by_line_and_column() {
+        let err = decode_utf8("x.toml", b"a = 1\nname = \"M\xfcnchen\"\n".to_vec())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "x.toml:2:10: invalid UTF-8 (byte 0xfc): a config must be UTF-8 text"
+        );
     }
 
     #[test]

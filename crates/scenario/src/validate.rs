@@ -1,8 +1,10 @@
 //! Validation of meaning: what serde's types cannot say. Shares lie in [0, 1], capacities
 //! and costs are ≥ 0, element distributions sum to 100 % (± 0.5), dates lie inside the
 //! horizon, names of elements, countries, deposits and regions exist (with a "did you mean"
-//! when they nearly do), and agent ids are unique.
+//! when they nearly do), agent ids are unique, every quantity stays below a stated
+//! plausibility bound for its unit ([`crate::bounds`]), and shock windows are not reversed.
 
+use crate::bounds::implausible;
 use crate::path::FieldPath;
 use crate::schema::*;
 #[allow(unused_imports)]
@@ -36,6 +38,8 @@ impl Checker {
                 path.key(field),
                 format!("expected a number ≥ 0, found {value}"),
             );
+        } else {
+            self.plausible(path, field, value);
         }
     }
 
@@ -45,6 +49,15 @@ impl Checker {
                 path.key(field),
                 format!("expected a number > 0, found {value}"),
             );
+        } else {
+            self.plausible(path, field, value);
+        }
+    }
+
+    /// Refuses a finite number above the stated bound for its unit.
+    fn plausible(&mut self, path: &FieldPath, field: &str, value: f64) {
+        if let Some(message) = implausible(field, value) {
+            self.fail(path.key(field), message);
         }
     }
 
@@ -125,6 +138,9 @@ impl Checker {
                             path.key(key),
                             format!("expected a number ≥ 0, found {value}"),
                         );
+                    } else if let Some(message) = implausible(&path.to_string(), *value) {
+                        // The map's own name carries the unit (e.g. `…_usd_per_kg`).
+                        self.fail(path.key(key), message);
                     }
                 }
                 Err(err) => self.fail(path.key(key), err.to_string()),

@@ -95,6 +95,15 @@ fn check_timing(c: &mut Checker, w: &FieldPath, t: &crate::shocks::ShockTiming) 
     c.month_in_horizon(w, "start", t.start);
     c.month_in_horizon(w, "from", t.from);
     c.month_in_horizon(w, "until", t.until);
+    // A window that ends before it begins can never fire.
+    if let (Some(from), Some(until)) = (t.from, t.until)
+        && until < from
+    {
+        c.fail(
+            w.key("until"),
+            format!("expected a month at or after `from` ({from}), found {until}: the window is reversed and the shock could never fire"),
+        );
+    }
     c.non_negative(w, "ramp_months", t.ramp_months);
     if let Some(d) = t.duration_months {
         c.non_negative(w, "duration_months", d);

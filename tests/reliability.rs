@@ -1,0 +1,967 @@
+//! The reliability suite (issue 19): results folders damaged file by file and read by every
+//! reader, interrupted batches with a damaged durable prefix, kill/resume cycles, a full
+//! disk at every point of a batch (on a small tmpfs, where this machine lets us mount one),
+//! malformed sweep files, implausible configs, and a bounded mutation fuzz of configs. Each
+//! test prints its figures (cases tried, refused, identical, silent changes, panics);
+//! `.ci/run` shows them and docs/reliability.md records them. Run with
+//! `cargo test --release --test reliability -- --nocapture --test-threads 1`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const SHORT: &str = "tests/data/batch/short.toml";
+
+fn remsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_remsim"))
+        .args(args)
+        .output()
+        .expect("remsim runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("remsim-rel-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = fs::remove_dir_all(to);
+    fs::create_dir_all(to).expect("copy target");
+    for entry in fs::read_dir(from).expect("copy source") {
+        let entry = entry.expect("entry");
+        if entry.file_type().expect("type").is_file() {
+            fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
+
+fn panicked(out: &Output) -> bool {
+    let err = text(&out.stderr);
+    err.contains("panicked") || err.contains("RUST_BACKTRACE") || out.status.code().is_none()
+}
+
+/// The batch outputs that must be byte-identical to an uninterrupted run.
+const OUTPUTS: [&str; 4] = [
+    "manifest.json",
+    "trials.csv",
+    "summary.csv",
+    "aggregates.bin",
+];
+
+fn same_outputs(a: &Path, b: &Path) -> bool {
+    OUTPUTS.iter().all(|f| {
+        fs::read(a.join(f)).ok().is_some() && fs::read(a.join(f)).ok() == fs::read(b.join(f)).ok()
+    })
+}
+
+fn no_tmp_files(dir: &Path) -> bool {
+    fs::read_dir(dir).map_or(true, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .all(|e| !e.file_name().to_string_lossy().ends_with(".tmp"))
+    })
+}
+
+/// The ways a file is damaged.
+const DAMAGES: [&str; 5] = ["truncate", "flip", "digit", "empty", "delete"];
+
+/// Damages `path` in place; false if this damage does not apply (no digit to change).
+fn damage(path: &Path, how: &str) -> bool {
+    let Ok(mut bytes) = fs::read(path) else {
+        return false;
+    };
+    match how {
+        "truncate" => bytes.truncate(bytes.len() / 2),
+        "flip" => {
+            let at = bytes.len() / 2;
+            bytes[at] ^= 0x01;
+        }
+        "digit" => {
+            let start = bytes.len() / 2;
+            let Some(at) = (start..bytes.len())
+                .chain(0..start)
+                .find(|&i| bytes[i].is_ascii_digit())
+            else {
+                return false;
+            };
+            bytes[at] = if bytes[at] == b'9' {
+                b'1'
+            } else {
+                bytes[at] + 1
+            };
+        }
+        "empty" => bytes.clear(),
+        "delete" => return fs::remove_file(path).is_ok(),
+        _ => return false,
+    }
+    fs::write(path, bytes).is_ok()
+}
+
+#[derive(Default, Debug)]
+struct Tally {
+    tried: usize,
+    refused: usize,
+    identical: usize,
+    silent: Vec<String>,
+    panics: Vec<String>,
+}
+
+impl Tally {
+    fn print(&self, what: &str) {
+        println!(
+            "reliability: {what}: {} cases, {} refused naming the file, {} identical to the undamaged result, {} silent changes, {} panics",
+            self.tried,
+            self.refused,
+            self.identical,
+            self.silent.len(),
+            self.panics.len()
+        );
+        for s in &self.silent {
+            println!("  silent: {s}");
+        }
+        for p in &self.panics {
+            println!("  panic: {p}");
+        }
+    }
+}
+
+/// What each reader gives on a folder: (exit ok, stdout, the bytes of what it wrote).
+fn read_with(reader: &str, dir: &Path, work: &Path) -> (Output, Vec<u8>) {
+    let d = dir.to_str().expect("utf-8 path");
+    match reader {
+        "show" => (remsim(&["show", d, "--metric", "price.dy.row"]), Vec::new()),
+        "show-list" => (remsim(&["show", d]), Vec::new()),
+        "report" => {
+            let out = remsim(&["report", d, "--no-png"]);
+            let html = fs::read(dir.join("report.html")).unwrap_or_default();
+            let _ = fs::remove_file(dir.join("report.html"));
+            let _ = fs::remove_dir_all(dir.join("plots"));
+            (out, html)
+        }
+        "replay" => {
+            let to = work.join("replayed.csv");
+            let out = remsim(&[
+                "replay",
+                d,
+                "--trial",
+                "3",
+                "--out",
+                to.to_str().unwrap(),
+                "--force",
+            ]);
+            let bytes = fs::read(&to).unwrap_or_default();
+            let _ = fs::remove_file(&to);
+            (out, bytes)
+        }
+        "merge" => {
+            let to = work.join("merged");
+            let out = remsim(&[
+                "merge",
+                d,
+                "--out",
+                to.to_str().unwrap(),
+                "--force",
+                "--quiet",
+            ]);
+            let mut bytes = Vec::new();
+            for f in OUTPUTS {
+                bytes.extend(fs::read(to.join(f)).unwrap_or_default());
+            }
+            let _ = fs::remove_dir_all(&to);
+            (out, bytes)
+        }
+        "resume" => {
+            let out = remsim(&["run", "--resume", "--out", d, "--quiet"]);
+            let mut bytes = Vec::new();
+            for f in OUTPUTS {
+                bytes.extend(fs::read(dir.join(f)).unwrap_or_default());
+            }
+            (out, bytes)
+        }
+        "verify" => (remsim(&["verify", d]), Vec::new()),
+        other => panic!("unknown reader {other}"),
+    }
+}
+
+const READERS: [&str; 7] = [
+    "show",
+    "show-list",
+    "report",
+    "replay",
+    "merge",
+    "resume",
+    "verify",
+];
+
+#[test]
+fn damaged_results_are_refused_or_read_identically() {
+    let root = scratch("damage");
+    let pristine = root.join("pristine");
+    let out = remsim(&[
+        "run",
+        SHORT,
+        "--trials",
+        "12",
+        "--seed",
+        "5",
+        "--out",
+        pristine.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dir = root.join("folder");
+    // What each reader gives on the undamaged folder, at the same path.
+    let mut expected = Vec::new();
+    for reader in READERS {
+        copy_dir(&pristine, &dir);
+        let (out, bytes) = read_with(reader, &dir, &root);
+        assert!(out.status.success(), "{reader}: {}", text(&out.stderr));
+        expected.push((out.stdout, bytes));
+    }
+    let mut files: Vec<String> = fs::read_dir(&pristine)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut tally = Tally::default();
+    let mut verify_named = 0;
+    for file in &files {
+        for how in DAMAGES {
+            for (reader, (want_out, want_bytes)) in READERS.iter().zip(&expected) {
+                copy_dir(&pristine, &dir);
+                if !damage(&dir.join(file), how) {
+                    continue;
+                }
+                tally.tried += 1;
+                let case = format!("{reader} on {file} ({how})");
+                let (out, bytes) = read_with(reader, &dir, &root);
+                let err = text(&out.stderr) + &text(&out.stdout);
+                if panicked(&out) {
+                    tally.panics.push(case);
+                } else if !out.status.success() && err.contains(file.as_str()) {
+                    tally.refused += 1;
+                    if *reader == "verify" && err.contains("damaged") {
+                        verify_named += 1;
+                    }
+                } else if out.status.success() && out.stdout == *want_out && bytes == *want_bytes {
+                    tally.identical += 1;
+                } else {
+                    tally.silent.push(format!(
+                        "{case}: exit {:?}: {}",
+                        out.status.code(),
+                        err.trim()
+                    ));
+                }
+            }
+        }
+    }
+    tally.print("damaged-file matrix (each data file × truncate/flip/digit/empty/delete × show, show-list, report, replay, merge, resume, verify)");
+    println!(
+        "reliability: remsim verify named the damaged file in {verify_named} of {} damaged folders",
+        tally.tried / READERS.len()
+    );
+    assert!(tally.silent.is_empty() && tally.panics.is_empty());
+    assert_eq!(verify_named * READERS.len(), tally.tried);
+    let _ = fs::remove_dir_all(&root);
+}
+
+/// Runs a batch and stops it with `signal` after `after`; true if it was interrupted
+/// (the folder is left incomplete).
+fn interrupted_run(config: &str, trials: &str, dir: &Path, signal: &str, after: Duration) -> bool {
+    let mut args = vec![
+        "run",
+        config,
+        "--trials",
+        trials,
+        "--seed",
+        "7",
+        "--threads",
+        "2",
+    ];
+    args.extend([
+        "--checkpoint-secs",
+        "0",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let resume = dir.join("manifest.json").exists();
+    if resume {
+        args.push("--resume");
+    } else {
+        args.push("--force");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_remsim"))
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("remsim starts");
+    std::thread::sleep(after);
+    let _ = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    let verify = remsim(&["verify", dir.to_str().unwrap()]);
+    verify.status.code() == Some(3)
+}
+
+#[test]
+fn damaged_durable_prefix_is_refused_on_resume() {
+    let root = scratch("prefix");
+    let reference = root.join("reference");
+    let trials = "1200";
+    let out = remsim(&[
+        "run",
+        SHORT,
+        "--trials",
+        trials,
+        "--seed",
+        "7",
+        "--quiet",
+        "--out",
+        reference.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stopped = root.join("stopped");
+    let mut wait = 400;
+    while !interrupted_run(SHORT, trials, &stopped, "-INT", Duration::from_millis(wait)) {
+        let _ = fs::remove_dir_all(&stopped);
+        wait /= 2;
+        assert!(wait > 10, "could not interrupt a batch");
+    }
+    let mut tally = Tally::default();
+    let mut different = Vec::new();
+    let dir = root.join("case");
+    for file in ["trials.csv", "checkpoint.bin", "manifest.json"] {
+        for how in DAMAGES {
+            copy_dir(&stopped, &dir);
+            if !damage(&dir.join(file), how) {
+                continue;
+            }
+            tally.tried += 1;
+            let out = remsim(&["run", "--resume", "--out", dir.to_str().unwrap(), "--quiet"]);
+            let case = format!("resume with {file} ({how})");
+            let err = text(&out.stderr);
+            if panicked(&out) {
+                tally.panics.push(case);
+            } else if !out.status.success() && err.contains(file) {
+                tally.refused += 1;
+            } else if out.status.success() && same_outputs(&dir, &reference) {
+                tally.identical += 1;
+            } else if out.status.success() {
+                different.push(case);
+            } else {
+                tally
+                    .silent
+                    .push(format!("{case}: refused without naming the file: {err}"));
+            }
+        }
+    }
+    tally.print("damaged durable prefix on --resume (trials.csv, checkpoint.bin, manifest.json × 5 damages)");
+    println!(
+        "reliability: resumes to different results: {}",
+        different.len()
+    );
+    assert!(different.is_empty(), "{different:?}");
+    assert!(tally.silent.is_empty() && tally.panics.is_empty());
+
+    // Kill/resume cycles: SIGKILL and SIGTERM at several points, then resume to the end.
+    let mut cycles = 0;
+    let mut identical = 0;
+    for (signal, ms) in [
+        ("-KILL", 300),
+        ("-KILL", 700),
+        ("-TERM", 500),
+        ("-KILL", 150),
+    ] {
+        let dir = root.join(format!("cycle{cycles}"));
+        let _ = fs::remove_dir_all(&dir);
+        let _ = interrupted_run(SHORT, trials, &dir, signal, Duration::from_millis(ms));
+        let _ = interrupted_run(SHORT, trials, &dir, signal, Duration::from_millis(ms));
+        let out = remsim(&[
+            "run",
+            SHORT,
+            "--resume",
+            "--trials",
+            trials,
+            "--seed",
+            "7",
+            "--out",
+            dir.to_str().unwrap(),
+            "--quiet",
+        ]);
+        cycles += 1;
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(no_tmp_files(&dir));
+        if same_outputs(&dir, &reference) {
+            identical += 1;
+        }
+    }
+    println!(
+        "reliability: kill/resume cycles: {cycles} batches killed twice each (SIGKILL, SIGTERM) and resumed, {identical} byte-identical to the uninterrupted batch"
+    );
+    assert_eq!(identical, cycles);
+    let _ = fs::remove_dir_all(&root);
+}
+
+#[test]
+fn full_disk_at_any_point_resumes_to_the_exact_result() {
+    let root = scratch("enospc");
+    let reference = root.join("reference");
+    let args = [
+        "--trials",
+        "100",
+        "--seed",
+        "3",
+        "--threads",
+        "1",
+        "--checkpoint-secs",
+        "0",
+        "--quiet",
+    ];
+    let mut run_args = vec!["run", SHORT];
+    run_args.extend(args);
+    run_args.extend(["--out", reference.to_str().unwrap()]);
+    assert!(remsim(&run_args).status.success());
+    let mount = root.join("tmpfs");
+    fs::create_dir_all(&mount).unwrap();
+    let mounted = Command::new("mount")
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=4k",
+            "tmpfs",
+            mount.to_str().unwrap(),
+        ])
+        .stderr(Stdio::piped())
+        .output();
+    match &mounted {
+        Ok(o) if o.status.success() => {}
+        Ok(o) => {
+            println!(
+                "reliability: full disk: skipped: cannot mount a tmpfs here ({})",
+                text(&o.stderr).trim()
+            );
+            return;
+        }
+        Err(e) => {
+            println!("reliability: full disk: skipped: cannot run mount ({e})");
+            return;
+        }
+    }
+    let remount = |size: u64| {
+        Command::new("mount")
+            .args([
+                "-o",
+                &format!("remount,size={size}"),
+                mount.to_str().unwrap(),
+            ])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    };
+    let dir = mount.join("out");
+    let (mut tried, mut failed, mut identical, mut stray) = (0, 0, 0, Vec::new());
+    let mut size = 4096u64;
+    while size <= 1_400_000 {
+        let _ = fs::remove_dir_all(&dir);
+        assert!(remount(size), "remount to {size}");
+        let mut first = vec!["run", SHORT];
+        first.extend(args);
+        first.extend(["--out", dir.to_str().unwrap()]);
+        let out = remsim(&first);
+        tried += 1;
+        assert!(!panicked(&out), "{}", text(&out.stderr));
+        if !out.status.success() {
+            failed += 1;
+            if !no_tmp_files(&dir) {
+                stray.push(size);
+            }
+        }
+        assert!(remount(64 << 20));
+        let mut again = vec!["run", SHORT, "--resume"];
+        again.extend(args);
+        again.extend(["--out", dir.to_str().unwrap()]);
+        let resumed = remsim(&again);
+        assert!(
+            resumed.status.success(),
+            "size {size}: {}",
+            text(&resumed.stderr)
+        );
+        if same_outputs(&dir, &reference) && no_tmp_files(&dir) {
+            identical += 1;
+        }
+        size += 48 * 1024;
+    }
+    let _ = fs::remove_dir_all(&dir);
+    let _ = Command::new("umount").arg(&mount).status();
+    println!(
+        "reliability: full disk: {tried} tmpfs sizes from 4 KiB up, {failed} batches stopped by ENOSPC, {} left a .tmp file, {identical} of {tried} resumed to the exact uninterrupted result",
+        stray.len()
+    );
+    assert!(stray.is_empty(), "stray .tmp files at sizes {stray:?}");
+    assert_eq!(identical, tried);
+    assert!(failed > 10, "the sizes should stop most batches");
+    let _ = fs::remove_dir_all(&root);
+}
+
+/// (name, sweep file text): each one is wrong in one way.
+fn malformed_sweeps() -> Vec<(&'static str, String)> {
+    let base = "base = \"../../../configs/baseline.toml\"\n";
+    let good_param =
+        "[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [0.3, 0.6]\n";
+    let lhs_param =
+        "[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [0.3, 0.9]\n";
+    vec![
+        (
+            "unknown-field",
+            format!("{base}trials = 2\ndesign = \"grid\"\ncolour = 1\n{good_param}"),
+        ),
+        (
+            "zero-trials",
+            format!("{base}trials = 0\ndesign = \"grid\"\n{good_param}"),
+        ),
+        (
+            "negative-trials",
+            format!("{base}trials = -5\ndesign = \"grid\"\n{good_param}"),
+        ),
+        (
+            "design-typo",
+            format!("{base}trials = 2\ndesign = \"gird\"\n{good_param}"),
+        ),
+        (
+            "grid-without-values",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\n"
+            ),
+        ),
+        (
+            "grid-with-range",
+            format!("{base}trials = 2\ndesign = \"grid\"\n{lhs_param}"),
+        ),
+        (
+            "grid-with-points",
+            format!("{base}trials = 2\ndesign = \"grid\"\npoints = 3\n{good_param}"),
+        ),
+        (
+            "lhs-without-points",
+            format!("{base}trials = 2\ndesign = \"latin_hypercube\"\n{lhs_param}"),
+        ),
+        (
+            "lhs-zero-points",
+            format!("{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 0\n{lhs_param}"),
+        ),
+        (
+            "lhs-too-many-points",
+            format!(
+                "{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 1000000\n{lhs_param}"
+            ),
+        ),
+        (
+            "reversed-range",
+            format!(
+                "{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 3\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [0.9, 0.3]\n"
+            ),
+        ),
+        (
+            "nan-bound",
+            format!(
+                "{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 3\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [nan, 0.3]\n"
+            ),
+        ),
+        (
+            "inf-value",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [0.5, inf]\n"
+            ),
+        ),
+        (
+            "range-of-three",
+            format!(
+                "{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 3\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [0.1, 0.2, 0.3]\n"
+            ),
+        ),
+        (
+            "unknown-path",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_aproval\"\nvalues = [0.5]\n"
+            ),
+        ),
+        (
+            "unknown-id",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"recyclers[ganzhou-recycler].collection_rate\"\nvalues = [0.5]\n"
+            ),
+        ),
+        (
+            "bad-path-syntax",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"recyclers[x\"\nvalues = [0.5]\n"
+            ),
+        ),
+        (
+            "duplicate-parameter",
+            format!("{base}trials = 2\ndesign = \"grid\"\n{good_param}{good_param}"),
+        ),
+        (
+            "unknown-outcome",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\noutcomes = [\"price_mean.dy.row.2300\"]\n{good_param}"
+            ),
+        ),
+        (
+            "invalid-point",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [0.5, 3.0]\n"
+            ),
+        ),
+        (
+            "absurd-magnitude",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"recyclers[ganzhou-recyclers].capacity_t\"\nvalues = [1e300]\n"
+            ),
+        ),
+        (
+            "grid-too-large",
+            format!(
+                "{base}trials = 2\ndesign = \"grid\"\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [{}]\n[[parameter]]\npath = \"policy.china.export_licence_delay_months\"\nvalues = [{}]\n",
+                vec!["0.5"; 200].join(","),
+                vec!["1.0"; 200].join(",")
+            ),
+        ),
+        (
+            "missing-base",
+            format!("base = \"nowhere.toml\"\ntrials = 2\ndesign = \"grid\"\n{good_param}"),
+        ),
+        ("bad-toml", format!("{base}trials = = 2\n")),
+    ]
+}
+
+#[test]
+fn malformed_sweep_files_are_refused_before_anything_runs() {
+    let root = scratch("sweeps");
+    // Relative paths in the sweep files are resolved from the sweep file's folder.
+    let here = std::env::current_dir().unwrap();
+    let files = root.join("a").join("b").join("c");
+    fs::create_dir_all(&files).unwrap();
+    let cases = malformed_sweeps();
+    let mut located = 0;
+    let mut non_utf8 = Vec::from(&b"base = \"x\"\ntrials = 2\ndesign = \"gr\xffid\"\n"[..]);
+    non_utf8.extend(b"\n");
+    let mut all: Vec<(String, Vec<u8>)> = cases
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.clone().into_bytes()))
+        .collect();
+    all.push(("non-utf8".to_string(), non_utf8));
+    let mut failures = Vec::new();
+    for (name, bytes) in &all {
+        // The base path is relative to the sweep file: point it at the repository.
+        let fixed = String::from_utf8_lossy(bytes).replace(
+            "../../../configs/baseline.toml",
+            here.join("configs/baseline.toml").to_str().unwrap(),
+        );
+        let bytes = if name == "non-utf8" {
+            bytes.clone()
+        } else {
+            fixed.into_bytes()
+        };
+        let file = files.join(format!("{name}.toml"));
+        fs::write(&file, bytes).unwrap();
+        let out_dir = root.join(format!("out-{name}"));
+        let out = remsim(&[
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--quiet",
+        ]);
+        let err = text(&out.stderr);
+        let prefix = format!("{}:", file.display());
+        let has_line = err.lines().any(|l| {
+            l.strip_prefix("error: ")
+                .and_then(|l| l.strip_prefix(&prefix))
+                .and_then(|rest| rest.split(':').next())
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+        });
+        if out.status.code() == Some(2) && has_line && !out_dir.exists() && !panicked(&out) {
+            located += 1;
+        } else {
+            failures.push(format!(
+                "{name}: exit {:?}, wrote {}: {err}",
+                out.status.code(),
+                out_dir.exists()
+            ));
+        }
+    }
+    println!(
+        "reliability: malformed sweep files: {} cases, {located} exit 2 with file:line naming the sweep file and nothing written, panics 0",
+        all.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    let _ = fs::remove_dir_all(&root);
+}
+
+#[test]
+fn implausible_configs_are_refused_by_check() {
+    let root = scratch("plausible");
+    let cases = [
+        (
+            "reversed-window",
+            "extends = \"builtin:baseline\"\n[[shocks]]\nid = \"x\"\nwhen = { hazard_per_year = 0.5, duration_months = 6, from = \"2030-06\", until = \"2030-01\" }\ngreen_mining = { enforce_on_illegal = true, conversion_outage = 0.3 }\n",
+            "until",
+        ),
+        (
+            "absurd-capacity",
+            "extends = \"builtin:baseline\"\n[[miners]]\nid = \"bayan-obo\"\ncapacity_t = 1e300\n",
+            "capacity_t",
+        ),
+        (
+            "absurd-demand",
+            "extends = \"builtin:baseline\"\n[[demand]]\nid = \"wind\"\nbase_t = 1e12\n",
+            "base_t",
+        ),
+        (
+            "absurd-price",
+            "extends = \"builtin:baseline\"\n[market.initial_price_cn_usd_per_kg]\ndy = 1e9\n",
+            "dy",
+        ),
+        (
+            "absurd-rate",
+            "extends = \"builtin:baseline\"\n[market]\nstock_price_response = 1e300\n",
+            "stock_price_response",
+        ),
+    ];
+    let mut refused = 0;
+    for (name, config, field) in cases {
+        let file = root.join(format!("{name}.toml"));
+        fs::write(&file, config).unwrap();
+        let out = remsim(&["check", file.to_str().unwrap()]);
+        let err = text(&out.stderr);
+        let located = err
+            .lines()
+            .any(|l| l.starts_with(&format!("error: {}:", file.display())) && l.contains(field));
+        assert!(out.status.code() == Some(2) && located, "{name}: {err}");
+        refused += 1;
+    }
+    let file = root.join("latin1.toml");
+    fs::write(
+        &file,
+        b"extends = \"builtin:baseline\"\n[scenario]\nname = \"M\xfcnchen\"\n",
+    )
+    .unwrap();
+    let out = remsim(&["check", file.to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:3:10: invalid UTF-8", file.display())),
+        "{err}"
+    );
+    println!(
+        "reliability: implausible configs: {} cases (reversed window, 1e300 t, 1e12 t, 1e9 USD/kg, 1e300 rate, non-UTF-8), {} refused by check with file:line:col",
+        cases.len() + 1,
+        refused + 1
+    );
+    let _ = fs::remove_dir_all(&root);
+}
+
+/// A small deterministic generator (SplitMix64) for the mutation fuzz.
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// One mutation of a config's text: a number replaced by an odd one, a line dropped or
+/// duplicated, a byte flipped, a value's type changed.
+fn mutate(text: &str, rng: &mut Mix) -> Vec<u8> {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let at = rng.below(lines.len());
+    match rng.below(6) {
+        0 | 1 => {
+            const ODD: [&str; 12] = [
+                "-1",
+                "0",
+                "1e300",
+                "-1e300",
+                "nan",
+                "inf",
+                "1e-300",
+                "\"x\"",
+                "[]",
+                "{}",
+                "99999999999",
+                "2.5",
+            ];
+            if let Some((key, _)) = lines[at].split_once(" = ") {
+                lines[at] = format!("{key} = {}", ODD[rng.below(ODD.len())]);
+            }
+        }
+        2 => {
+            lines.remove(at);
+        }
+        3 => {
+            let line = lines[at].clone();
+            lines.insert(at, line);
+        }
+        4 => {
+            let mut bytes = lines.join("\n").into_bytes();
+            let i = rng.below(bytes.len());
+            bytes[i] ^= 1 << rng.below(8);
+            return bytes;
+        }
+        _ => {
+            if let Some((key, value)) = lines[at].split_once(" = ") {
+                lines[at] = format!("{key} = [{value}, {value}]");
+            }
+        }
+    }
+    lines.join("\n").into_bytes()
+}
+
+#[test]
+fn config_mutation_fuzz_never_panics() {
+    let root = scratch("fuzz");
+    let here = std::env::current_dir().unwrap();
+    let mut sources = Vec::new();
+    for dir in ["configs", "configs/shocks", "tests/data/report"] {
+        for entry in fs::read_dir(here.join(dir)).unwrap().filter_map(Result::ok) {
+            let p = entry.path();
+            if p.extension().is_some_and(|e| e == "toml") {
+                sources.push(p);
+            }
+        }
+    }
+    sources.sort();
+    let mut rng = Mix(19);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let (mut tried, mut refused, mut accepted, mut panics) = (0, 0, 0, Vec::new());
+    while tried < 300 && Instant::now() < deadline {
+        let source = &sources[rng.below(sources.len())];
+        let original = fs::read_to_string(source).unwrap();
+        let mut bytes = mutate(&original, &mut rng);
+        if rng.below(3) == 0 {
+            bytes = mutate(&String::from_utf8_lossy(&bytes), &mut rng);
+        }
+        // Kept beside the original so relative `extends` still resolve.
+        let file = source.with_file_name(format!(".fuzz-{}-{tried}.toml", std::process::id()));
+        fs::write(&file, &bytes).unwrap();
+        let out = remsim(&["check", file.to_str().unwrap()]);
+        let _ = fs::remove_file(&file);
+        tried += 1;
+        match out.status.code() {
+            _ if panicked(&out) => {
+                panics.push(format!("{}: {}", source.display(), text(&out.stderr)))
+            }
+            Some(0) => accepted += 1,
+            Some(2) => refused += 1,
+            other => panics.push(format!("{}: exit {other:?}", source.display())),
+        }
+    }
+    println!(
+        "reliability: config mutation fuzz: {tried} mutated configs (bounded to 20 s), {refused} refused with exit 2, {accepted} accepted, {} panics or other exits",
+        panics.len()
+    );
+    assert!(panics.is_empty(), "{panics:#?}");
+    let _ = fs::remove_dir_all(&root);
+}
+
+#[test]
+fn damaged_comparison_folders_are_refused_or_read_identically() {
+    let root = scratch("compare");
+    let here = std::env::current_dir().unwrap();
+    let shock = root.join("shock.toml");
+    let short = here.join(SHORT);
+    fs::write(
+        &shock,
+        format!(
+            "extends = {:?}\n[market]\nfreight_usd_per_kg = 0.9\n",
+            short.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let pristine = root.join("pristine");
+    let out = remsim(&[
+        "compare",
+        SHORT,
+        shock.to_str().unwrap(),
+        "--trials",
+        "8",
+        "--out",
+        pristine.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dir = root.join("folder");
+    let copy = |to: &Path| {
+        copy_dir(&pristine, to);
+        copy_dir(&pristine.join("base"), &to.join("base"));
+        copy_dir(&pristine.join("shock"), &to.join("shock"));
+    };
+    let readers = ["show", "report", "verify"];
+    let mut expected = Vec::new();
+    for reader in readers {
+        copy(&dir);
+        let (out, bytes) = read_with(reader, &dir, &root);
+        assert!(out.status.success(), "{reader}: {}", text(&out.stderr));
+        expected.push((out.stdout, bytes));
+    }
+    let mut tally = Tally::default();
+    for file in [
+        "diff_summary.csv",
+        "diff_trials.csv",
+        "comparison.json",
+        "base/trials.csv",
+        "shock/manifest.json",
+    ] {
+        for how in DAMAGES {
+            for (reader, (want_out, want_bytes)) in readers.iter().zip(&expected) {
+                copy(&dir);
+                if !damage(&dir.join(file), how) {
+                    continue;
+                }
+                tally.tried += 1;
+                let case = format!("{reader} on {file} ({how})");
+                let (out, bytes) = read_with(reader, &dir, &root);
+                let err = text(&out.stderr) + &text(&out.stdout);
+                let name = Path::new(file).file_name().unwrap().to_str().unwrap();
+                if panicked(&out) {
+                    tally.panics.push(case);
+                } else if !out.status.success() && err.contains(name) {
+                    tally.refused += 1;
+                } else if out.status.success() && out.stdout == *want_out && bytes == *want_bytes {
+                    tally.identical += 1;
+                } else {
+                    tally.silent.push(format!(
+                        "{case}: exit {:?}: {}",
+                        out.status.code(),
+                        err.trim()
+                    ));
+                }
+            }
+        }
+    }
+    tally.print("damaged comparison folder (diff_summary.csv, diff_trials.csv, comparison.json, base/trials.csv, shock/manifest.json × 5 damages × show, report, verify)");
+    assert!(tally.silent.is_empty() && tally.panics.is_empty());
+    let _ = fs::remove_dir_all(&root);
+}
