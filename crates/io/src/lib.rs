@@ -20,6 +20,7 @@ pub mod files;
 pub mod manifest;
 pub mod readers;
 pub mod records;
+pub mod rows;
 pub mod table;
 
 pub use container::{CONTAINER_VERSION, ContainerReader, ContainerWriter, FileKind};
@@ -30,6 +31,7 @@ pub use readers::{
     QUANTILE_LEVELS, SignCount, SignCounts, SummaryRecord, SummaryTable, TrialColumns,
 };
 pub use records::{AggregatesHeader, CellRecord, CheckpointRecord};
+pub use rows::{RowsWriter, SERIES_HEADER, numbers_line};
 pub use table::{
     Field, SummaryLine, SummaryWriter, TrajectoryWriter, TrialsReader, TrialsWriter, number,
 };
