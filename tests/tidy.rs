@@ -32,6 +32,7 @@ fn allowed(krate: &str) -> Vec<&'static str> {
         }
         "scheduler" => vec!["core", "scenario", "sim", "io"],
         "report" => vec!["core", "io"],
+        "analysis" => vec!["core"],
         _ => vec![],
     }
 }

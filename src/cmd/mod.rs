@@ -4,6 +4,7 @@
 //! which know nothing of each other.
 
 pub mod bench;
+pub mod discover;
 pub mod folder;
 pub mod html;
 pub mod merge;
@@ -11,4 +12,5 @@ pub mod records;
 pub mod replay;
 pub mod report;
 pub mod run;
+pub mod sensitivity;
 pub mod show;
