@@ -154,3 +154,20 @@ fn discover_box_recomputes_from_the_tables() {
     let base = total / interest.len() as f64;
     assert!(density >= 1.2 * base, "density {density}, base rate {base}");
 }
+
+/// `price.ndpr.<region>` is the traded NdPr oxide: 75% of the Nd price plus 25% of the Pr
+/// price, every month, in both regions.
+#[test]
+fn ndpr_price_is_the_composition_weighted_mean() {
+    let scenario = remsim_scenario::Scenario::load(Path::new(SHORT)).unwrap();
+    let t = remsim_sim::run_trial(&scenario.draw(3, 1).unwrap(), 3, 1).unwrap();
+    for region in ["cn", "row"] {
+        let at = |name: &str| t.metric_index(&format!("price.{name}.{region}")).unwrap();
+        let (ndpr, nd, pr) = (at("ndpr"), at("nd"), at("pr"));
+        for tick in 0..t.n_ticks {
+            let row = t.tick(tick);
+            assert!(row[ndpr] > 0.0);
+            assert!((row[ndpr] - (0.75 * row[nd] + 0.25 * row[pr])).abs() < 1e-9 * row[ndpr]);
+        }
+    }
+}

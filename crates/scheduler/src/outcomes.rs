@@ -196,12 +196,19 @@ impl OutcomeSpec {
         }
         for year in YEARS {
             for region in REGIONS {
-                let nd = find(&format!("price.nd.{region}"));
-                let pr = find(&format!("price.pr.{region}"));
+                // The traded NdPr oxide (composition-weighted, `price.ndpr.*`); the plain
+                // mean of Nd and Pr where a trajectory lacks that metric.
+                let ndpr = match find(&format!("price.ndpr.{region}")) {
+                    Some(m) => vec![Some(m)],
+                    None => vec![
+                        find(&format!("price.nd.{region}")),
+                        find(&format!("price.pr.{region}")),
+                    ],
+                };
                 push(
                     price_mean_column("ndpr", region, year),
                     OutcomeKind::Number,
-                    annual(vec![nd, pr], year),
+                    annual(ndpr, year),
                 );
             }
             for region in REGIONS {

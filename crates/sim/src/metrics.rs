@@ -13,6 +13,13 @@ pub fn traded_elements() -> impl Iterator<Item = Element> {
 /// Elements whose recycled share is reported.
 pub const RECYCLED_ELEMENTS: [Element; 4] = [Element::Nd, Element::Pr, Element::Dy, Element::Tb];
 
+/// The composition of traded NdPr oxide (PrNd oxide, "didymium"), by mass of REO: Nd₂O₃
+/// 75%, Pr₆O₁₁ 25% — the grade quoted by Chinese price reporters (SMM, Asian Metal:
+/// Pr₆O₁₁/TREO 25 ± 2%, Nd₂O₃/TREO 75 ± 2%) and the split the baseline's magnet recipe
+/// uses (configs/baseline.toml, calibration.md §6). `price.ndpr.<region>` is the
+/// composition-weighted mean of the Nd and Pr oxide prices, in USD/kg.
+pub const NDPR_COMPOSITION: [(Element, f64); 2] = [(Element::Nd, 0.75), (Element::Pr, 0.25)];
+
 /// Column positions of every metric.
 #[derive(Debug, Clone)]
 pub struct MetricIndex {
@@ -20,6 +27,8 @@ pub struct MetricIndex {
     pub names: Arc<[String]>,
     /// `price.<el>.cn` and `.row` by element index and region index (`usize::MAX` for Pm).
     pub price: [[usize; 2]; 17],
+    /// `price.ndpr.cn` and `.row`: traded NdPr oxide ([`NDPR_COMPOSITION`]), USD/kg.
+    pub price_ndpr: [usize; 2],
     /// `demand.<el>_t` by element index.
     pub demand: [usize; 17],
     /// `shortage.<el>_t` by element index.
@@ -75,6 +84,7 @@ impl MetricIndex {
                 price[e.index()][r] = add(format!("price.{}.{region}", e.key()));
             }
         }
+        let price_ndpr = [add("price.ndpr.cn".into()), add("price.ndpr.row".into())];
         let mine_world = add("mine.world_t".into());
         let separation_world = add("separation.world_t".into());
         let magnet_world = add("magnet.world_t".into());
@@ -112,6 +122,7 @@ impl MetricIndex {
         MetricIndex {
             names: names.into(),
             price,
+            price_ndpr,
             demand,
             shortage,
             stock,

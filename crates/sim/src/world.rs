@@ -1221,6 +1221,12 @@ impl World {
             }
         }
         let mi = &self.metrics;
+        for (r, &column) in mi.price_ndpr.iter().enumerate() {
+            row[column] = crate::metrics::NDPR_COMPOSITION
+                .iter()
+                .map(|&(e, share)| share * self.price[r][e])
+                .sum();
+        }
         for e in crate::metrics::traded_elements() {
             let ei = e.index();
             row[mi.price[ei][0]] = self.price[0][e];
