@@ -173,6 +173,7 @@ pub fn write_summary(path: &Path, aggregates: &BatchAggregates) -> anyhow::Resul
             min: s.min,
             quantiles: s.quantiles,
             max: s.max,
+            se: s.sd.map(|sd| sd / (s.n as f64).sqrt()),
         })?;
     }
     summary.finish()?;
