@@ -81,8 +81,15 @@ pub enum Every {
 pub enum Inputs<'a> {
     /// Drawn from the scenario's distributions with the batch's seed (`remsim run`).
     Drawn,
-    /// Given, one row per trial index, e.g. a sensitivity design (`remsim sensitivity`).
-    Design(&'a [Vec<f64>]),
+    /// Given, one row per trial index, e.g. a sensitivity design (`remsim sensitivity`),
+    /// with the trial whose random streams (demand noise, shocks, projects) each row uses:
+    /// rows that share one make differences between them free of that noise.
+    Design {
+        /// Each row's parameter values.
+        rows: &'a [Vec<f64>],
+        /// Each row's stream trial.
+        streams: &'a [u64],
+    },
 }
 
 impl Inputs<'_> {
@@ -90,11 +97,23 @@ impl Inputs<'_> {
     fn values(&self, scenario: &Scenario, seed: u64, trial: u64) -> Result<Vec<f64>, BoxError> {
         match self {
             Inputs::Drawn => Ok(scenario.draw_values(seed, trial)),
-            Inputs::Design(rows) => usize::try_from(trial)
+            Inputs::Design { rows, .. } => usize::try_from(trial)
                 .ok()
                 .and_then(|i| rows.get(i))
                 .cloned()
                 .ok_or_else(|| format!("the design has no row {trial}").into()),
+        }
+    }
+
+    /// The trial whose random streams trial `trial` runs with.
+    fn stream_trial(&self, trial: u64) -> u64 {
+        match self {
+            Inputs::Drawn => trial,
+            Inputs::Design { streams, .. } => usize::try_from(trial)
+                .ok()
+                .and_then(|i| streams.get(i))
+                .copied()
+                .unwrap_or(trial),
         }
     }
 }
@@ -229,9 +248,15 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
     let runner = |trial: u64| -> Result<remsim_core::Trajectory, BoxError> {
         let config = match inputs {
             Inputs::Drawn => scenario.draw(seed, trial)?,
-            Inputs::Design(_) => scenario.with_values(&inputs.values(&scenario, seed, trial)?)?,
+            Inputs::Design { .. } => {
+                scenario.with_values(&inputs.values(&scenario, seed, trial)?)?
+            }
         };
-        Ok(remsim_sim::run_trial(&config, seed, trial)?)
+        Ok(remsim_sim::run_trial(
+            &config,
+            seed,
+            inputs.stream_trial(trial),
+        )?)
     };
     let on_trial = || bar.inc(1);
     let end = run_batch(range.clone(), state, &config, runner, &on_trial, &mut sink);

@@ -6,9 +6,16 @@
 //! parameters through each one's own distribution ([`remsim_scenario::Dist::quantile`]) and
 //! runs as trial `i` of an ordinary batch (`remsim run`'s engine: threads, progress bar,
 //! checkpoints), so the folder holds the usual files plus `design.csv` and
-//! `sensitivity.csv`, all in design order (SALib's row layout). A trial's own random
-//! streams (demand noise, shocks, projects) still follow its index: that noise is variance
-//! no parameter explains, so first-order indices sum to less than one.
+//! `sensitivity.csv`, all in design order (SALib's row layout).
+//!
+//! The model also has noise of its own (demand noise, shock timing, project outcomes, drawn
+//! from the trial's streams). The rows of one base sample — A, AB₁ … AB_D, B — or of one
+//! Morris trajectory run with the streams of one trial (the sample's index: common random
+//! numbers), so the differences the estimators take compare parameters, not noise; the
+//! indices are then averages over the noise, which stays in the output variance unexplained
+//! by any parameter (first-order indices sum to less than one). Because of that, and
+//! because the values are the design's rather than drawn, `remsim replay` does not rebuild
+//! the trials of a sensitivity folder.
 
 use super::folder::{Folder, TRIALS};
 use super::run::{Every, Inputs, RunArgs, run_with};
@@ -122,6 +129,14 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
                 .collect()
         })
         .collect();
+    // Rows of one base sample (A, AB_1 … AB_D, B) or one Morris trajectory share the
+    // random streams of one trial (common random numbers), so the differences the
+    // estimators take are free of the model's own noise.
+    let block = match args.method {
+        Method::Sobol => d + 2,
+        Method::Morris => d + 1,
+    };
+    let streams: Vec<u64> = (0..design.len()).map(|r| (r / block) as u64).collect();
     let method = match args.method {
         Method::Sobol => "sobol",
         Method::Morris => "morris",
@@ -145,7 +160,10 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
             series: Vec::new(),
             every: Every::Month,
         },
-        &Inputs::Design(&values),
+        &Inputs::Design {
+            rows: &values,
+            streams: &streams,
+        },
     )?;
     if code != ExitCode::SUCCESS {
         return Ok(code);
