@@ -93,7 +93,7 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     if args.samples < 2 {
         bail!("--samples must be at least 2");
     }
-    if args.method == Method::Morris && (args.levels < 2 || args.levels % 2 != 0) {
+    if args.method == Method::Morris && (args.levels < 2 || !args.levels.is_multiple_of(2)) {
         bail!("--levels must be an even number >= 2");
     }
     let meta = &scenario.central().scenario;

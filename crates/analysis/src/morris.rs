@@ -68,7 +68,7 @@ pub fn morris_indices(
 ) -> Option<Vec<MorrisIndex>> {
     let d = x.first()?.len();
     let size = d + 1;
-    if x.len() != y.len() || x.len() % size != 0 {
+    if x.len() != y.len() || !x.len().is_multiple_of(size) {
         return None;
     }
     let step = delta(levels);

@@ -56,7 +56,7 @@ pub fn saltelli_design(n: usize, d: usize) -> Option<Vec<Vec<f64>>> {
 /// from `seed`. A constant output gives zeros, as in SALib.
 pub fn sobol_indices(y: &[f64], d: usize, resamples: usize, seed: u64) -> Option<Vec<SobolIndex>> {
     let step = d + 2;
-    if y.is_empty() || y.len() % step != 0 {
+    if y.is_empty() || !y.len().is_multiple_of(step) {
         return None;
     }
     let n = y.len() / step;

@@ -16,15 +16,19 @@ pub fn sobol_points(n: usize, dims: usize, skip: usize) -> Option<Vec<Vec<f64>>>
     if dims > MAX_DIMS || total > (1usize << SCALE) {
         return None;
     }
+    let v: Vec<[u64; SCALE as usize + 1]> = (0..dims).map(directions).collect::<Option<_>>()?;
     let mut points = vec![vec![0.0; dims]; n];
-    for dim in 0..dims {
-        let v = directions(dim)?;
-        let mut x: u64 = 0;
-        for j in 1..total {
-            x ^= v[lowest_zero_bit(j - 1)];
-            if j >= skip {
-                points[j - skip][dim] = x as f64 / f64::from(1u32 << SCALE);
-            }
+    let mut x = vec![0u64; dims];
+    for j in 1..total {
+        let bit = lowest_zero_bit(j - 1);
+        for (xd, vd) in x.iter_mut().zip(&v) {
+            *xd ^= vd[bit];
+        }
+        if j >= skip {
+            points[j - skip] = x
+                .iter()
+                .map(|&xd| xd as f64 / f64::from(1u32 << SCALE))
+                .collect();
         }
     }
     Some(points)
@@ -63,37 +67,6 @@ fn directions(dim: usize) -> Option<[u64; SCALE as usize + 1]> {
         }
     }
     Some(v)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn first_points_are_the_textbook_ones() {
-        let p = sobol_points(4, 3, 0).unwrap();
-        assert_eq!(p[0], [0.0, 0.0, 0.0]);
-        assert_eq!(p[1], [0.5, 0.5, 0.5]);
-        assert_eq!(p[2], [0.75, 0.25, 0.25]);
-        assert_eq!(p[3], [0.25, 0.75, 0.75]);
-        let skipped = sobol_points(2, 3, 2).unwrap();
-        assert_eq!(skipped[..], p[2..]);
-        assert!(sobol_points(1, MAX_DIMS + 1, 0).is_none());
-    }
-
-    /// Each 1-D projection of the first 2^k points is the grid i / 2^k.
-    #[test]
-    fn projections_are_stratified() {
-        let n = 64;
-        let p = sobol_points(n, MAX_DIMS, 0).unwrap();
-        for dim in 0..MAX_DIMS {
-            let mut cells = vec![false; n];
-            for point in &p {
-                cells[(point[dim] * n as f64) as usize] = true;
-            }
-            assert!(cells.iter().all(|&c| c), "dimension {dim}");
-        }
-    }
 }
 
 /// `(a, m_1, …, m_s)` for dimensions 2.. of Joe and Kuo's `new-joe-kuo-6.21201` (the
@@ -355,3 +328,34 @@ const DIRECTIONS: [&[u32]; 255] = [
     &[527, 1, 1, 7, 1, 31, 33, 19, 167, 117, 635, 639],
     &[555, 1, 1, 1, 3, 5, 13, 59, 83, 355, 349, 1967],
     &[560, 1, 1, 1, 5, 19, 3, 53, 133, 97, 863, 983],];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_points_are_the_textbook_ones() {
+        let p = sobol_points(4, 3, 0).unwrap();
+        assert_eq!(p[0], [0.0, 0.0, 0.0]);
+        assert_eq!(p[1], [0.5, 0.5, 0.5]);
+        assert_eq!(p[2], [0.75, 0.25, 0.25]);
+        assert_eq!(p[3], [0.25, 0.75, 0.75]);
+        let skipped = sobol_points(2, 3, 2).unwrap();
+        assert_eq!(skipped[..], p[2..]);
+        assert!(sobol_points(1, MAX_DIMS + 1, 0).is_none());
+    }
+
+    /// Each 1-D projection of the first 2^k points is the grid i / 2^k.
+    #[test]
+    fn projections_are_stratified() {
+        let n = 64;
+        let p = sobol_points(n, MAX_DIMS, 0).unwrap();
+        for dim in 0..MAX_DIMS {
+            let mut cells = vec![false; n];
+            for point in &p {
+                cells[(point[dim] * n as f64) as usize] = true;
+            }
+            assert!(cells.iter().all(|&c| c), "dimension {dim}");
+        }
+    }
+}

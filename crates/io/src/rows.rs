@@ -62,7 +62,7 @@ impl RowsWriter {
                 first = false;
             } else {
                 let trial = line.split(',').next().and_then(|t| t.parse::<u64>().ok());
-                if !trial.is_some_and(|t| t < next_trial) {
+                if trial.is_none_or(|t| t >= next_trial) {
                     break;
                 }
             }
