@@ -132,6 +132,23 @@ enum Command {
     /// `remsim validate` and the report all read. `--format csv` prints
     /// `name,unit,kind,description`.
     Metrics(cmd::metrics::MetricsArgs),
+    /// Global sensitivity of outcomes to the uncertain parameters: Sobol' or Morris.
+    ///
+    /// Builds a design over the parameters `remsim check` lists (Saltelli's, from the
+    /// Sobol' sequence as SALib makes it, or Morris trajectories), maps it through each
+    /// parameter's distribution and runs it as a batch in --out; writes design.csv,
+    /// inputs.csv and trials.csv in design order (SALib's row layout) and sensitivity.csv
+    /// (S1, ST and their 95% bootstrap intervals, or μ*, its interval and σ), and prints
+    /// the most influential parameters per outcome. See docs/analysis.md.
+    Sensitivity(cmd::sensitivity::SensitivityArgs),
+    /// Scenario discovery: which inputs make an outcome likely (PRIM).
+    ///
+    /// Reads DIR/inputs.csv and DIR/trials.csv, marks the trials meeting --where, and
+    /// finds with PRIM (Friedman and Fisher 1999, as the EMA Workbench does) the box of
+    /// input space where they concentrate; writes DIR/discover.csv (the peeling
+    /// trajectory: coverage, density, trials inside and each restricted parameter's
+    /// bounds) and prints the box in one sentence.
+    Discover(cmd::discover::DiscoverArgs),
 }
 
 fn main() -> ExitCode {
@@ -159,6 +176,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => cmd::show::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Metrics(args) => cmd::metrics::run(args),
+        Command::Sensitivity(args) => cmd::sensitivity::run(args),
+        Command::Discover(args) => cmd::discover::run(args),
         Command::Trial {
             config,
             seed,

@@ -24,10 +24,11 @@ use support::{remsim, run_ok, s, text};
 
 const SHORT: &str = "tests/data/batch/short.toml";
 /// The files that must be byte-identical between equivalent runs (timing.json differs).
-const COMPARED: [&str; 4] = [
+const COMPARED: [&str; 5] = [
     "manifest.json",
     "summary.csv",
     "trials.csv",
+    "inputs.csv",
     "aggregates.bin",
 ];
 
@@ -570,6 +571,42 @@ mod replay {
             }))
             .collect();
         assert_eq!(recomputed.join(","), stored);
+        // The inputs replay prints are the trial's row of inputs.csv (issue 15).
+        let inputs = std::fs::read_to_string(a.join("inputs.csv")).unwrap();
+        let mut lines = inputs.lines();
+        assert_eq!(stdout.lines().nth(2), lines.next());
+        let stored_inputs = lines.find(|l| l.starts_with(&format!("{i},")));
+        assert_eq!(stdout.lines().nth(3), stored_inputs);
+        assert!(text(&out.stderr).contains(&format!("inputs match row {i}")));
+    }
+
+    /// Issue 15: inputs.csv has one row per trial and one column per uncertain parameter,
+    /// named as `remsim check` prints it.
+    #[test]
+    fn inputs_csv_has_a_row_per_trial_and_a_column_per_parameter() {
+        let inputs = std::fs::read_to_string(batch_a().join("inputs.csv")).unwrap();
+        let header: Vec<&str> = inputs.lines().next().unwrap().split(',').collect();
+        let check = text(&remsim(&["check", SHORT]).stdout);
+        let listed: Vec<&str> = check
+            .lines()
+            .skip_while(|l| !l.starts_with("uncertain parameters"))
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert!(!listed.is_empty(), "{check}");
+        assert_eq!(header[0], "trial");
+        assert_eq!(&header[1..], listed.as_slice());
+        let rows: Vec<&str> = inputs.lines().skip(1).collect();
+        assert_eq!(rows.len() as u64, a_trials());
+        for (k, row) in rows.iter().enumerate() {
+            let fields: Vec<&str> = row.split(',').collect();
+            assert_eq!(fields.len(), header.len());
+            assert_eq!(fields[0], k.to_string());
+            assert!(
+                fields[1..].iter().all(|f| f.parse::<f64>().is_ok()),
+                "{row}"
+            );
+        }
     }
 
     #[test]
@@ -709,5 +746,80 @@ mod memory {
             (b - a).abs() / a.min(b) < 0.2,
             "peak memory {a:.1} MiB for 100 trials, {b:.1} MiB for {many}"
         );
+    }
+}
+
+/// Issue 15: `run --series` writes trials × months × metrics rows, the same bytes for any
+/// thread count and for shards merged, equal to the values `replay` writes.
+mod series {
+    use super::*;
+
+    fn run_series(dir: &Path, extra: &[&str]) {
+        let mut args = vec![
+            "run",
+            SHORT,
+            "--trials",
+            "40",
+            "--seed",
+            "5",
+            "--out",
+            s(dir),
+            "--quiet",
+            "--series",
+            "price.nd.cn,price.dy.row",
+        ];
+        args.extend_from_slice(extra);
+        run_ok(&args);
+    }
+
+    #[test]
+    fn series_csv_is_complete_deterministic_and_equal_to_replay() {
+        let root = scratch("series");
+        let one = root.join("one");
+        let two = root.join("two");
+        run_series(&one, &["--threads", "1"]);
+        run_series(&two, &["--threads", "2"]);
+        let mut shard_dirs = Vec::new();
+        for k in 0..2 {
+            let dir = root.join(format!("shard{k}"));
+            run_series(&dir, &["--shard", &format!("{k}/2")]);
+            shard_dirs.push(dir);
+        }
+        let merged = root.join("merged");
+        let mut args = vec!["merge", "--out", s(&merged), "--quiet"];
+        args.extend(shard_dirs.iter().map(|d| s(d)));
+        run_ok(&args);
+        for file in ["series.csv", "inputs.csv"] {
+            let a = std::fs::read(one.join(file)).unwrap();
+            assert!(
+                a == std::fs::read(two.join(file)).unwrap(),
+                "{file}: threads"
+            );
+            assert!(
+                a == std::fs::read(merged.join(file)).unwrap(),
+                "{file}: shards"
+            );
+        }
+        let series = std::fs::read_to_string(one.join("series.csv")).unwrap();
+        let mut lines = series.lines();
+        assert_eq!(lines.next(), Some("trial,metric,date,value"));
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows.len(), 40 * 18 * 2);
+        for trial in [0u64, 17, 39] {
+            let file = root.join(format!("trial-{trial}.csv"));
+            let t = trial.to_string();
+            run_ok(&["replay", s(&one), "--trial", &t, "--out", s(&file)]);
+            let wide = std::fs::read_to_string(&file).unwrap();
+            let mut wide_lines = wide.lines();
+            let header: Vec<&str> = wide_lines.next().unwrap().split(',').collect();
+            let table: Vec<Vec<&str>> = wide_lines.map(|l| l.split(',').collect()).collect();
+            let mine: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == t).collect();
+            assert_eq!(mine.len(), 36);
+            for r in mine {
+                let col = header.iter().position(|h| *h == r[1]).unwrap();
+                let row = table.iter().find(|w| w[1] == r[2]).unwrap();
+                assert_eq!(row[col], r[3], "trial {trial} {} {}", r[1], r[2]);
+            }
+        }
     }
 }

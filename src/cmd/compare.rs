@@ -90,6 +90,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
             force: args.force,
             quiet: true,
             checkpoint_secs: 3.0,
+            series: Vec::new(),
+            every: crate::cmd::run::Every::Month,
         })?;
         if code != ExitCode::SUCCESS {
             return Ok(code);

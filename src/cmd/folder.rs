@@ -16,13 +16,19 @@ pub const TIMING: &str = "timing.json";
 pub const SUMMARY: &str = "summary.csv";
 /// `trials.csv`.
 pub const TRIALS: &str = "trials.csv";
+/// `inputs.csv`: each trial's drawn uncertain inputs.
+pub const INPUTS: &str = "inputs.csv";
+/// `series.csv`: chosen metrics of every trial (`remsim run --series`).
+pub const SERIES: &str = "series.csv";
 /// `aggregates.bin`.
 pub const AGGREGATES: &str = "aggregates.bin";
 /// `checkpoint.bin`: present only while a batch is unfinished.
 pub const CHECKPOINT: &str = "checkpoint.bin";
 
 /// Every file a batch writes, in the order `--force` removes them.
-const OWN_FILES: [&str; 6] = [CHECKPOINT, AGGREGATES, SUMMARY, TRIALS, TIMING, MANIFEST];
+const OWN_FILES: [&str; 8] = [
+    CHECKPOINT, AGGREGATES, SUMMARY, TRIALS, INPUTS, SERIES, TIMING, MANIFEST,
+];
 
 /// A results folder.
 #[derive(Debug, Clone)]
@@ -239,6 +245,7 @@ pub fn write_summary(path: &Path, aggregates: &BatchAggregates) -> anyhow::Resul
             min: s.min,
             quantiles: s.quantiles,
             max: s.max,
+            se: s.sd.map(|sd| sd / (s.n as f64).sqrt()),
         })?;
     }
     summary.finish()?;

@@ -4,11 +4,11 @@
 //! It refuses, naming the folders concerned: shards of another config, seed, trial count,
 //! shard count or remsim version; a shard given twice; a missing shard; an unfinished one.
 
-use super::folder::{Folder, MANIFEST, TIMING, TRIALS, peak_memory_mib};
+use super::folder::{Folder, INPUTS, MANIFEST, SERIES, TIMING, TRIALS, peak_memory_mib};
 use super::report;
 use anyhow::bail;
 use clap::Args;
-use remsim_io::{Manifest, ShardRecord, Timing, TrialsReader, TrialsWriter};
+use remsim_io::{Manifest, RowsWriter, ShardRecord, Timing, TrialsReader, TrialsWriter};
 use remsim_scheduler::Shard;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -130,6 +130,10 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     writer.sync()?;
+    concat_rows(&out, &shards, INPUTS, true)?;
+    if shards.iter().all(|(f, _)| f.file(SERIES).exists()) {
+        concat_rows(&out, &shards, SERIES, false)?;
+    }
     out.write_outputs(&manifest, &merged)?;
     let wall = started.elapsed().as_secs_f64();
     let timing = Timing {
@@ -154,6 +158,69 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         print!("{}", report::summary(&out, &manifest, &merged, None));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Concatenates the shards' `name` (`inputs.csv`, `series.csv`) into `out`'s, checking
+/// the headers agree and the rows are the shard's trials in order (`one_per_trial`: each
+/// trial exactly once).
+fn concat_rows(
+    out: &Folder,
+    shards: &[(Folder, Manifest)],
+    name: &str,
+    one_per_trial: bool,
+) -> anyhow::Result<()> {
+    let mut writer: Option<RowsWriter> = None;
+    let mut header: Vec<String> = Vec::new();
+    for (folder, m) in shards {
+        let path = folder.file(name);
+        let (mut reader, _) = TrialsReader::open(&path)?;
+        let writer = match writer.as_mut() {
+            Some(w) => {
+                if reader.header() != header.as_slice() {
+                    bail!(
+                        "{}: its columns differ from the other shards'",
+                        path.display()
+                    );
+                }
+                w
+            }
+            None => {
+                header = reader.header().to_vec();
+                let names: Vec<&str> = header.iter().map(String::as_str).collect();
+                writer.insert(RowsWriter::create(&out.file(name), &names)?)
+            }
+        };
+        let mut expected = m.shard.first_trial;
+        while let Some((trial, record)) = reader.next_row()? {
+            // series.csv has several rows per trial, in a run: the same trial again or the next.
+            let in_order = trial == expected || (!one_per_trial && trial + 1 == expected);
+            if !in_order
+                || trial >= m.shard.end_trial
+                || (trial + 1 == expected && trial < m.shard.first_trial)
+            {
+                bail!(
+                    "{}: row for trial {trial} out of order (the shard holds trials {}..{})",
+                    path.display(),
+                    m.shard.first_trial,
+                    m.shard.end_trial
+                );
+            }
+            writer.raw(&record)?;
+            expected = trial + 1;
+        }
+        if expected != m.shard.end_trial {
+            bail!(
+                "{}: ends at trial {expected}, but the shard holds trials {}..{}",
+                path.display(),
+                m.shard.first_trial,
+                m.shard.end_trial
+            );
+        }
+    }
+    if let Some(w) = writer.as_mut() {
+        w.sync()?;
+    }
+    Ok(())
 }
 
 /// Every shard belongs to the same batch as the first one.

@@ -8,6 +8,7 @@
 pub mod bench;
 pub mod check;
 pub mod compare;
+pub mod discover;
 pub mod folder;
 pub mod html;
 pub mod merge;
@@ -16,6 +17,7 @@ pub mod records;
 pub mod replay;
 pub mod report;
 pub mod run;
+pub mod sensitivity;
 pub mod show;
 pub mod sweep;
 pub mod sweep_file;

@@ -1,7 +1,7 @@
 //! `remsim replay`: rebuilds one trial of a results folder from its manifest alone and
 //! writes the trial's full trajectory; checks its outcomes against `trials.csv`.
 
-use super::folder::{Folder, TRIALS, scenario_from_manifest};
+use super::folder::{Folder, INPUTS, TRIALS, scenario_from_manifest};
 use anyhow::{Context, bail};
 use clap::Args;
 use remsim_io::{FolderState, TrialsReader, TrialsWriter};
@@ -80,6 +80,13 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     );
     println!("{header}");
     println!("{row}");
+    // The trial's drawn inputs, as inputs.csv holds them.
+    let inputs_header = super::run::inputs_header(&scenario).join(",");
+    let inputs_row =
+        remsim_io::numbers_line(args.trial, &scenario.draw_values(manifest.seed, args.trial));
+    println!("{inputs_header}");
+    println!("{inputs_row}");
+    check_inputs(&folder, args.trial, &inputs_header, &inputs_row)?;
 
     compare_with_stored(&folder, &manifest, args.trial, &columns, &row)
 }
@@ -128,4 +135,36 @@ fn compare_with_stored(
         manifest.shard.end_trial
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Compares the replayed inputs with the batch's `inputs.csv` row, where the folder holds
+/// one.
+fn check_inputs(folder: &Folder, trial: u64, header: &str, row: &str) -> anyhow::Result<()> {
+    let path = folder.file(INPUTS);
+    let Ok(file) = std::fs::File::open(&path) else {
+        return Ok(());
+    };
+    // Line by line: the file may hold millions of rows.
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(file)).map_while(Result::ok);
+    if lines.next().as_deref() != Some(header) {
+        bail!(
+            "{}: its columns differ from this config's uncertain parameters",
+            path.display()
+        );
+    }
+    let prefix = format!("{trial},");
+    match lines.find(|l| l.starts_with(&prefix)) {
+        Some(stored) if stored.as_str() == row => {
+            eprintln!("inputs match row {trial} of {}", path.display());
+            Ok(())
+        }
+        Some(stored) => {
+            eprintln!("stored: {stored}");
+            bail!(
+                "the replayed inputs differ from row {trial} of {}",
+                path.display()
+            )
+        }
+        None => Ok(()),
+    }
 }

@@ -1,14 +1,16 @@
 //! `remsim run`: a Monte Carlo batch into a results folder, with a progress bar,
 //! checkpoints, resume, shards and an end-of-run summary.
 
-use super::folder::{CHECKPOINT, Folder, MANIFEST, TIMING, TRIALS, peak_memory_mib};
+use super::folder::{
+    CHECKPOINT, Folder, INPUTS, MANIFEST, SERIES, TIMING, TRIALS, peak_memory_mib,
+};
 use super::{records, report};
 use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use remsim_io::{
     CheckpointRecord, ContainerReader, ContainerWriter, DurablePrefix, FileKind, FolderState,
-    Manifest, ShardRecord, Timing, TrialsWriter,
+    Manifest, RowsWriter, SERIES_HEADER, ShardRecord, Timing, TrialsWriter,
 };
 use remsim_scenario::Scenario;
 use remsim_scheduler::{
@@ -56,6 +58,64 @@ pub struct RunArgs {
     /// Seconds between checkpoints.
     #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
     pub checkpoint_secs: f64,
+    /// Also write these metrics of every trial to series.csv (`trial,metric,date,value`),
+    /// e.g. price.nd.cn,price.dy.row. With --resume, pass the same list again.
+    #[arg(long, value_delimiter = ',', value_name = "METRIC[,METRIC…]")]
+    pub series: Vec<String>,
+    /// How often series.csv samples each metric: every month, or each year's last
+    /// simulated month (a sample, not an average).
+    #[arg(long, value_enum, default_value_t = Every::Month)]
+    pub every: Every,
+}
+
+/// How often `--series` samples a metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Every {
+    /// Every simulated month.
+    Month,
+    /// Each calendar year's last simulated month.
+    Year,
+}
+
+/// Where each trial's uncertain inputs come from.
+pub enum Inputs<'a> {
+    /// Drawn from the scenario's distributions with the batch's seed (`remsim run`).
+    Drawn,
+    /// Given, one row per trial index, e.g. a sensitivity design (`remsim sensitivity`),
+    /// with the trial whose random streams (demand noise, shocks, projects) each row uses:
+    /// rows that share one make differences between them free of that noise.
+    Design {
+        /// Each row's parameter values.
+        rows: &'a [Vec<f64>],
+        /// Each row's stream trial.
+        streams: &'a [u64],
+    },
+}
+
+impl Inputs<'_> {
+    /// Trial `trial`'s values of the scenario's uncertain parameters.
+    fn values(&self, scenario: &Scenario, seed: u64, trial: u64) -> Result<Vec<f64>, BoxError> {
+        match self {
+            Inputs::Drawn => Ok(scenario.draw_values(seed, trial)),
+            Inputs::Design { rows, .. } => usize::try_from(trial)
+                .ok()
+                .and_then(|i| rows.get(i))
+                .cloned()
+                .ok_or_else(|| format!("the design has no row {trial}").into()),
+        }
+    }
+
+    /// The trial whose random streams trial `trial` runs with.
+    fn stream_trial(&self, trial: u64) -> u64 {
+        match self {
+            Inputs::Drawn => trial,
+            Inputs::Design { streams, .. } => usize::try_from(trial)
+                .ok()
+                .and_then(|i| streams.get(i))
+                .copied()
+                .unwrap_or(trial),
+        }
+    }
 }
 
 /// Refuses a negative checkpoint interval and zero threads.
@@ -156,6 +216,11 @@ fn report_stopped(state: &BatchState, range: &std::ops::Range<u64>, folder: &Fol
 
 /// `remsim run`.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    run_with(args, &Inputs::Drawn)
+}
+
+/// `remsim run` with each trial's inputs taken from `inputs`.
+pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> {
     check_args(&args)?;
     // With --resume and an explicit --out, the folder's manifest fills in what is not given.
     let recorded_pair = match (&args.out, args.resume) {
@@ -200,6 +265,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         manifest.write(&folder.file(MANIFEST))?;
         (BatchState::start(range.start), None, None)
     };
+    let inputs_writer = open_inputs(
+        &folder,
+        &scenario,
+        inputs,
+        seed,
+        range.start,
+        state.next_trial,
+    )?;
+    let series = open_series(&folder, &args, range.start, state.next_trial)?;
 
     let threads = args.threads.unwrap_or(0);
     let config = BatchConfig::with_threads(threads);
@@ -223,12 +297,25 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         every: Duration::from_secs_f64(args.checkpoint_secs),
         last_checkpoint: Instant::now(),
         interrupted: interrupted.clone(),
+        inputs_writer,
+        inputs,
+        scenario: &scenario,
+        series,
     };
     let started = Instant::now();
     let first = state.next_trial;
     let runner = |trial: u64| -> Result<remsim_core::Trajectory, BoxError> {
-        let config = scenario.draw(seed, trial)?;
-        Ok(remsim_sim::run_trial(&config, seed, trial)?)
+        let config = match inputs {
+            Inputs::Drawn => scenario.draw(seed, trial)?,
+            Inputs::Design { .. } => {
+                scenario.with_values(&inputs.values(&scenario, seed, trial)?)?
+            }
+        };
+        Ok(remsim_sim::run_trial(
+            &config,
+            seed,
+            inputs.stream_trial(trial),
+        )?)
     };
     let on_trial = || bar.inc(1);
     let end = run_batch(range.clone(), state, &config, runner, &on_trial, &mut sink);
@@ -245,6 +332,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     if let Some(writer) = sink.trials.as_mut() {
         writer.sync()?;
+    }
+    sink.inputs_writer.sync()?;
+    if let Some(series) = sink.series.as_mut() {
+        series.writer.sync()?;
     }
     folder.write_outputs(&manifest, &aggregates)?;
     let ran = range.end - first;
@@ -408,6 +499,118 @@ struct FileSink<'a> {
     every: Duration,
     last_checkpoint: Instant,
     interrupted: Arc<AtomicBool>,
+    /// `inputs.csv`, one row per trial as its block finishes.
+    inputs_writer: RowsWriter,
+    inputs: &'a Inputs<'a>,
+    scenario: &'a Scenario,
+    /// `series.csv`, with `--series`.
+    series: Option<SeriesSink>,
+}
+
+/// `series.csv`: which metrics, how often.
+struct SeriesSink {
+    writer: RowsWriter,
+    metrics: Vec<String>,
+    every: Every,
+}
+
+/// The header of `inputs.csv`: `trial` and each uncertain parameter's path, as `remsim
+/// check` prints it.
+pub fn inputs_header(scenario: &Scenario) -> Vec<String> {
+    std::iter::once("trial".to_string())
+        .chain(scenario.uncertain().iter().map(|p| p.path.to_string()))
+        .collect()
+}
+
+/// Starts `inputs.csv` and writes the rows of the trials `first..next` already run (a
+/// resumed batch): the inputs are a function of (config, seed, trial), so they are
+/// rewritten rather than recovered.
+fn open_inputs(
+    folder: &Folder,
+    scenario: &Scenario,
+    inputs: &Inputs<'_>,
+    seed: u64,
+    first: u64,
+    next: u64,
+) -> anyhow::Result<RowsWriter> {
+    let header = inputs_header(scenario);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut writer = RowsWriter::create(&folder.file(INPUTS), &header)?;
+    for trial in first..next {
+        let values = inputs
+            .values(scenario, seed, trial)
+            .map_err(|e| anyhow::anyhow!(e))?;
+        writer.numbers(trial, &values)?;
+    }
+    Ok(writer)
+}
+
+/// With `--series`: checks the metric names and starts (or, resuming, cuts back and
+/// reopens) `series.csv`.
+fn open_series(
+    folder: &Folder,
+    args: &RunArgs,
+    first: u64,
+    next: u64,
+) -> anyhow::Result<Option<SeriesSink>> {
+    let path = folder.file(SERIES);
+    if args.series.is_empty() {
+        if args.resume && path.exists() {
+            bail!(
+                "{} holds series.csv: pass the same --series to resume it",
+                folder.dir.display()
+            );
+        }
+        return Ok(None);
+    }
+    let known = remsim_sim::metric_names();
+    for name in &args.series {
+        if !known.iter().any(|k| k == name) {
+            let hint = remsim_core::suggest::closest(name, known.iter().map(String::as_str));
+            bail!(
+                "--series: unknown metric `{name}`{}",
+                remsim_core::suggest::did_you_mean(&hint)
+            );
+        }
+    }
+    let writer = if args.resume && next > first {
+        if !path.exists() {
+            bail!(
+                "{}: the interrupted batch wrote no series.csv, so --series cannot be added on resume",
+                folder.dir.display()
+            );
+        }
+        RowsWriter::resume(&path, &SERIES_HEADER, next)?
+    } else {
+        RowsWriter::create(&path, &SERIES_HEADER)?
+    };
+    Ok(Some(SeriesSink {
+        writer,
+        metrics: args.series.clone(),
+        every: args.every,
+    }))
+}
+
+impl SeriesSink {
+    /// Writes the chosen metrics of `trajectory` (trial `trial`).
+    fn write(&mut self, trial: u64, trajectory: &remsim_core::Trajectory) -> Result<(), BoxError> {
+        for name in &self.metrics {
+            let Some(m) = trajectory.metric_index(name) else {
+                return Err(format!("trial {trial} has no metric `{name}`").into());
+            };
+            for tick in 0..trajectory.n_ticks {
+                let month = trajectory.month(tick);
+                let last_of_year = tick + 1 == trajectory.n_ticks
+                    || trajectory.month(tick + 1).year() != month.year();
+                if self.every == Every::Year && !last_of_year {
+                    continue;
+                }
+                let value = trajectory.tick(tick).get(m).copied().unwrap_or(f64::NAN);
+                self.writer.series(trial, name, &month.to_string(), value)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl FileSink<'_> {
@@ -416,6 +619,10 @@ impl FileSink<'_> {
             Some(w) => w.sync()?,
             None => DurablePrefix::empty(),
         };
+        self.inputs_writer.sync()?;
+        if let Some(series) = self.series.as_mut() {
+            series.writer.sync()?;
+        }
         let record = CheckpointRecord {
             seed: self.manifest.seed,
             trials: self.manifest.trials,
@@ -459,12 +666,27 @@ impl BlockSink for FileSink<'_> {
             records::with_fields(&row.values, |fields| {
                 writer.write(row.trial, self.seed, fields)
             })?;
+            let values = self.inputs.values(self.scenario, self.seed, row.trial)?;
+            self.inputs_writer.numbers(row.trial, &values)?;
         }
         let stop = self.interrupted.load(Ordering::SeqCst);
         if stop || self.last_checkpoint.elapsed() >= self.every {
             self.checkpoint(state)?;
         }
         Ok(if stop { Flow::Stop } else { Flow::Continue })
+    }
+
+    fn trajectories(
+        &mut self,
+        first: u64,
+        trajectories: &[remsim_core::Trajectory],
+    ) -> Result<(), BoxError> {
+        if let Some(series) = self.series.as_mut() {
+            for (trial, t) in (first..).zip(trajectories) {
+                series.write(trial, t)?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -150,6 +150,8 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             force: args.force,
             quiet: true,
             checkpoint_secs: 3.0,
+            series: Vec::new(),
+            every: crate::cmd::run::Every::Month,
         })?;
         if code != ExitCode::SUCCESS {
             return Ok(code);

@@ -22,6 +22,7 @@ pub mod files;
 pub mod manifest;
 pub mod readers;
 pub mod records;
+pub mod rows;
 pub mod table;
 pub mod verify;
 
@@ -36,6 +37,7 @@ pub use readers::{
     QUANTILE_LEVELS, SignCount, SignCounts, SummaryRecord, SummaryTable, TrialColumns,
 };
 pub use records::{AggregatesHeader, CellRecord, CheckpointRecord};
+pub use rows::{RowsWriter, SERIES_HEADER, numbers_line};
 pub use table::{
     DurablePrefix, Field, SummaryLine, SummaryWriter, TrajectoryWriter, TrialsReader, TrialsWriter,
     number,

@@ -391,6 +391,7 @@ mod tests {
                 min: Some(0.5),
                 quantiles: (metric == "a").then_some(q),
                 max: Some(9.0),
+                se: None,
             })
             .unwrap();
         }
@@ -415,11 +416,11 @@ mod tests {
         let header = SUMMARY_HEADER.join(",");
         for (body, expected) in [
             (
-                "x,0,2025-01,1,1,1,1,1,1,1,oops,1,1,1,1\n",
+                "x,0,2025-01,1,1,1,1,1,1,1,oops,1,1,1,1,1\n",
                 "line 2, column `p50`: `oops`",
             ),
             (
-                "x,1,2025-02,1,,,,,,,,,,,\nx,0,2025-01,1,,,,,,,,,,,\n",
+                "x,1,2025-02,1,,,,,,,,,,,,\nx,0,2025-01,1,,,,,,,,,,,,\n",
                 "line 3: tick 0",
             ),
         ] {

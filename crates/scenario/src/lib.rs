@@ -152,17 +152,69 @@ impl Scenario {
         if self.params.is_empty() {
             return Ok(self.central.clone());
         }
-        let values = param::draw_all(&self.params, &self.streams, master_seed, trial);
+        self.apply_values(&self.draw_values(master_seed, trial))
+    }
+
+    /// The values trial `trial` draws for [`Scenario::uncertain`], in that order: exactly
+    /// the numbers [`Scenario::draw`] writes into the trial's config (what `inputs.csv`
+    /// records).
+    pub fn draw_values(&self, master_seed: u64, trial: u64) -> Vec<f64> {
+        param::draw_all(&self.params, &self.streams, master_seed, trial)
+    }
+
+    /// The config with `values` (one per [`Scenario::uncertain`] parameter, in order)
+    /// written in place of the distributions: [`Scenario::draw`] with values chosen by the
+    /// caller, e.g. a row of a sensitivity design. A value outside a parameter's bounds is
+    /// refused, naming the parameter.
+    pub fn with_values(&self, values: &[f64]) -> Result<ScenarioConfig, ScenarioError> {
+        if values.len() != self.params.len() {
+            return Err(invalid(
+                &self.chain,
+                vec![(
+                    FieldPath::root(),
+                    format!(
+                        "expected {} uncertain values, got {}",
+                        self.params.len(),
+                        values.len()
+                    ),
+                )],
+            ));
+        }
+        let outside: Vec<(FieldPath, String)> = self
+            .params
+            .iter()
+            .zip(values)
+            .filter_map(|(p, &v)| {
+                let (low, high) = p.dist.bounds();
+                (!(v >= low && v <= high)).then(|| {
+                    (
+                        p.path.clone(),
+                        format!("expected a value in [{low}, {high}], got {v}"),
+                    )
+                })
+            })
+            .collect();
+        if !outside.is_empty() {
+            return Err(invalid(&self.chain, outside));
+        }
+        self.apply_values(values)
+    }
+
+    /// `values` written into the config: by the draw plan, else by substitution.
+    fn apply_values(&self, values: &[f64]) -> Result<ScenarioConfig, ScenarioError> {
+        if self.params.is_empty() {
+            return Ok(self.central.clone());
+        }
         if let Some(config) = self
             .plan
             .as_ref()
-            .and_then(|plan| plan.apply(&self.central, &values))
+            .and_then(|plan| plan.apply(&self.central, values))
         {
             return Ok(config);
         }
         typed(
             &self.chain,
-            param::substitute_values(&self.merged, &self.params, &values),
+            param::substitute_values(&self.merged, &self.params, values),
         )
     }
 
@@ -367,5 +419,27 @@ tariff = { rate = { uniform = [0.1, 0.3] } }
                 "trial {trial}"
             );
         }
+    }
+
+    /// The values `draw_values` exposes are the ones `draw` uses, and `with_values` refuses
+    /// a value outside a parameter's bounds, naming it.
+    #[test]
+    fn drawn_values_are_the_ones_the_draw_uses() {
+        let scenario = Scenario::baseline().unwrap();
+        assert!(!scenario.uncertain().is_empty());
+        for trial in [0, 7, 123_456] {
+            let values = scenario.draw_values(3, trial);
+            assert_eq!(values.len(), scenario.uncertain().len());
+            let direct = format!("{:?}", scenario.draw(3, trial).unwrap());
+            let given = format!("{:?}", scenario.with_values(&values).unwrap());
+            assert_eq!(direct, given);
+        }
+        let mut values = scenario.draw_values(3, 0);
+        let (_, high) = scenario.uncertain()[0].dist.bounds();
+        values[0] = high + 1.0;
+        let message = scenario.with_values(&values).unwrap_err().to_string();
+        let name = scenario.uncertain()[0].path.to_string();
+        assert!(message.contains(&name), "{message}");
+        assert!(scenario.with_values(&values[1..]).is_err());
     }
 }

@@ -62,6 +62,14 @@ pub trait BlockSink: Send {
         spec: &OutcomeSpec,
         state: &BatchState,
     ) -> Result<Flow, BoxError>;
+
+    /// Called once per block with its trajectories (trial `first`, `first + 1`, … in
+    /// order), before [`BlockSink::block_done`] and before they are dropped: for sinks
+    /// that write per-trial series. Only one block is ever held, so memory stays flat.
+    fn trajectories(&mut self, first: u64, trajectories: &[Trajectory]) -> Result<(), BoxError> {
+        let _ = (first, trajectories);
+        Ok(())
+    }
 }
 
 /// A [`BlockSink`] that keeps no rows: for callers that need only the aggregates.
@@ -189,6 +197,8 @@ where
             for (trial, t) in block.clone().zip(&trajectories) {
                 aggregates.shape().check(trial, t)?;
             }
+            sink.trajectories(block.start, &trajectories)
+                .map_err(SchedulerError::Sink)?;
             let spec = aggregates.outcome_spec().clone();
             let rows: Vec<TrialRow> = trajectories
                 .par_iter()

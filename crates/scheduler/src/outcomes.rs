@@ -296,9 +296,16 @@ impl Builder<'_> {
         }
         for year in YEARS {
             for region in REGIONS {
-                let nd = self.find(&cat::PRICE, &["nd", region]);
-                let pr = self.find(&cat::PRICE, &["pr", region]);
-                let rule = self.annual(vec![nd, pr], year);
+                // The traded NdPr oxide (composition-weighted, `price.ndpr.*`); the plain
+                // mean of Nd and Pr where a trajectory lacks that metric.
+                let metrics = match self.find(&cat::PRICE_NDPR, &[region]) {
+                    Some(ndpr) => vec![Some(ndpr)],
+                    None => vec![
+                        self.find(&cat::PRICE, &["nd", region]),
+                        self.find(&cat::PRICE, &["pr", region]),
+                    ],
+                };
+                let rule = self.annual(metrics, year);
                 self.push(
                     price_mean_column("ndpr", region, year),
                     OutcomeKind::Number,

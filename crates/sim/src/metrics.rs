@@ -12,6 +12,13 @@ pub use remsim_core::catalog::traded_elements;
 /// Elements whose recycled share is reported (`{mel}` of the catalog).
 pub const RECYCLED_ELEMENTS: [Element; 4] = Element::MAGNET;
 
+/// The composition of traded NdPr oxide (PrNd oxide, "didymium"), by mass of REO: Nd₂O₃
+/// 75%, Pr₆O₁₁ 25% — the grade quoted by Chinese price reporters (SMM, Asian Metal:
+/// Pr₆O₁₁/TREO 25 ± 2%, Nd₂O₃/TREO 75 ± 2%) and the split the baseline's magnet recipe
+/// uses (configs/baseline.toml, calibration.md §6). `price.ndpr.<region>` is the
+/// composition-weighted mean of the Nd and Pr oxide prices, in USD/kg.
+pub const NDPR_COMPOSITION: [(Element, f64); 2] = [(Element::Nd, 0.75), (Element::Pr, 0.25)];
+
 /// Column positions of every metric.
 #[derive(Debug, Clone)]
 pub struct MetricIndex {
@@ -19,6 +26,8 @@ pub struct MetricIndex {
     pub names: Arc<[String]>,
     /// `price.<el>.cn` and `.row` by element index and region index (`usize::MAX` for Pm).
     pub price: [[usize; 2]; 17],
+    /// `price.ndpr.cn` and `.row`: traded NdPr oxide ([`NDPR_COMPOSITION`]), USD/kg.
+    pub price_ndpr: [usize; 2],
     /// `demand.<el>_t` by element index.
     pub demand: [usize; 17],
     /// `shortage.<el>_t` by element index.
@@ -74,6 +83,7 @@ impl MetricIndex {
                 price[e.index()][region.index()] = add(&cat::PRICE, &[&e.key(), region.key()]);
             }
         }
+        let price_ndpr = Region::ALL.map(|r| add(&cat::PRICE_NDPR, &[r.key()]));
         let mine_world = add(&cat::MINE_WORLD, &[]);
         let separation_world = add(&cat::SEPARATION_WORLD, &[]);
         let magnet_world = add(&cat::MAGNET_WORLD, &[]);
@@ -108,6 +118,7 @@ impl MetricIndex {
         MetricIndex {
             names: names.into(),
             price,
+            price_ndpr,
             demand,
             shortage,
             stock,

@@ -26,6 +26,8 @@ pub const SHARE_UNIT: &str = "fraction (0-1)";
 
 /// `price.{el}.{region}`.
 pub const PRICE: Entry = series("price.{el}.{region}", "USD/kg", "{el} oxide price, {region}", "Clearing price of {el} oxide in {region}.");
+/// `price.ndpr.{region}`.
+pub const PRICE_NDPR: Entry = series("price.ndpr.{region}", "USD/kg", "NdPr oxide price, {region}", "Traded NdPr oxide (75% Nd2O3, 25% Pr6O11 by mass, the grade SMM and Asian Metal quote): the composition-weighted mean of the Nd and Pr oxide prices in {region}.");
 /// `mine.world_t`.
 pub const MINE_WORLD: Entry = series("mine.world_t", "t REO per month", "World output of mining", "Rare-earth oxide content of the world's mine output.");
 /// `separation.world_t`.
@@ -90,7 +92,7 @@ pub const WASTEWATER_CUM_CN: Entry = outcome("wastewater_cum.cn_t", "t wastewate
 /// `radioactive_residue_cum.{region}_t`.
 pub const RADIOACTIVE_RESIDUE_CUM: Entry = outcome("radioactive_residue_cum.{region}_t", "t residue", "Cumulative radioactive residue, {region}", "Radioactive residue produced in {region}, summed over the horizon.");
 /// `price_mean.ndpr.{region}.{year}`.
-pub const PRICE_MEAN_NDPR: Entry = outcome("price_mean.ndpr.{region}.{year}", "USD/kg", "Mean NdPr price in {year}, {region}", "Mean of the Nd and Pr oxide prices in {region} over the months of {year}.");
+pub const PRICE_MEAN_NDPR: Entry = outcome("price_mean.ndpr.{region}.{year}", "USD/kg", "Mean NdPr price in {year}, {region}", "Mean traded NdPr oxide price (`price.ndpr.{region}`: 75% Nd, 25% Pr) in {region} over the months of {year}.");
 /// `price_mean.dy.{region}.{year}`.
 pub const PRICE_MEAN_DY: Entry = outcome("price_mean.dy.{region}.{year}", "USD/kg", "Mean Dy price in {year}, {region}", "Mean Dy oxide price in {region} over the months of {year}.");
 /// `shortage_any.dy_tb.by_2035`.
@@ -100,8 +102,9 @@ pub const BALANCE_WORST: Entry = outcome("balance.max_rel_error", "relative erro
 
 /// Every entry: the monthly metrics in the order the simulation writes them, then the
 /// per-trial outcomes.
-pub const ENTRIES: [&Entry; 35] = [
+pub const ENTRIES: [&Entry; 36] = [
     &PRICE,
+    &PRICE_NDPR,
     &MINE_WORLD,
     &SEPARATION_WORLD,
     &MAGNET_WORLD,

@@ -51,6 +51,12 @@ fn balance_error(inventories: &Inventories, f: &Flows) -> f64 {
 pub(crate) fn run(mi: &MetricIndex, x: &Observed<'_>, f: &Flows, row: &mut [f64]) {
     let worst = balance_error(x.inventories, f);
     let (inv, price) = (x.inventories, &x.prices.price);
+    for (r, &column) in mi.price_ndpr.iter().enumerate() {
+        row[column] = crate::metrics::NDPR_COMPOSITION
+            .iter()
+            .map(|&(e, share)| share * price[r][e])
+            .sum();
+    }
     for e in crate::metrics::traded_elements() {
         let ei = e.index();
         row[mi.price[ei][0]] = price[0][e];
