@@ -136,7 +136,12 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     )?;
     let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
     let aggregates = state.aggregates.context("no trials ran")?;
-    crate::cmd::folder::write_summary(&dir.join("diff_summary.csv"), &aggregates)?;
+    crate::cmd::folder::write_summary(
+        &dir.join("diff_summary.csv"),
+        &aggregates,
+        None,
+        &remsim_report::names::stored_unit,
+    )?;
 
     let (header, deltas) =
         paired_trials(&dir.join("base/trials.csv"), &dir.join("shock/trials.csv"))?;

@@ -1,18 +1,18 @@
 //! `remsim run`: a Monte Carlo batch into a results folder, with a progress bar,
 //! checkpoints, resume, shards and an end-of-run summary.
 
-use super::folder::{CHECKPOINT, Folder, MANIFEST, TIMING, TRIALS, peak_memory_mib};
+use super::folder::{CHECKPOINT, Folder, MANIFEST, TIMING, TRIALS, VALUES, peak_memory_mib};
 use super::{records, report};
 use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use remsim_io::{
     CheckpointRecord, ContainerReader, ContainerWriter, FileKind, Manifest, ShardRecord, Timing,
-    TrialsWriter,
+    TrialsWriter, ValuesWriter,
 };
 use remsim_scheduler::{
-    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, Shard, TrialRow,
-    run_batch,
+    BatchConfig, BatchEnd, BatchState, BlockSink, BlockValues, BoxError, Flow, OutcomeSpec,
+    QuantileMethod, Shard, TrialRow, run_batch,
 };
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -121,9 +121,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         },
         start: meta.start.to_string(),
         end: meta.end.to_string(),
+        quantile_method: QuantileMethod::for_trials(trials).name().to_string(),
+        quantile_rel_error: QuantileMethod::for_trials(trials).rel_error(),
         resolved_config: scenario.resolved_toml(),
     };
 
+    let exact = QuantileMethod::for_trials(trials) == QuantileMethod::Exact;
     let (state, trials_writer, resumed_at) = if args.resume {
         match prepare_resume(&folder, &manifest)? {
             Some(prepared) => prepared,
@@ -163,7 +166,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         every: Duration::from_secs_f64(args.checkpoint_secs),
         last_checkpoint: Instant::now(),
         interrupted: interrupted.clone(),
+        exact,
+        values: None,
     };
+    if exact && let Some(aggregates) = &state.aggregates {
+        sink.values = Some(ValuesWriter::resume(
+            &folder.file(VALUES),
+            aggregates.shape().n_cells(),
+            state.next_trial,
+        )?);
+    }
     let started = Instant::now();
     let first = state.next_trial;
     let runner = |trial: u64| -> Result<remsim_core::Trajectory, BoxError> {
@@ -198,7 +210,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(writer) = sink.trials.as_mut() {
         writer.sync()?;
     }
-    folder.write_outputs(&manifest, &aggregates)?;
+    let values = match sink.values.take() {
+        Some(mut writer) => {
+            writer.sync()?;
+            vec![folder.file(VALUES)]
+        }
+        None => Vec::new(),
+    };
+    folder.write_outputs(&manifest, &aggregates, &values)?;
+    // A whole batch needs its values no more; a shard keeps them for `remsim merge`.
+    if shard.count == 1 && !values.is_empty() {
+        std::fs::remove_file(folder.file(VALUES))
+            .with_context(|| format!("removing {}", folder.file(VALUES).display()))?;
+    }
     let ran = range.end - first;
     let timing = Timing {
         kind: "run".to_string(),
@@ -344,6 +368,9 @@ struct FileSink<'a> {
     every: Duration,
     last_checkpoint: Instant,
     interrupted: Arc<AtomicBool>,
+    /// Whether every block's values go to `values.bin` (exact quantiles).
+    exact: bool,
+    values: Option<ValuesWriter>,
 }
 
 impl FileSink<'_> {
@@ -352,6 +379,10 @@ impl FileSink<'_> {
             Some(w) => w.sync()?,
             None => 0,
         };
+        // The values of every folded trial are durable before the checkpoint says so.
+        if let Some(values) = self.values.as_mut() {
+            values.sync()?;
+        }
         let record = CheckpointRecord {
             seed: self.manifest.seed,
             trials: self.manifest.trials,
@@ -377,6 +408,22 @@ impl FileSink<'_> {
 }
 
 impl BlockSink for FileSink<'_> {
+    fn wants_values(&self) -> bool {
+        self.exact
+    }
+
+    fn block_values(&mut self, block: &BlockValues) -> Result<(), BoxError> {
+        let writer = match self.values.as_mut() {
+            Some(w) => w,
+            None => self.values.insert(ValuesWriter::create(
+                &self.folder.file(VALUES),
+                block.n_cells(),
+            )?),
+        };
+        writer.append(block.first_trial, block.len, &block.values)?;
+        Ok(())
+    }
+
     fn block_done(
         &mut self,
         rows: &[TrialRow],

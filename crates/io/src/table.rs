@@ -10,10 +10,11 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// `summary.csv` columns.
-pub const SUMMARY_HEADER: [&str; 15] = [
+/// `summary.csv` columns; `unit` (e.g. `USD/kg`, `t REO/month`, `share`) comes last so the
+/// positions of the others are those of folders written before it.
+pub const SUMMARY_HEADER: [&str; 16] = [
     "metric", "tick", "date", "n", "mean", "sd", "min", "p01", "p05", "p25", "p50", "p75", "p95",
-    "p99", "max",
+    "p99", "max", "unit",
 ];
 
 /// A number as written in every CSV: shortest form that reads back to the same `f64`.
@@ -57,6 +58,8 @@ pub struct SummaryLine<'a> {
     pub quantiles: Option<[f64; 7]>,
     /// Largest value.
     pub max: Option<f64>,
+    /// The metric's unit.
+    pub unit: &'a str,
 }
 
 /// Writes `summary.csv` to a temporary file and renames it into place on [`finish`].
@@ -103,6 +106,7 @@ impl SummaryWriter {
             q(5),
             q(6),
             optional(line.max),
+            line.unit.to_string(),
         ];
         self.writer
             .write_record(&record)

@@ -50,6 +50,19 @@ fn label(title: String, unit: &str, factor: f64) -> Label {
     }
 }
 
+/// The unit of a metric's values as stored (in `summary.csv`'s `unit` column): the display
+/// unit, except that shares are stored as fractions (`share`, 0..1) and shown in percent.
+/// The one place the binary takes stored units from, so it can later be pointed at a
+/// metric catalog in one line.
+pub fn stored_unit(name: &str) -> String {
+    let label = metric(name);
+    if label.unit == "%" && label.factor == 100.0 {
+        "share".to_string()
+    } else {
+        label.unit
+    }
+}
+
 /// The label of a per-month metric of `summary.csv`.
 pub fn metric(name: &str) -> Label {
     let parts: Vec<&str> = name.split('.').collect();
