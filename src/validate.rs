@@ -2,6 +2,10 @@
 //! distributions against targets read from a data file (`configs/history/targets.toml`),
 //! each with its observed value and source. Exit status 1 if any target fails.
 //!
+//! The targets and the history configs are embedded in the binary, so `remsim validate`
+//! runs from any directory; `--targets FILE` reads another targets file instead, whose
+//! scenario files are resolved relative to it.
+//!
 //! Each target is reduced, inside every trial, to one number (an annual mean, a ratio of two
 //! years, the worst year of a span); the batch machinery then gives that number's exact
 //! quantiles across trials, and the check reads the median.
@@ -10,6 +14,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::Trajectory;
 use remsim_scheduler::{BatchConfig, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow};
+use remsim_scenario::Scenario;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,9 +29,10 @@ pub struct ValidateArgs {
     /// Master seed.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Targets file.
-    #[arg(long, default_value = "configs/history/targets.toml")]
-    pub targets: PathBuf,
+    /// Targets file [default: the embedded configs/history/targets.toml, with the
+    /// embedded history configs].
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
     /// Also write the table as CSV to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -212,12 +218,96 @@ struct Line {
     pass: bool,
 }
 
+/// The embedded targets file.
+const TARGETS_TOML: &str = include_str!("../configs/history/targets.toml");
+/// Name of the embedded targets file in messages.
+const BUILTIN_TARGETS: &str = "builtin:history/targets.toml";
+/// The embedded history configs, by the `file` the targets name them with.
+const HISTORY_TOML: [(&str, &str); 2] = [
+    (
+        "2009-2014.toml",
+        include_str!("../configs/history/2009-2014.toml"),
+    ),
+    (
+        "2020-2024.toml",
+        include_str!("../configs/history/2020-2024.toml"),
+    ),
+];
+
+/// A history scenario: from disk beside a `--targets` file, or embedded (its
+/// `extends = "../baseline.toml"` then means the embedded baseline, the same file).
+fn history_scenario(dir: Option<&Path>, file: &str) -> anyhow::Result<Option<Scenario>> {
+    let Some(dir) = dir else {
+        let Some((_, text)) = HISTORY_TOML.iter().find(|(name, _)| *name == file) else {
+            bail!("{BUILTIN_TARGETS}: no embedded history config `{file}`");
+        };
+        let text = text.replace(
+            "extends = \"../baseline.toml\"",
+            &format!("extends = \"{}\"", remsim_scenario::BUILTIN_BASELINE),
+        );
+        let name = format!("builtin:history/{file}");
+        return Ok(match Scenario::from_text(&name, &text, None) {
+            Ok(s) => Some(s),
+            Err(err) => {
+                for line in err.lines() {
+                    eprintln!("error: {line}");
+                }
+                None
+            }
+        });
+    };
+    Ok(crate::load_scenario(Some(&dir.join(file))))
+}
+
+/// The results table, at most 100 columns: one block per history scenario, target names
+/// abbreviated (`~`) where long and given in full with their sources below.
+fn table(lines: &[Line]) -> String {
+    use remsim_report::findings::wrap;
+    use remsim_report::outcomes::{abbreviate, compact};
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<31} {:<21} {:>9} {:>9} {:>9} {:>9} {}",
+        "target", "check", "observed", "sim p05", "sim p50", "sim p95", "result"
+    );
+    let mut scenario = "";
+    for l in lines {
+        if l.scenario != scenario {
+            scenario = &l.scenario;
+            let _ = writeln!(out, "{scenario}:");
+        }
+        let observed = l.observed.parse::<f64>().map_or(l.observed.clone(), compact);
+        let _ = writeln!(
+            out,
+            "{:<31} {:<21} {:>9} {:>9} {:>9} {:>9} {}",
+            abbreviate(&l.name, 31),
+            abbreviate(&l.check, 21),
+            observed,
+            compact(l.quantiles[0]),
+            compact(l.quantiles[1]),
+            compact(l.quantiles[2]),
+            if l.pass { "pass" } else { "FAIL" }
+        );
+    }
+    let _ = writeln!(out, "\nsources:");
+    for l in lines {
+        out.push_str(&wrap(&format!("{}: {}", l.name, l.source), 100, "  ", "    "));
+    }
+    out
+}
+
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.targets)
-        .with_context(|| format!("reading {}", args.targets.display()))?;
-    let file: TargetsFile = toml::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}: {}", args.targets.display(), e.message()))?;
-    let dir = args.targets.parent().unwrap_or(Path::new("."));
+    let (name, text, dir) = match &args.targets {
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+            Some(path.parent().unwrap_or(Path::new("."))),
+        ),
+        None => (BUILTIN_TARGETS.to_string(), TARGETS_TOML.to_string(), None),
+    };
+    let file: TargetsFile =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{name}: {}", e.message()))?;
     let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
     let mut lines = Vec::new();
     for history in &file.scenario {
@@ -230,7 +320,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         if targets.is_empty() {
             continue;
         }
-        let Some(scenario) = crate::load_scenario(Some(&dir.join(&history.file))) else {
+        let Some(scenario) = history_scenario(dir, &history.file)? else {
             return Ok(ExitCode::from(2));
         };
         let names: Arc<[String]> = targets.iter().map(|t| t.name.clone()).collect();
@@ -245,15 +335,21 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             }
             Ok(out)
         };
-        eprintln!("validating {} ({} trials)...", history.id, args.trials);
+        let bar = crate::cmd::run::progress_bar(args.trials, 0, false);
+        bar.set_message(format!("validating {}", history.id));
+        if bar.is_hidden() {
+            eprintln!("validating {} ({} trials)...", history.id, args.trials);
+        }
         let end = remsim_scheduler::run_batch(
             0..args.trials,
             BatchState::start(0),
             &config,
             runner,
-            &|| {},
+            &|| bar.inc(1),
             &mut NoRows,
-        )?;
+        );
+        bar.finish_and_clear();
+        let end = end?;
         let state = match end {
             remsim_scheduler::BatchEnd::Finished(s) | remsim_scheduler::BatchEnd::Stopped(s) => s,
         };
@@ -266,12 +362,12 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             let check = match target.check {
                 Check::Within => format!("{a}: within ±{}", target.threshold),
                 Check::WithinRelative => format!("{a}: within ±{:.0}%", 100.0 * target.threshold),
-                Check::RiseAtLeast => format!("{a}->{b}: x{} or more", target.threshold),
+                Check::RiseAtLeast => format!("{a}->{b}: x{}+", target.threshold),
                 Check::FallAtLeast => {
-                    format!("{a}->{b}: -{:.0}% or more", 100.0 * target.threshold)
+                    format!("{a}->{b}: -{:.0}%+", 100.0 * target.threshold)
                 }
                 Check::BelowEveryYear => format!("{a}-{b}: below {}", target.threshold),
-                Check::PositiveEveryYear => format!("{a}-{b}: above 0 each year"),
+                Check::PositiveEveryYear => format!("{a}-{b}: >0 yearly"),
                 Check::Increases => format!("{a}->{b}: rises"),
             };
             lines.push(Line {
@@ -285,27 +381,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             });
         }
     }
-    println!(
-        "{:<10} {:<44} {:<26} {:>9} {:>9} {:>9} {:>9}  result",
-        "scenario", "target", "check", "observed", "sim p05", "sim p50", "sim p95"
-    );
-    for l in &lines {
-        println!(
-            "{:<10} {:<44} {:<26} {:>9} {:>9.4} {:>9.4} {:>9.4}  {}",
-            l.scenario,
-            l.name,
-            l.check,
-            l.observed,
-            l.quantiles[0],
-            l.quantiles[1],
-            l.quantiles[2],
-            if l.pass { "pass" } else { "FAIL" }
-        );
-    }
-    println!("\nsources:");
-    for l in &lines {
-        println!("  {}: {}", l.name, l.source);
-    }
+    print!("{}", table(&lines));
     if let Some(path) = &args.out {
         let mut csv = String::from("scenario,target,check,observed,p05,p50,p95,pass,source\n");
         for l in &lines {

@@ -475,14 +475,14 @@ fn install_ctrl_c() -> anyhow::Result<Arc<AtomicBool>> {
 }
 
 /// Trials done/total, trials/s and time left on stderr; hidden when stderr is not a
-/// terminal or with --quiet.
-fn progress_bar(total: u64, done: u64, quiet: bool) -> ProgressBar {
+/// terminal or with --quiet. Also `remsim compare`'s and `remsim validate`'s bar.
+pub(crate) fn progress_bar(total: u64, done: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     let style = ProgressStyle::with_template(
-        "{bar:30} {pos}/{len} trials  {per_sec}  {elapsed_precise} elapsed, {eta} left",
+        "{msg} {bar:30} {pos}/{len} trials  {per_sec}  {elapsed_precise} elapsed, {eta} left",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);

@@ -63,6 +63,20 @@ pub fn stored_unit(name: &str) -> String {
     }
 }
 
+/// The stored unit of a per-trial outcome column (as [`stored_unit`] for metrics); 0/1
+/// event columns (`shortage_any.*`) are `probability`.
+pub fn stored_outcome_unit(name: &str) -> String {
+    if name.starts_with("shortage_any.") {
+        return "probability".to_string();
+    }
+    let label = outcome(name);
+    if label.unit == "%" && label.factor == 100.0 {
+        "share".to_string()
+    } else {
+        label.unit
+    }
+}
+
 /// The label of a per-month metric of `summary.csv`.
 pub fn metric(name: &str) -> Label {
     let parts: Vec<&str> = name.split('.').collect();
