@@ -289,6 +289,7 @@ fn write_diff_summary(base: &Path, shock: &Path, out: &Path) {
                 min: q.map(|q| q[0]),
                 quantiles: q,
                 max: q.map(|q| q[6]),
+                unit: "",
             })
             .unwrap();
         }

@@ -33,7 +33,8 @@ pub struct RunArgs {
     /// Master seed; trial i depends only on (config, seed, i) [default: 0].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Results folder [default: results/<scenario>-s<seed>, with -shard<K>of<N> for a shard].
+    /// Results folder [default: results/<name>-s<seed>, <name> the config's own scenario name
+    /// or else its file stem, with -shard<K>of<N> for a shard].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads [default: one per core]. Does not change any output byte.
@@ -96,7 +97,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     shard.check(trials)?;
     let name = scenario.central().scenario.name.clone();
     let dir = args.out.clone().unwrap_or_else(|| {
-        let mut d = format!("{name}-s{seed}");
+        let folder_name = args
+            .config
+            .as_deref()
+            .map_or(name.clone(), |path| folder_name(path, &name));
+        let mut d = format!("{folder_name}-s{seed}");
         if shard.count > 1 {
             d.push_str(&format!("-shard{}of{}", shard.index, shard.count));
         }
@@ -248,6 +253,27 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The default folder name of a scenario file: its own `[scenario] name`, or else its file
+/// stem — not a name it inherits through `extends` (a shock file without a name of its own
+/// would otherwise write into the baseline's folder).
+fn folder_name(path: &std::path::Path, resolved_name: &str) -> String {
+    let own = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| {
+            t.get("scenario")?
+                .get("name")?
+                .as_str()
+                .map(str::to_string)
+        });
+    match own {
+        Some(name) => name,
+        None => path
+            .file_stem()
+            .map_or(resolved_name.to_string(), |s| s.to_string_lossy().into_owned()),
+    }
 }
 
 type Prepared = (BatchState, Option<TrialsWriter>, Option<u64>);
