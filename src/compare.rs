@@ -240,12 +240,27 @@ fn outcomes(dir: &Path, trials: usize) -> anyhow::Result<String> {
         .filter(|r| !headline.contains(&r.diff.outcome.as_str()))
         .count();
     if others > 0 {
-        let _ = writeln!(out, "{others} more outcomes changed: see diff_outcomes.csv.");
+        let _ = writeln!(
+            out,
+            "{others} more outcomes changed: see diff_outcomes.csv."
+        );
     }
     let _ = writeln!(out, "\nFiles in {}:", dir.display());
-    let _ = writeln!(out, "  base/, shock/       results folders of each scenario");
-    let _ = writeln!(out, "  diff_outcomes.csv   each outcome: base, shock, paired difference");
-    let _ = writeln!(out, "  diff_summary.csv    quantiles of shock - base, metric by month");
-    let _ = writeln!(out, "  diff_trials.csv     per-trial paired deltas of the outcomes");
+    let _ = writeln!(
+        out,
+        "  base/, shock/       results folders of each scenario"
+    );
+    let _ = writeln!(
+        out,
+        "  diff_outcomes.csv   each outcome: base, shock, paired difference"
+    );
+    let _ = writeln!(
+        out,
+        "  diff_summary.csv    quantiles of shock - base, metric by month"
+    );
+    let _ = writeln!(
+        out,
+        "  diff_trials.csv     per-trial paired deltas of the outcomes"
+    );
     Ok(out)
 }

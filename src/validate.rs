@@ -13,8 +13,8 @@
 use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::Trajectory;
-use remsim_scheduler::{BatchConfig, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow};
 use remsim_scenario::Scenario;
+use remsim_scheduler::{BatchConfig, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -268,8 +268,8 @@ fn table(lines: &[Line]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<31} {:<21} {:>9} {:>9} {:>9} {:>9} {}",
-        "target", "check", "observed", "sim p05", "sim p50", "sim p95", "result"
+        "{:<31} {:<21} {:>9} {:>9} {:>9} {:>9} result",
+        "target", "check", "observed", "sim p05", "sim p50", "sim p95"
     );
     let mut scenario = "";
     for l in lines {
@@ -277,7 +277,10 @@ fn table(lines: &[Line]) -> String {
             scenario = &l.scenario;
             let _ = writeln!(out, "{scenario}:");
         }
-        let observed = l.observed.parse::<f64>().map_or(l.observed.clone(), compact);
+        let observed = l
+            .observed
+            .parse::<f64>()
+            .map_or(l.observed.clone(), compact);
         let _ = writeln!(
             out,
             "{:<31} {:<21} {:>9} {:>9} {:>9} {:>9} {}",
@@ -292,7 +295,12 @@ fn table(lines: &[Line]) -> String {
     }
     let _ = writeln!(out, "\nsources:");
     for l in lines {
-        out.push_str(&wrap(&format!("{}: {}", l.name, l.source), 100, "  ", "    "));
+        out.push_str(&wrap(
+            &format!("{}: {}", l.name, l.source),
+            100,
+            "  ",
+            "    ",
+        ));
     }
     out
 }

@@ -76,7 +76,14 @@ fn the_report_opens_with_a_summary_and_caveats() {
     ok_in(
         &repo(),
         &[
-            "run", "--trials", trials(), "--seed", "1", "--quiet", "--out", s(&dir),
+            "run",
+            "--trials",
+            trials(),
+            "--seed",
+            "1",
+            "--quiet",
+            "--out",
+            s(&dir),
         ],
     );
     ok_in(&repo(), &["report", s(&dir), "--no-png"]);
@@ -95,7 +102,10 @@ fn the_report_opens_with_a_summary_and_caveats() {
     );
     let _ = section(&html, "caveats");
     let shown = text(&ok_in(&repo(), &["show", s(&dir)]).stdout);
-    assert!(shown.contains("NdPr oxide price") && shown.contains("Caveats"), "{shown}");
+    assert!(
+        shown.contains("NdPr oxide price") && shown.contains("Caveats"),
+        "{shown}"
+    );
     assert!(max_width(&shown) <= 80, "{shown}");
 }
 
@@ -114,7 +124,13 @@ fn prices_at_the_cap_are_listed_among_the_caveats() {
     ok_in(
         &repo(),
         &[
-            "run", s(&config), "--trials", "10", "--quiet", "--out", s(&out),
+            "run",
+            s(&config),
+            "--trials",
+            "10",
+            "--quiet",
+            "--out",
+            s(&out),
         ],
     );
     ok_in(&repo(), &["report", s(&out), "--no-png"]);
@@ -148,10 +164,23 @@ fn compare_writes_diff_outcomes_and_a_narrow_table() {
     let csv = std::fs::read_to_string(dir.join("diff_outcomes.csv")).unwrap();
     let header = csv.lines().next().unwrap();
     for column in [
-        "outcome", "unit", "base_p50", "shock_p50", "diff_p50", "diff_p05", "diff_p95",
-        "p_increase", "base_prob", "shock_prob", "diff_prob_lo", "diff_prob_hi",
+        "outcome",
+        "unit",
+        "base_p50",
+        "shock_p50",
+        "diff_p50",
+        "diff_p05",
+        "diff_p95",
+        "p_increase",
+        "base_prob",
+        "shock_prob",
+        "diff_prob_lo",
+        "diff_prob_hi",
     ] {
-        assert!(header.split(',').any(|h| h == column), "{column} in {header}");
+        assert!(
+            header.split(',').any(|h| h == column),
+            "{column} in {header}"
+        );
     }
     assert!(csv.lines().count() > 1, "{csv}");
     ok_in(&repo(), &["report", s(&dir), "--no-png"]);

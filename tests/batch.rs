@@ -776,16 +776,34 @@ mod quantiles {
         let dir = root.join("batch");
         let n = 60u64;
         run_ok(&[
-            "run", SHORT, "--trials", "60", "--seed", "5", "--out", s(&dir), "--quiet",
+            "run",
+            SHORT,
+            "--trials",
+            "60",
+            "--seed",
+            "5",
+            "--out",
+            s(&dir),
+            "--quiet",
         ]);
         assert!(!dir.join("values.bin").exists());
         let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
-        assert!(manifest.contains("\"quantile_method\": \"exact\""), "{manifest}");
+        assert!(
+            manifest.contains("\"quantile_method\": \"exact\""),
+            "{manifest}"
+        );
         let (metric, tick) = ("price.nd.cn", 17usize);
         let mut values = Vec::new();
         for trial in 0..n {
             let file = root.join(format!("trial-{trial}.csv"));
-            run_ok(&["replay", s(&dir), "--trial", &trial.to_string(), "--out", s(&file)]);
+            run_ok(&[
+                "replay",
+                s(&dir),
+                "--trial",
+                &trial.to_string(),
+                "--out",
+                s(&file),
+            ]);
             let t = replay::read_trajectory(&file);
             let m = t.metric_index(metric).unwrap();
             values.push(t.values[tick * t.n_metrics() + m]);

@@ -90,7 +90,10 @@ fn the_scanner_finds_links_and_skips_code_and_urls() {
     let text = "see [a](docs/a.md) and ![img](b.png \"t\")\n```\n[x](nope.md)\n```\n\
                 [ref]: c.md\n[web](https://x.org) [top](#top)\n";
     let found: Vec<String> = targets(text).into_iter().map(|(_, t)| t).collect();
-    assert_eq!(found, ["docs/a.md", "b.png", "c.md", "https://x.org", "#top"]);
+    assert_eq!(
+        found,
+        ["docs/a.md", "b.png", "c.md", "https://x.org", "#top"]
+    );
     assert!(is_external("https://x.org") && is_external("#top") && !is_external("c.md"));
     let dir = std::env::temp_dir().join(format!("remsim-links-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -186,7 +186,11 @@ fn exact_quantiles_of(
     if held != aggregates.trials() || opened.iter().any(|f| f.n_cells() != n_cells) {
         bail!(
             "the values files ({}) hold {held} trials of {} cells, not the {} trials of {n_cells} cells folded; rerun the batch",
-            files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+            files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
             opened.first().map_or(0, ValuesFile::n_cells),
             aggregates.trials()
         );

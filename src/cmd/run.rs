@@ -262,17 +262,12 @@ fn folder_name(path: &std::path::Path, resolved_name: &str) -> String {
     let own = std::fs::read_to_string(path)
         .ok()
         .and_then(|text| text.parse::<toml::Table>().ok())
-        .and_then(|t| {
-            t.get("scenario")?
-                .get("name")?
-                .as_str()
-                .map(str::to_string)
-        });
+        .and_then(|t| t.get("scenario")?.get("name")?.as_str().map(str::to_string));
     match own {
         Some(name) => name,
-        None => path
-            .file_stem()
-            .map_or(resolved_name.to_string(), |s| s.to_string_lossy().into_owned()),
+        None => path.file_stem().map_or(resolved_name.to_string(), |s| {
+            s.to_string_lossy().into_owned()
+        }),
     }
 }
 

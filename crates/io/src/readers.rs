@@ -61,9 +61,10 @@ impl SummaryTable {
         let header = reader.headers().map_err(|e| csv_error(path, e))?.clone();
         // Folders written before the `unit` column lack only that last column.
         let with_unit = header.iter().eq(SUMMARY_HEADER.iter().copied());
-        let without_unit = header
+        let without_unit = header.iter().eq(SUMMARY_HEADER
             .iter()
-            .eq(SUMMARY_HEADER.iter().take(SUMMARY_HEADER.len() - 1).copied());
+            .take(SUMMARY_HEADER.len() - 1)
+            .copied());
         if !with_unit && !without_unit {
             return Err(IoError::refused(
                 path,
@@ -427,9 +428,16 @@ mod tests {
         assert_eq!(table.unit("b"), Some("share"));
         // A summary written before the unit column still reads.
         let old = SUMMARY_HEADER[..15].join(",");
-        std::fs::write(&path, format!("{old}\nx,0,2025-01,1,1,,1,1,1,1,1,1,1,1,1\n")).unwrap();
+        std::fs::write(
+            &path,
+            format!("{old}\nx,0,2025-01,1,1,,1,1,1,1,1,1,1,1,1\n"),
+        )
+        .unwrap();
         let table = SummaryTable::read(&path).unwrap();
-        assert_eq!((table.unit("x"), table.metric("x").unwrap()[0].n), (None, 1));
+        assert_eq!(
+            (table.unit("x"), table.metric("x").unwrap()[0].n),
+            (None, 1)
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

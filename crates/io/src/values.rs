@@ -35,7 +35,9 @@ impl ValuesWriter {
         header.extend_from_slice(MAGIC);
         header.extend_from_slice(&VERSION.to_le_bytes());
         header.extend_from_slice(&(n_cells as u64).to_le_bytes());
-        writer.write_all(&header).map_err(|e| IoError::os(path, e))?;
+        writer
+            .write_all(&header)
+            .map_err(|e| IoError::os(path, e))?;
         Ok(ValuesWriter {
             path: path.to_path_buf(),
             n_cells: n_cells as u64,
@@ -269,7 +271,8 @@ mod tests {
         let path = dir.join("values.bin");
         // 3 cells; block of trials 0..2 then 2..3 (cell-major).
         let mut w = ValuesWriter::create(&path, 3).unwrap();
-        w.append(0, 2, &[1.0, 2.0, 10.0, 20.0, 100.0, 200.0]).unwrap();
+        w.append(0, 2, &[1.0, 2.0, 10.0, 20.0, 100.0, 200.0])
+            .unwrap();
         w.append(2, 1, &[3.0, 30.0, 300.0]).unwrap();
         w.sync().unwrap();
         drop(w);

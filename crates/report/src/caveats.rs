@@ -242,7 +242,11 @@ mod tests {
             quantiles: Some([1.0, 1.0, 1.0, 1.0, 1.0, q95, max]),
             max: Some(max),
         };
-        let rows = [row("2030-01", 1.0, 1.0), row("2030-02", 10.0, 10.0), row("2030-03", 5.0, 10.0)];
+        let rows = [
+            row("2030-01", 1.0, 1.0),
+            row("2030-02", 10.0, 10.0),
+            row("2030-03", 5.0, 10.0),
+        ];
         let (months, worst) = months_at(&rows, 10.0, true);
         assert_eq!(months, 2);
         // p95 at the cap: ranks 95..=100, six trials.

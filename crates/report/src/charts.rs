@@ -2,16 +2,14 @@
 //! the shortage heat map, histograms of per-trial outcomes, and the tables under them.
 
 use crate::axis::{LogPolicy, Scale, ValueAxis, choose_scale, format_value};
-use crate::draw::{
-    self, BLUE_OI, FanChart, FanLayer, FanStyle, GREEN_OI, HistogramChart, SERIES,
-};
+use crate::draw::{self, BLUE_OI, FanChart, FanLayer, FanStyle, GREEN_OI, HistogramChart, SERIES};
 use crate::error::ReportError;
 use crate::fan::{self, Fan};
 use crate::folder::RunFolder;
 use crate::names::{self, Label};
 use crate::page::{Chart, escape};
-use crate::stats::{self, HistogramRequest, SHORTAGE_DEFINITION};
 use crate::report::histogram_columns;
+use crate::stats::{self, HistogramRequest, SHORTAGE_DEFINITION};
 use remsim_io::SummaryTable;
 use std::path::Path;
 

@@ -2,18 +2,16 @@
 //! fans, both shortage heat maps and the histograms of per-trial paired differences.
 
 use crate::axis::{LogPolicy, Scale, ValueAxis};
-use crate::draw::{
-    self, BLUE_OI, FanChart, FanLayer, FanStyle, GREEN_OI, VERMILLION,
-};
+use crate::charts::*;
+use crate::draw::{self, BLUE_OI, FanChart, FanLayer, FanStyle, GREEN_OI, VERMILLION};
 use crate::error::ReportError;
 use crate::fan::{self};
 use crate::folder::Comparison;
 use crate::names::{self};
 use crate::page::{Chart, Section, escape};
-use crate::stats::SHORTAGE_DEFINITION;
-use crate::report::{ReportOptions, PRICE_ELEMENTS, REGIONS, COMPARED};
-use crate::charts::*;
+use crate::report::{COMPARED, PRICE_ELEMENTS, REGIONS, ReportOptions};
 use crate::run_page::*;
+use crate::stats::SHORTAGE_DEFINITION;
 
 /// "base: baseline", or just "base" when the side has no name of its own.
 pub(crate) fn side_label(side: &str, name: &str) -> String {
@@ -191,7 +189,6 @@ pub(crate) fn comparison_sections(
     Ok(sections)
 }
 
-
 /// The paired-difference fan of `metric`, with zero inside the plot; `None` when absent.
 fn diff_fan(
     d: &mut Drawer,
@@ -199,39 +196,41 @@ fn diff_fan(
     metric: &str,
     label: &crate::names::Label,
 ) -> Result<Option<Chart>, ReportError> {
-        let f = fan_of(diff, metric, label.factor);
-        if let (Some((lo, hi)), Some(x)) = (f.value_range(), f.x_range()) {
-            let mut axis = ValueAxis::fit(lo.min(0.0), hi.max(0.0), Scale::Linear);
-            // Zero inside the plot, never on its edge: the zero line must be seen.
-            let pad = (axis.hi - axis.lo) * 0.05;
-            if axis.hi <= 0.0 {
-                axis.hi = pad;
-            }
-            if axis.lo >= 0.0 {
-                axis.lo = -pad;
-            }
-            let spec = FanChart {
-                title: format!("Δ {} (shock − base)", label.title),
-                note: note(&label, &axis, "paired difference, trial by trial"),
-                layers: vec![FanLayer {
-                    name: "shock − base".into(),
-                    fan: f,
-                    color: GREEN_OI,
-                    style: FanStyle::Full,
-                }],
-                axis,
-                x,
-                zero_line: true,
-                legend: draw::fan_legend(GREEN_OI),
-                size: FAN_SIZE,
-            };
-            let caption = format!(
-                "Paired difference shock − base of {}: trial i of both scenarios shares its random draws, so the fan shows the shock's effect, not Monte Carlo noise.",
-                label.title
-            );
-            return d.fan(&format!("diff-{}", chart_id(metric)), &spec, caption, false).map(Some);
+    let f = fan_of(diff, metric, label.factor);
+    if let (Some((lo, hi)), Some(x)) = (f.value_range(), f.x_range()) {
+        let mut axis = ValueAxis::fit(lo.min(0.0), hi.max(0.0), Scale::Linear);
+        // Zero inside the plot, never on its edge: the zero line must be seen.
+        let pad = (axis.hi - axis.lo) * 0.05;
+        if axis.hi <= 0.0 {
+            axis.hi = pad;
         }
-        Ok(None)
+        if axis.lo >= 0.0 {
+            axis.lo = -pad;
+        }
+        let spec = FanChart {
+            title: format!("Δ {} (shock − base)", label.title),
+            note: note(label, &axis, "paired difference, trial by trial"),
+            layers: vec![FanLayer {
+                name: "shock − base".into(),
+                fan: f,
+                color: GREEN_OI,
+                style: FanStyle::Full,
+            }],
+            axis,
+            x,
+            zero_line: true,
+            legend: draw::fan_legend(GREEN_OI),
+            size: FAN_SIZE,
+        };
+        let caption = format!(
+            "Paired difference shock − base of {}: trial i of both scenarios shares its random draws, so the fan shows the shock's effect, not Monte Carlo noise.",
+            label.title
+        );
+        return d
+            .fan(&format!("diff-{}", chart_id(metric)), &spec, caption, false)
+            .map(Some);
+    }
+    Ok(None)
 }
 
 /// Histograms of the per-trial paired differences, or a note where there are none.

@@ -47,9 +47,15 @@ pub const HEADLINES: [Headline; 6] = [
         factor: 1.0,
         items: &[
             ("2030 China", Source::Outcome("price_mean.ndpr.cn.2030")),
-            ("2030 rest of world", Source::Outcome("price_mean.ndpr.row.2030")),
+            (
+                "2030 rest of world",
+                Source::Outcome("price_mean.ndpr.row.2030"),
+            ),
             ("2035 China", Source::Outcome("price_mean.ndpr.cn.2035")),
-            ("2035 rest of world", Source::Outcome("price_mean.ndpr.row.2035")),
+            (
+                "2035 rest of world",
+                Source::Outcome("price_mean.ndpr.row.2035"),
+            ),
         ],
     },
     Headline {
@@ -58,9 +64,15 @@ pub const HEADLINES: [Headline; 6] = [
         factor: 1.0,
         items: &[
             ("2030 China", Source::Outcome("price_mean.dy.cn.2030")),
-            ("2030 rest of world", Source::Outcome("price_mean.dy.row.2030")),
+            (
+                "2030 rest of world",
+                Source::Outcome("price_mean.dy.row.2030"),
+            ),
             ("2035 China", Source::Outcome("price_mean.dy.cn.2035")),
-            ("2035 rest of world", Source::Outcome("price_mean.dy.row.2035")),
+            (
+                "2035 rest of world",
+                Source::Outcome("price_mean.dy.row.2035"),
+            ),
         ],
     },
     Headline {
@@ -69,9 +81,15 @@ pub const HEADLINES: [Headline; 6] = [
         factor: 1.0,
         items: &[
             ("2030 China", Source::Month("price.tb.cn", "2030-06")),
-            ("2030 rest of world", Source::Month("price.tb.row", "2030-06")),
+            (
+                "2030 rest of world",
+                Source::Month("price.tb.row", "2030-06"),
+            ),
             ("2035 China", Source::Month("price.tb.cn", "2035-06")),
-            ("2035 rest of world", Source::Month("price.tb.row", "2035-06")),
+            (
+                "2035 rest of world",
+                Source::Month("price.tb.row", "2035-06"),
+            ),
         ],
     },
     Headline {
@@ -88,7 +106,10 @@ pub const HEADLINES: [Headline; 6] = [
             ("mining", Source::Outcome("mine.cn_share.2035")),
             ("separation", Source::Outcome("separation.cn_share.2035")),
             ("magnet making", Source::Outcome("magnet.cn_share.2035")),
-            ("deep processing", Source::Outcome("deep_processing.cn_share.2035")),
+            (
+                "deep processing",
+                Source::Outcome("deep_processing.cn_share.2035"),
+            ),
         ],
     },
     Headline {
@@ -148,7 +169,11 @@ fn spread_of(
     match source {
         Source::Outcome(c) => outcomes::spread(columns.get_mut(c)?),
         Source::Month(metric, date) => {
-            let row = run.summary.metric(metric)?.iter().find(|r| r.date == date)?;
+            let row = run
+                .summary
+                .metric(metric)?
+                .iter()
+                .find(|r| r.date == date)?;
             let q = row.quantiles?;
             Some(Spread {
                 n: row.n,
@@ -253,9 +278,7 @@ pub fn comparison_summary(
     let mut out = vec![format!(
         "Base {} against shock {}, {} paired trials (trial i of both uses the same random \
          numbers).",
-        cmp.base.manifest.scenario,
-        cmp.shock.manifest.scenario,
-        cmp.base.manifest.trials
+        cmp.base.manifest.scenario, cmp.shock.manifest.scenario, cmp.base.manifest.trials
     )];
     for name in headline_outcomes() {
         let Some(row) = rows.iter().find(|r| r.diff.outcome == name) else {
@@ -347,7 +370,9 @@ pub fn terminal_summary(folder: &crate::Folder, width: usize) -> Result<String, 
             out.push_str("\nCaveats\n");
             let caveats = crate::caveats::run_caveats(run)?;
             if caveats.is_empty() {
-                out.push_str("- none: no price at its cap or floor, no balance residual, no gaps\n");
+                out.push_str(
+                    "- none: no price at its cap or floor, no balance residual, no gaps\n",
+                );
             }
             for s in caveats {
                 out.push_str(&wrap(&s, width, "- ", "  "));
@@ -376,7 +401,10 @@ mod tests {
     fn wrap_keeps_to_the_width() {
         let text = "one two three four five six seven eight nine ten eleven twelve";
         let wrapped = wrap(text, 20, "- ", "  ");
-        assert!(wrapped.lines().all(|l| l.chars().count() <= 20), "{wrapped}");
+        assert!(
+            wrapped.lines().all(|l| l.chars().count() <= 20),
+            "{wrapped}"
+        );
         assert_eq!(wrapped.split_whitespace().count(), 13);
     }
 

@@ -157,10 +157,7 @@ impl OutcomeDiff {
         let prob = is_probability(outcome).then(|| {
             let count = |v: &[f64]| v.iter().filter(|x| **x > 0.5).count() as u64;
             (
-                Proportion {
-                    k: count(&base),
-                    n,
-                },
+                Proportion { k: count(&base), n },
                 Proportion {
                     k: count(&shock),
                     n,
@@ -363,7 +360,7 @@ pub fn compact(x: f64) -> String {
     let a = x.abs();
     if a == 0.0 {
         "0".to_string()
-    } else if a >= 1e6 || a < 1e-3 {
+    } else if !(1e-3..1e6).contains(&a) {
         format!("{x:.2e}")
     } else {
         let decimals = (3 - a.log10().floor() as i32).clamp(0, 4) as usize;
@@ -379,7 +376,10 @@ mod tests {
     fn wilson_matches_a_textbook_case() {
         // 64 of 200: p = 0.32, Wilson 95% ≈ [0.2592, 0.3877].
         let (lo, hi) = wilson(64, 200);
-        assert!((lo - 0.2592).abs() < 5e-4 && (hi - 0.3877).abs() < 5e-4, "{lo} {hi}");
+        assert!(
+            (lo - 0.2592).abs() < 5e-4 && (hi - 0.3877).abs() < 5e-4,
+            "{lo} {hi}"
+        );
         assert_eq!(wilson(0, 10).0, 0.0);
         assert!(wilson(0, 10).1 > 0.2);
     }

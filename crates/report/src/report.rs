@@ -4,8 +4,8 @@
 use crate::axis::LogPolicy;
 use crate::caveats::run_caveats;
 use crate::charts::Drawer;
-pub(crate) use crate::compare_page::comparison_title;
 use crate::compare_page::comparison_sections;
+pub(crate) use crate::compare_page::comparison_title;
 use crate::error::ReportError;
 use crate::findings::{comparison_summary, headline_outcomes, quantile_note, run_summary};
 use crate::folder::{Comparison, Folder, RunFolder};

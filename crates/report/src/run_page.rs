@@ -2,17 +2,15 @@
 //! recycling, environment and per-trial outcomes.
 
 use crate::axis::LogPolicy;
-use crate::draw::{
-    self, BLUE_OI, FanChart, FanLayer, FanStyle,
-};
+use crate::charts::*;
+use crate::draw::{self, BLUE_OI, FanChart, FanLayer, FanStyle};
 use crate::error::ReportError;
 use crate::fan::Fan;
 use crate::folder::RunFolder;
 use crate::names::{self};
 use crate::page::{Section, escape};
+use crate::report::{PRICE_ELEMENTS, RECYCLED, REGIONS, ReportOptions, STAGES};
 use crate::stats::SHORTAGE_DEFINITION;
-use crate::report::{ReportOptions, PRICE_ELEMENTS, REGIONS, STAGES, RECYCLED};
-use crate::charts::*;
 
 /// The run-identity table.
 pub(crate) fn identity(run: &RunFolder) -> String {
@@ -160,7 +158,6 @@ pub(crate) fn shares_section(d: &mut Drawer, run: &RunFolder) -> Result<Section,
     })
 }
 
-
 pub(crate) fn run_sections(
     run: &RunFolder,
     options: ReportOptions,
@@ -216,7 +213,6 @@ pub(crate) fn run_sections(
     Ok(sections)
 }
 
-
 /// Recycled shares of the magnet elements and the rare-earth-free share of new EVs.
 fn recycling_section(d: &mut Drawer, run: &RunFolder, trials: u64) -> Result<Section, ReportError> {
     let mut recycling = Section {
@@ -252,7 +248,6 @@ fn recycling_section(d: &mut Drawer, run: &RunFolder, trials: u64) -> Result<Sec
         trials,
     )?);
     Ok(recycling)
-
 }
 
 /// Wastewater and radioactive residue, per month.

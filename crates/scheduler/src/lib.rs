@@ -35,7 +35,8 @@ pub use cell::{CellParts, CellStats, CellSummary, QUANTILES};
 pub use error::{BoxError, SchedulerError};
 pub use exact::ExactSum;
 pub use order::{
-    BlockValues, EXACT_MAX_TRIALS, QuantileMethod, SKETCH_REL_ERROR, cells_per_group, exact_quantiles,
+    BlockValues, EXACT_MAX_TRIALS, QuantileMethod, SKETCH_REL_ERROR, cells_per_group,
+    exact_quantiles,
 };
 pub use outcomes::{OutcomeColumn, OutcomeKind, OutcomeSpec, OutcomeValue};
 pub use plan::{MAX_TRIALS, Shard};

@@ -156,7 +156,7 @@ mod tests {
             .collect();
         sorted.sort_by(f64::total_cmp);
         let n = sorted.len();
-        (n > 0).then(|| QUANTILES.map(|q| sorted[((q * (n - 1) as f64).floor() as usize)]))
+        (n > 0).then(|| QUANTILES.map(|q| sorted[(q * (n - 1) as f64).floor() as usize]))
     }
 
     #[test]
