@@ -7,14 +7,18 @@
 //! scenario files are resolved relative to it.
 //!
 //! Each target is reduced, inside every trial, to one number (an annual mean, a ratio of two
-//! years, the worst year of a span); the batch machinery then gives that number's exact
-//! quantiles across trials, and the check reads the median.
+//! years, the worst year of a span); the batch hands every trial's numbers to this
+//! command, which takes their exact quantiles (order statistics) across trials, and the
+//! check reads the median.
 
 use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::Trajectory;
 use remsim_scenario::Scenario;
-use remsim_scheduler::{BatchConfig, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow};
+use remsim_scheduler::{
+    BatchConfig, BatchState, BlockSink, BlockValues, BoxError, Flow, OutcomeSpec, TrialRow,
+    exact_quantiles,
+};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -194,10 +198,11 @@ fn passes(target: &Target, median: f64) -> bool {
     }
 }
 
-/// Keeps nothing per block: validate reads the aggregates only.
-struct NoRows;
+/// Keeps every trial's value of each target (one cell per target, one tick), for exact
+/// quantiles: a target count times the trial count of numbers.
+struct Values(Vec<Vec<f64>>);
 
-impl BlockSink for NoRows {
+impl BlockSink for Values {
     fn block_done(
         &mut self,
         _: &[TrialRow],
@@ -205,6 +210,19 @@ impl BlockSink for NoRows {
         _: &BatchState,
     ) -> Result<Flow, BoxError> {
         Ok(Flow::Continue)
+    }
+
+    fn wants_values(&self) -> bool {
+        true
+    }
+
+    fn block_values(&mut self, block: &BlockValues) -> Result<(), BoxError> {
+        for (cell, values) in self.0.iter_mut().enumerate() {
+            if let Some(run) = block.values.get(cell * block.len..(cell + 1) * block.len) {
+                values.extend_from_slice(run);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -305,6 +323,93 @@ fn table(lines: &[Line]) -> String {
     out
 }
 
+/// The check of a target in words, e.g. `2020->2022: x1.8+`.
+fn check_label(target: &Target) -> anyhow::Result<String> {
+    let (a, b) = years(target)?;
+    Ok(match target.check {
+        Check::Within => format!("{a}: within ±{}", target.threshold),
+        Check::WithinRelative => format!("{a}: within ±{:.0}%", 100.0 * target.threshold),
+        Check::RiseAtLeast => format!("{a}->{b}: x{}+", target.threshold),
+        Check::FallAtLeast => format!("{a}->{b}: -{:.0}%+", 100.0 * target.threshold),
+        Check::BelowEveryYear => format!("{a}-{b}: below {}", target.threshold),
+        Check::PositiveEveryYear => format!("{a}-{b}: >0 yearly"),
+        Check::Increases => format!("{a}->{b}: rises"),
+    })
+}
+
+/// Runs one history scenario's batch (with a progress bar) and checks its targets on the
+/// exact p05, p50 and p95 of each target's per-trial value.
+fn validate_scenario(
+    history: &HistoryScenario,
+    targets: &[Target],
+    scenario: &Scenario,
+    args: &ValidateArgs,
+) -> anyhow::Result<Vec<Line>> {
+    let names: Arc<[String]> = targets.iter().map(|t| t.name.clone()).collect();
+    let start = scenario.central().scenario.start;
+    let seed = args.seed;
+    let runner = |trial: u64| -> Result<Trajectory, BoxError> {
+        let drawn = scenario.draw(seed, trial)?;
+        let t = remsim_sim::run_trial(&drawn, seed, trial)?;
+        let mut out = Trajectory::zeros(start, names.clone(), 1);
+        for (i, target) in targets.iter().enumerate() {
+            out.values[i] = trial_value(&t, target).map_err(|e| -> BoxError { e.into() })?;
+        }
+        Ok(out)
+    };
+    let bar = crate::cmd::run::progress_bar(args.trials, 0, false);
+    bar.set_message(format!("validating {}", history.id));
+    if bar.is_hidden() {
+        eprintln!("validating {} ({} trials)...", history.id, args.trials);
+    }
+    let mut sink = Values(vec![Vec::new(); targets.len()]);
+    let end = remsim_scheduler::run_batch(
+        0..args.trials,
+        BatchState::start(0),
+        &BatchConfig::with_threads(args.threads.unwrap_or(0)),
+        runner,
+        &|| bar.inc(1),
+        &mut sink,
+    );
+    bar.finish_and_clear();
+    end?;
+    let mut lines = Vec::new();
+    for (target, values) in targets.iter().zip(sink.0.iter_mut()) {
+        let q = exact_quantiles(values).context("no trial gave a value")?;
+        let quantiles = [q[1], q[3], q[5]];
+        lines.push(Line {
+            scenario: history.id.clone(),
+            name: target.name.clone(),
+            source: target.source.clone(),
+            check: check_label(target)?,
+            observed: target.observed.map_or("-".to_string(), |o| format!("{o}")),
+            quantiles,
+            pass: passes(target, quantiles[1]),
+        });
+    }
+    Ok(lines)
+}
+
+/// `--out FILE`: the table as CSV.
+fn write_csv(path: &Path, lines: &[Line]) -> anyhow::Result<()> {
+    let mut csv = String::from("scenario,target,check,observed,p05,p50,p95,pass,source\n");
+    for l in lines {
+        csv.push_str(&format!(
+            "{},\"{}\",\"{}\",{},{},{},{},{},\"{}\"\n",
+            l.scenario,
+            l.name,
+            l.check,
+            l.observed,
+            l.quantiles[0],
+            l.quantiles[1],
+            l.quantiles[2],
+            l.pass,
+            l.source
+        ));
+    }
+    std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))
+}
+
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let (name, text, dir) = match &args.targets {
         Some(path) => (
@@ -316,7 +421,6 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     };
     let file: TargetsFile =
         toml::from_str(&text).map_err(|e| anyhow::anyhow!("{name}: {}", e.message()))?;
-    let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
     let mut lines = Vec::new();
     for history in &file.scenario {
         let targets: Vec<Target> = file
@@ -331,82 +435,11 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         let Some(scenario) = history_scenario(dir, &history.file)? else {
             return Ok(ExitCode::from(2));
         };
-        let names: Arc<[String]> = targets.iter().map(|t| t.name.clone()).collect();
-        let start = scenario.central().scenario.start;
-        let seed = args.seed;
-        let runner = |trial: u64| -> Result<Trajectory, BoxError> {
-            let drawn = scenario.draw(seed, trial)?;
-            let t = remsim_sim::run_trial(&drawn, seed, trial)?;
-            let mut out = Trajectory::zeros(start, names.clone(), 1);
-            for (i, target) in targets.iter().enumerate() {
-                out.values[i] = trial_value(&t, target).map_err(|e| -> BoxError { e.into() })?;
-            }
-            Ok(out)
-        };
-        let bar = crate::cmd::run::progress_bar(args.trials, 0, false);
-        bar.set_message(format!("validating {}", history.id));
-        if bar.is_hidden() {
-            eprintln!("validating {} ({} trials)...", history.id, args.trials);
-        }
-        let end = remsim_scheduler::run_batch(
-            0..args.trials,
-            BatchState::start(0),
-            &config,
-            runner,
-            &|| bar.inc(1),
-            &mut NoRows,
-        );
-        bar.finish_and_clear();
-        let end = end?;
-        let state = match end {
-            remsim_scheduler::BatchEnd::Finished(s) | remsim_scheduler::BatchEnd::Stopped(s) => s,
-        };
-        let aggregates = state.aggregates.context("no trials ran")?;
-        for (i, target) in targets.iter().enumerate() {
-            let cell = aggregates.cell(i, 0).context("missing aggregate")?;
-            let q = |p: f64| cell.quantile(p).unwrap_or(f64::NAN);
-            let quantiles = [q(0.05), q(0.5), q(0.95)];
-            let (a, b) = years(target)?;
-            let check = match target.check {
-                Check::Within => format!("{a}: within ±{}", target.threshold),
-                Check::WithinRelative => format!("{a}: within ±{:.0}%", 100.0 * target.threshold),
-                Check::RiseAtLeast => format!("{a}->{b}: x{}+", target.threshold),
-                Check::FallAtLeast => {
-                    format!("{a}->{b}: -{:.0}%+", 100.0 * target.threshold)
-                }
-                Check::BelowEveryYear => format!("{a}-{b}: below {}", target.threshold),
-                Check::PositiveEveryYear => format!("{a}-{b}: >0 yearly"),
-                Check::Increases => format!("{a}->{b}: rises"),
-            };
-            lines.push(Line {
-                scenario: history.id.clone(),
-                name: target.name.clone(),
-                source: target.source.clone(),
-                check,
-                observed: target.observed.map_or("-".to_string(), |o| format!("{o}")),
-                quantiles,
-                pass: passes(target, quantiles[1]),
-            });
-        }
+        lines.extend(validate_scenario(history, &targets, &scenario, &args)?);
     }
     print!("{}", table(&lines));
     if let Some(path) = &args.out {
-        let mut csv = String::from("scenario,target,check,observed,p05,p50,p95,pass,source\n");
-        for l in &lines {
-            csv.push_str(&format!(
-                "{},\"{}\",\"{}\",{},{},{},{},{},\"{}\"\n",
-                l.scenario,
-                l.name,
-                l.check,
-                l.observed,
-                l.quantiles[0],
-                l.quantiles[1],
-                l.quantiles[2],
-                l.pass,
-                l.source
-            ));
-        }
-        std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))?;
+        write_csv(path, &lines)?;
     }
     let failed = lines.iter().filter(|l| !l.pass).count();
     println!("\n{} of {} targets pass", lines.len() - failed, lines.len());
