@@ -133,6 +133,7 @@ pub(crate) fn single_fan(
         axis,
         x,
         zero_line: false,
+        limits: Vec::new(),
         legend: draw::fan_legend(BLUE_OI),
         size: FAN_SIZE,
     };
@@ -189,6 +190,7 @@ pub(crate) fn band_chart(
         axis,
         x,
         zero_line: false,
+        limits: Vec::new(),
         legend,
         size: FAN_SIZE,
     };

@@ -64,6 +64,7 @@ pub(crate) fn compare_metric(
             axis,
             x,
             zero_line: false,
+            limits: Vec::new(),
             legend,
             size: FAN_SIZE,
         };
@@ -219,6 +220,7 @@ fn diff_fan(
             axis,
             x,
             zero_line: true,
+            limits: Vec::new(),
             legend: draw::fan_legend(GREEN_OI),
             size: FAN_SIZE,
         };

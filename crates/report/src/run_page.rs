@@ -77,7 +77,13 @@ pub(crate) fn price_section(
 ) -> Result<Section, ReportError> {
     let trials = trials_in(run);
     let mut charts = Vec::new();
+    let limits = crate::caveats::limits(&run.manifest.resolved_config);
     for el in PRICE_ELEMENTS {
+        // The price cap of this element and the floor, where they are single numbers.
+        let lines: Vec<f64> = limits.as_ref().map_or(Vec::new(), |l| {
+            let cap = l.caps.iter().find(|(e, _)| e == el).and_then(|(_, c)| *c);
+            cap.into_iter().chain(l.floor).collect()
+        });
         let metrics: Vec<String> = REGIONS
             .iter()
             .map(|(r, _)| format!("price.{el}.{r}"))
@@ -105,11 +111,12 @@ pub(crate) fn price_section(
                 axis,
                 x,
                 zero_line: false,
+                limits: lines.clone(),
                 legend: draw::fan_legend(BLUE_OI),
                 size: FAN_SIZE,
             };
             let caption = format!(
-                "{}: median, 50% and 90% bands of {trials} trials, month by month; same scale as the other region.",
+                "{}: median, 50% and 90% bands of {trials} trials, month by month; same scale as the other region; dashed: the model's price cap or floor where in view.",
                 label.title
             );
             charts.push(d.fan(&chart_id(metric), &spec, caption, false)?);
