@@ -174,6 +174,7 @@ fn compare_writes_diff_outcomes_and_a_narrow_table() {
         "p_increase",
         "base_prob",
         "shock_prob",
+        "diff_prob",
         "diff_prob_lo",
         "diff_prob_hi",
     ] {

@@ -16,7 +16,7 @@ use std::path::Path;
 const Z95: f64 = 1.959_963_984_540_054;
 
 /// Columns of `diff_outcomes.csv`, in order.
-pub const DIFF_OUTCOMES_HEADER: [&str; 17] = [
+pub const DIFF_OUTCOMES_HEADER: [&str; 18] = [
     "outcome",
     "unit",
     "n",
@@ -32,6 +32,7 @@ pub const DIFF_OUTCOMES_HEADER: [&str; 17] = [
     "shock_prob",
     "shock_prob_lo",
     "shock_prob_hi",
+    "diff_prob",
     "diff_prob_lo",
     "diff_prob_hi",
 ];
@@ -229,9 +230,9 @@ impl PairedOutcome {
             (Some((b, s)), Some((lo, hi))) => {
                 let (blo, bhi) = b.interval();
                 let (slo, shi) = s.interval();
-                row.extend([b.p(), blo, bhi, s.p(), slo, shi, lo, hi].map(num));
+                row.extend([b.p(), blo, bhi, s.p(), slo, shi, s.p() - b.p(), lo, hi].map(num));
             }
-            _ => row.extend(std::iter::repeat_n(String::new(), 8)),
+            _ => row.extend(std::iter::repeat_n(String::new(), 9)),
         }
         row
     }
@@ -287,8 +288,8 @@ pub fn diff_table(rows: &[PairedOutcome], wanted: &[&str], width: usize) -> Stri
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<name_width$} {:>9} {:>9} {:>9} {:>20} {:>6} {:<9}",
-        "outcome", "base p50", "shock p50", "diff p50", "diff 90% interval", "P(up)", "unit"
+        "{:<name_width$} {:>9} {:>9} {:>9} {:>20} {:>6} unit",
+        "outcome", "base p50", "shock p50", "diff p50", "diff 90% interval", "P(up)"
     );
     let mut legend = Vec::new();
     for name in wanted {
@@ -305,7 +306,7 @@ pub fn diff_table(rows: &[PairedOutcome], wanted: &[&str], width: usize) -> Stri
             (Some((b, s)), Some((lo, hi))) => {
                 let _ = writeln!(
                     out,
-                    "{short:<name_width$} {:>8.1}% {:>8.1}% {:>+8.1}% {:>20} {:>6.2} {:<9}",
+                    "{short:<name_width$} {:>8.1}% {:>8.1}% {:>+8.1}% {:>20} {:>6.2} {}",
                     100.0 * b.p(),
                     100.0 * s.p(),
                     100.0 * (s.p() - b.p()),
@@ -317,7 +318,7 @@ pub fn diff_table(rows: &[PairedOutcome], wanted: &[&str], width: usize) -> Stri
             _ => {
                 let _ = writeln!(
                     out,
-                    "{short:<name_width$} {:>9} {:>9} {:>9} {:>20} {:>6.2} {unit:<9}",
+                    "{short:<name_width$} {:>9} {:>9} {:>9} {:>20} {:>6.2} {unit}",
                     compact(d.base_p50),
                     compact(d.shock_p50),
                     compact(d.diff.p50),
