@@ -306,13 +306,12 @@ pub fn diff_table(rows: &[PairedOutcome], wanted: &[&str], width: usize) -> Stri
             (Some((b, s)), Some((lo, hi))) => {
                 let _ = writeln!(
                     out,
-                    "{short:<name_width$} {:>8.1}% {:>8.1}% {:>+8.1}% {:>20} {:>6.2} {}",
+                    "{short:<name_width$} {:>8.1}% {:>8.1}% {:>+8.1}% {:>20} {:>6.2} prob.",
                     100.0 * b.p(),
                     100.0 * s.p(),
                     100.0 * (s.p() - b.p()),
                     format!("[{:+.1}%, {:+.1}%]", 100.0 * lo, 100.0 * hi),
                     d.p_increase,
-                    "prob."
                 );
             }
             _ => {
