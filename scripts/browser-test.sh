@@ -18,7 +18,8 @@
 #      that size is ~12 KB as PNG). Kept as target/browser-test/report.png.
 #
 # With --update-docs it also writes docs/dy-price-fan.png: Chromium's screenshot of the Dy
-# price fan charts (China and rest of world) from the report's own SVG files.
+# price fan charts (China and rest of world) from the report's own SVG files, and
+# docs/report-summary.png: the report's executive summary section.
 #
 # Environment: REMSIM_BROWSER_TRIALS (default 1000), REMSIM_BROWSER_SEED (default 1).
 set -euo pipefail
@@ -159,6 +160,25 @@ if $update_docs; then
         fail "chromium could not take the Dy screenshot"
     cp "$work/dy.png" docs/dy-price-fan.png
     echo "   wrote docs/dy-price-fan.png"
+
+    # The executive summary as the report shows it: the page with every other part of
+    # <main> removed (a script in this copy only; the report itself has none).
+    brief="$results/summary-figure.html"
+    sed '/^<\/body>$/d; /^<\/html>$/d' "$page" >"$brief"
+    cat >>"$brief" <<'EOF'
+<script>
+Array.prototype.slice.call(document.querySelectorAll("main > *")).forEach(function (e) {
+  if (e.id !== "summary" && e.tagName !== "H1") { e.remove(); }
+});
+</script>
+</body>
+</html>
+EOF
+    chrome --hide-scrollbars --force-device-scale-factor=2 --window-size=1000,560 \
+        --screenshot="$work/summary.png" "file://$brief" >/dev/null 2>&1 ||
+        fail "chromium could not take the summary screenshot"
+    cp "$work/summary.png" docs/report-summary.png
+    echo "   wrote docs/report-summary.png"
 fi
 
 echo "browser test passed: $charts charts rendered, no console messages, nothing loaded from outside"

@@ -206,9 +206,12 @@ mod validate {
             "{stdout}\n{}",
             text(&out.stderr)
         );
+        // One block per scenario (issue 17: the table fits 100 columns).
+        assert!(stdout.contains("\n2020-2024:\n") && stdout.contains("\n2009-2014:\n"));
         let rows: Vec<&str> = stdout
             .lines()
-            .filter(|l| l.starts_with("2020-2024 ") || l.starts_with("2009-2014 "))
+            .take_while(|l| !l.starts_with("sources:"))
+            .filter(|l| l.ends_with(" pass") || l.ends_with(" FAIL"))
             .collect();
         assert_eq!(rows.len(), 23, "{stdout}");
         for row in &rows {
@@ -297,17 +300,19 @@ mod studies {
         }
         let diff = std::fs::read_to_string(out.join("diff_summary.csv")).unwrap();
         assert!(
-            diff.starts_with("metric,tick,date,n,mean,sd,min,p01,p05,p25,p50,p75,p95,p99,max,se\n")
+            diff.starts_with(
+                "metric,tick,date,n,mean,sd,min,p01,p05,p25,p50,p75,p95,p99,max,se,unit\n"
+            )
         );
         // Before the closure (2026-06) the paired difference is exactly zero: common random numbers.
         let early = diff
             .lines()
             .find(|l| l.starts_with("price.dy.cn,0,2025-01,"))
             .unwrap();
-        assert!(early.ends_with(",0,0,0,0,0,0,0,0,0,0,0"), "{early}");
+        assert!(early.ends_with(",0,0,0,0,0,0,0,0,0,0,0,USD/kg"), "{early}");
         let stdout = text(&run.stdout);
         assert!(
-            stdout.contains("Paired difference shock - base over 12 trials"),
+            stdout.contains("Shock against base over 12 paired trials"),
             "{stdout}"
         );
         // The folder is not overwritten without --force.

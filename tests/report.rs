@@ -259,6 +259,7 @@ fn write_diff_summary(base: &Path, shock: &Path, out: &Path) {
                 quantiles: q,
                 max: q.map(|q| q[6]),
                 se: None,
+                unit: "",
             })
             .unwrap();
         }

@@ -6,15 +6,18 @@
 //!
 //! Writes DIR/base/ and DIR/shock/ (ordinary results folders, as `remsim run` makes them),
 //! DIR/diff_summary.csv (the summary columns over the paired difference shock − base, per
-//! metric per month) and DIR/diff_trials.csv (per-trial paired deltas of the outcomes), and
-//! prints a table of the headline outcomes.
+//! metric per month), DIR/diff_trials.csv (per-trial paired deltas of the outcomes) and
+//! DIR/diff_outcomes.csv (per outcome: base and shock medians, the paired difference's
+//! median and 90% interval, the share of trials it rises in, and for probability outcomes
+//! both shares and their difference with 95% intervals), and prints the headline rows of the
+//! last in at most 100 columns.
 
 use crate::cmd::run::RunArgs;
 use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::Trajectory;
 use remsim_io::TrialsReader;
-use remsim_scheduler::{BatchConfig, BoxError};
+use remsim_scheduler::{BatchConfig, BatchEnd, BatchState, BoxError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -113,13 +116,27 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(s)
     };
-    if !args.quiet {
-        eprintln!("pairing {} trials...", args.trials);
-    }
+    let bar = crate::cmd::run::progress_bar(args.trials, 0, args.quiet);
+    bar.set_message("pairing base and shock");
     let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
-    let aggregates = remsim_scheduler::aggregate_batch(0..args.trials, &config, runner)?
-        .context("no trials ran")?;
-    crate::cmd::folder::write_summary(&dir.join("diff_summary.csv"), &aggregates)?;
+    let end = remsim_scheduler::run_batch(
+        0..args.trials,
+        BatchState::start(0),
+        &config,
+        runner,
+        &|| bar.inc(1),
+        &mut remsim_scheduler::DiscardRows,
+    );
+    bar.finish_and_clear();
+    let end = end?;
+    let (BatchEnd::Finished(state) | BatchEnd::Stopped(state)) = end;
+    let aggregates = state.aggregates.context("no trials ran")?;
+    crate::cmd::folder::write_summary(
+        &dir.join("diff_summary.csv"),
+        &aggregates,
+        None,
+        &remsim_report::names::stored_unit,
+    )?;
 
     // Both folders are checked before their trials.csv are paired.
     remsim_io::verify_finished(&dir.join("base"))?;
@@ -127,8 +144,10 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let (header, deltas) =
         paired_trials(&dir.join("base/trials.csv"), &dir.join("shock/trials.csv"))?;
     write_deltas(&dir.join("diff_trials.csv"), &header, &deltas)?;
+    let text = outcomes(&dir, deltas.len())?;
+    // The comparison's own files are sealed last, once every one of them is written.
     remsim_io::verify::write_comparison(&dir)?;
-    print!("{}", table(&dir, &header, &deltas)?);
+    print!("{text}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -192,59 +211,45 @@ fn write_deltas(path: &Path, header: &[String], rows: &[(u64, Vec<Pair>)]) -> an
     Ok(())
 }
 
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-/// Headline outcomes: the columns whose paired difference is not always zero.
-fn table(dir: &Path, header: &[String], rows: &[(u64, Vec<Pair>)]) -> anyhow::Result<String> {
-    let mut out = String::new();
+/// Writes `diff_outcomes.csv` (every outcome whose paired difference is not always zero)
+/// and returns the terminal table of the headline outcomes (at most 100 columns).
+fn outcomes(dir: &Path, trials: usize) -> anyhow::Result<String> {
+    use remsim_report::outcomes::{DIFF_OUTCOMES_HEADER, diff_table, paired_outcomes};
     use std::fmt::Write as _;
+    let rows = paired_outcomes(&dir.join("base/trials.csv"), &dir.join("shock/trials.csv"))?;
+    let path = dir.join("diff_outcomes.csv");
+    let mut text = DIFF_OUTCOMES_HEADER.join(",");
+    text.push('\n');
+    for row in &rows {
+        text.push_str(&row.fields().join(","));
+        text.push('\n');
+    }
+    remsim_io::atomic_write(&path, text.as_bytes())?;
+    let headline = remsim_report::findings::headline_outcomes();
+    let mut out = String::new();
     let _ = writeln!(
         out,
-        "Paired difference shock - base over {} trials (common random numbers)",
-        rows.len()
+        "Shock against base over {trials} paired trials (common random numbers)"
     );
-    let _ = writeln!(
-        out,
-        "{:<30} {:>10} {:>10} {:>10} {:>21} {:>6}",
-        "outcome", "base p50", "shock p50", "diff p50", "diff 90% interval", "P(>0)"
-    );
-    for (c, name) in header[2..].iter().enumerate() {
-        let pairs: Vec<(f64, f64)> = rows.iter().filter_map(|(_, p)| p[c]).collect();
-        if pairs.is_empty() {
-            continue;
-        }
-        let mut diff: Vec<f64> = pairs.iter().map(|(b, s)| s - b).collect();
-        if diff.iter().all(|d| *d == 0.0) {
-            continue;
-        }
-        let mut b: Vec<f64> = pairs.iter().map(|p| p.0).collect();
-        let mut s: Vec<f64> = pairs.iter().map(|p| p.1).collect();
-        for v in [&mut diff, &mut b, &mut s] {
-            v.sort_by(f64::total_cmp);
-        }
-        let positive = diff.iter().filter(|d| **d > 0.0).count() as f64 / diff.len() as f64;
-        let short: String = name.chars().take(30).collect();
+    out.push_str(&diff_table(&rows, &headline, 100));
+    let others = rows
+        .iter()
+        .filter(|r| !headline.contains(&r.diff.outcome.as_str()))
+        .count();
+    if others > 0 {
         let _ = writeln!(
             out,
-            "{short:<30} {:>10.4} {:>10.4} {:>10.4} [{:>9.4}, {:>9.4}] {:>6.2}",
-            quantile(&b, 0.5),
-            quantile(&s, 0.5),
-            quantile(&diff, 0.5),
-            quantile(&diff, 0.05),
-            quantile(&diff, 0.95),
-            positive
+            "{others} more outcomes changed: see diff_outcomes.csv."
         );
     }
     let _ = writeln!(out, "\nFiles in {}:", dir.display());
     let _ = writeln!(
         out,
         "  base/, shock/       results folders of each scenario"
+    );
+    let _ = writeln!(
+        out,
+        "  diff_outcomes.csv   each outcome: base, shock, paired difference"
     );
     let _ = writeln!(
         out,

@@ -3,9 +3,11 @@
 
 use super::records;
 use anyhow::{Context, bail};
-use remsim_io::{ContainerReader, ContainerWriter, FileKind, Manifest, SummaryLine, SummaryWriter};
+use remsim_io::{
+    ContainerReader, ContainerWriter, FileKind, Manifest, SummaryLine, SummaryWriter, ValuesFile,
+};
 use remsim_scenario::Scenario;
-use remsim_scheduler::BatchAggregates;
+use remsim_scheduler::{BatchAggregates, QuantileMethod, cells_per_group, exact_quantiles};
 use std::path::{Path, PathBuf};
 
 /// `manifest.json`.
@@ -24,10 +26,13 @@ pub const SERIES: &str = "series.csv";
 pub const AGGREGATES: &str = "aggregates.bin";
 /// `checkpoint.bin`: present only while a batch is unfinished.
 pub const CHECKPOINT: &str = "checkpoint.bin";
+/// `values.bin`: every trial's metric values, for exact quantiles; kept only by shards
+/// (for `remsim merge`) and while a batch is unfinished.
+pub const VALUES: &str = "values.bin";
 
 /// Every file a batch writes, in the order `--force` removes them.
-const OWN_FILES: [&str; 8] = [
-    CHECKPOINT, AGGREGATES, SUMMARY, TRIALS, INPUTS, SERIES, TIMING, MANIFEST,
+const OWN_FILES: [&str; 9] = [
+    CHECKPOINT, VALUES, AGGREGATES, SUMMARY, TRIALS, INPUTS, SERIES, TIMING, MANIFEST,
 ];
 
 /// A results folder.
@@ -207,11 +212,14 @@ impl Folder {
         Ok(aggregates)
     }
 
-    /// Writes `aggregates.bin` and `summary.csv` for finished aggregates.
+    /// Writes `aggregates.bin` and `summary.csv` for finished aggregates; the quantiles are
+    /// exact, selected from `values` (the `values.bin` files of all its trials), when the
+    /// manifest says so, else the sketch's.
     pub fn write_outputs(
         &self,
         manifest: &Manifest,
         aggregates: &BatchAggregates,
+        values: &[PathBuf],
     ) -> anyhow::Result<()> {
         let mut writer = ContainerWriter::create(
             &self.file(AGGREGATES),
@@ -220,7 +228,17 @@ impl Folder {
         )?;
         records::write_aggregates(&mut writer, aggregates)?;
         writer.finish()?;
-        write_summary(&self.file(SUMMARY), aggregates)
+        let exact = if manifest.quantile_method == QuantileMethod::Exact.name() {
+            Some(exact_quantiles_of(values, aggregates)?)
+        } else {
+            None
+        };
+        write_summary(
+            &self.file(SUMMARY),
+            aggregates,
+            exact.as_deref(),
+            &remsim_report::names::stored_unit,
+        )
     }
 }
 
@@ -229,12 +247,60 @@ fn is_own_or_data(name: &str) -> bool {
     OWN_FILES.contains(&name) || remsim_io::verify::is_data_file(name)
 }
 
-/// Writes the long-format summary of `aggregates` (also `remsim compare`'s diff_summary.csv).
-pub fn write_summary(path: &Path, aggregates: &BatchAggregates) -> anyhow::Result<()> {
+/// The exact quantiles of every metric cell (tick-major), selected from the `values.bin`
+/// files holding all of `aggregates`' trials, a bounded group of cells at a time.
+fn exact_quantiles_of(
+    files: &[PathBuf],
+    aggregates: &BatchAggregates,
+) -> anyhow::Result<Vec<Option<[f64; 7]>>> {
+    let opened = files
+        .iter()
+        .map(|path| ValuesFile::open(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let held: u64 = opened.iter().map(ValuesFile::trials).sum();
+    let n_cells = aggregates.shape().n_cells();
+    if held != aggregates.trials() || opened.iter().any(|f| f.n_cells() != n_cells) {
+        bail!(
+            "the values files ({}) hold {held} trials of {} cells, not the {} trials of {n_cells} cells folded; rerun the batch",
+            files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            opened.first().map_or(0, ValuesFile::n_cells),
+            aggregates.trials()
+        );
+    }
+    let mut out = Vec::with_capacity(n_cells);
+    remsim_io::cells_in_groups(&opened, cells_per_group(held), |_, values| {
+        out.push(exact_quantiles(values));
+    })?;
+    Ok(out)
+}
+
+/// Writes the long-format summary of `aggregates` (also `remsim compare`'s diff_summary.csv):
+/// quantiles from `exact` (one entry per metric cell, tick-major) where given, else from the
+/// sketches; each metric's unit from `unit` (the binary passes
+/// `remsim_report::names::stored_unit`).
+pub fn write_summary(
+    path: &Path,
+    aggregates: &BatchAggregates,
+    exact: Option<&[Option<[f64; 7]>]>,
+    unit: &dyn Fn(&str) -> String,
+) -> anyhow::Result<()> {
     let mut summary = SummaryWriter::create(path)?;
+    let mut units: Option<(&str, String)> = None;
     for row in aggregates.summary_rows() {
         let date = row.month.to_string();
         let s = row.summary;
+        let quantiles = match exact {
+            Some(cells) => cells.get(row.cell).copied().flatten(),
+            None => s.quantiles,
+        };
+        if units.as_ref().is_none_or(|(m, _)| *m != row.metric) {
+            units = Some((row.metric, unit(row.metric)));
+        }
+        let unit = units.as_ref().map_or("", |(_, u)| u.as_str());
         summary.write(&SummaryLine {
             metric: row.metric,
             tick: row.tick,
@@ -243,9 +309,10 @@ pub fn write_summary(path: &Path, aggregates: &BatchAggregates) -> anyhow::Resul
             mean: s.mean,
             sd: s.sd,
             min: s.min,
-            quantiles: s.quantiles,
+            quantiles,
             max: s.max,
             se: s.sd.map(|sd| sd / (s.n as f64).sqrt()),
+            unit,
         })?;
     }
     summary.finish()?;

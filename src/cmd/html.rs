@@ -2,9 +2,12 @@
 //! every chart also written as SVG and PNG under `DIR/plots/` (drawn by `remsim-report`).
 
 use clap::{Args, ValueEnum};
+use indicatif::ProgressBar;
 use remsim_report::{LogPolicy, ReportOptions};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// When price axes are logarithmic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -30,6 +33,18 @@ pub struct ReportArgs {
     pub no_png: bool,
 }
 
+/// A spinner on stderr while the report is drawn (hidden when stderr is not a terminal):
+/// charts and PNGs of a large batch take seconds.
+fn spinner(message: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
 /// Runs `remsim report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let options = ReportOptions {
@@ -40,7 +55,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         },
         skip_png: args.no_png,
     };
-    let out = remsim_report::write_report(&args.dir, options)?;
+    let spinner = spinner(&format!("drawing the report of {}", args.dir.display()));
+    let out = remsim_report::write_report(&args.dir, options);
+    spinner.finish_and_clear();
+    let out = out?;
     for note in &out.notes {
         eprintln!("note: {note}");
     }

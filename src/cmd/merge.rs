@@ -4,12 +4,12 @@
 //! It refuses, naming the folders concerned: shards of another config, seed, trial count,
 //! shard count or remsim version; a shard given twice; a missing shard; an unfinished one.
 
-use super::folder::{Folder, INPUTS, MANIFEST, SERIES, TIMING, TRIALS, peak_memory_mib};
+use super::folder::{Folder, INPUTS, MANIFEST, SERIES, TIMING, TRIALS, VALUES, peak_memory_mib};
 use super::report;
 use anyhow::bail;
 use clap::Args;
 use remsim_io::{Manifest, RowsWriter, ShardRecord, Timing, TrialsReader, TrialsWriter};
-use remsim_scheduler::Shard;
+use remsim_scheduler::{QuantileMethod, Shard};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -77,6 +77,15 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         bail!("no shard to merge");
     };
     let first = &shards[0].1;
+    // Exact quantiles need every shard's values; shards written without them (by a remsim
+    // before exact quantiles) merge with the sketch's, and the manifest says so.
+    let values: Vec<PathBuf> = shards.iter().map(|(f, _)| f.file(VALUES)).collect();
+    let have_values = values.iter().all(|p| p.is_file());
+    let method = if have_values {
+        QuantileMethod::for_trials(first.trials)
+    } else {
+        QuantileMethod::Sketch
+    };
     let manifest = Manifest {
         shard: ShardRecord {
             index: 0,
@@ -86,6 +95,8 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         },
         complete: false,
         files: Vec::new(),
+        quantile_method: method.name().to_string(),
+        quantile_rel_error: method.rel_error(),
         ..first.clone()
     };
 
@@ -134,7 +145,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     if shards.iter().all(|(f, _)| f.file(SERIES).exists()) {
         concat_rows(&out, &shards, SERIES, false)?;
     }
-    out.write_outputs(&manifest, &merged)?;
+    out.write_outputs(&manifest, &merged, &values)?;
     let wall = started.elapsed().as_secs_f64();
     let timing = Timing {
         kind: "merge".to_string(),

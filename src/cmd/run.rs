@@ -2,7 +2,7 @@
 //! checkpoints, resume, shards and an end-of-run summary.
 
 use super::folder::{
-    CHECKPOINT, Folder, INPUTS, MANIFEST, SERIES, TIMING, TRIALS, peak_memory_mib,
+    CHECKPOINT, Folder, INPUTS, MANIFEST, SERIES, TIMING, TRIALS, VALUES, peak_memory_mib,
 };
 use super::{records, report};
 use anyhow::{Context, bail};
@@ -10,12 +10,12 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use remsim_io::{
     CheckpointRecord, ContainerReader, ContainerWriter, DurablePrefix, FileKind, FolderState,
-    Manifest, RowsWriter, SERIES_HEADER, ShardRecord, Timing, TrialsWriter,
+    Manifest, RowsWriter, SERIES_HEADER, ShardRecord, Timing, TrialsWriter, ValuesWriter,
 };
 use remsim_scenario::Scenario;
 use remsim_scheduler::{
-    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, Shard, TrialRow,
-    run_batch,
+    BatchConfig, BatchEnd, BatchState, BlockSink, BlockValues, BoxError, Flow, OutcomeSpec,
+    QuantileMethod, Shard, TrialRow, run_batch,
 };
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,7 +36,8 @@ pub struct RunArgs {
     /// Master seed; trial i depends only on (config, seed, i) [default: 0].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Results folder [default: results/<scenario>-s<seed>, with -shard<K>of<N> for a shard].
+    /// Results folder [default: results/<name>-s<seed>, <name> the config's own scenario name
+    /// or else its file stem, with -shard<K>of<N> for a shard].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads [default: one per core]. Does not change any output byte.
@@ -192,6 +193,8 @@ fn new_manifest(
         },
         start: meta.start.to_string(),
         end: meta.end.to_string(),
+        quantile_method: QuantileMethod::for_trials(trials).name().to_string(),
+        quantile_rel_error: QuantileMethod::for_trials(trials).rel_error(),
         resolved_config: scenario.resolved_toml(),
         complete: false,
         files: Vec::new(),
@@ -239,11 +242,18 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
     let dir = args
         .out
         .clone()
-        .unwrap_or_else(|| default_dir(&name, seed, shard));
+        .unwrap_or_else(|| {
+            let folder_name = args
+                .config
+                .as_deref()
+                .map_or(name.clone(), |path| folder_name(path, &name));
+            default_dir(&folder_name, seed, shard)
+        });
     let folder = Folder::new(&dir);
     let range = shard.range(trials);
     let manifest = new_manifest(&scenario, seed, trials, shard, &range);
 
+    let exact = QuantileMethod::for_trials(trials) == QuantileMethod::Exact;
     // A folder a failure left before its manifest was written holds nothing to resume.
     let blank = args.config.is_some() && folder.is_blank();
     let (state, trials_writer, resumed_at) = if args.resume && !blank {
@@ -301,7 +311,16 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
         inputs,
         scenario: &scenario,
         series,
+        exact,
+        values: None,
     };
+    if exact && let Some(aggregates) = &state.aggregates {
+        sink.values = Some(ValuesWriter::resume(
+            &folder.file(VALUES),
+            aggregates.shape().n_cells(),
+            state.next_trial,
+        )?);
+    }
     let started = Instant::now();
     let first = state.next_trial;
     let runner = |trial: u64| -> Result<remsim_core::Trajectory, BoxError> {
@@ -337,7 +356,19 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
     if let Some(series) = sink.series.as_mut() {
         series.writer.sync()?;
     }
-    folder.write_outputs(&manifest, &aggregates)?;
+    let values = match sink.values.take() {
+        Some(mut writer) => {
+            writer.sync()?;
+            vec![folder.file(VALUES)]
+        }
+        None => Vec::new(),
+    };
+    folder.write_outputs(&manifest, &aggregates, &values)?;
+    // A whole batch needs its values no more; a shard keeps them for `remsim merge`.
+    if shard.count == 1 && !values.is_empty() {
+        std::fs::remove_file(folder.file(VALUES))
+            .with_context(|| format!("removing {}", folder.file(VALUES).display()))?;
+    }
     let ran = range.end - first;
     let timing = Timing {
         kind: "run".to_string(),
@@ -362,6 +393,22 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The default folder name of a scenario file: its own `[scenario] name`, or else its file
+/// stem — not a name it inherits through `extends` (a shock file without a name of its own
+/// would otherwise write into the baseline's folder).
+fn folder_name(path: &std::path::Path, resolved_name: &str) -> String {
+    let own = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("scenario")?.get("name")?.as_str().map(str::to_string));
+    match own {
+        Some(name) => name,
+        None => path.file_stem().map_or(resolved_name.to_string(), |s| {
+            s.to_string_lossy().into_owned()
+        }),
+    }
 }
 
 type Prepared = (BatchState, Option<TrialsWriter>, Option<u64>);
@@ -505,6 +552,9 @@ struct FileSink<'a> {
     scenario: &'a Scenario,
     /// `series.csv`, with `--series`.
     series: Option<SeriesSink>,
+    /// Whether every block's values go to `values.bin` (exact quantiles).
+    exact: bool,
+    values: Option<ValuesWriter>,
 }
 
 /// `series.csv`: which metrics, how often.
@@ -623,6 +673,10 @@ impl FileSink<'_> {
         if let Some(series) = self.series.as_mut() {
             series.writer.sync()?;
         }
+        // The values of every folded trial are durable before the checkpoint says so.
+        if let Some(values) = self.values.as_mut() {
+            values.sync()?;
+        }
         let record = CheckpointRecord {
             seed: self.manifest.seed,
             trials: self.manifest.trials,
@@ -649,6 +703,22 @@ impl FileSink<'_> {
 }
 
 impl BlockSink for FileSink<'_> {
+    fn wants_values(&self) -> bool {
+        self.exact
+    }
+
+    fn block_values(&mut self, block: &BlockValues) -> Result<(), BoxError> {
+        let writer = match self.values.as_mut() {
+            Some(w) => w,
+            None => self.values.insert(ValuesWriter::create(
+                &self.folder.file(VALUES),
+                block.n_cells(),
+            )?),
+        };
+        writer.append(block.first_trial, block.len, &block.values)?;
+        Ok(())
+    }
+
     fn block_done(
         &mut self,
         rows: &[TrialRow],
@@ -715,14 +785,14 @@ fn install_ctrl_c() -> anyhow::Result<Arc<AtomicBool>> {
 }
 
 /// Trials done/total, trials/s and time left on stderr; hidden when stderr is not a
-/// terminal or with --quiet.
-fn progress_bar(total: u64, done: u64, quiet: bool) -> ProgressBar {
+/// terminal or with --quiet. Also `remsim compare`'s and `remsim validate`'s bar.
+pub(crate) fn progress_bar(total: u64, done: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     let style = ProgressStyle::with_template(
-        "{bar:30} {pos}/{len} trials  {per_sec}  {elapsed_precise} elapsed, {eta} left",
+        "{msg} {bar:30} {pos}/{len} trials  {per_sec}  {elapsed_precise} elapsed, {eta} left",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);

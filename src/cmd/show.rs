@@ -1,5 +1,6 @@
 //! `remsim show DIR [--metric NAME]`: one metric's quantiles year by year in an 80-column
-//! table, or, without NAME, the metrics the folder holds.
+//! table, or, without NAME, the report's summary and caveats in words, then the metrics
+//! the folder holds.
 
 use clap::Args;
 use remsim_report::{Folder, ReportError};
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 pub struct ShowArgs {
     /// A results folder (`remsim run`) or a comparison folder (`remsim compare`).
     pub dir: PathBuf,
-    /// The metric, e.g. `price.dy.row`; without it, the list of metrics.
+    /// The metric, e.g. `price.dy.row`; without it, the summary and the list of metrics.
     #[arg(long)]
     pub metric: Option<String>,
 }
@@ -20,6 +21,10 @@ pub struct ShowArgs {
 pub fn run(args: ShowArgs) -> anyhow::Result<ExitCode> {
     let folder = Folder::open(&args.dir)?;
     let Some(metric) = args.metric else {
+        print!(
+            "{}",
+            remsim_report::findings::terminal_summary(&folder, remsim_report::table::MAX_WIDTH)?
+        );
         print!("{}", remsim_report::metric_list(&folder));
         return Ok(ExitCode::SUCCESS);
     };

@@ -2,14 +2,23 @@
 //! distributions against targets read from a data file (`configs/history/targets.toml`),
 //! each with its observed value and source. Exit status 1 if any target fails.
 //!
+//! The targets and the history configs are embedded in the binary, so `remsim validate`
+//! runs from any directory; `--targets FILE` reads another targets file instead, whose
+//! scenario files are resolved relative to it.
+//!
 //! Each target is reduced, inside every trial, to one number (an annual mean, a ratio of two
-//! years, the worst year of a span); the batch machinery then gives that number's exact
-//! quantiles across trials, and the check reads the median.
+//! years, the worst year of a span); the batch hands every trial's numbers to this
+//! command, which takes their exact quantiles (order statistics) across trials, and the
+//! check reads the median.
 
 use anyhow::{Context, bail};
 use clap::Args;
 use remsim_core::{Trajectory, catalog};
-use remsim_scheduler::{BatchConfig, BoxError};
+use remsim_scenario::Scenario;
+use remsim_scheduler::{
+    BatchConfig, BatchState, BlockSink, BlockValues, BoxError, Flow, OutcomeSpec, TrialRow,
+    exact_quantiles,
+};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,9 +33,10 @@ pub struct ValidateArgs {
     /// Master seed.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Targets file.
-    #[arg(long, default_value = "configs/history/targets.toml")]
-    pub targets: PathBuf,
+    /// Targets file [default: the embedded configs/history/targets.toml, with the
+    /// embedded history configs].
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
     /// Also write the table as CSV to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -224,6 +234,34 @@ fn passes(target: &Target, median: f64) -> bool {
     }
 }
 
+/// Keeps every trial's value of each target (one cell per target, one tick), for exact
+/// quantiles: a target count times the trial count of numbers.
+struct Values(Vec<Vec<f64>>);
+
+impl BlockSink for Values {
+    fn block_done(
+        &mut self,
+        _: &[TrialRow],
+        _: &OutcomeSpec,
+        _: &BatchState,
+    ) -> Result<Flow, BoxError> {
+        Ok(Flow::Continue)
+    }
+
+    fn wants_values(&self) -> bool {
+        true
+    }
+
+    fn block_values(&mut self, block: &BlockValues) -> Result<(), BoxError> {
+        for (cell, values) in self.0.iter_mut().enumerate() {
+            if let Some(run) = block.values.get(cell * block.len..(cell + 1) * block.len) {
+                values.extend_from_slice(run);
+            }
+        }
+        Ok(())
+    }
+}
+
 struct Line {
     scenario: String,
     name: String,
@@ -234,47 +272,161 @@ struct Line {
     pass: bool,
 }
 
-/// The check of a target in words, e.g. `2020->2024: x2 or more`.
-fn describe(target: &Target) -> anyhow::Result<String> {
+/// The embedded targets file.
+const TARGETS_TOML: &str = include_str!("../../configs/history/targets.toml");
+/// Name of the embedded targets file in messages.
+const BUILTIN_TARGETS: &str = "builtin:history/targets.toml";
+/// The embedded history configs, by the `file` the targets name them with.
+const HISTORY_TOML: [(&str, &str); 2] = [
+    (
+        "2009-2014.toml",
+        include_str!("../../configs/history/2009-2014.toml"),
+    ),
+    (
+        "2020-2024.toml",
+        include_str!("../../configs/history/2020-2024.toml"),
+    ),
+];
+
+/// A history scenario: from disk beside a `--targets` file, or embedded (its
+/// `extends = "../baseline.toml"` then means the embedded baseline, the same file).
+fn history_scenario(dir: Option<&Path>, file: &str) -> anyhow::Result<Option<Scenario>> {
+    let Some(dir) = dir else {
+        let Some((_, text)) = HISTORY_TOML.iter().find(|(name, _)| *name == file) else {
+            bail!("{BUILTIN_TARGETS}: no embedded history config `{file}`");
+        };
+        let text = text.replace(
+            "extends = \"../baseline.toml\"",
+            &format!("extends = \"{}\"", remsim_scenario::BUILTIN_BASELINE),
+        );
+        let name = format!("builtin:history/{file}");
+        return Ok(match Scenario::from_text(&name, &text, None) {
+            Ok(s) => Some(s),
+            Err(err) => {
+                for line in err.lines() {
+                    eprintln!("error: {line}");
+                }
+                None
+            }
+        });
+    };
+    Ok(crate::load_scenario(Some(&dir.join(file))))
+}
+
+/// The results table, at most 100 columns: one block per history scenario, target names
+/// abbreviated (`~`) where long and given in full with their sources below.
+fn table(lines: &[Line]) -> String {
+    use remsim_report::findings::wrap;
+    use remsim_report::outcomes::{abbreviate, compact};
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<31} {:<21} {:>9} {:>9} {:>9} {:>9} result",
+        "target", "check", "observed", "sim p05", "sim p50", "sim p95"
+    );
+    let mut scenario = "";
+    for l in lines {
+        if l.scenario != scenario {
+            scenario = &l.scenario;
+            let _ = writeln!(out, "{scenario}:");
+        }
+        let observed = l
+            .observed
+            .parse::<f64>()
+            .map_or(l.observed.clone(), compact);
+        let _ = writeln!(
+            out,
+            "{:<31} {:<21} {:>9} {:>9} {:>9} {:>9} {}",
+            abbreviate(&l.name, 31),
+            abbreviate(&l.check, 21),
+            observed,
+            compact(l.quantiles[0]),
+            compact(l.quantiles[1]),
+            compact(l.quantiles[2]),
+            if l.pass { "pass" } else { "FAIL" }
+        );
+    }
+    let _ = writeln!(out, "\nsources:");
+    for l in lines {
+        out.push_str(&wrap(
+            &format!("{}: {}", l.name, l.source),
+            100,
+            "  ",
+            "    ",
+        ));
+    }
+    out
+}
+
+/// The check of a target in words, e.g. `2020->2022: x1.8+`.
+fn check_label(target: &Target) -> anyhow::Result<String> {
     let (a, b) = years(target)?;
-    let x = target.threshold;
     Ok(match target.check {
-        Check::Within => format!("{a}: within ±{x}"),
-        Check::WithinRelative => format!("{a}: within ±{:.0}%", 100.0 * x),
-        Check::RiseAtLeast => format!("{a}->{b}: x{x} or more"),
-        Check::FallAtLeast => format!("{a}->{b}: -{:.0}% or more", 100.0 * x),
-        Check::BelowEveryYear => format!("{a}-{b}: below {x}"),
-        Check::PositiveEveryYear => format!("{a}-{b}: above 0 each year"),
+        Check::Within => format!("{a}: within ±{}", target.threshold),
+        Check::WithinRelative => format!("{a}: within ±{:.0}%", 100.0 * target.threshold),
+        Check::RiseAtLeast => format!("{a}->{b}: x{}+", target.threshold),
+        Check::FallAtLeast => format!("{a}->{b}: -{:.0}%+", 100.0 * target.threshold),
+        Check::BelowEveryYear => format!("{a}-{b}: below {}", target.threshold),
+        Check::PositiveEveryYear => format!("{a}-{b}: >0 yearly"),
         Check::Increases => format!("{a}->{b}: rises"),
     })
 }
 
-/// The table and the sources, on stdout.
-fn print_table(lines: &[Line]) {
-    println!(
-        "{:<10} {:<44} {:<26} {:>9} {:>9} {:>9} {:>9}  result",
-        "scenario", "target", "check", "observed", "sim p05", "sim p50", "sim p95"
+/// Runs one history scenario's batch (with a progress bar) and checks its targets on the
+/// exact p05, p50 and p95 of each target's per-trial value.
+fn validate_scenario(
+    history: &HistoryScenario,
+    targets: &[Target],
+    scenario: &Scenario,
+    args: &ValidateArgs,
+) -> anyhow::Result<Vec<Line>> {
+    let names: Arc<[String]> = targets.iter().map(|t| t.name.clone()).collect();
+    let start = scenario.central().scenario.start;
+    let seed = args.seed;
+    let runner = |trial: u64| -> Result<Trajectory, BoxError> {
+        let drawn = scenario.draw(seed, trial)?;
+        let t = remsim_sim::run_trial(&drawn, seed, trial)?;
+        let mut out = Trajectory::zeros(start, names.clone(), 1);
+        for (i, target) in targets.iter().enumerate() {
+            out.values[i] = trial_value(&t, target).map_err(|e| -> BoxError { e.into() })?;
+        }
+        Ok(out)
+    };
+    let bar = crate::cmd::run::progress_bar(args.trials, 0, false);
+    bar.set_message(format!("validating {}", history.id));
+    if bar.is_hidden() {
+        eprintln!("validating {} ({} trials)...", history.id, args.trials);
+    }
+    let mut sink = Values(vec![Vec::new(); targets.len()]);
+    let end = remsim_scheduler::run_batch(
+        0..args.trials,
+        BatchState::start(0),
+        &BatchConfig::with_threads(args.threads.unwrap_or(0)),
+        runner,
+        &|| bar.inc(1),
+        &mut sink,
     );
-    for l in lines {
-        println!(
-            "{:<10} {:<44} {:<26} {:>9} {:>9.4} {:>9.4} {:>9.4}  {}",
-            l.scenario,
-            l.name,
-            l.check,
-            l.observed,
-            l.quantiles[0],
-            l.quantiles[1],
-            l.quantiles[2],
-            if l.pass { "pass" } else { "FAIL" }
-        );
+    bar.finish_and_clear();
+    end?;
+    let mut lines = Vec::new();
+    for (target, values) in targets.iter().zip(sink.0.iter_mut()) {
+        let q = exact_quantiles(values).context("no trial gave a value")?;
+        let quantiles = [q[1], q[3], q[5]];
+        lines.push(Line {
+            scenario: history.id.clone(),
+            name: target.name.clone(),
+            source: target.source.clone(),
+            check: check_label(target)?,
+            observed: target.observed.map_or("-".to_string(), |o| format!("{o}")),
+            quantiles,
+            pass: passes(target, quantiles[1]),
+        });
     }
-    println!("\nsources:");
-    for l in lines {
-        println!("  {}: {}", l.name, l.source);
-    }
+    Ok(lines)
 }
 
-/// The table as CSV.
+/// `--out FILE`: the table as CSV.
 fn write_csv(path: &Path, lines: &[Line]) -> anyhow::Result<()> {
     let mut csv = String::from("scenario,target,check,observed,p05,p50,p95,pass,source\n");
     for l in lines {
@@ -291,23 +443,26 @@ fn write_csv(path: &Path, lines: &[Line]) -> anyhow::Result<()> {
             l.source
         ));
     }
-    std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))
 }
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.targets)
-        .with_context(|| format!("reading {}", args.targets.display()))?;
-    let file: TargetsFile = toml::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}: {}", args.targets.display(), e.message()))?;
+    let (name, text, dir) = match &args.targets {
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+            Some(path.parent().unwrap_or(Path::new("."))),
+        ),
+        None => (BUILTIN_TARGETS.to_string(), TARGETS_TOML.to_string(), None),
+    };
+    let file: TargetsFile =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{name}: {}", e.message()))?;
     for target in &file.target {
         if let Err(e) = check_metric(target) {
-            eprintln!("error: {}: {e:#}", args.targets.display());
+            eprintln!("error: {name}: {e:#}");
             return Ok(ExitCode::from(2));
         }
     }
-    let dir = args.targets.parent().unwrap_or(Path::new("."));
-    let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
     let mut lines = Vec::new();
     for history in &file.scenario {
         let targets: Vec<Target> = file
@@ -319,41 +474,12 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         if targets.is_empty() {
             continue;
         }
-        let Some(scenario) = crate::load_scenario(Some(&dir.join(&history.file))) else {
+        let Some(scenario) = history_scenario(dir, &history.file)? else {
             return Ok(ExitCode::from(2));
         };
-        let names: Arc<[String]> = targets.iter().map(|t| t.name.clone()).collect();
-        let start = scenario.central().scenario.start;
-        let seed = args.seed;
-        let runner = |trial: u64| -> Result<Trajectory, BoxError> {
-            let drawn = scenario.draw(seed, trial)?;
-            let t = remsim_sim::run_trial(&drawn, seed, trial)?;
-            let mut out = Trajectory::zeros(start, names.clone(), 1);
-            for (i, target) in targets.iter().enumerate() {
-                out.values[i] = trial_value(&t, target).map_err(|e| -> BoxError { e.into() })?;
-            }
-            Ok(out)
-        };
-        eprintln!("validating {} ({} trials)...", history.id, args.trials);
-        let aggregates = remsim_scheduler::aggregate_batch(0..args.trials, &config, runner)?
-            .context("no trials ran")?;
-        for (i, target) in targets.iter().enumerate() {
-            let cell = aggregates.cell(i, 0).context("missing aggregate")?;
-            let q = |p: f64| cell.quantile(p).unwrap_or(f64::NAN);
-            let quantiles = [q(0.05), q(0.5), q(0.95)];
-            let check = describe(target)?;
-            lines.push(Line {
-                scenario: history.id.clone(),
-                name: target.name.clone(),
-                source: target.source.clone(),
-                check,
-                observed: target.observed.map_or("-".to_string(), |o| format!("{o}")),
-                quantiles,
-                pass: passes(target, quantiles[1]),
-            });
-        }
+        lines.extend(validate_scenario(history, &targets, &scenario, &args)?);
     }
-    print_table(&lines);
+    print!("{}", table(&lines));
     if let Some(path) = &args.out {
         write_csv(path, &lines)?;
     }
@@ -365,7 +491,6 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         ExitCode::from(1)
     })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,15 +4,17 @@
 //! the checksummed binary container ([`container`]) that holds `aggregates.bin` and
 //! `checkpoint.bin` through dedicated record types ([`AggregatesHeader`], [`CellRecord`],
 //! [`CheckpointRecord`]), written and read one record at a time. [`readers`] reads
-//! finished folders back for reports.
+//! finished folders back for reports. [`values`] streams every trial's metric values to
+//! `values.bin` for exact quantiles.
 //!
 //! It depends on no other remsim crate (it sits at the edge, beside `remsim-core`): it
 //! knows nothing of how trials run or how statistics fold; the binary converts the
 //! scheduler's plain `*Parts` types into these records. Invariants: every file is written
 //! atomically (temporary file, fsync, rename; the temporary file removed on failure)
-//! except the append-only `trials.csv`, whose durable prefix (length and BLAKE3) a
-//! checkpoint records; a finished folder's sealed manifest lists every data file with its
-//! size and BLAKE3 and is written last ([`verify`] checks it all before a folder is used); floats are written so they read back bit for bit
+//! except the append-only `trials.csv` and `values.bin`, whose durable prefix (length, and
+//! for `trials.csv` its BLAKE3) a checkpoint records; a finished folder's sealed manifest
+//! lists every data file with its size and BLAKE3 and is written last ([`verify`] checks it
+//! all before a folder is used); floats are written so they read back bit for bit
 //! (`{}` of `f64`, shortest round-trip form); a binary file that is truncated, corrupted,
 //! of another kind or of another format version is refused with a message saying which.
 
@@ -28,6 +30,7 @@ pub mod verify;
 
 /// `trials.csv`: one row of outcomes per trial, appended as the batch runs.
 pub const TRIALS_FILE: &str = "trials.csv";
+pub mod values;
 
 pub use container::{CONTAINER_VERSION, ContainerReader, ContainerWriter, FileKind};
 pub use error::IoError;
@@ -43,3 +46,4 @@ pub use table::{
     number,
 };
 pub use verify::{FolderState, data_files, verify_finished, verify_folder};
+pub use values::{ValuesFile, ValuesWriter, cells_in_groups};

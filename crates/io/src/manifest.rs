@@ -37,7 +37,7 @@ pub struct ShardRecord {
 }
 
 /// `manifest.json`: enough to check, merge and replay a results folder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// Always [`MANIFEST_FORMAT`].
@@ -60,6 +60,14 @@ pub struct Manifest {
     pub start: String,
     /// Last simulated month, `YYYY-MM`.
     pub end: String,
+    /// How `summary.csv`'s quantiles are computed: `exact` (order statistics of every
+    /// trial's value) or `sketch` (log buckets, for batches above the exact limit). Absent in
+    /// folders written before exact quantiles: read as `sketch`.
+    #[serde(default = "sketch")]
+    pub quantile_method: String,
+    /// Bound on the relative error of each quantile in `summary.csv` (0 when exact).
+    #[serde(default = "sketch_error")]
+    pub quantile_rel_error: f64,
     /// The resolved config, distributions included (TOML).
     pub resolved_config: String,
     /// Whether the batch finished: written `true` only by the folder's very last write.
@@ -84,6 +92,15 @@ pub struct FileRecord {
     pub bytes: u64,
     /// BLAKE3 of its bytes, 64 lower-case hex characters.
     pub blake3: String,
+}
+
+fn sketch() -> String {
+    "sketch".to_string()
+}
+
+/// The sketch's bound, for manifests written before the field existed.
+fn sketch_error() -> f64 {
+    0.0078
 }
 
 impl Manifest {

@@ -47,6 +47,7 @@ pub struct SummaryRecord {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SummaryTable {
     metrics: Vec<(String, Vec<SummaryRecord>)>,
+    units: BTreeMap<String, String>,
     index: BTreeMap<String, usize>,
 }
 
@@ -58,7 +59,13 @@ impl SummaryTable {
             .has_headers(true)
             .from_reader(BufReader::new(file));
         let header = reader.headers().map_err(|e| csv_error(path, e))?.clone();
-        if header.iter().ne(SUMMARY_HEADER.iter().copied()) {
+        // Folders written before the `unit` column lack only that last column.
+        let with_unit = header.iter().eq(SUMMARY_HEADER.iter().copied());
+        let without_unit = header.iter().eq(SUMMARY_HEADER
+            .iter()
+            .take(SUMMARY_HEADER.len() - 1)
+            .copied());
+        if !with_unit && !without_unit {
             return Err(IoError::refused(
                 path,
                 format!(
@@ -101,6 +108,11 @@ impl SummaryTable {
                 },
                 max: field.number(14)?,
             };
+            if with_unit && !table.units.contains_key(metric) {
+                table
+                    .units
+                    .insert(metric.to_string(), field.text(15)?.to_string());
+            }
             let at = match table.index.get(metric) {
                 Some(&i) => i,
                 None => {
@@ -123,6 +135,12 @@ impl SummaryTable {
             }
         }
         Ok(table)
+    }
+
+    /// The unit `summary.csv` gives a metric (`None` for folders written before the
+    /// column, or an unknown metric).
+    pub fn unit(&self, metric: &str) -> Option<&str> {
+        self.units.get(metric).map(String::as_str)
     }
 
     /// Metric names, in file order.
@@ -392,6 +410,7 @@ mod tests {
                 quantiles: (metric == "a").then_some(q),
                 max: Some(9.0),
                 se: None,
+                unit: if metric == "a" { "USD/kg" } else { "share" },
             })
             .unwrap();
         }
@@ -406,6 +425,20 @@ mod tests {
         assert_eq!(a[0].quantiles, Some(q));
         assert_eq!(table.metric("b").unwrap()[0].quantiles, None);
         assert!(table.metric("c").is_none());
+        assert_eq!(table.unit("a"), Some("USD/kg"));
+        assert_eq!(table.unit("b"), Some("share"));
+        // A summary written before the unit column still reads.
+        let old = SUMMARY_HEADER[..15].join(",");
+        std::fs::write(
+            &path,
+            format!("{old}\nx,0,2025-01,1,1,,1,1,1,1,1,1,1,1,1\n"),
+        )
+        .unwrap();
+        let table = SummaryTable::read(&path).unwrap();
+        assert_eq!(
+            (table.unit("x"), table.metric("x").unwrap()[0].n),
+            (None, 1)
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -416,11 +449,11 @@ mod tests {
         let header = SUMMARY_HEADER.join(",");
         for (body, expected) in [
             (
-                "x,0,2025-01,1,1,1,1,1,1,1,oops,1,1,1,1,1\n",
+                "x,0,2025-01,1,1,1,1,1,1,1,oops,1,1,1,1,u\n",
                 "line 2, column `p50`: `oops`",
             ),
             (
-                "x,1,2025-02,1,,,,,,,,,,,,\nx,0,2025-01,1,,,,,,,,,,,,\n",
+                "x,1,2025-02,1,,,,,,,,,,,,u\nx,0,2025-01,1,,,,,,,,,,,,u\n",
                 "line 3: tick 0",
             ),
         ] {

@@ -10,11 +10,12 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// `summary.csv` columns; `se` (standard error of the mean, sd / √n) last, so the columns
-/// before it keep their places.
-pub const SUMMARY_HEADER: [&str; 16] = [
+/// `summary.csv` columns; `se` (standard error of the mean, sd / √n) and `unit` (e.g.
+/// `USD/kg`, `t REO/month`, `share`) come last, so the positions of the others are those of
+/// folders written before them.
+pub const SUMMARY_HEADER: [&str; 17] = [
     "metric", "tick", "date", "n", "mean", "sd", "min", "p01", "p05", "p25", "p50", "p75", "p95",
-    "p99", "max", "se",
+    "p99", "max", "se", "unit",
 ];
 
 /// A number as written in every CSV: shortest form that reads back to the same `f64`.
@@ -60,6 +61,8 @@ pub struct SummaryLine<'a> {
     pub max: Option<f64>,
     /// Standard error of the mean, sd / √n: the mean's Monte Carlo error.
     pub se: Option<f64>,
+    /// The metric's unit.
+    pub unit: &'a str,
 }
 
 /// Writes `summary.csv` to a temporary file and renames it into place on [`finish`].
@@ -110,6 +113,7 @@ impl SummaryWriter {
             q(6),
             optional(line.max),
             optional(line.se),
+            line.unit.to_string(),
         ];
         self.writer
             .write_record(&record)

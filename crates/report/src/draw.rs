@@ -111,6 +111,8 @@ pub struct FanChart {
     pub x: (f64, f64),
     /// A black line at zero (paired differences).
     pub zero_line: bool,
+    /// Model limits (price cap and floor) drawn as dashed lines where inside the axis.
+    pub limits: Vec<f64>,
     /// Legend entries.
     pub legend: Vec<LegendEntry>,
     /// Width and height in pixels.
@@ -402,6 +404,20 @@ pub fn fan_chart(spec: &FanChart) -> DrawResult<String> {
                 .draw_series(LineSeries::new(
                     vec![(x.0, 0.0), (x.1, 0.0)],
                     INK.stroke_width(1),
+                ))
+                .map_err(err)?;
+        }
+        for &limit in spec
+            .limits
+            .iter()
+            .filter(|v| **v > axis.lo && **v < axis.hi)
+        {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    to(vec![(x.0, limit), (x.1, limit)]),
+                    6,
+                    4,
+                    INK.mix(0.6).stroke_width(1),
                 ))
                 .map_err(err)?;
         }
@@ -698,6 +714,7 @@ mod tests {
             axis: ValueAxis::fit(50.0, 300.0, Scale::Linear),
             x: (2025.0, 2027.917),
             zero_line: false,
+            limits: vec![5.0],
             legend: fan_legend(BLUE_OI),
             size: (560, 340),
         };

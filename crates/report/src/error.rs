@@ -42,6 +42,9 @@ pub enum ReportError {
         /// What went wrong.
         message: String,
     },
+    /// Two files that should describe the same trials do not.
+    #[error("{0}")]
+    Mismatch(String),
     /// A metric name that the results do not hold.
     #[error("no metric `{name}` in {}{}", file.display(), remsim_core::suggest::did_you_mean(suggestion))]
     UnknownMetric {

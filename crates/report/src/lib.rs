@@ -18,14 +18,20 @@
 #![deny(missing_docs)]
 
 pub mod axis;
+pub mod caveats;
+mod charts;
+mod compare_page;
 pub mod draw;
 pub mod error;
 pub mod fan;
+pub mod findings;
 pub mod folder;
 pub mod names;
+pub mod outcomes;
 pub mod page;
 pub mod png;
 pub mod report;
+mod run_page;
 pub mod stats;
 pub mod table;
 

@@ -52,6 +52,17 @@ pub fn outcome(name: &str) -> Label {
     from_catalog(name, catalog::lookup_in(Table::Trials, name))
 }
 
+/// The unit of a metric's values as stored (in `summary.csv`'s `unit` column), from the
+/// metric catalog; empty for a name the catalog does not know.
+pub fn stored_unit(name: &str) -> String {
+    catalog::lookup_in(Table::Summary, name).map_or_else(String::new, |m| m.unit().to_string())
+}
+
+/// The stored unit of a per-trial outcome column of `trials.csv`, from the metric catalog.
+pub fn stored_outcome_unit(name: &str) -> String {
+    catalog::lookup_in(Table::Trials, name).map_or_else(String::new, |m| m.unit().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,3 +149,4 @@ mod tests {
         }
     }
 }
+

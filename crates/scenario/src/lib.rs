@@ -248,10 +248,48 @@ fn typed(chain: &[Source], table: Table) -> Result<ScenarioConfig, ScenarioError
                 (path, better)
             }
             Some((name, better)) => (path.key(&name), better),
-            None => (path, message),
+            None => {
+                let message = unknown_agent(&path, &value, &message).unwrap_or(message);
+                (path, message)
+            }
         };
         invalid(chain, vec![(path, message)])
     })
+}
+
+/// For a field missing from an agent whose id no other entry of its list has — in an
+/// overriding file, a misspelt id adds a new, incomplete agent instead of changing one —
+/// names the id and the closest existing one.
+fn unknown_agent(path: &FieldPath, root: &Value, message: &str) -> Option<String> {
+    if !message.starts_with("missing field") {
+        return None;
+    }
+    let at = path.0.iter().rposition(|s| matches!(s, Segment::Id(_)))?;
+    let (Some(Segment::Key(list)), Some(Segment::Id(id))) = (
+        at.checked_sub(1).and_then(|i| path.0.get(i)),
+        path.0.get(at),
+    ) else {
+        return None;
+    };
+    let mut node = root;
+    for segment in path.0.get(..at.saturating_sub(1))? {
+        if let Segment::Key(k) = segment {
+            node = node.get(k.as_str())?;
+        }
+    }
+    let others: Vec<&str> = node
+        .get(list.as_str())?
+        .as_array()?
+        .iter()
+        .filter_map(|agent| agent.get("id")?.as_str())
+        .filter(|other| other != id)
+        .collect();
+    let hint = remsim_core::suggest::closest(id, others.iter().copied())?;
+    Some(format!(
+        "no agent `{id}` in `{list}` to change ({message}: an entry with a new id adds an \
+         agent, which needs every field){}",
+        remsim_core::suggest::did_you_mean(&Some(hint))
+    ))
 }
 
 /// Converts serde's path (with array indices) into ours (with agent ids).
@@ -441,5 +479,20 @@ tariff = { rate = { uniform = [0.1, 0.3] } }
         let name = scenario.uncertain()[0].path.to_string();
         assert!(message.contains(&name), "{message}");
         assert!(scenario.with_values(&values[1..]).is_err());
+    }
+
+    /// Issue 17: a misspelt agent id in an overriding file names the id and the nearest
+    /// existing one instead of only "missing field `name`".
+    #[test]
+    fn a_misspelt_agent_id_gets_a_suggestion() {
+        let text = "extends = \"builtin:baseline\"\n[[recyclers]]\nid = \"ganzhou-recycler\"\n\
+                    collection_rate = 0.5\n";
+        let err = match Scenario::from_text("typo.toml", text, None) {
+            Ok(_) => panic!("a misspelt id must be refused"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains("typo.toml:2:1"), "{err}");
+        assert!(err.contains("no agent `ganzhou-recycler`"), "{err}");
+        assert!(err.contains("did you mean `ganzhou-recyclers`?"), "{err}");
     }
 }

@@ -105,6 +105,9 @@ pub struct SummaryRow<'a> {
     pub metric: &'a str,
     /// Tick index.
     pub tick: usize,
+    /// Index of the cell, tick-major (`tick × metrics + metric`), as in a trajectory's
+    /// values and [`BlockValues`](crate::BlockValues).
+    pub cell: usize,
     /// Month of the tick.
     pub month: Month,
     /// The numbers.
@@ -231,6 +234,7 @@ impl BatchAggregates {
                 (0..self.shape.n_ticks).map(move |tick| SummaryRow {
                     metric: name,
                     tick,
+                    cell: tick * n_metrics + m,
                     month: self.shape.start.add_months(tick as i32),
                     summary: self
                         .cells

@@ -11,6 +11,7 @@
 
 use crate::aggregates::{BatchAggregates, Shape};
 use crate::error::{BoxError, SchedulerError};
+use crate::order::BlockValues;
 use crate::outcomes::{OutcomeSpec, OutcomeValue};
 use rayon::prelude::*;
 use remsim_core::Trajectory;
@@ -62,6 +63,18 @@ pub trait BlockSink: Send {
         spec: &OutcomeSpec,
         state: &BatchState,
     ) -> Result<Flow, BoxError>;
+
+    /// Whether the sink wants each block's metric values ([`BlockSink::block_values`]),
+    /// e.g. for exact quantiles; `false` unless overridden, so nothing is transposed.
+    fn wants_values(&self) -> bool {
+        false
+    }
+
+    /// Called once per block, before [`BlockSink::block_done`], with the block's values
+    /// cell-major, when [`BlockSink::wants_values`] says so.
+    fn block_values(&mut self, _block: &BlockValues) -> Result<(), BoxError> {
+        Ok(())
+    }
 
     /// Called once per block with its trajectories (trial `first`, `first + 1`, … in
     /// order), before [`BlockSink::block_done`] and before they are dropped: for sinks
@@ -215,6 +228,11 @@ where
                 .collect();
             aggregates.fold_block(&pairs);
             drop(pairs);
+            if sink.wants_values() {
+                let refs: Vec<&Trajectory> = trajectories.iter().collect();
+                sink.block_values(&BlockValues::from_trajectories(block.start, &refs))
+                    .map_err(SchedulerError::Sink)?;
+            }
             drop(trajectories);
             state.next_trial = block.end;
             match sink

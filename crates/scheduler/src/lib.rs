@@ -13,13 +13,15 @@
 //! never on thread count, block size, shard split or stop/resume points. All sums are
 //! integer ([`ExactSum`], bucket counts), so merging is exact and order-free; no float is
 //! ever reduced by rayon. Memory does not grow with the number of trials: sketches are
-//! bounded and rows go to the sink block by block.
+//! bounded and rows go to the sink block by block. Exact quantiles ([`order`]) stream each
+//! block's values to the sink and select order statistics a bounded group of cells at a time.
 
 pub mod aggregates;
 pub mod batch;
 pub mod cell;
 pub mod error;
 pub mod exact;
+pub mod order;
 pub mod outcomes;
 pub mod plan;
 pub mod sketch;
@@ -35,6 +37,10 @@ pub use batch::{
 pub use cell::{CellParts, CellStats, CellSummary, QUANTILES};
 pub use error::{BoxError, SchedulerError};
 pub use exact::ExactSum;
+pub use order::{
+    BlockValues, EXACT_MAX_TRIALS, QuantileMethod, SKETCH_REL_ERROR, cells_per_group,
+    exact_quantiles,
+};
 pub use outcomes::{OutcomeColumn, OutcomeKind, OutcomeSpec, OutcomeValue};
 pub use plan::{MAX_TRIALS, Shard};
 pub use sketch::{BucketRun, QuantileSketch, SketchParts};
