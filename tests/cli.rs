@@ -299,11 +299,9 @@ mod studies {
             assert!(out.join(file).exists(), "missing {file}");
         }
         let diff = std::fs::read_to_string(out.join("diff_summary.csv")).unwrap();
-        assert!(
-            diff.starts_with(
-                "metric,tick,date,n,mean,sd,min,p01,p05,p25,p50,p75,p95,p99,max,se,unit\n"
-            )
-        );
+        assert!(diff.starts_with(
+            "metric,tick,date,n,mean,sd,min,p01,p05,p25,p50,p75,p95,p99,max,se,unit\n"
+        ));
         // Before the closure (2026-06) the paired difference is exactly zero: common random numbers.
         let early = diff
             .lines()

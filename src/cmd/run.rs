@@ -239,16 +239,13 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
     let (seed, trials, shard) = batch_identity(&args, recorded_pair.as_ref().map(|(_, m)| m));
     shard.check(trials)?;
     let name = scenario.central().scenario.name.clone();
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| {
-            let folder_name = args
-                .config
-                .as_deref()
-                .map_or(name.clone(), |path| folder_name(path, &name));
-            default_dir(&folder_name, seed, shard)
-        });
+    let dir = args.out.clone().unwrap_or_else(|| {
+        let folder_name = args
+            .config
+            .as_deref()
+            .map_or(name.clone(), |path| folder_name(path, &name));
+        default_dir(&folder_name, seed, shard)
+    });
     let folder = Folder::new(&dir);
     let range = shard.range(trials);
     let manifest = new_manifest(&scenario, seed, trials, shard, &range);

@@ -45,5 +45,5 @@ pub use table::{
     DurablePrefix, Field, SummaryLine, SummaryWriter, TrajectoryWriter, TrialsReader, TrialsWriter,
     number,
 };
-pub use verify::{FolderState, data_files, verify_finished, verify_folder};
 pub use values::{ValuesFile, ValuesWriter, cells_in_groups};
+pub use verify::{FolderState, data_files, verify_finished, verify_folder};
