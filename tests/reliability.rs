@@ -519,6 +519,13 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
 
 /// (name, sweep file text): each one is wrong in one way.
 fn malformed_sweeps() -> Vec<(&'static str, String)> {
+    let mut all = malformed_sweeps_fields();
+    all.extend(malformed_sweeps_values());
+    all
+}
+
+/// The first half of [`malformed_sweeps`]: field and structure mistakes.
+fn malformed_sweeps_fields() -> Vec<(&'static str, String)> {
     let base = "base = \"../../../configs/baseline.toml\"\n";
     let good_param =
         "[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [0.3, 0.6]\n";
@@ -581,6 +588,15 @@ fn malformed_sweeps() -> Vec<(&'static str, String)> {
                 "{base}trials = 2\ndesign = \"latin_hypercube\"\npoints = 3\n[[parameter]]\npath = \"policy.china.export_licence_approval\"\nrange = [nan, 0.3]\n"
             ),
         ),
+    ]
+}
+
+/// The second half of [`malformed_sweeps`].
+fn malformed_sweeps_values() -> Vec<(&'static str, String)> {
+    let base = "base = \"../../../configs/baseline.toml\"\n";
+    let good_param =
+        "[[parameter]]\npath = \"policy.china.export_licence_approval\"\nvalues = [0.3, 0.6]\n";
+    vec![
         (
             "inf-value",
             format!(

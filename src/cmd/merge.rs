@@ -44,6 +44,49 @@ fn check_out_is_not_a_shard(shards: &[(Folder, Manifest)], out: &Folder) -> anyh
     Ok(())
 }
 
+/// Writes the merged `trials.csv`: every shard's rows in trial order, checked to be the
+/// shard's own trials, complete and with the same columns.
+fn concat_trials(
+    out: &Folder,
+    shards: &[(Folder, Manifest)],
+    columns: &[String],
+) -> anyhow::Result<()> {
+    let mut writer = TrialsWriter::create(&out.file(TRIALS), columns)?;
+    for (folder, m) in shards {
+        let path = folder.file(TRIALS);
+        let (mut reader, _) = TrialsReader::open(&path)?;
+        if reader.header() != TrialsWriter::header(columns).as_slice() {
+            bail!(
+                "{}: its columns differ from the other shards'",
+                path.display()
+            );
+        }
+        let mut expected = m.shard.first_trial;
+        while let Some((trial, record)) = reader.next_row()? {
+            if trial != expected || trial >= m.shard.end_trial {
+                bail!(
+                    "{}: row for trial {trial} where trial {expected} was expected (the shard holds trials {}..{})",
+                    path.display(),
+                    m.shard.first_trial,
+                    m.shard.end_trial
+                );
+            }
+            writer.write_raw(&record)?;
+            expected += 1;
+        }
+        if expected != m.shard.end_trial {
+            bail!(
+                "{}: ends at trial {expected}, but the shard holds trials {}..{}",
+                path.display(),
+                m.shard.first_trial,
+                m.shard.end_trial
+            );
+        }
+    }
+    writer.sync()?;
+    Ok(())
+}
+
 /// `remsim merge`.
 pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
@@ -108,39 +151,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|c| c.name.clone())
         .collect();
-    let mut writer = TrialsWriter::create(&out.file(TRIALS), &columns)?;
-    for (folder, m) in &shards {
-        let path = folder.file(TRIALS);
-        let (mut reader, _) = TrialsReader::open(&path)?;
-        if reader.header() != TrialsWriter::header(&columns).as_slice() {
-            bail!(
-                "{}: its columns differ from the other shards'",
-                path.display()
-            );
-        }
-        let mut expected = m.shard.first_trial;
-        while let Some((trial, record)) = reader.next_row()? {
-            if trial != expected || trial >= m.shard.end_trial {
-                bail!(
-                    "{}: row for trial {trial} where trial {expected} was expected (the shard holds trials {}..{})",
-                    path.display(),
-                    m.shard.first_trial,
-                    m.shard.end_trial
-                );
-            }
-            writer.write_raw(&record)?;
-            expected += 1;
-        }
-        if expected != m.shard.end_trial {
-            bail!(
-                "{}: ends at trial {expected}, but the shard holds trials {}..{}",
-                path.display(),
-                m.shard.first_trial,
-                m.shard.end_trial
-            );
-        }
-    }
-    writer.sync()?;
+    concat_trials(&out, &shards, &columns)?;
     concat_rows(&out, &shards, INPUTS, true)?;
     if shards.iter().all(|(f, _)| f.file(SERIES).exists()) {
         concat_rows(&out, &shards, SERIES, false)?;

@@ -238,12 +238,12 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
     };
     let (seed, trials, shard) = batch_identity(&args, recorded_pair.as_ref().map(|(_, m)| m));
     shard.check(trials)?;
-    let name = scenario.central().scenario.name.clone();
+    let name = &scenario.central().scenario.name;
     let dir = args.out.clone().unwrap_or_else(|| {
         let folder_name = args
             .config
             .as_deref()
-            .map_or(name.clone(), |path| folder_name(path, &name));
+            .map_or(name.clone(), |p| folder_name(p, name));
         default_dir(&folder_name, seed, shard)
     });
     let folder = Folder::new(&dir);
@@ -251,26 +251,13 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
     let manifest = new_manifest(&scenario, seed, trials, shard, &range);
 
     let exact = QuantileMethod::for_trials(trials) == QuantileMethod::Exact;
-    // A folder a failure left before its manifest was written holds nothing to resume.
-    let blank = args.config.is_some() && folder.is_blank();
-    let (state, trials_writer, resumed_at) = if args.resume && !blank {
-        match prepare_resume(&folder, &manifest)? {
-            Some(prepared) => prepared,
-            None => {
-                eprintln!(
-                    "{} is already finished; nothing to resume",
-                    folder.dir.display()
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-        }
-    } else {
-        if blank {
-            folder.remove_temporaries()?;
-        }
-        folder.prepare_fresh(args.force)?;
-        manifest.write(&folder.file(MANIFEST))?;
-        (BatchState::start(range.start), None, None)
+    let Some((state, trials_writer, resumed_at)) = open_batch(&args, &folder, &manifest, &range)?
+    else {
+        eprintln!(
+            "{} is already finished; nothing to resume",
+            folder.dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
     };
     let inputs_writer = open_inputs(
         &folder,
@@ -282,13 +269,7 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
     )?;
     let series = open_series(&folder, &args, range.start, state.next_trial)?;
 
-    let threads = args.threads.unwrap_or(0);
-    let config = BatchConfig::with_threads(threads);
-    let pool_threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
+    let (config, pool_threads) = batch_config(args.threads);
 
     let interrupted = install_ctrl_c()?;
     let bar = progress_bar(
@@ -309,15 +290,8 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
         scenario: &scenario,
         series,
         exact,
-        values: None,
+        values: resume_values(&folder, &state, exact)?,
     };
-    if exact && let Some(aggregates) = &state.aggregates {
-        sink.values = Some(ValuesWriter::resume(
-            &folder.file(VALUES),
-            aggregates.shape().n_cells(),
-            state.next_trial,
-        )?);
-    }
     let started = Instant::now();
     let first = state.next_trial;
     let runner = |trial: u64| -> Result<remsim_core::Trajectory, BoxError> {
@@ -346,43 +320,8 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
     let Some(aggregates) = state.aggregates else {
         bail!("the batch ran no trial");
     };
-    if let Some(writer) = sink.trials.as_mut() {
-        writer.sync()?;
-    }
-    sink.inputs_writer.sync()?;
-    if let Some(series) = sink.series.as_mut() {
-        series.writer.sync()?;
-    }
-    let values = match sink.values.take() {
-        Some(mut writer) => {
-            writer.sync()?;
-            vec![folder.file(VALUES)]
-        }
-        None => Vec::new(),
-    };
-    folder.write_outputs(&manifest, &aggregates, &values)?;
-    // A whole batch needs its values no more; a shard keeps them for `remsim merge`.
-    if shard.count == 1 && !values.is_empty() {
-        std::fs::remove_file(folder.file(VALUES))
-            .with_context(|| format!("removing {}", folder.file(VALUES).display()))?;
-    }
-    let ran = range.end - first;
-    let timing = Timing {
-        kind: "run".to_string(),
-        wall_s: wall,
-        trials_run: ran,
-        trials_per_s: if wall > 0.0 { ran as f64 / wall } else { 0.0 },
-        threads: pool_threads,
-        resumed_at_trial: resumed_at,
-        peak_memory_mib: peak_memory_mib(),
-        parts: Vec::new(),
-        blake3: String::new(),
-    };
-    timing.write(&folder.file(TIMING))?;
-    // The complete manifest is the last write; the checkpoint goes only once it is down,
-    // so a failure anywhere before leaves a folder that --resume finishes.
-    folder.mark_complete(&manifest)?;
-    folder.remove_checkpoint()?;
+    let timing = run_timing(wall, range.end - first, pool_threads, resumed_at);
+    finish(&mut sink, &folder, &manifest, &aggregates, shard, &timing)?;
     if !args.quiet {
         print!(
             "{}",
@@ -406,6 +345,107 @@ fn folder_name(path: &std::path::Path, resolved_name: &str) -> String {
             s.to_string_lossy().into_owned()
         }),
     }
+}
+
+/// A resumed batch with exact quantiles goes on appending to its `values.bin`, cut back to
+/// the checkpoint; a fresh one opens it with its first block.
+fn resume_values(
+    folder: &Folder,
+    state: &BatchState,
+    exact: bool,
+) -> anyhow::Result<Option<ValuesWriter>> {
+    Ok(match &state.aggregates {
+        Some(aggregates) if exact => Some(ValuesWriter::resume(
+            &folder.file(VALUES),
+            aggregates.shape().n_cells(),
+            state.next_trial,
+        )?),
+        _ => None,
+    })
+}
+
+/// The batch's thread settings and the number of threads its pool will have.
+fn batch_config(threads: Option<usize>) -> (BatchConfig, usize) {
+    let threads = threads.unwrap_or(0);
+    let pool_threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    (BatchConfig::with_threads(threads), pool_threads)
+}
+
+/// `timing.json` of a run: `ran` trials in `wall` seconds on `threads` threads.
+fn run_timing(wall: f64, ran: u64, threads: usize, resumed_at: Option<u64>) -> Timing {
+    Timing {
+        kind: "run".to_string(),
+        wall_s: wall,
+        trials_run: ran,
+        trials_per_s: if wall > 0.0 { ran as f64 / wall } else { 0.0 },
+        threads,
+        resumed_at_trial: resumed_at,
+        peak_memory_mib: peak_memory_mib(),
+        parts: Vec::new(),
+        blake3: String::new(),
+    }
+}
+
+/// Opens the folder for a fresh batch, or checks it for a resumed one: where to go on from,
+/// the trials writer and the trial resumed at; `None` when the folder is already finished.
+fn open_batch(
+    args: &RunArgs,
+    folder: &Folder,
+    manifest: &Manifest,
+    range: &std::ops::Range<u64>,
+) -> anyhow::Result<Option<Prepared>> {
+    // A folder a failure left before its manifest was written holds nothing to resume.
+    let blank = args.config.is_some() && folder.is_blank();
+    if args.resume && !blank {
+        return prepare_resume(folder, manifest);
+    }
+    if blank {
+        folder.remove_temporaries()?;
+    }
+    folder.prepare_fresh(args.force)?;
+    manifest.write(&folder.file(MANIFEST))?;
+    Ok(Some((BatchState::start(range.start), None, None)))
+}
+
+/// Makes a finished batch's streams durable, writes its summary, aggregates and timing,
+/// and seals the folder: the complete manifest is the last write; the checkpoint goes only
+/// once it is down, so a failure anywhere before leaves a folder that --resume finishes.
+fn finish(
+    sink: &mut FileSink<'_>,
+    folder: &Folder,
+    manifest: &Manifest,
+    aggregates: &remsim_scheduler::BatchAggregates,
+    shard: Shard,
+    timing: &Timing,
+) -> anyhow::Result<()> {
+    if let Some(writer) = sink.trials.as_mut() {
+        writer.sync()?;
+    }
+    sink.inputs_writer.sync()?;
+    if let Some(series) = sink.series.as_mut() {
+        series.writer.sync()?;
+    }
+    let values = match sink.values.take() {
+        Some(mut writer) => {
+            writer.sync()?;
+            vec![folder.file(VALUES)]
+        }
+        None => Vec::new(),
+    };
+    folder.write_outputs(manifest, aggregates, &values)?;
+    // A whole batch needs its values no more; a shard keeps them for `remsim merge`.
+    if shard.count == 1 && !values.is_empty() {
+        std::fs::remove_file(folder.file(VALUES))
+            .with_context(|| format!("removing {}", folder.file(VALUES).display()))?;
+    }
+    timing.write(&folder.file(TIMING))?;
+    folder.mark_complete(manifest)?;
+    folder.remove_checkpoint()?;
+    Ok(())
 }
 
 type Prepared = (BatchState, Option<TrialsWriter>, Option<u64>);
