@@ -591,6 +591,7 @@ mod replay {
             .lines()
             .skip_while(|l| !l.starts_with("uncertain parameters"))
             .skip(1)
+            .take_while(|l| !l.trim().is_empty())
             .filter_map(|l| l.split_whitespace().next())
             .collect();
         assert!(!listed.is_empty(), "{check}");

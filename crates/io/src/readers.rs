@@ -109,9 +109,10 @@ impl SummaryTable {
                 max: field.number(14)?,
             };
             if with_unit && !table.units.contains_key(metric) {
-                table
-                    .units
-                    .insert(metric.to_string(), field.text(15)?.to_string());
+                table.units.insert(
+                    metric.to_string(),
+                    field.text(SUMMARY_HEADER.len() - 1)?.to_string(),
+                );
             }
             let at = match table.index.get(metric) {
                 Some(&i) => i,
@@ -428,10 +429,10 @@ mod tests {
         assert_eq!(table.unit("a"), Some("USD/kg"));
         assert_eq!(table.unit("b"), Some("share"));
         // A summary written before the unit column still reads.
-        let old = SUMMARY_HEADER[..15].join(",");
+        let old = SUMMARY_HEADER[..16].join(",");
         std::fs::write(
             &path,
-            format!("{old}\nx,0,2025-01,1,1,,1,1,1,1,1,1,1,1,1\n"),
+            format!("{old}\nx,0,2025-01,1,1,,1,1,1,1,1,1,1,1,1,\n"),
         )
         .unwrap();
         let table = SummaryTable::read(&path).unwrap();
@@ -449,11 +450,11 @@ mod tests {
         let header = SUMMARY_HEADER.join(",");
         for (body, expected) in [
             (
-                "x,0,2025-01,1,1,1,1,1,1,1,oops,1,1,1,1,u\n",
+                "x,0,2025-01,1,1,1,1,1,1,1,oops,1,1,1,1,1,u\n",
                 "line 2, column `p50`: `oops`",
             ),
             (
-                "x,1,2025-02,1,,,,,,,,,,,,u\nx,0,2025-01,1,,,,,,,,,,,,u\n",
+                "x,1,2025-02,1,,,,,,,,,,,,,u\nx,0,2025-01,1,,,,,,,,,,,,,u\n",
                 "line 3: tick 0",
             ),
         ] {

@@ -49,7 +49,8 @@ impl ValuesWriter {
     /// trials (written after that checkpoint) are cut off. A missing file, or one of
     /// another shape, is refused.
     pub fn resume(path: &Path, n_cells: usize, next_trial: u64) -> Result<ValuesWriter, IoError> {
-        let file = ValuesFile::open(path)?;
+        // What lies past the checkpoint may be torn; what the checkpoint counts was synced.
+        let file = ValuesFile::open_prefix(path)?;
         if file.n_cells != n_cells as u64 {
             return Err(IoError::refused(
                 path,
@@ -57,11 +58,22 @@ impl ValuesWriter {
             ));
         }
         let mut keep = HEADER_BYTES;
+        let mut covered_to = None;
         for block in &file.blocks {
             if block.first_trial + block.len > next_trial {
                 break;
             }
             keep = block.offset + file.block_bytes(block);
+            covered_to = Some(block.first_trial + block.len);
+        }
+        if covered_to != Some(next_trial) {
+            return Err(IoError::refused(
+                path,
+                format!(
+                    "holds the values of trials up to {}, not the {next_trial} the checkpoint counts",
+                    covered_to.map_or("none".to_string(), |t| t.to_string())
+                ),
+            ));
         }
         let handle = OpenOptions::new()
             .write(true)
@@ -132,6 +144,16 @@ pub struct ValuesFile {
 impl ValuesFile {
     /// Opens and indexes a file, refusing a foreign, truncated or inconsistent one.
     pub fn open(path: &Path) -> Result<ValuesFile, IoError> {
+        ValuesFile::index(path, false)
+    }
+
+    /// Opens and indexes a file whose tail a failure (a full disk, a kill) may have left
+    /// half-written: a truncated last block ends the index instead of refusing the file.
+    fn open_prefix(path: &Path) -> Result<ValuesFile, IoError> {
+        ValuesFile::index(path, true)
+    }
+
+    fn index(path: &Path, tolerate_torn_tail: bool) -> Result<ValuesFile, IoError> {
         let mut file = File::open(path).map_err(|e| IoError::os(path, e))?;
         let size = file.metadata().map_err(|e| IoError::os(path, e))?.len();
         let mut header = [0u8; HEADER_BYTES as usize];
@@ -156,9 +178,13 @@ impl ValuesFile {
         let mut offset = HEADER_BYTES;
         while offset < size {
             let mut head = [0u8; BLOCK_HEADER_BYTES as usize];
-            file.seek(SeekFrom::Start(offset))
-                .and_then(|_| file.read_exact(&mut head))
-                .map_err(|_| IoError::refused(path, "truncated block header"))?;
+            let read = file
+                .seek(SeekFrom::Start(offset))
+                .and_then(|_| file.read_exact(&mut head));
+            if read.is_err() && tolerate_torn_tail {
+                break;
+            }
+            read.map_err(|_| IoError::refused(path, "truncated block header"))?;
             let block = Block {
                 offset,
                 first_trial: u64::from_le_bytes(slice_of(&head, 0)),
@@ -167,6 +193,7 @@ impl ValuesFile {
             let end = offset.checked_add(this.block_bytes(&block));
             match end {
                 Some(end) if end <= size && block.len > 0 => offset = end,
+                Some(_) if tolerate_torn_tail && block.len > 0 => break,
                 _ => return Err(IoError::refused(path, "truncated or corrupt block")),
             }
             this.blocks.push(block);
