@@ -182,12 +182,7 @@ fn stockpile_rule(cfg: &StockpileConfig) -> StockpileRule {
     (months, cfg.buy_below.max(0.0), cfg.release_above.max(0.0))
 }
 
-fn build_params(
-    config: &ScenarioConfig,
-    o: &Opening,
-    sectors: &[DemandSector],
-    average_magnet: ElementVec,
-) -> Params {
+fn build_params(config: &ScenarioConfig, o: &Opening, sectors: &[DemandSector]) -> Params {
     let m = &config.market;
     let grid: [f64; GRID_LEVELS] =
         std::array::from_fn(|k| (GRID_LOG_STEP * (k as i32 - GRID_STEPS) as f64).exp());
@@ -216,7 +211,6 @@ fn build_params(
             .map(|s| std::array::from_fn(|k| grid[k].powf(s.elasticity).min(demand_cap)))
             .collect(),
         grid,
-        average_magnet,
     }
 }
 
@@ -275,7 +269,7 @@ impl World {
         let supply = build_supply(config, master_seed, trial)?;
         let average_magnet = average_magnet_composition(&supply.makers);
         let demand = build_demand(config, average_magnet, master_seed, trial)?;
-        let params = build_params(config, &o, &demand.sectors, average_magnet);
+        let params = build_params(config, &o, &demand.sectors);
         let opening = [o.cn, o.row];
         Ok(World {
             clock: Clock {

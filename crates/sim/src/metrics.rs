@@ -32,6 +32,8 @@ pub struct MetricIndex {
     pub demand: [usize; 17],
     /// `shortage.<el>_t` by element index.
     pub shortage: [usize; 17],
+    /// `shortage.magnet_t`: magnets ordered that no maker could make, t REO content.
+    pub shortage_magnet: usize,
     /// `stock.<el>_t` by element index.
     pub stock: [usize; 17],
     /// `recycled_share.<el>` for [`RECYCLED_ELEMENTS`].
@@ -104,6 +106,7 @@ impl MetricIndex {
                 index[e.index()] = add(entry, &[&e.key()]);
             }
         }
+        let shortage_magnet = add(&cat::SHORTAGE_MAGNET, &[]);
         let mut recycled_share = [0; 4];
         for (i, e) in RECYCLED_ELEMENTS.iter().enumerate() {
             recycled_share[i] = add(&cat::RECYCLED_SHARE, &[&e.key()]);
@@ -121,6 +124,7 @@ impl MetricIndex {
             price_ndpr,
             demand,
             shortage,
+            shortage_magnet,
             stock,
             recycled_share,
             mine_world,

@@ -76,8 +76,6 @@ pub(crate) struct Params {
     pub holder_curve: [f64; GRID_LEVELS],
     /// Each sector's demand at each grid level relative to the expected price, capped.
     pub sector_curve: Vec<[f64; GRID_LEVELS]>,
-    /// Rare-earth composition of an average magnet (for unmet magnet orders).
-    pub average_magnet: ElementVec,
 }
 
 /// The trial's identity and calendar.

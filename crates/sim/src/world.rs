@@ -225,8 +225,9 @@ impl World {
             &mut self.scratch,
             f,
         )?;
-        // Magnets nobody had the capacity to make are a shortage of their rare earths.
-        f.shortage += self.params.average_magnet * f.unmade_magnets;
+        // Magnets nobody had the capacity to make are a shortage of magnet-making capacity,
+        // written as `shortage.magnet_t`, not a shortage of the elements in them: their
+        // oxides were never demanded at the market, so none went unmet there.
         Ok(())
     }
 

@@ -50,6 +50,8 @@ pub const DEMAND: Entry = series("demand.{el}_t", "t REO per month", "{el} deman
 pub const SHORTAGE: Entry = series("shortage.{el}_t", "t REO per month", "{el} shortage (unmet demand)", "Demand for {el} oxide that found no supply.");
 /// `stock.{el}_t`.
 pub const STOCK: Entry = series("stock.{el}_t", "t REO", "{el} stocks", "Stocks of {el} oxide held by merchants, producers and stockpiles, end of month.");
+/// `shortage.magnet_t`.
+pub const SHORTAGE_MAGNET: Entry = series("shortage.magnet_t", "t REO per month", "Magnet shortage (unmade magnets)", "Rare-earth content of magnets ordered that no maker had the capacity to make: a shortage of magnet-making capacity, not of any element.");
 /// `recycled_share.{mel}`.
 pub const RECYCLED_SHARE: Entry = share("recycled_share.{mel}", "Recycled share of {mel} supply", "Recycled {mel} oxide as a share of all {mel} oxide supplied.");
 /// `ev.ree_free_share`.
@@ -79,6 +81,10 @@ pub const PEAK_MONTH: Entry = outcome("peak_month.{mel}.{region}", "YYYY-MM", "M
 pub const SHORTAGE_MONTHS: Entry = outcome("shortage_months.{el}", "months", "Months with a {el} shortage", "Number of months with unmet {el} demand.");
 /// `shortage_cum.{el}_t`.
 pub const SHORTAGE_CUM: Entry = outcome("shortage_cum.{el}_t", "t REO", "Cumulative {el} shortage", "Unmet {el} demand summed over the horizon.");
+/// `shortage_months.magnet`.
+pub const SHORTAGE_MONTHS_MAGNET: Entry = outcome("shortage_months.magnet", "months", "Months with a magnet shortage", "Number of months in which magnets were ordered that no maker had the capacity to make.");
+/// `shortage_cum.magnet_t`.
+pub const SHORTAGE_CUM_MAGNET: Entry = outcome("shortage_cum.magnet_t", "t REO", "Cumulative magnet shortage", "Rare-earth content of unmade magnets summed over the horizon.");
 /// `{stage}.cn_share.{year}`.
 pub const CN_SHARE_IN_YEAR: Entry = share_in_trial("{stage}.cn_share.{year}", "China's share of {stage} in {year}", "China's share of world {stage}, mean of the months of {year}.");
 /// `row_supply_share.{year}`.
@@ -102,7 +108,7 @@ pub const BALANCE_WORST: Entry = outcome("balance.max_rel_error", "relative erro
 
 /// Every entry: the monthly metrics in the order the simulation writes them, then the
 /// per-trial outcomes.
-pub const ENTRIES: [&Entry; 36] = [
+pub const ENTRIES: [&Entry; 39] = [
     &PRICE,
     &PRICE_NDPR,
     &MINE_WORLD,
@@ -116,6 +122,7 @@ pub const ENTRIES: [&Entry; 36] = [
     &DEMAND,
     &SHORTAGE,
     &STOCK,
+    &SHORTAGE_MAGNET,
     &RECYCLED_SHARE,
     &EV_REE_FREE_SHARE,
     &WASTEWATER_CN,
@@ -129,6 +136,8 @@ pub const ENTRIES: [&Entry; 36] = [
     &PEAK_MONTH,
     &SHORTAGE_MONTHS,
     &SHORTAGE_CUM,
+    &SHORTAGE_MONTHS_MAGNET,
+    &SHORTAGE_CUM_MAGNET,
     &CN_SHARE_IN_YEAR,
     &ROW_SUPPLY_SHARE_IN_YEAR,
     &PROFIT_CUM,

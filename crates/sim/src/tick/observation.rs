@@ -71,6 +71,11 @@ pub(crate) fn run(mi: &MetricIndex, x: &Observed<'_>, f: &Flows, row: &mut [f64]
         row[mi.stock[ei]] =
             inv.stock[0][e] + inv.stock[1][e] + inv.stockpile[0][e] + inv.stockpile[1][e];
     }
+    row[mi.shortage_magnet] = if f.unmade_magnets > MIN_SHORTAGE_T {
+        f.unmade_magnets
+    } else {
+        0.0
+    };
     let (mined, separated, made) = (f.mined_by_region, &f.separated, f.magnets_made);
     let mined_world = mined[0] + mined[1];
     let separated_world = separated[0].sum() + separated[1].sum();
