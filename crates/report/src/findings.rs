@@ -42,7 +42,7 @@ pub struct Headline {
 /// The catalog of the executive summary, in page order.
 pub const HEADLINES: [Headline; 6] = [
     Headline {
-        subject: "NdPr oxide price (mean of Nd and Pr), annual mean",
+        subject: "NdPr oxide price (75% Nd, 25% Pr), annual mean",
         unit: "USD/kg",
         factor: 1.0,
         items: &[
