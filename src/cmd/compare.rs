@@ -82,20 +82,14 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         std::fs::remove_file(&list).with_context(|| format!("removing {}", list.display()))?;
     }
     for (name, config) in [("base", &args.base), ("shock", &args.shock)] {
-        let code = crate::cmd::run::run(RunArgs {
-            config: Some(config.clone()),
-            trials: Some(args.trials),
-            seed: Some(args.seed),
-            out: Some(dir.join(name)),
-            threads: args.threads,
-            shard: None,
-            resume: false,
-            force: args.force,
-            quiet: true,
-            checkpoint_secs: 3.0,
-            series: Vec::new(),
-            every: crate::cmd::run::Every::Month,
-        })?;
+        let code = crate::cmd::run::run(RunArgs::inner_batch(
+            config.clone(),
+            args.trials,
+            args.seed,
+            dir.join(name),
+            args.threads,
+            args.force,
+        ))?;
         if code != ExitCode::SUCCESS {
             return Ok(code);
         }

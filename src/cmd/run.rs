@@ -69,6 +69,35 @@ pub struct RunArgs {
     pub every: Every,
 }
 
+impl RunArgs {
+    /// The arguments of a quiet, fresh, unsharded batch that another command runs (one
+    /// point of a sweep, one side of a comparison, a sensitivity design): no series, the
+    /// default checkpoint interval.
+    pub fn inner_batch(
+        config: PathBuf,
+        trials: u64,
+        seed: u64,
+        out: PathBuf,
+        threads: Option<usize>,
+        force: bool,
+    ) -> RunArgs {
+        RunArgs {
+            config: Some(config),
+            trials: Some(trials),
+            seed: Some(seed),
+            out: Some(out),
+            threads,
+            shard: None,
+            resume: false,
+            force,
+            quiet: true,
+            checkpoint_secs: 3.0,
+            series: Vec::new(),
+            every: Every::Month,
+        }
+    }
+}
+
 /// How often `--series` samples a metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Every {

@@ -18,7 +18,7 @@
 //! the trials of a sensitivity folder.
 
 use super::folder::{Folder, TRIALS};
-use super::run::{Every, Inputs, RunArgs, run_with};
+use super::run::{Inputs, RunArgs, run_with};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use remsim_analysis::{morris_design, morris_indices, saltelli_design, sobol_indices};
@@ -146,20 +146,14 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         PathBuf::from("results").join(format!("{name}-{method}-s{}", args.seed))
     });
     let code = run_with(
-        RunArgs {
-            config: Some(args.config.clone()),
-            trials: Some(design.len() as u64),
-            seed: Some(args.seed),
-            out: Some(dir.clone()),
-            threads: args.threads,
-            shard: None,
-            resume: false,
-            force: args.force,
-            quiet: true,
-            checkpoint_secs: 3.0,
-            series: Vec::new(),
-            every: Every::Month,
-        },
+        RunArgs::inner_batch(
+            args.config.clone(),
+            design.len() as u64,
+            args.seed,
+            dir.clone(),
+            args.threads,
+            args.force,
+        ),
         &Inputs::Design {
             rows: &values,
             streams: &streams,

@@ -139,20 +139,14 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("creating {}", point_dir.display()))?;
         let scenario = point_dir.join("scenario.toml");
         crate::cmd::sweep_file::write_point(&scenario, text)?;
-        let code = crate::cmd::run::run(RunArgs {
-            config: Some(scenario),
-            trials: Some(sweep.trials),
-            seed: Some(sweep.seed),
-            out: Some(point_dir.join("results")),
-            threads: args.threads,
-            shard: None,
-            resume: false,
-            force: args.force,
-            quiet: true,
-            checkpoint_secs: 3.0,
-            series: Vec::new(),
-            every: crate::cmd::run::Every::Month,
-        })?;
+        let code = crate::cmd::run::run(RunArgs::inner_batch(
+            scenario,
+            sweep.trials,
+            sweep.seed,
+            point_dir.join("results"),
+            args.threads,
+            args.force,
+        ))?;
         if code != ExitCode::SUCCESS {
             return Ok(code);
         }
