@@ -50,9 +50,10 @@ fn panicked(out: &Output) -> bool {
 }
 
 /// The batch outputs that must be byte-identical to an uninterrupted run.
-const OUTPUTS: [&str; 4] = [
+const OUTPUTS: [&str; 5] = [
     "manifest.json",
     "trials.csv",
+    "inputs.csv",
     "summary.csv",
     "aggregates.bin",
 ];
