@@ -33,6 +33,7 @@ pub mod png;
 pub mod report;
 mod run_page;
 pub mod stats;
+mod sweep_page;
 pub mod table;
 
 pub use axis::LogPolicy;
