@@ -8,7 +8,7 @@
 //! Colours are Okabe and Ito's palette, which reads the same for the common forms of
 //! colour blindness.
 
-use crate::axis::{TickFormat, ValueAxis, format_tick, linear_ticks, year_ticks};
+use crate::axis::{TickFormat, ValueAxis, x_tick_label, x_ticks, year_ticks};
 use crate::fan::Fan;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
@@ -361,22 +361,11 @@ fn fan_chart_over(spec: &FanChart, lever: bool) -> DrawResult<String> {
         let area = root.margin(top as u32, 16, 6, 4);
         let (w, h) = area.dim_in_pixel();
         let (x, axis) = (lever_range(spec.x, lever), spec.axis);
-        let n = max_year_labels(w.saturating_sub(56));
         let y_ticks = axis.ticks(max_value_ticks(h.saturating_sub(26)));
         let fmt = TickFormat::for_ticks(&y_ticks, axis.scale);
         let y_label = move |c: &f64| fmt.label(axis.from_coord(*c));
-        let x_label = move |v: &f64| {
-            if lever {
-                format_tick(*v)
-            } else {
-                format!("{v:.0}")
-            }
-        };
-        let x_ticks = if lever {
-            linear_ticks(x.0, x.1, n)
-        } else {
-            year_ticks(x.0, x.1, n)
-        };
+        let x_label = move |v: &f64| x_tick_label(*v, lever);
+        let x_ticks = x_ticks(x, max_year_labels(w.saturating_sub(56)), lever);
         let mut chart = frame(&area, x, x_ticks, axis, y_ticks, &y_label, &x_label)?;
         let to = |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
             pts.into_iter()
