@@ -190,7 +190,9 @@ fn outcome_chart(
     }
     let spec = FanChart {
         title: format!("{} against {lever}", label.title),
-        note: note(&label, &axis, &format!("x: {lever}")),
+        note: note(&label, &axis, &format!("x: {lever}"))
+            .trim_start_matches(" · ")
+            .to_string(),
         layers,
         axis,
         x,
