@@ -1,4 +1,5 @@
-//! `remsim report DIR`: the HTML report of a results folder or a comparison folder, with
+//! `remsim report DIR`: the HTML report of a results folder, a comparison folder or a sweep
+//! folder (each headline outcome against each lever), with
 //! every chart also written as SVG and PNG under `DIR/plots/` (drawn by `remsim-report`).
 
 use clap::{Args, ValueEnum};
@@ -23,7 +24,8 @@ pub enum LogScale {
 /// Arguments of `remsim report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// A results folder (`remsim run`) or a comparison folder (`remsim compare`).
+    /// A results folder (`remsim run`), a comparison folder (`remsim compare`) or a sweep
+    /// folder (`remsim sweep`).
     pub dir: PathBuf,
     /// Logarithmic price axes: auto (when prices span more than 20×), always or never.
     #[arg(long, value_enum, default_value_t = LogScale::Auto)]

@@ -201,6 +201,24 @@ pub fn year_ticks(x0: f64, x1: f64, max_labels: usize) -> Vec<f64> {
     vec![x0.ceil(), x1.floor()]
 }
 
+/// At most `n` x ticks: whole years on a time axis, round values on a lever's.
+pub(crate) fn x_ticks(x: (f64, f64), n: usize, lever: bool) -> Vec<f64> {
+    if lever {
+        linear_ticks(x.0, x.1, n)
+    } else {
+        year_ticks(x.0, x.1, n)
+    }
+}
+
+/// An x tick's label: a year, or a lever's value.
+pub(crate) fn x_tick_label(v: f64, lever: bool) -> String {
+    if lever {
+        format_tick(v)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
 /// A tick label: thousands separated (`12,500`), small numbers with up to three
 /// significant digits (`0.05`, `2.5`), no trailing zeros, `0` for zero.
 pub fn format_tick(v: f64) -> String {

@@ -8,7 +8,7 @@
 //! Colours are Okabe and Ito's palette, which reads the same for the common forms of
 //! colour blindness.
 
-use crate::axis::{TickFormat, ValueAxis, year_ticks};
+use crate::axis::{TickFormat, ValueAxis, x_tick_label, x_ticks, year_ticks};
 use crate::fan::Fan;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
@@ -332,8 +332,27 @@ fn time_range(x: (f64, f64)) -> (f64, f64) {
     }
 }
 
+/// The x range of a chart: [`time_range`], or a lever's values padded by 2% each side.
+fn lever_range(x: (f64, f64), lever: bool) -> (f64, f64) {
+    let pad = ((x.1 - x.0) * 0.02).max(1e-9);
+    if lever {
+        (x.0 - pad, x.1 + pad)
+    } else {
+        time_range(x)
+    }
+}
+
 /// A fan chart as an SVG document.
 pub fn fan_chart(spec: &FanChart) -> DrawResult<String> {
+    fan_chart_over(spec, false)
+}
+
+/// A fan chart whose x axis is a swept parameter's value, not calendar years.
+pub fn lever_chart(spec: &FanChart) -> DrawResult<String> {
+    fan_chart_over(spec, true)
+}
+
+fn fan_chart_over(spec: &FanChart, lever: bool) -> DrawResult<String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, spec.size).into_drawing_area();
@@ -341,21 +360,13 @@ pub fn fan_chart(spec: &FanChart) -> DrawResult<String> {
         let top = header(&root, &spec.title, &spec.note, &spec.legend)?;
         let area = root.margin(top as u32, 16, 6, 4);
         let (w, h) = area.dim_in_pixel();
-        let x = time_range(spec.x);
-        let axis = spec.axis;
+        let (x, axis) = (lever_range(spec.x, lever), spec.axis);
         let y_ticks = axis.ticks(max_value_ticks(h.saturating_sub(26)));
         let fmt = TickFormat::for_ticks(&y_ticks, axis.scale);
         let y_label = move |c: &f64| fmt.label(axis.from_coord(*c));
-        let x_label = |v: &f64| format!("{v:.0}");
-        let mut chart = frame(
-            &area,
-            x,
-            year_ticks(x.0, x.1, max_year_labels(w.saturating_sub(56))),
-            axis,
-            y_ticks,
-            &y_label,
-            &x_label,
-        )?;
+        let x_label = move |v: &f64| x_tick_label(*v, lever);
+        let x_ticks = x_ticks(x, max_year_labels(w.saturating_sub(56)), lever);
+        let mut chart = frame(&area, x, x_ticks, axis, y_ticks, &y_label, &x_label)?;
         let to = |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
             pts.into_iter()
                 .map(|(x, y)| (x, axis.to_coord(y)))

@@ -1,5 +1,5 @@
 //! `remsim-report` draws results folders for people: [`write_report`] turns a results
-//! folder (or a comparison folder of `remsim compare`) into one self-contained
+//! folder (or a comparison folder of `remsim compare`, or a sweep folder of `remsim sweep`) into one self-contained
 //! `report.html` with inline SVG fan charts, heat maps and histograms, and writes every
 //! chart again as SVG and PNG under `plots/`; [`metric_table`] and [`metric_list`] are the
 //! 80-column terminal tables of `remsim show`.
@@ -33,6 +33,7 @@ pub mod png;
 pub mod report;
 mod run_page;
 pub mod stats;
+mod sweep_page;
 pub mod table;
 
 pub use axis::LogPolicy;

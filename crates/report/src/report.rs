@@ -171,7 +171,11 @@ fn comparison_summary_section(cmp: &Comparison) -> Result<Section, ReportError> 
 }
 
 /// Writes `DIR/report.html` and `DIR/plots/` for a results or comparison folder.
+/// A sweep folder (`remsim sweep`: it has `sweep.csv`) gets the sweep page instead.
 pub fn write_report(dir: &Path, options: ReportOptions) -> Result<ReportOutput, ReportError> {
+    if crate::sweep_page::is_sweep(dir) {
+        return crate::sweep_page::write_sweep_report(dir, options);
+    }
     let folder = Folder::open(dir)?;
     let mut notes = Vec::new();
     let mut d = Drawer { charts: Vec::new() };
@@ -225,8 +229,24 @@ pub fn write_report(dir: &Path, options: ReportOptions) -> Result<ReportOutput, 
         lead.push_str(&format!("</p>\n<p class=\"note\">{}", escape(n)));
     }
     let html = page::page(&title, &lead, &identity_html, &sections, &config);
+    let (html, plots) = write_files(folder.dir(), &sections, &html, options)?;
+    Ok(ReportOutput {
+        html,
+        plots,
+        charts: d.charts,
+        notes,
+    })
+}
 
-    let plots = folder.dir().join("plots");
+/// Writes every chart of `sections` to `DIR/plots/` (SVG, and PNG unless skipped) and the
+/// page to `DIR/report.html`; returns the two paths.
+pub(crate) fn write_files(
+    dir: &Path,
+    sections: &[Section],
+    html: &str,
+    options: ReportOptions,
+) -> Result<(PathBuf, PathBuf), ReportError> {
+    let plots = dir.join("plots");
     std::fs::create_dir_all(&plots).map_err(|source| ReportError::Write {
         path: plots.clone(),
         source,
@@ -245,12 +265,7 @@ pub fn write_report(dir: &Path, options: ReportOptions) -> Result<ReportOutput, 
             atomic_write(&plots.join(format!("{}.png", chart.id)), &png)?;
         }
     }
-    let html_path = folder.dir().join("report.html");
+    let html_path = dir.join("report.html");
     atomic_write(&html_path, html.as_bytes())?;
-    Ok(ReportOutput {
-        html: html_path,
-        plots,
-        charts: d.charts,
-        notes,
-    })
+    Ok((html_path, plots))
 }
