@@ -144,7 +144,7 @@ fn outcome_chart(
     policy: LogPolicy,
 ) -> Result<Option<Chart>, ReportError> {
     let (outcome, lever) = (&t.outcomes[o], &t.levers[l]);
-    let label = names::metric(outcome);
+    let label = names::outcome(outcome);
     let (groups, separate) = groups(t, l);
     let several = groups.len() > 1;
     let layers: Vec<FanLayer> = groups
@@ -189,7 +189,12 @@ fn outcome_chart(
         legend.remove(1);
     }
     let spec = FanChart {
-        title: format!("{} against {lever}", label.title),
+        // The full lever path is on the x axis note; the title takes its last part so it fits.
+        title: format!(
+            "{} against {}",
+            label.title,
+            lever.rsplit('.').next().unwrap_or(lever)
+        ),
         note: note(&label, &axis, &format!("x: {lever}"))
             .trim_start_matches(" · ")
             .to_string(),
@@ -242,7 +247,7 @@ pub(crate) fn write_sweep_report(
         }
         sections.push(Section {
             id: chart_id(&format!("sweep-{}", t.outcomes[o])),
-            title: names::metric(&t.outcomes[o]).title,
+            title: names::outcome(&t.outcomes[o]).title,
             intro: format!("<p><code>{}</code></p>\n", escape(&t.outcomes[o])),
             charts,
             ..Section::default()
