@@ -474,9 +474,9 @@ mod tests {
         assert!(problems[0].1.contains("sd ≥ 0"), "{}", problems[0].1);
     }
 
-    #[test]
-    fn draws_stay_in_bounds_and_depend_on_path_not_order() {
-        let dists = [
+    /// One distribution of each kind, for the tests below.
+    fn sample_dists() -> [Dist; 4] {
+        [
             Dist::Uniform {
                 low: 1.0,
                 high: 2.0,
@@ -494,7 +494,12 @@ mod tests {
                 mode: 1.0,
                 max: 4.0,
             },
-        ];
+        ]
+    }
+
+    #[test]
+    fn draws_stay_in_bounds_and_depend_on_path_not_order() {
+        let dists = sample_dists();
         for dist in dists {
             let param = UncertainParam {
                 path: FieldPath::keys(&["a"]),
@@ -532,25 +537,7 @@ mod tests {
         ] {
             assert!((normal_quantile(p) - z).abs() < 1e-12, "{p}");
         }
-        let dists = [
-            Dist::Uniform {
-                low: 1.0,
-                high: 2.0,
-            },
-            Dist::Normal {
-                mean: 10.0,
-                sd: 3.0,
-            },
-            Dist::Lognormal {
-                median: 5.0,
-                sigma: 0.5,
-            },
-            Dist::Triangular {
-                min: 0.0,
-                mode: 1.0,
-                max: 4.0,
-            },
-        ];
+        let dists = sample_dists();
         for dist in dists {
             let (lo, hi) = dist.bounds();
             assert_eq!(dist.quantile(0.0), lo, "{dist:?}");
