@@ -7,6 +7,7 @@ max/min ratio of the median annual path over 2035-2050, and the p95/p05 ratio in
 month of 2050; then China's median mine share at the end of 2035.
 
     python3 scripts/longrun-check.py results/baseline-s0
+    python3 scripts/longrun-check.py --compare results/compare-...   # paired shock effects
 """
 import csv
 import collections
@@ -45,7 +46,33 @@ def main(folder: Path) -> None:
         print(f"China's mine share, 2035-12 median: {float(share['p50']):.3f}")
 
 
+def compare(folder: Path) -> None:
+    """Per year 2030-2050, the median paired difference (shock - base) of the Nd and Dy
+    prices in both regions, as a share of the base's median: the annual mean of the monthly
+    p50 of diff_summary.csv over the annual mean of the base's monthly p50."""
+    def medians(path: Path):
+        out = collections.defaultdict(lambda: collections.defaultdict(list))
+        with open(path, newline="") as handle:
+            for row in csv.DictReader(handle):
+                out[row["metric"]][int(row["date"][:4])].append(float(row["p50"]))
+        return out
+
+    diff = medians(folder / "diff_summary.csv")
+    base = medians(folder / "base" / "summary.csv")
+    for metric in ("price.nd.cn", "price.nd.row", "price.dy.cn", "price.dy.row"):
+        rel = []
+        for year in range(2030, 2051):
+            d = sum(diff[metric][year]) / len(diff[metric][year])
+            b = sum(base[metric][year]) / len(base[metric][year])
+            rel.append(d / b)
+        print(f"{metric:14} min {min(rel):+.1%} max {max(rel):+.1%}  "
+              + " ".join(f"{v:+.0%}" for v in rel[::5]))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) == 3 and sys.argv[1] == "--compare":
+        compare(Path(sys.argv[2]))
+    elif len(sys.argv) == 2:
+        main(Path(sys.argv[1]))
+    else:
         sys.exit(__doc__)
-    main(Path(sys.argv[1]))

@@ -560,7 +560,17 @@ mod replay {
             text(&out.stderr)
         );
         // …and the row recomputed here from the trajectory file replay wrote.
-        let t = read_trajectory(&file);
+        // The trajectory file holds the metrics; the price bounds the cap and floor counts
+        // read come from the trial's own world.
+        let trial: u64 = i.parse().unwrap();
+        let config = remsim_scenario::Scenario::load(Path::new(SHORT))
+            .unwrap()
+            .draw(7, trial)
+            .unwrap();
+        let bounds = remsim_sim::World::new(&config, 7, trial)
+            .unwrap()
+            .price_bounds();
+        let t = read_trajectory(&file).with_price_bounds(bounds);
         let spec = OutcomeSpec::new(&t.metric_names, t.start, t.n_ticks);
         let recomputed: Vec<String> = [i.clone(), "7".to_string()]
             .into_iter()

@@ -16,6 +16,9 @@ pub struct Trajectory {
     pub n_ticks: usize,
     /// Values, tick-major.
     pub values: Vec<f64>,
+    /// Floor and cap of each price metric, USD/kg, by metric index (`NaN` where a metric
+    /// has none); empty when the producer did not say (then bound counts are missing).
+    pub price_bounds: Arc<[[f64; 2]]>,
 }
 
 impl Trajectory {
@@ -27,7 +30,15 @@ impl Trajectory {
             metric_names,
             n_ticks,
             values: vec![0.0; n],
+            price_bounds: Arc::new([]),
         }
+    }
+
+    /// This trajectory with the floor and cap of each price metric (see
+    /// [`Trajectory::price_bounds`]).
+    pub fn with_price_bounds(mut self, bounds: Arc<[[f64; 2]]>) -> Trajectory {
+        self.price_bounds = bounds;
+        self
     }
 
     /// Number of metrics per tick.

@@ -102,6 +102,23 @@ coefficients! {
     /// Months over which a government stockpile releases its holding above the trigger.
     stockpile_release_months = 6.0 in [1.0, 120.0] "months",
         "assumed; a half-year release programme";
+    /// Demand destruction above `demand_destruction_from` times the incentive price: end
+    /// users' and makers' demand falls as `(price / threshold)^-this` up to the cap, where
+    /// the last of it walks away (the cap is the backstop price at which every use has
+    /// switched to something else).
+    demand_destruction_elasticity = 0.8 in [0.0, 5.0] "elasticity (absolute value)",
+        "the top of calibration.md section 7's long-run prior (-0.3 to -0.8): at extreme \
+         prices buyers switch technology fastest (2011: ~10% of demand a year, Sprecher et \
+         al. 2017)";
+    /// Multiple of the long-run incentive price above which demand destruction begins.
+    demand_destruction_from = 4.0 in [1.0, 20.0] "multiple of the incentive price",
+        "2010-11: substitution and thrifting took off once prices ran several times their \
+         2009 level (Sprecher et al. 2017; threshold assumed)";
+    /// Multiple of the release trigger up to which a government stockpile spreads its
+    /// release: equal tranches from the trigger to trigger x (1 + this).
+    stockpile_release_span = 1.0 in [0.0, 10.0] "multiple of the trigger price",
+        "assumed: releases scale with the spike (JOGMEC and DLA release by tender in \
+         tranches) rather than a wall at one price";
     /// Months over which a government stockpile builds toward its target.
     stockpile_build_months = 12.0 in [1.0, 120.0] "months",
         "assumed; one budget year";

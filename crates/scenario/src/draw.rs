@@ -55,6 +55,7 @@ enum Place {
     Policy,
     Environment,
     Entry,
+    HeavyEntry,
     Miner(usize),
     Separator(usize),
     MagnetMaker(usize),
@@ -77,6 +78,7 @@ impl Place {
             "policy" => Some(Place::Policy),
             "environment" => Some(Place::Environment),
             "entry" => Some(Place::Entry),
+            "heavy_entry" => Some(Place::HeavyEntry),
             _ => None,
         };
         if let Some(place) = section {
@@ -115,6 +117,7 @@ impl Place {
             Place::Policy => ("policy", None),
             Place::Environment => ("environment", None),
             Place::Entry => ("entry", None),
+            Place::HeavyEntry => ("heavy_entry", None),
             Place::Miner(i) => ("miners", Some(i)),
             Place::Separator(i) => ("separators", Some(i)),
             Place::MagnetMaker(i) => ("magnet_makers", Some(i)),
@@ -148,6 +151,9 @@ impl Place {
                 config.environment = EnvironmentConfig::deserialize(value).ok()?;
             }
             Place::Entry => config.entry = Some(EntryConfig::deserialize(value).ok()?),
+            Place::HeavyEntry => {
+                config.heavy_entry = Some(EntryConfig::deserialize(value).ok()?);
+            }
             Place::Miner(i) => item::<MinerConfig>(&mut config.miners, i, value)?,
             Place::Separator(i) => item::<SeparatorConfig>(&mut config.separators, i, value)?,
             Place::MagnetMaker(i) => {

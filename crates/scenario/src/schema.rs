@@ -55,6 +55,11 @@ pub struct ScenarioConfig {
     /// when expected prices pay for them. Absent = no entry beyond the listed rivals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<EntryConfig>,
+    /// Greenfield entry of heavy-rich projects (ion-adsorption clays outside China), decided
+    /// on the value of their own basket, so that Dy and Tb scarcity brings heavy supply
+    /// rather than more Ce. Absent = none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heavy_entry: Option<EntryConfig>,
     /// Shocks and policy changes during the run.
     #[serde(default)]
     pub shocks: Vec<crate::shocks::ShockConfig>,
@@ -88,6 +93,9 @@ pub struct EntryConfig {
     pub failure_probability: f64,
     /// Most projects launched in one year.
     pub max_per_year: u32,
+    /// Region whose separators buy the projects' concentrate (`cn` or `row`); default `row`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sells_to: Option<String>,
 }
 
 /// Environmental coefficients of mining and processing.
@@ -147,11 +155,24 @@ pub struct MarketConfig {
     /// the target cover they ask 2^this times the expected price.
     pub stock_price_response: f64,
     /// Strength of the pull of stock holders toward long-run prices (0 = none): the
-    /// fundamentalist term. Holders aim at `(expected / three-year average)^-this` times
-    /// their usual cover (within a quarter and four times it), buying when prices are low
-    /// against their history and selling when high.
+    /// fundamentalist term. Holders aim at `(expected / incentive price)^-this` times
+    /// their usual cover (within the `[tick]` anchor bounds), buying when prices are low
+    /// against what new supply costs and selling when high.
     #[serde(default)]
     pub fundamental_weight: f64,
+    /// Weight of each element's long-run incentive price in expected prices (0 = purely
+    /// adaptive): expectations are `adaptive^(1-w) · incentive^w`, so that a price far from
+    /// what the marginal project needs is expected to revert toward it. The incentive price
+    /// is the `[entry]` project's full cost spread over the elements at opening relative
+    /// prices (see `docs/model.md`).
+    #[serde(default)]
+    pub expectation_cost_weight: f64,
+    /// Competitive storage: below this share of an element's incentive price, holders and
+    /// separators keep any surplus off the market rather than sell it, because carrying it
+    /// until prices revert pays (0 = only `price_floor_usd_per_kg` holds prices up). Each
+    /// element's floor is the larger of the two.
+    #[serde(default)]
+    pub storage_floor_share: f64,
     /// Share of the contained oxide value that a mine is paid for its concentrate; the rest
     /// pays for separation (approx. 0.6-0.7).
     #[serde(default = "default_payable")]
@@ -579,8 +600,9 @@ pub struct ChinaPolicy {
     /// licence rent per kg that makes their exports fit it; years not listed have none.
     #[serde(default)]
     pub export_quota_path: Vec<ExportQuotaYear>,
-    /// The planner's demand-led rule: extra yearly quota growth per doubling of the NdPr
-    /// price over its opening level (negative when prices halve); 0 = schedule only.
+    /// The planner's demand-led rule: the elasticity of the quota to the price against its
+    /// opening level (hard rock to NdPr, ion clay to Dy): the quota is the scheduled one
+    /// times `price ratio^this`, moved at most -10%/+20% a year; 0 = schedule only.
     #[serde(default)]
     pub quota_price_response: f64,
     /// Element-level extraction caps, t REO per year (the paper's element-level quotas).

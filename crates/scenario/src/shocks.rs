@@ -174,6 +174,11 @@ pub struct ReeFreeShock {
     pub steepness: f64,
     /// Highest share.
     pub ceiling: f64,
+    /// Years the midpoint moves earlier per year spent at twice the opening price; absent =
+    /// the sector's own (its baseline curve's). 0 when the curve is a stated adoption path
+    /// that already includes the market's response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_pull_years: Option<f64>,
 }
 
 /// A share applied to magnet makers (Ce substitution or a further Dy/Tb cut).

@@ -202,7 +202,10 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
     check_demand(&mut c, &mut ids, config);
     check_china(&mut c, config);
     if let Some(entry) = &config.entry {
-        check_entry(&mut c, entry);
+        check_entry(&mut c, "entry", entry);
+    }
+    if let Some(entry) = &config.heavy_entry {
+        check_entry(&mut c, "heavy_entry", entry);
     }
     check_stockpile(
         &mut c,
@@ -508,15 +511,15 @@ fn check_china(c: &mut Checker, config: &ScenarioConfig) {
         &china,
         "quota_price_response",
         cp.quota_price_response,
-        -0.5,
-        0.5,
-        "a growth response per price doubling",
+        0.0,
+        2.0,
+        "an elasticity of the quota to the price",
     );
 }
 
 /// Greenfield entry.
-fn check_entry(c: &mut Checker, entry: &EntryConfig) {
-    let p = FieldPath::keys(&["entry"]);
+fn check_entry(c: &mut Checker, section: &str, entry: &EntryConfig) {
+    let p = FieldPath::keys(&[section]);
     c.country(&p, &entry.country);
     c.deposit(&p, &entry.deposit);
     c.non_negative(&p, "capacity_t", entry.capacity_t);
@@ -527,6 +530,7 @@ fn check_entry(c: &mut Checker, entry: &EntryConfig) {
         entry.separation_cost_usd_per_kg,
     );
     c.non_negative(&p, "hurdle", entry.hurdle);
+    c.region(&p, "sells_to", entry.sells_to.as_deref());
     let [lo, hi] = entry.lead_time_years;
     if !(lo >= 0.0 && lo <= hi && hi.is_finite()) {
         c.fail(
@@ -574,6 +578,8 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
     c.non_negative(&p, "trend_following", m.trend_following);
     c.non_negative(&p, "stock_price_response", m.stock_price_response);
     c.non_negative(&p, "fundamental_weight", m.fundamental_weight);
+    c.share(&p, "expectation_cost_weight", m.expectation_cost_weight);
+    c.share(&p, "storage_floor_share", m.storage_floor_share);
     c.share(&p, "concentrate_payable_share", m.concentrate_payable_share);
     c.non_negative(&p, "magnet_markup", m.magnet_markup);
     let missing: Vec<&str> = Element::ALL

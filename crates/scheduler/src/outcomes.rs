@@ -85,7 +85,16 @@ enum Rule {
         metrics: Vec<usize>,
         ticks: Vec<usize>,
     },
+    /// Months in which a price metric stood at its cap (`cap`) or floor, by the trajectory's
+    /// price bounds; missing when the trajectory carries none for it.
+    AtBound {
+        metric: usize,
+        cap: bool,
+    },
 }
+
+/// Relative tolerance of "at the bound": a price within a billionth of it.
+const AT_BOUND_TOLERANCE: f64 = 1e-9;
 
 /// One column of `trials.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,6 +174,9 @@ impl OutcomeSpec {
                         OutcomeValue::Number(sum / count as f64)
                     }
                 }
+                Rule::AtBound { metric, cap } => {
+                    at_bound_months(trajectory, *metric, *cap, series(*metric))
+                }
                 Rule::AnyPositive { metrics, ticks } => {
                     if ticks.is_empty() {
                         OutcomeValue::Missing
@@ -237,6 +249,7 @@ impl Builder<'_> {
                 );
             }
         }
+        self.bounds();
         for (i, name) in self.metric_names.iter().enumerate() {
             let Some(el) = shortage_element(name) else {
                 continue;
@@ -252,6 +265,25 @@ impl Builder<'_> {
                 kind: OutcomeKind::Number,
                 rule: Rule::Cumulative(i),
             });
+        }
+    }
+
+    /// `cap_months` and `floor_months` of every element's price in both regions.
+    fn bounds(&mut self) {
+        for (entry, cap) in [(&cat::CAP_MONTHS, true), (&cat::FLOOR_MONTHS, false)] {
+            for e in remsim_core::Element::ALL {
+                for region in REGIONS {
+                    let el = e.key();
+                    let Some(metric) = self.find(&cat::PRICE, &[&el, region]) else {
+                        continue;
+                    };
+                    self.push(
+                        entry.name(&[&el, region]),
+                        OutcomeKind::Number,
+                        Rule::AtBound { metric, cap },
+                    );
+                }
+            }
         }
     }
 
@@ -354,6 +386,32 @@ fn shortage_element(name: &str) -> Option<&str> {
 }
 
 /// The first tick of the largest non-NaN value, and the value.
+/// Months of `values` (a price metric's series) at its cap (`cap`) or floor.
+fn at_bound_months(
+    trajectory: &Trajectory,
+    metric: usize,
+    cap: bool,
+    values: impl Iterator<Item = f64>,
+) -> OutcomeValue {
+    let Some(&[floor, ceiling]) = trajectory.price_bounds.get(metric) else {
+        return OutcomeValue::Missing;
+    };
+    let count = if cap {
+        if ceiling.is_nan() {
+            return OutcomeValue::Missing;
+        }
+        let at = ceiling * (1.0 - AT_BOUND_TOLERANCE);
+        values.filter(|&v| v >= at).count()
+    } else {
+        if floor.is_nan() {
+            return OutcomeValue::Missing;
+        }
+        let at = floor * (1.0 + AT_BOUND_TOLERANCE);
+        values.filter(|&v| v <= at).count()
+    };
+    OutcomeValue::Number(count as f64)
+}
+
 fn peak(values: impl Iterator<Item = f64>) -> Option<(usize, f64)> {
     let mut best: Option<(usize, f64)> = None;
     for (t, v) in values.enumerate() {
@@ -464,8 +522,20 @@ mod tests {
                 "YYYY-MM"
             );
         }
-        // Every column reads metrics the model writes.
-        let t = Trajectory::zeros(Month::parse("2025-01").unwrap(), metrics.into(), 12 * 16);
+        // Every column reads metrics the model writes (the bound counts read the price
+        // bounds a simulated trajectory carries).
+        let bounds: Vec<[f64; 2]> = metrics
+            .iter()
+            .map(|m| {
+                if m.starts_with("price.") {
+                    [0.5, 100.0]
+                } else {
+                    [f64::NAN; 2]
+                }
+            })
+            .collect();
+        let t = Trajectory::zeros(Month::parse("2025-01").unwrap(), metrics.into(), 12 * 16)
+            .with_price_bounds(bounds.into());
         let row = spec.compute(&t);
         assert!(row.iter().all(|v| *v != OutcomeValue::Missing), "{row:?}");
     }

@@ -22,7 +22,7 @@ use remsim_market::{Link, Participants, ScheduleClearing, ScheduleMarket};
 use remsim_miners::Miner;
 use remsim_recyclers::{ProductStock, Recycler};
 use remsim_rivals::RivalProject;
-use remsim_scenario::{DemandKind, MarketConfig, ScenarioConfig, StockpileConfig};
+use remsim_scenario::{DemandKind, EntryConfig, MarketConfig, ScenarioConfig, StockpileConfig};
 use remsim_smelters::Separator;
 
 fn region_of(code: &str) -> Result<Region, SimError> {
@@ -37,9 +37,11 @@ struct Opening {
     row: ElementVec,
     floor: f64,
     cap: ElementVec,
+    /// Long-run incentive prices by region (see [`incentive_prices`]).
+    incentive: [ElementVec; 2],
 }
 
-fn opening(m: &MarketConfig) -> Result<Opening, SimError> {
+fn opening(m: &MarketConfig, entries: [&Option<EntryConfig>; 2]) -> Result<Opening, SimError> {
     let mut initial_cn = ElementVec::ZERO;
     for (key, price) in &m.initial_price_cn_usd_per_kg {
         let e = Element::parse(key).map_err(build_error)?;
@@ -49,12 +51,62 @@ fn opening(m: &MarketConfig) -> Result<Opening, SimError> {
     let initial_cn = initial_cn.max(&ElementVec::splat(floor.max(1e-6)));
     let initial_row = initial_cn * (1.0 + m.initial_row_premium);
     let cap = initial_row * m.price_cap_multiple.max(1.0);
+    let scale = incentive_scales(entries, &initial_row)?;
     Ok(Opening {
         cn: initial_cn,
         row: initial_row,
         floor,
         cap,
+        incentive: [
+            ElementVec::from_fn(|e| initial_cn[e] * scale[e]).min(&cap),
+            ElementVec::from_fn(|e| initial_row[e] * scale[e]).min(&cap),
+        ],
     })
+}
+
+/// Each element's incentive factor (see [`incentive_scale`]): that of the entry project
+/// (light-rich `[entry]` or heavy-rich `[heavy_entry]`) in whose basket the element's value
+/// share at opening prices is the larger, so Dy and Tb are priced by the ion-clay project
+/// that would supply them and Nd, Pr, La and Ce by the hard-rock one. 1 without entry.
+fn incentive_scales(
+    entries: [&Option<EntryConfig>; 2],
+    initial_row: &ElementVec,
+) -> Result<ElementVec, SimError> {
+    let mut best = [(0.0f64, 1.0f64); Element::COUNT];
+    for entry in entries.into_iter().flatten() {
+        let profile = remsim_core::DepositProfile::named(&entry.deposit).map_err(build_error)?;
+        let basket = profile.shares.dot(initial_row);
+        if basket <= 0.0 {
+            continue;
+        }
+        let scale = incentive_scale(entry, &profile.shares, initial_row);
+        for e in Element::ALL {
+            let value_share = profile.shares[e] * initial_row[e] / basket;
+            if value_share > best[e.index()].0 {
+                best[e.index()] = (value_share, scale);
+            }
+        }
+    }
+    Ok(ElementVec::from_fn(|e| best[e.index()].1))
+}
+
+/// How far the opening prices must rise (above 1) or may fall (below 1) for the marginal
+/// greenfield project, the `[entry]` mine-and-separation project outside China, to earn
+/// its full cost: cash cost plus the hurdle margin that pays back its capital, plus
+/// separation, over the recoverable value of its basket at opening rest-of-world prices.
+/// Each element's incentive price is its opening price times this factor: the full cost
+/// is spread over the joint products at the market's opening relative prices (the
+/// incentive-price method of the mining literature, e.g. Crowson 2011; one marginal
+/// project sets each element's level).
+fn incentive_scale(entry: &EntryConfig, shares: &ElementVec, initial_row: &ElementVec) -> f64 {
+    let basket = shares.dot(initial_row) * remsim_miners::VALUATION_RECOVERY;
+    let full_cost = entry.cash_cost_usd_per_kg * (1.0 + entry.hurdle.max(0.0))
+        + entry.separation_cost_usd_per_kg;
+    if basket > 0.0 && full_cost > 0.0 {
+        full_cost / basket
+    } else {
+        1.0
+    }
 }
 
 /// `unit` pushed `count` times (at least once) with no rival behind it.
@@ -190,7 +242,10 @@ fn build_params(config: &ScenarioConfig, o: &Opening, sectors: &[DemandSector]) 
     let demand_cap = config.tick.sector_demand_cap;
     Params {
         freight: m.freight_usd_per_kg.max(0.0),
-        floor: o.floor,
+        floor: ElementVec::from_fn(|e| o.floor.max(m.storage_floor_share * o.incentive[1][e]))
+            .min(&o.cap),
+        incentive: o.incentive,
+        cost_weight: m.expectation_cost_weight.clamp(0.0, 1.0),
         cap: o.cap,
         stock_target_months: m.stock_target_months.max(0.1),
         initial_stock_months: m.initial_stock_months.max(0.0),
@@ -219,14 +274,18 @@ fn build_policy(
     master_seed: u64,
     trial: u64,
 ) -> Result<PolicyState, SimError> {
-    let entry = match &config.entry {
-        Some(entry) => {
-            let profile =
-                remsim_core::DepositProfile::named(&entry.deposit).map_err(build_error)?;
-            Some((entry.clone(), profile.shares))
-        }
-        None => None,
+    let with_shares = |entry: &Option<EntryConfig>| -> Result<_, SimError> {
+        Ok(match entry {
+            Some(entry) => {
+                let profile =
+                    remsim_core::DepositProfile::named(&entry.deposit).map_err(build_error)?;
+                Some((entry.clone(), profile.shares))
+            }
+            None => None,
+        })
     };
+    let entry = with_shares(&config.entry)?;
+    let heavy_entry = with_shares(&config.heavy_entry)?;
     Ok(PolicyState {
         china: ChinaRules::new(&config.policy.china, config.scenario.start),
         shocks: config
@@ -238,6 +297,8 @@ fn build_policy(
         overlay: Overlay::default(),
         entry,
         entries_launched: 0,
+        heavy_entry,
+        heavy_entries_launched: 0,
     })
 }
 
@@ -265,7 +326,7 @@ impl World {
     pub fn new(config: &ScenarioConfig, master_seed: u64, trial: u64) -> Result<World, SimError> {
         let start: Month = config.scenario.start;
         let n_ticks = (config.scenario.end.months_since(start) + 1).max(0) as usize;
-        let o = opening(&config.market)?;
+        let o = opening(&config.market, [&config.entry, &config.heavy_entry])?;
         let supply = build_supply(config, master_seed, trial)?;
         let average_magnet = average_magnet_composition(&supply.makers);
         let demand = build_demand(config, average_magnet, master_seed, trial)?;

@@ -28,6 +28,8 @@ pub struct MetricIndex {
     pub price: [[usize; 2]; 17],
     /// `price.ndpr.cn` and `.row`: traded NdPr oxide ([`NDPR_COMPOSITION`]), USD/kg.
     pub price_ndpr: [usize; 2],
+    /// `incentive_price.{el}` by element index (`usize::MAX` where not traded).
+    pub incentive: [usize; 17],
     /// `demand.<el>_t` by element index.
     pub demand: [usize; 17],
     /// `shortage.<el>_t` by element index.
@@ -86,6 +88,10 @@ impl MetricIndex {
             }
         }
         let price_ndpr = Region::ALL.map(|r| add(&cat::PRICE_NDPR, &[r.key()]));
+        let mut incentive = [usize::MAX; 17];
+        for e in traded_elements() {
+            incentive[e.index()] = add(&cat::INCENTIVE_PRICE, &[&e.key()]);
+        }
         let mine_world = add(&cat::MINE_WORLD, &[]);
         let separation_world = add(&cat::SEPARATION_WORLD, &[]);
         let magnet_world = add(&cat::MAGNET_WORLD, &[]);
@@ -122,6 +128,7 @@ impl MetricIndex {
             names: names.into(),
             price,
             price_ndpr,
+            incentive,
             demand,
             shortage,
             shortage_magnet,

@@ -13,6 +13,8 @@ pub const UNLIMITED_T: f64 = 1e15;
 pub struct ChinaRules {
     /// This year's mining quotas, t/yr, by group (∞ where none).
     quota_t: [f64; 2],
+    /// The quotas the schedule alone would set (the path, then scheduled growth), t/yr.
+    scheduled_t: [f64; 2],
     quota_growth: f64,
     quota_price_response: f64,
     /// Scheduled quotas by year (hard rock, ion clay), overriding the rules.
@@ -67,6 +69,7 @@ impl ChinaRules {
             );
         ChinaRules {
             quota_t: opening,
+            scheduled_t: opening,
             quota_path,
             export_quota_path: cfg
                 .export_quota_path
@@ -97,27 +100,36 @@ impl ChinaRules {
     }
 
     /// Sets the quotas of `year`, each January: the scheduled path where it lists the year,
-    /// else the scheduled growth plus the planner's demand-led response — the hard-rock
-    /// quota to the NdPr price, the ion-clay quota to the Dy price (each the expected over
-    /// the opening price), as the source paper proposes (§3.1: demand-led on Nd, Pr, Dy, Tb).
+    /// else the scheduled quota times the planner's demand-led response — the hard-rock
+    /// quota to the NdPr price, the ion-clay quota to the Dy price (each the smoothed over
+    /// the opening price, to the power `quota_price_response`), as the source paper proposes
+    /// (§3.1: demand-led on Nd, Pr, Dy, Tb).
     pub fn advance_year(&mut self, year: i32, ndpr_price_ratio: f64, dy_price_ratio: f64) {
         if let Some((_, q)) = self.quota_path.iter().find(|(y, _)| *y == year) {
             self.quota_t = *q;
+            self.scheduled_t = *q;
             return;
         }
-        for (quota, ratio) in self
+        let ratios = [ndpr_price_ratio, dy_price_ratio];
+        for ((quota, scheduled), ratio) in self
             .quota_t
             .iter_mut()
-            .zip([ndpr_price_ratio, dy_price_ratio])
+            .zip(self.scheduled_t.iter_mut())
+            .zip(ratios)
         {
+            *scheduled *= (1.0 + self.quota_growth).max(0.0);
+            // A level response: the scheduled quota times ratio^elasticity, so that a
+            // price that comes back leaves the quota where the schedule has it (a growth
+            // response would compound every year away from the opening price, and the
+            // capacity it brings, years later, into the next bust).
             let response = if ratio > 0.0 {
-                self.quota_price_response * ratio.log2()
+                ratio.powf(self.quota_price_response)
             } else {
-                0.0
+                1.0
             };
+            let target = *scheduled * response;
             // Planners move quotas by at most -10% / +20% a year (2020-24 growth ran 6-25%).
-            let growth = (self.quota_growth + response).clamp(-0.1, 0.2);
-            *quota *= 1.0 + growth;
+            *quota = target.clamp(*quota * 0.9, *quota * 1.2);
         }
     }
 
@@ -189,8 +201,19 @@ mod tests {
         assert!((r.annual_quota_t(QuotaGroup::HardRock) - 1320.0).abs() < 1e-9);
         assert_eq!(r.annual_quota_t(QuotaGroup::IonClay), f64::INFINITY);
         r.quota_price_response = 0.1;
+        // A level response: the scheduled quota times 2^0.1 at twice the opening price…
         r.advance_year(2027, 2.0, 1.0);
-        assert!((r.annual_quota_t(QuotaGroup::HardRock) - 1320.0 * 1.2).abs() < 1e-9);
+        let scheduled = 1320.0 * 1.1;
+        let quota = r.annual_quota_t(QuotaGroup::HardRock);
+        assert!((quota - scheduled * 2f64.powf(0.1)).abs() < 1e-9, "{quota}");
+        // …and back on the schedule when the price is back: nothing compounds.
+        r.advance_year(2028, 1.0, 1.0);
+        let quota = r.annual_quota_t(QuotaGroup::HardRock);
+        assert!((quota - scheduled * 1.1).abs() < 1e-9, "{quota}");
+        // At most +20% a year however high the price.
+        r.advance_year(2029, 64.0, 1.0);
+        let jumped = r.annual_quota_t(QuotaGroup::HardRock);
+        assert!((jumped - quota * 1.2).abs() < 1e-9, "{jumped}");
     }
 
     #[test]

@@ -46,8 +46,14 @@ pub(crate) type StockpileRule = (ElementVec, f64, f64);
 pub(crate) struct Params {
     /// Freight on the export link, USD/kg.
     pub freight: f64,
-    /// Price floor, USD/kg.
-    pub floor: f64,
+    /// Price floor by element, USD/kg: the market's floor or the storage floor (a share of
+    /// the incentive price), whichever is higher.
+    pub floor: ElementVec,
+    /// Long-run incentive price by region and element, USD/kg: what the marginal project
+    /// needs to earn its full cost, spread over the elements at opening relative prices.
+    pub incentive: PerRegion<ElementVec>,
+    /// Weight of the incentive price in expectations (`market.expectation_cost_weight`).
+    pub cost_weight: f64,
     /// Price cap by element, USD/kg.
     pub cap: ElementVec,
     /// Holders' target stock, months of demand.
@@ -76,6 +82,21 @@ pub(crate) struct Params {
     pub holder_curve: [f64; GRID_LEVELS],
     /// Each sector's demand at each grid level relative to the expected price, capped.
     pub sector_curve: Vec<[f64; GRID_LEVELS]>,
+}
+
+impl Params {
+    /// `price` (USD/kg, of element `e` in region `r`) anchored to the incentive price:
+    /// `price^(1-w) · incentive^w` with `w` the cost weight, so that a belief formed from
+    /// recent prices reverts toward what new supply costs. `price` itself at weight 0 (no
+    /// arithmetic, so every bit stays as it was) or where either is not positive.
+    pub fn cost_anchored(&self, price: f64, r: usize, e: Element) -> f64 {
+        let incentive = self.incentive[r][e];
+        if self.cost_weight > 0.0 && incentive > 0.0 && price > 0.0 {
+            (price.ln() * (1.0 - self.cost_weight) + incentive.ln() * self.cost_weight).exp()
+        } else {
+            price
+        }
+    }
 }
 
 /// The trial's identity and calendar.
@@ -108,6 +129,10 @@ pub(crate) struct PolicyState {
     pub entry: Option<(EntryConfig, ElementVec)>,
     /// Greenfield projects launched so far.
     pub entries_launched: u32,
+    /// Heavy-rich greenfield entry, with its deposit's element shares.
+    pub heavy_entry: Option<(EntryConfig, ElementVec)>,
+    /// Heavy-rich greenfield projects launched so far.
+    pub heavy_entries_launched: u32,
 }
 
 /// The operating units of every stage and the rival projects behind some of them.
@@ -215,7 +240,10 @@ impl PriceState {
         for e in Element::ALL {
             let lift = (p.trend_following * c.trend_horizon_months * self.trend[r][e])
                 .clamp(-c.trend_lift_limit, c.trend_lift_limit);
-            pe[e] = (pe[e] * lift.exp()).clamp(p.floor, p.cap[e]);
+            // Cost-anchored: a geometric blend of the adaptive expectation and the
+            // incentive price, so a price far from what new supply costs is expected to
+            // revert toward it (skipped at weight 0, which leaves every bit as it was).
+            pe[e] = (p.cost_anchored(pe[e], r, e) * lift.exp()).clamp(p.floor[e], p.cap[e]);
         }
         pe
     }

@@ -47,11 +47,24 @@ impl World {
     /// Runs every tick and returns the trajectory.
     pub fn run(mut self) -> Result<Trajectory, SimError> {
         let c = &self.clock;
-        let mut out = Trajectory::zeros(c.start, self.metrics.names.clone(), c.n_ticks);
+        let mut out = Trajectory::zeros(c.start, self.metrics.names.clone(), c.n_ticks)
+            .with_price_bounds(self.price_bounds());
         for tick in self.clock.ticks_done..self.clock.n_ticks {
             self.tick(out.tick_mut(tick))?;
         }
         Ok(out)
+    }
+
+    /// The floor and cap of every price metric, by metric index (`[NaN, NaN]` for the
+    /// other metrics): what the per-trial `cap_months` and `floor_months` count against.
+    pub fn price_bounds(&self) -> std::sync::Arc<[[f64; 2]]> {
+        let mut bounds = vec![[f64::NAN; 2]; self.metrics.names.len()];
+        for e in crate::metrics::traded_elements() {
+            for column in self.metrics.price[e.index()] {
+                bounds[column] = [self.params.floor[e], self.params.cap[e]];
+            }
+        }
+        bounds.into()
     }
 
     /// Last month's prices, USD/kg, by region (China, rest of world).
@@ -259,6 +272,7 @@ impl World {
             prices: &self.prices,
             markets: &self.markets,
             demand: &self.demand,
+            params: &self.params,
         };
         tick::observation::run(&self.metrics, &observed, f, row);
     }

@@ -28,6 +28,8 @@ pub const SHARE_UNIT: &str = "fraction (0-1)";
 pub const PRICE: Entry = series("price.{el}.{region}", "USD/kg", "{el} oxide price, {region}", "Clearing price of {el} oxide in {region}.");
 /// `price.ndpr.{region}`.
 pub const PRICE_NDPR: Entry = series("price.ndpr.{region}", "USD/kg", "NdPr oxide price, {region}", "Traded NdPr oxide (75% Nd2O3, 25% Pr6O11 by mass, the grade SMM and Asian Metal quote): the composition-weighted mean of the Nd and Pr oxide prices in {region}.");
+/// `incentive_price.{el}`.
+pub const INCENTIVE_PRICE: Entry = series("incentive_price.{el}", "USD/kg", "{el} incentive price", "Long-run incentive price of {el} oxide in the rest of the world: what the marginal greenfield project ([entry] for light elements, [heavy_entry] for heavy ones) needs to earn its full cost, spread over its basket at opening relative prices (docs/model.md).");
 /// `mine.world_t`.
 pub const MINE_WORLD: Entry = series("mine.world_t", "t REO per month", "World output of mining", "Rare-earth oxide content of the world's mine output.");
 /// `separation.world_t`.
@@ -77,6 +79,10 @@ pub const SEED: Entry = outcome("seed", "integer (u64)", "Trial seed", "The tria
 pub const PEAK_PRICE: Entry = outcome("peak_price.{mel}.{region}_usd_per_kg", "USD/kg", "Peak {mel} price, {region}", "Highest monthly {mel} oxide price in {region} over the horizon.");
 /// `peak_month.{mel}.{region}`.
 pub const PEAK_MONTH: Entry = outcome("peak_month.{mel}.{region}", "YYYY-MM", "Month of the peak {mel} price, {region}", "First month in which the {mel} oxide price in {region} reached its peak.");
+/// `cap_months.{el}.{region}`.
+pub const CAP_MONTHS: Entry = outcome("cap_months.{el}.{region}", "months", "Months at the {el} price cap, {region}", "Number of months in which the {el} oxide price in {region} stood at its cap (the backstop price, price_cap_multiple x its opening level).");
+/// `floor_months.{el}.{region}`.
+pub const FLOOR_MONTHS: Entry = outcome("floor_months.{el}.{region}", "months", "Months at the {el} price floor, {region}", "Number of months in which the {el} oxide price in {region} stood at its floor (the market floor or the storage floor, storage_floor_share x its incentive price, whichever is higher).");
 /// `shortage_months.{el}`.
 pub const SHORTAGE_MONTHS: Entry = outcome("shortage_months.{el}", "months", "Months with a {el} shortage", "Number of months with unmet {el} demand.");
 /// `shortage_cum.{el}_t`.
@@ -108,9 +114,10 @@ pub const BALANCE_WORST: Entry = outcome("balance.max_rel_error", "relative erro
 
 /// Every entry: the monthly metrics in the order the simulation writes them, then the
 /// per-trial outcomes.
-pub const ENTRIES: [&Entry; 39] = [
+pub const ENTRIES: [&Entry; 42] = [
     &PRICE,
     &PRICE_NDPR,
+    &INCENTIVE_PRICE,
     &MINE_WORLD,
     &SEPARATION_WORLD,
     &MAGNET_WORLD,
@@ -134,6 +141,8 @@ pub const ENTRIES: [&Entry; 39] = [
     &SEED,
     &PEAK_PRICE,
     &PEAK_MONTH,
+    &CAP_MONTHS,
+    &FLOOR_MONTHS,
     &SHORTAGE_MONTHS,
     &SHORTAGE_CUM,
     &SHORTAGE_MONTHS_MAGNET,

@@ -155,6 +155,9 @@ fn check_effect(c: &mut Checker, q: &FieldPath, effect: ShockEffect<'_>, refs: &
             );
             c.positive(q, "steepness", x.steepness);
             c.share(q, "ceiling", x.ceiling);
+            if let Some(pull) = x.price_pull_years {
+                c.non_negative(q, "price_pull_years", pull);
+            }
         }
         ShockEffect::CeSubstitution(x) | ShockEffect::HeavyReduction(x) => {
             c.share(q, "share", x.share);

@@ -57,7 +57,7 @@ pub(crate) fn run(
         let mut link = markets.links[ei];
         link.wedge_usd_per_kg += markets.licence_rent_usd_per_kg;
         let bounds = PriceBounds {
-            floor_usd_per_kg: params.floor,
+            floor_usd_per_kg: params.floor[e],
             cap_usd_per_kg: params.cap[e],
         };
         let clearing = &mut markets.clearing;
@@ -120,7 +120,7 @@ fn licence_rent(
             let mut link = markets.links[ei];
             link.wedge_usd_per_kg += rent;
             let bounds = PriceBounds {
-                floor_usd_per_kg: params.floor,
+                floor_usd_per_kg: params.floor[e],
                 cap_usd_per_kg: params.cap[e],
             };
             markets.markets[ei]

@@ -17,7 +17,7 @@ use crate::state::{Clock, Inventories, Params, PolicyState, PriceState, Supply};
 use crate::tick::{Flows, ratio};
 use remsim_core::rng::{stream_id, stream_rng};
 use remsim_core::{Element, ElementVec, Month, Region};
-use remsim_scenario::QuotaGroup;
+use remsim_scenario::{EntryConfig, QuotaGroup};
 
 /// What investors read besides the supply they change.
 pub(crate) struct InvestmentInputs<'a> {
@@ -64,7 +64,22 @@ pub(crate) fn run(
             sep.decide_investment(month, margin);
         }
     }
-    launch_entry(supply, policy, x, month, &x.prices.long_run[1])?;
+    let prices = &x.prices.long_run[1];
+    if let Some((entry, shares)) = &policy.entry {
+        let launched = &mut policy.entries_launched;
+        launch_entry(supply, (entry, shares, "entry"), launched, x, month, prices)?;
+    }
+    if let Some((entry, shares)) = &policy.heavy_entry {
+        let launched = &mut policy.heavy_entries_launched;
+        launch_entry(
+            supply,
+            (entry, shares, "heavy-entry"),
+            launched,
+            x,
+            month,
+            prices,
+        )?;
+    }
     for (i, mk) in supply.makers.iter_mut().enumerate() {
         let r = mk.region().index();
         mk.adapt_to_heavy_prices(ratio(
@@ -84,14 +99,12 @@ pub(crate) fn run(
 /// stream and comes online through the rival life cycle.
 fn launch_entry(
     supply: &mut Supply,
-    policy: &mut PolicyState,
+    (entry, shares, prefix): (&EntryConfig, &ElementVec, &str),
+    launched: &mut u32,
     x: &InvestmentInputs<'_>,
     month: Month,
     prices: &ElementVec,
 ) -> Result<(), SimError> {
-    let Some((entry, shares)) = &policy.entry else {
-        return Ok(());
-    };
     let value =
         shares.dot(prices) * remsim_miners::VALUATION_RECOVERY - entry.separation_cost_usd_per_kg;
     if value - entry.cash_cost_usd_per_kg <= entry.hurdle * entry.cash_cost_usd_per_kg {
@@ -100,7 +113,7 @@ fn launch_entry(
     // Only a decided project needs its own copy (most Januaries decide none).
     let entry = entry.clone();
     for _ in 0..entry.max_per_year {
-        let id = format!("entry-{}", policy.entries_launched + 1);
+        let id = format!("{prefix}-{}", *launched + 1);
         let mut rng = stream_rng(
             x.clock.master_seed,
             x.clock.trial,
@@ -117,12 +130,16 @@ fn launch_entry(
             lead_time_years: lead,
             ramp_years: entry.ramp_years,
             failure_probability: entry.failure_probability,
-            sells_to: Region::RestOfWorld,
+            sells_to: entry
+                .sells_to
+                .as_deref()
+                .and_then(Region::parse)
+                .unwrap_or(Region::RestOfWorld),
             chinese_owned: false,
             separation_cost_usd_per_kg: Some(entry.separation_cost_usd_per_kg),
         };
         supply.add_mine_project(x.clock.start, month, &project, &x.params.coef, &mut rng)?;
-        policy.entries_launched += 1;
+        *launched += 1;
     }
     Ok(())
 }

@@ -10,7 +10,7 @@
 //! utilisation or reserve is negative or non-finite.
 
 use crate::metrics::{MetricIndex, RECYCLED_ELEMENTS};
-use crate::state::{DemandState, Inventories, Markets, PriceState, Supply};
+use crate::state::{DemandState, Inventories, Markets, Params, PriceState, Supply};
 use crate::tick::{Flows, INF_BITS, ratio, state_bits};
 use remsim_core::{Element, Region};
 
@@ -27,6 +27,8 @@ pub(crate) struct Observed<'a> {
     pub markets: &'a Markets,
     /// Demand sectors (adoption of rare-earth-free designs).
     pub demand: &'a DemandState,
+    /// Trial settings (incentive prices).
+    pub params: &'a Params,
 }
 
 /// The worst relative mass-balance residual of the month over the elements.
@@ -59,6 +61,7 @@ pub(crate) fn run(mi: &MetricIndex, x: &Observed<'_>, f: &Flows, row: &mut [f64]
     }
     for e in crate::metrics::traded_elements() {
         let ei = e.index();
+        row[mi.incentive[ei]] = x.params.incentive[1][e];
         row[mi.price[ei][0]] = price[0][e];
         row[mi.price[ei][1]] = price[1][e];
         row[mi.demand[ei]] = f.demanded[e];

@@ -228,7 +228,7 @@ fn adopt_ree_free(f: &ReeFreeShock, demand: &mut DemandState) {
             midpoint_year: f.midpoint_year,
             steepness: f.steepness,
             ceiling: f.ceiling.max(share),
-            price_pull_years: pull,
+            price_pull_years: f.price_pull_years.unwrap_or(pull).max(0.0),
             pulled_years: 0.0,
             share,
         });

@@ -32,6 +32,11 @@ pub(crate) const MAKERS_DISCRETIONARY: usize = 3;
 pub(crate) const STOCKPILE_RELEASE: usize = 4;
 /// Government stockpile purchases.
 pub(crate) const STOCKPILE_BUY: usize = 5;
+/// Breakpoints between the top of the holders' grid and the cap on which demand
+/// destruction is drawn (geometrically spaced; linear between them).
+const DESTRUCTION_POINTS: usize = 4;
+/// Equal tranches a government stockpile's monthly release is offered in.
+const RELEASE_TRANCHES: usize = 4;
 
 /// What the schedules are built from, besides the markets they are written into.
 pub(crate) struct ScheduleInputs<'a> {
@@ -81,7 +86,7 @@ pub(crate) fn run(markets: &mut Markets, x: &ScheduleInputs<'_>, f: &mut Flows) 
 
 /// Holders' target stock of `e` in region `r`, t: the target cover grown by speculative
 /// hoarding while prices trend up, and shrunk (grown) by fundamentalists when prices are
-/// high (low) against their three-year average.
+/// high (low) against their cost-anchored three-year average.
 fn holder_target(e: Element, r: usize, x: &ScheduleInputs<'_>, f: &Flows) -> f64 {
     let (p, c, prices) = (x.params, &x.params.coef, x.prices);
     let pe = f.expected[r][e];
@@ -91,11 +96,13 @@ fn holder_target(e: Element, r: usize, x: &ScheduleInputs<'_>, f: &Flows) -> f64
     // it, and sells everything at the cap.
     let hoard = (1.0 + p.trend_following * c.hoarding_trend_weight * prices.trend[r][e])
         .clamp(c.hoarding_min, c.hoarding_max);
-    // Fundamentalists: more cover when prices are low against their three-year average,
+    // Fundamentalists: more cover when prices are low against their fundamental value
+    // (the three-year average, anchored to the incentive price as expectations are),
     // less when high (chartists above, fundamentalists here: the two kinds of traders of
     // heterogeneous-agent market models, Brock & Hommes 1998).
-    let anchor = if p.fundamental_weight > 0.0 && prices.long_run[r][e] > 0.0 {
-        (pe / prices.long_run[r][e])
+    let fundamental = p.cost_anchored(prices.long_run[r][e], r, e);
+    let anchor = if p.fundamental_weight > 0.0 && fundamental > 0.0 {
+        (pe / fundamental)
             .powf(-p.fundamental_weight)
             .clamp(c.anchor_min, c.anchor_max)
     } else {
@@ -165,39 +172,98 @@ fn build_schedule(
     } else {
         0.0
     };
+    // Demand destruction: above `demand_destruction_from` times the incentive price, end
+    // users and makers buy (price / threshold)^-elasticity of what they would, up to the
+    // cap, where the rest walks away. Measured against the long-run incentive price, not
+    // the expected one, so that buyers who switched technology do not come back because
+    // prices have stayed high for a while. No powf unless a price is that high.
+    let threshold = c.demand_destruction_from * x.params.incentive[r][e];
+    let destroyed = |price: f64| {
+        if threshold > 0.0 && price > threshold {
+            (price / threshold).powf(-c.demand_destruction_elasticity)
+        } else {
+            1.0
+        }
+    };
     schedule.clear();
     // Multipliers are tabulated once per trial: the tick loop does no powf.
     let mut top = 0.0;
-    for k in 0..GRID_LEVELS {
+    // Levels below the floor cannot trade: the grid starts at the last level at or below
+    // it (quoted at the floor), so holders bid at the floor only what they want there,
+    // not what they would want at prices the market cannot reach.
+    let floor = p.floor[e];
+    let first = (1..GRID_LEVELS)
+        .take_while(|&k| pe * p.grid[k] <= floor)
+        .last()
+        .unwrap_or(0);
+    for k in first..GRID_LEVELS {
         let held = s - target * p.holder_curve[k];
         let mut row = [Values::flat(0.0); PARTICIPANTS];
         // Nobody sells below the lowest level.
-        row[HOLDER] = Values::jump(if k == 0 { held.min(0.0) } else { held }, held);
-        row[CONSUMERS] = Values::flat(-consumers[k]);
-        row[MAKERS_CONTRACTED] = Values::flat(-contracted);
-        row[MAKERS_DISCRETIONARY] = Values::flat(-discretionary);
+        row[HOLDER] = Values::jump(if k == first { held.min(0.0) } else { held }, held);
+        let price = (pe * p.grid[k]).clamp(p.floor[e], cap);
+        let kept = destroyed(price);
+        row[CONSUMERS] = Values::flat(-consumers[k] * kept);
+        row[MAKERS_CONTRACTED] = Values::flat(-contracted * kept);
+        row[MAKERS_DISCRETIONARY] = Values::flat(-discretionary * kept);
         row[STOCKPILE_RELEASE] = Values::flat(0.0);
         row[STOCKPILE_BUY] = Values::flat(0.0);
-        schedule.push_row((pe * p.grid[k]).clamp(p.floor, cap), row);
+        schedule.push_row(price, row);
         top = held;
     }
     let top_demand = consumers[GRID_LEVELS - 1];
-    let row = schedule.push_point((c.maker_walkaway_multiple * pe).clamp(p.floor, cap));
-    row[HOLDER] = Values::flat(top);
-    row[CONSUMERS] = Values::flat(-top_demand);
-    row[MAKERS_CONTRACTED] = Values::flat(-contracted);
-    row[MAKERS_DISCRETIONARY] = Values::jump(-discretionary, 0.0);
-    // What end users still want at the top level they pay up to the cap for.
+    let grid_top = (pe * p.grid[GRID_LEVELS - 1]).clamp(p.floor[e], cap);
+    let walkaway = (c.maker_walkaway_multiple * pe).clamp(p.floor[e], cap);
+    let mut points = [0.0f64; DESTRUCTION_POINTS + 1];
+    let step = if grid_top > 0.0 {
+        (cap / grid_top).max(1.0)
+    } else {
+        1.0
+    };
+    for (i, point) in points.iter_mut().enumerate().take(DESTRUCTION_POINTS) {
+        *point = grid_top * step.powf((i + 1) as f64 / (DESTRUCTION_POINTS + 1) as f64);
+    }
+    points[DESTRUCTION_POINTS] = walkaway;
+    points.sort_by(f64::total_cmp);
+    let mut walked_away = false;
+    for price in points {
+        let kept = destroyed(price);
+        let row = schedule.push_point(price);
+        row[HOLDER] = Values::flat(top);
+        row[CONSUMERS] = Values::flat(-top_demand * kept);
+        row[MAKERS_CONTRACTED] = Values::flat(-contracted * kept);
+        row[MAKERS_DISCRETIONARY] = if walked_away {
+            Values::flat(0.0)
+        } else if price < walkaway {
+            Values::flat(-discretionary * kept)
+        } else {
+            walked_away = true;
+            Values::jump(-discretionary * kept, 0.0)
+        };
+    }
+    // What is still wanted at the cap walks away there; holders sell all they have.
+    let kept = destroyed(cap);
     let row = schedule.push_point(cap);
     row[HOLDER] = Values::jump(top, s.max(top));
-    row[CONSUMERS] = Values::jump(-top_demand, 0.0);
-    row[MAKERS_CONTRACTED] = Values::jump(-contracted, 0.0);
+    row[CONSUMERS] = Values::jump(-top_demand * kept, 0.0);
+    row[MAKERS_CONTRACTED] = Values::jump(-contracted * kept, 0.0);
     if release_t > 0.0 {
-        let price = release.clamp(p.floor, cap);
-        schedule.add_order(STOCKPILE_RELEASE, price, release_t, true);
+        // Finite stocks released in equal tranches from the trigger up to
+        // trigger x (1 + span): a spike is softened, not capped at one price.
+        let span = c.stockpile_release_span;
+        for k in 0..RELEASE_TRANCHES {
+            let at = release * (1.0 + span * k as f64 / (RELEASE_TRANCHES - 1) as f64);
+            let price = at.clamp(p.floor[e], cap);
+            schedule.add_order(
+                STOCKPILE_RELEASE,
+                price,
+                release_t / RELEASE_TRANCHES as f64,
+                true,
+            );
+        }
     }
     if gap_t > 0.0 {
-        let limit = (buy_below * initial).clamp(p.floor, cap);
+        let limit = (buy_below * initial).clamp(p.floor[e], cap);
         schedule.add_order(STOCKPILE_BUY, limit, gap_t, false);
     }
 }
