@@ -22,6 +22,7 @@ pub mod container;
 pub mod error;
 pub mod files;
 pub mod manifest;
+pub mod number;
 pub mod readers;
 pub mod records;
 pub mod rows;
@@ -35,6 +36,7 @@ pub mod values;
 pub use container::{CONTAINER_VERSION, ContainerReader, ContainerWriter, FileKind};
 pub use error::IoError;
 pub use files::{atomic_write, sync_dir};
+pub use number::push_number;
 pub use manifest::{FileRecord, MANIFEST_FORMAT, MANIFEST_VERSION, Manifest, ShardRecord, Timing};
 pub use readers::{
     QUANTILE_LEVELS, SignCount, SignCounts, SummaryRecord, SummaryTable, TrialColumns,
