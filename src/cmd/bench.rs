@@ -7,10 +7,10 @@
 
 use clap::Args;
 use remsim_core::Trajectory;
-use remsim_io::TrialsWriter;
+use remsim_io::{ContainerWriter, FileKind, TrialsWriter};
 use remsim_scenario::{Scenario, ScenarioConfig};
 use remsim_scheduler::{
-    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow, run_batch,
+    BatchAggregates, BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow, run_batch,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -107,14 +107,18 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     };
     let (mut one, mut all, mut row_bytes) = (0.0f64, 0.0f64, 0.0);
     let mut trajectory_bytes = 0usize;
+    let mut fixed = FixedCost::NONE;
     for _ in 0..args.rounds {
         let round = sequential(&scenario, seed, n, &mut trajectory_bytes)?;
         if round.total() < best.total() {
             best = round;
         }
-        let (rate, bytes) = batch_rate(&scenario, seed, n, 1)?;
+        let (rate, bytes, aggregates) = batch_rate(&scenario, seed, n, 1)?;
         one = one.max(rate);
         row_bytes = bytes;
+        if let Some(aggregates) = aggregates {
+            fixed = fixed.best(FixedCost::measure(&args, &scenario, &aggregates)?);
+        }
         all = all.max(batch_rate(&scenario, seed, n, threads)?.0);
     }
     let per_trial = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
@@ -158,6 +162,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     );
     println!("  parallel efficiency             {efficiency:>12.2}");
 
+    fixed.print(n);
+    print_targets(total_us / 1e3, (shape.agents * shape.ticks) as f64 / tick_s, efficiency);
+
     println!("\nmemory and output");
     match crate::cmd::folder::peak_memory_mib() {
         Some(mib) => println!("  peak memory (VmHWM)             {mib:>12.1} MiB"),
@@ -172,6 +179,104 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         group(trajectory_bytes as f64)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a run costs outside its trials: loading the config, and writing summary.csv and
+/// aggregates.bin from the aggregates (a checkpoint writes the same records as the
+/// latter), timed as `remsim run` does them, into a temporary folder.
+#[derive(Clone, Copy)]
+struct FixedCost {
+    load: Duration,
+    summary: Duration,
+    aggregates: Duration,
+}
+
+impl FixedCost {
+    const NONE: FixedCost = FixedCost {
+        load: Duration::MAX,
+        summary: Duration::MAX,
+        aggregates: Duration::MAX,
+    };
+
+    /// The faster of each part (a shared machine's noise only adds time).
+    fn best(self, other: FixedCost) -> FixedCost {
+        FixedCost {
+            load: self.load.min(other.load),
+            summary: self.summary.min(other.summary),
+            aggregates: self.aggregates.min(other.aggregates),
+        }
+    }
+
+    fn measure(
+        args: &BenchArgs,
+        scenario: &Scenario,
+        aggregates: &BatchAggregates,
+    ) -> anyhow::Result<FixedCost> {
+        let dir = std::env::temp_dir().join(format!("remsim-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let t0 = Instant::now();
+        if crate::load_scenario(args.config.as_deref()).is_none() {
+            anyhow::bail!("the config no longer loads");
+        }
+        let t1 = Instant::now();
+        crate::cmd::folder::write_summary(
+            &dir.join("summary.csv"),
+            aggregates,
+            None,
+            &remsim_report::names::stored_unit,
+        )?;
+        let t2 = Instant::now();
+        let mut writer = ContainerWriter::create(
+            &dir.join("aggregates.bin"),
+            FileKind::Aggregates,
+            &scenario.config_hash(),
+        )?;
+        crate::cmd::records::write_aggregates(&mut writer, aggregates)?;
+        writer.finish()?;
+        let t3 = Instant::now();
+        std::fs::remove_dir_all(&dir)?;
+        Ok(FixedCost {
+            load: t1 - t0,
+            summary: t2 - t1,
+            aggregates: t3 - t2,
+        })
+    }
+
+    fn print(&self, n: u64) {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let total = ms(self.load) + ms(self.summary) + ms(self.aggregates);
+        println!("\nfixed cost per run (outside the trials; aggregates of {n} trials)");
+        println!("  total                           {total:>12.1} ms");
+        println!("  load the config                 {:>12.1} ms", ms(self.load));
+        println!("  write summary.csv               {:>12.1} ms", ms(self.summary));
+        println!(
+            "  write aggregates.bin            {:>12.1} ms  (a checkpoint writes the same records)",
+            ms(self.aggregates)
+        );
+        println!(
+            "  checkpoint share                {:>12.2} %   (every 3 s, the default; `remsim run` stretches the interval to 100x a checkpoint's cost)",
+            100.0 * self.aggregates.as_secs_f64() / 3.0
+        );
+    }
+}
+
+/// The issue-18 targets beside what was measured here.
+fn print_targets(trial_ms: f64, agent_ticks_per_s: f64, efficiency: f64) {
+    let met = |ok: bool| if ok { "met" } else { "not met" };
+    println!("\ntargets (issue 18; instructions per clearing and per agent-tick: callgrind, docs/performance.md)");
+    println!(
+        "  trial, one thread <= 2.0 ms    {trial_ms:>12.2} ms  {}",
+        met(trial_ms <= 2.0)
+    );
+    println!(
+        "  agent-ticks/s per core >= 40 M {:>12}     {}",
+        si(agent_ticks_per_s),
+        met(agent_ticks_per_s >= 40e6)
+    );
+    println!(
+        "  2-thread efficiency >= 0.90    {efficiency:>12.2}     {}",
+        met(efficiency >= 0.90)
+    );
 }
 
 /// Time spent on `n` trials one after another, by phase.
@@ -258,7 +363,7 @@ fn batch_rate(
     seed: u64,
     n: u64,
     threads: usize,
-) -> anyhow::Result<(f64, f64)> {
+) -> anyhow::Result<(f64, f64, Option<BatchAggregates>)> {
     let mut sink = RowBytes::default();
     let runner = |trial: u64| -> Result<Trajectory, BoxError> {
         let config = scenario.draw(seed, trial)?;
@@ -274,15 +379,15 @@ fn batch_rate(
         &mut sink,
     )?;
     let wall = started.elapsed().as_secs_f64();
-    if !matches!(end, BatchEnd::Finished(_)) {
+    let BatchEnd::Finished(state) = end else {
         anyhow::bail!("the benchmark batch stopped early");
-    }
+    };
     let row_bytes = if sink.rows > 0 {
         sink.bytes as f64 / sink.rows as f64
     } else {
         0.0
     };
-    Ok((n as f64 / wall, row_bytes))
+    Ok((n as f64 / wall, row_bytes, state.aggregates))
 }
 
 /// A sink that formats each trials.csv row, as `remsim run` writes it, and counts its bytes.
