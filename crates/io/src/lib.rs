@@ -36,8 +36,8 @@ pub mod values;
 pub use container::{CONTAINER_VERSION, ContainerReader, ContainerWriter, FileKind};
 pub use error::IoError;
 pub use files::{atomic_write, sync_dir};
-pub use number::push_number;
 pub use manifest::{FileRecord, MANIFEST_FORMAT, MANIFEST_VERSION, Manifest, ShardRecord, Timing};
+pub use number::push_number;
 pub use readers::{
     QUANTILE_LEVELS, SignCount, SignCounts, SummaryRecord, SummaryTable, TrialColumns,
 };

@@ -158,13 +158,18 @@ impl Store {
         const CHUNK: usize = 8;
         let any = |chunk: &[u32]| chunk.iter().fold(0, |a, &c| a | c) != 0;
         let counts = &self.counts;
-        let first = counts
-            .chunks(CHUNK)
-            .position(any)
-            .and_then(|k| counts[k * CHUNK..].iter().position(|&c| c > 0).map(|i| k * CHUNK + i));
+        let first = counts.chunks(CHUNK).position(any).and_then(|k| {
+            counts[k * CHUNK..]
+                .iter()
+                .position(|&c| c > 0)
+                .map(|i| k * CHUNK + i)
+        });
         let last = first.and_then(|_| {
             let full = counts.len() / CHUNK * CHUNK;
-            let tail = counts[full..].iter().rposition(|&c| c > 0).map(|i| full + i);
+            let tail = counts[full..]
+                .iter()
+                .rposition(|&c| c > 0)
+                .map(|i| full + i);
             tail.or_else(|| {
                 counts[..full]
                     .chunks_exact(CHUNK)
