@@ -122,36 +122,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         }
         all = all.max(batch_rate(&scenario, seed, n, threads)?.0);
     }
-    let per_trial = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
-    let (draw_us, build_us, tick_us) = (
-        per_trial(best.draw),
-        per_trial(best.build),
-        per_trial(best.tick),
-    );
-    let total_us = draw_us + build_us + tick_us;
-    let tick_s = tick_us / 1e6;
-
-    println!("\none thread, trials one after another");
-    println!(
-        "  µs per trial                    {:>12}   (set-up {} + ticking {})",
-        group(total_us),
-        group(draw_us + build_us),
-        group(tick_us)
-    );
-    println!(
-        "  set-up per trial                {:>12} µs  (draw the config {}, build the world {})",
-        group(draw_us + build_us),
-        group(draw_us),
-        group(build_us)
-    );
-    println!(
-        "  agent-ticks per second per core {:>12}",
-        si((shape.agents * shape.ticks) as f64 / tick_s)
-    );
-    println!(
-        "  market clearings per second     {:>12}",
-        si((shape.markets * shape.ticks) as f64 / tick_s)
-    );
+    let (total_us, tick_s) = best.print(n, &shape);
 
     let efficiency = all / (threads as f64 * one);
     println!("\nbatch (draw, tick, fold into the aggregates, write a row)");
@@ -300,6 +271,41 @@ struct Sequential {
 }
 
 impl Sequential {
+    /// Prints the one-thread block; returns µs per trial and seconds of ticking per trial.
+    fn print(&self, n: u64, shape: &WorldShape) -> (f64, f64) {
+        let per_trial = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
+        let (draw_us, build_us, tick_us) = (
+            per_trial(self.draw),
+            per_trial(self.build),
+            per_trial(self.tick),
+        );
+        let total_us = draw_us + build_us + tick_us;
+        let tick_s = tick_us / 1e6;
+
+        println!("\none thread, trials one after another");
+        println!(
+            "  µs per trial                    {:>12}   (set-up {} + ticking {})",
+            group(total_us),
+            group(draw_us + build_us),
+            group(tick_us)
+        );
+        println!(
+            "  set-up per trial                {:>12} µs  (draw the config {}, build the world {})",
+            group(draw_us + build_us),
+            group(draw_us),
+            group(build_us)
+        );
+        println!(
+            "  agent-ticks per second per core {:>12}",
+            si((shape.agents * shape.ticks) as f64 / tick_s)
+        );
+        println!(
+            "  market clearings per second     {:>12}",
+            si((shape.markets * shape.ticks) as f64 / tick_s)
+        );
+        (total_us, tick_s)
+    }
+
     fn total(&self) -> Duration {
         self.draw
             .saturating_add(self.build)
