@@ -7,10 +7,11 @@
 
 use clap::Args;
 use remsim_core::Trajectory;
-use remsim_io::TrialsWriter;
+use remsim_io::{ContainerWriter, FileKind, TrialsWriter};
 use remsim_scenario::{Scenario, ScenarioConfig};
 use remsim_scheduler::{
-    BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec, TrialRow, run_batch,
+    BatchAggregates, BatchConfig, BatchEnd, BatchState, BlockSink, BoxError, Flow, OutcomeSpec,
+    TrialRow, run_batch,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -107,46 +108,21 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     };
     let (mut one, mut all, mut row_bytes) = (0.0f64, 0.0f64, 0.0);
     let mut trajectory_bytes = 0usize;
+    let mut fixed = FixedCost::NONE;
     for _ in 0..args.rounds {
         let round = sequential(&scenario, seed, n, &mut trajectory_bytes)?;
         if round.total() < best.total() {
             best = round;
         }
-        let (rate, bytes) = batch_rate(&scenario, seed, n, 1)?;
+        let (rate, bytes, aggregates) = batch_rate(&scenario, seed, n, 1)?;
         one = one.max(rate);
         row_bytes = bytes;
+        if let Some(aggregates) = aggregates {
+            fixed = fixed.best(FixedCost::measure(&args, &scenario, &aggregates)?);
+        }
         all = all.max(batch_rate(&scenario, seed, n, threads)?.0);
     }
-    let per_trial = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
-    let (draw_us, build_us, tick_us) = (
-        per_trial(best.draw),
-        per_trial(best.build),
-        per_trial(best.tick),
-    );
-    let total_us = draw_us + build_us + tick_us;
-    let tick_s = tick_us / 1e6;
-
-    println!("\none thread, trials one after another");
-    println!(
-        "  µs per trial                    {:>12}   (set-up {} + ticking {})",
-        group(total_us),
-        group(draw_us + build_us),
-        group(tick_us)
-    );
-    println!(
-        "  set-up per trial                {:>12} µs  (draw the config {}, build the world {})",
-        group(draw_us + build_us),
-        group(draw_us),
-        group(build_us)
-    );
-    println!(
-        "  agent-ticks per second per core {:>12}",
-        si((shape.agents * shape.ticks) as f64 / tick_s)
-    );
-    println!(
-        "  market clearings per second     {:>12}",
-        si((shape.markets * shape.ticks) as f64 / tick_s)
-    );
+    let (total_us, tick_s) = best.print(n, &shape);
 
     let efficiency = all / (threads as f64 * one);
     println!("\nbatch (draw, tick, fold into the aggregates, write a row)");
@@ -157,6 +133,13 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         rate(all)
     );
     println!("  parallel efficiency             {efficiency:>12.2}");
+
+    fixed.print(n);
+    print_targets(
+        total_us / 1e3,
+        (shape.agents * shape.ticks) as f64 / tick_s,
+        efficiency,
+    );
 
     println!("\nmemory and output");
     match crate::cmd::folder::peak_memory_mib() {
@@ -174,6 +157,112 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What a run costs outside its trials: loading the config, and writing summary.csv and
+/// aggregates.bin from the aggregates (a checkpoint writes the same records as the
+/// latter), timed as `remsim run` does them, into a temporary folder.
+#[derive(Clone, Copy)]
+struct FixedCost {
+    load: Duration,
+    summary: Duration,
+    aggregates: Duration,
+}
+
+impl FixedCost {
+    const NONE: FixedCost = FixedCost {
+        load: Duration::MAX,
+        summary: Duration::MAX,
+        aggregates: Duration::MAX,
+    };
+
+    /// The faster of each part (a shared machine's noise only adds time).
+    fn best(self, other: FixedCost) -> FixedCost {
+        FixedCost {
+            load: self.load.min(other.load),
+            summary: self.summary.min(other.summary),
+            aggregates: self.aggregates.min(other.aggregates),
+        }
+    }
+
+    fn measure(
+        args: &BenchArgs,
+        scenario: &Scenario,
+        aggregates: &BatchAggregates,
+    ) -> anyhow::Result<FixedCost> {
+        let dir = std::env::temp_dir().join(format!("remsim-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let t0 = Instant::now();
+        if crate::load_scenario(args.config.as_deref()).is_none() {
+            anyhow::bail!("the config no longer loads");
+        }
+        let t1 = Instant::now();
+        crate::cmd::folder::write_summary(
+            &dir.join("summary.csv"),
+            aggregates,
+            None,
+            &remsim_report::names::stored_unit,
+        )?;
+        let t2 = Instant::now();
+        let mut writer = ContainerWriter::create(
+            &dir.join("aggregates.bin"),
+            FileKind::Aggregates,
+            &scenario.config_hash(),
+        )?;
+        crate::cmd::records::write_aggregates(&mut writer, aggregates)?;
+        writer.finish()?;
+        let t3 = Instant::now();
+        std::fs::remove_dir_all(&dir)?;
+        Ok(FixedCost {
+            load: t1 - t0,
+            summary: t2 - t1,
+            aggregates: t3 - t2,
+        })
+    }
+
+    fn print(&self, n: u64) {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let total = ms(self.load) + ms(self.summary) + ms(self.aggregates);
+        println!("\nfixed cost per run (outside the trials; aggregates of {n} trials)");
+        println!("  total                           {total:>12.1} ms");
+        println!(
+            "  load the config                 {:>12.1} ms",
+            ms(self.load)
+        );
+        println!(
+            "  write summary.csv               {:>12.1} ms",
+            ms(self.summary)
+        );
+        println!(
+            "  write aggregates.bin            {:>12.1} ms  (a checkpoint writes the same records)",
+            ms(self.aggregates)
+        );
+        println!(
+            "  checkpoint share                {:>12.2} %   (every 3 s, the default; `remsim run` stretches the interval to 100x a checkpoint's cost)",
+            100.0 * self.aggregates.as_secs_f64() / 3.0
+        );
+    }
+}
+
+/// The issue-18 targets beside what was measured here.
+fn print_targets(trial_ms: f64, agent_ticks_per_s: f64, efficiency: f64) {
+    let met = |ok: bool| if ok { "met" } else { "not met" };
+    println!(
+        "\ntargets (issue 18; instructions per clearing and per agent-tick: callgrind, docs/performance.md)"
+    );
+    println!(
+        "  trial, one thread <= 2.0 ms    {trial_ms:>12.2} ms  {} (a baseline target)",
+        met(trial_ms <= 2.0)
+    );
+    println!(
+        "  agent-ticks/s per core >= 40 M {:>12}     {} (a scale-config target)",
+        si(agent_ticks_per_s),
+        met(agent_ticks_per_s >= 40e6)
+    );
+    println!(
+        "  2-thread efficiency >= 0.90    {efficiency:>12.2}     {}",
+        met(efficiency >= 0.90)
+    );
+}
+
 /// Time spent on `n` trials one after another, by phase.
 struct Sequential {
     draw: Duration,
@@ -182,6 +271,41 @@ struct Sequential {
 }
 
 impl Sequential {
+    /// Prints the one-thread block; returns µs per trial and seconds of ticking per trial.
+    fn print(&self, n: u64, shape: &WorldShape) -> (f64, f64) {
+        let per_trial = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
+        let (draw_us, build_us, tick_us) = (
+            per_trial(self.draw),
+            per_trial(self.build),
+            per_trial(self.tick),
+        );
+        let total_us = draw_us + build_us + tick_us;
+        let tick_s = tick_us / 1e6;
+
+        println!("\none thread, trials one after another");
+        println!(
+            "  µs per trial                    {:>12}   (set-up {} + ticking {})",
+            group(total_us),
+            group(draw_us + build_us),
+            group(tick_us)
+        );
+        println!(
+            "  set-up per trial                {:>12} µs  (draw the config {}, build the world {})",
+            group(draw_us + build_us),
+            group(draw_us),
+            group(build_us)
+        );
+        println!(
+            "  agent-ticks per second per core {:>12}",
+            si((shape.agents * shape.ticks) as f64 / tick_s)
+        );
+        println!(
+            "  market clearings per second     {:>12}",
+            si((shape.markets * shape.ticks) as f64 / tick_s)
+        );
+        (total_us, tick_s)
+    }
+
     fn total(&self) -> Duration {
         self.draw
             .saturating_add(self.build)
@@ -258,7 +382,7 @@ fn batch_rate(
     seed: u64,
     n: u64,
     threads: usize,
-) -> anyhow::Result<(f64, f64)> {
+) -> anyhow::Result<(f64, f64, Option<BatchAggregates>)> {
     let mut sink = RowBytes::default();
     let runner = |trial: u64| -> Result<Trajectory, BoxError> {
         let config = scenario.draw(seed, trial)?;
@@ -274,15 +398,15 @@ fn batch_rate(
         &mut sink,
     )?;
     let wall = started.elapsed().as_secs_f64();
-    if !matches!(end, BatchEnd::Finished(_)) {
+    let BatchEnd::Finished(state) = end else {
         anyhow::bail!("the benchmark batch stopped early");
-    }
+    };
     let row_bytes = if sink.rows > 0 {
         sink.bytes as f64 / sink.rows as f64
     } else {
         0.0
     };
-    Ok((n as f64 / wall, row_bytes))
+    Ok((n as f64 / wall, row_bytes, state.aggregates))
 }
 
 /// A sink that formats each trials.csv row, as `remsim run` writes it, and counts its bytes.

@@ -56,7 +56,9 @@ pub struct RunArgs {
     /// No progress bar and no summary.
     #[arg(long)]
     pub quiet: bool,
-    /// Seconds between checkpoints.
+    /// Seconds between checkpoints: at least this many, and at least 100 times as long as
+    /// the last checkpoint took, so that checkpoints cost at most ~1% of the run however
+    /// large the aggregates grow; 0 checkpoints after every block.
     #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
     pub checkpoint_secs: f64,
     /// Also write these metrics of every trial to series.csv (`trial,metric,date,value`),
@@ -313,6 +315,7 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
         manifest: &manifest,
         every: Duration::from_secs_f64(args.checkpoint_secs),
         last_checkpoint: Instant::now(),
+        last_cost: Duration::ZERO,
         interrupted: interrupted.clone(),
         inputs_writer,
         inputs,
@@ -611,6 +614,8 @@ struct FileSink<'a> {
     manifest: &'a Manifest,
     every: Duration,
     last_checkpoint: Instant,
+    /// How long the last checkpoint took (zero before the first).
+    last_cost: Duration,
     interrupted: Arc<AtomicBool>,
     /// `inputs.csv`, one row per trial as its block finishes.
     inputs_writer: RowsWriter,
@@ -730,7 +735,19 @@ impl SeriesSink {
 }
 
 impl FileSink<'_> {
+    /// The time from one checkpoint to the next: `--checkpoint-secs`, stretched to 100
+    /// times the last checkpoint's cost (checkpoints ≤ 1% of the run; issue 18), except
+    /// when every block is to be checkpointed (0).
+    fn interval(&self) -> Duration {
+        if self.every.is_zero() {
+            self.every
+        } else {
+            self.every.max(self.last_cost.saturating_mul(100))
+        }
+    }
+
     fn checkpoint(&mut self, state: &BatchState) -> Result<(), BoxError> {
+        let started = Instant::now();
         let prefix = match self.trials.as_mut() {
             Some(w) => w.sync()?,
             None => DurablePrefix::empty(),
@@ -764,6 +781,7 @@ impl FileSink<'_> {
         }
         writer.finish()?;
         self.last_checkpoint = Instant::now();
+        self.last_cost = started.elapsed();
         Ok(())
     }
 }
@@ -806,7 +824,7 @@ impl BlockSink for FileSink<'_> {
             self.inputs_writer.numbers(row.trial, &values)?;
         }
         let stop = self.interrupted.load(Ordering::SeqCst);
-        if stop || self.last_checkpoint.elapsed() >= self.every {
+        if stop || self.last_checkpoint.elapsed() >= self.interval() {
             self.checkpoint(state)?;
         }
         Ok(if stop { Flow::Stop } else { Flow::Continue })

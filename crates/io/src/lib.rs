@@ -22,6 +22,7 @@ pub mod container;
 pub mod error;
 pub mod files;
 pub mod manifest;
+pub mod number;
 pub mod readers;
 pub mod records;
 pub mod rows;
@@ -36,6 +37,7 @@ pub use container::{CONTAINER_VERSION, ContainerReader, ContainerWriter, FileKin
 pub use error::IoError;
 pub use files::{atomic_write, sync_dir};
 pub use manifest::{FileRecord, MANIFEST_FORMAT, MANIFEST_VERSION, Manifest, ShardRecord, Timing};
+pub use number::push_number;
 pub use readers::{
     QUANTILE_LEVELS, SignCount, SignCounts, SummaryRecord, SummaryTable, TrialColumns,
 };

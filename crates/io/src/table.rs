@@ -6,6 +6,7 @@
 
 use crate::error::IoError;
 use crate::files::{TempGuard, commit, hash_file, temporary_path};
+use crate::number::push_number;
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -18,13 +19,39 @@ pub const SUMMARY_HEADER: [&str; 17] = [
     "p99", "max", "se", "unit",
 ];
 
-/// A number as written in every CSV: shortest form that reads back to the same `f64`.
+/// A number as written in every CSV: shortest form that reads back to the same `f64`
+/// (the bytes of `format!("{x}")`; [`crate::push_number`] appends them to a buffer).
 pub fn number(x: f64) -> String {
-    format!("{x}")
+    let mut text = String::new();
+    push_number(&mut text, x);
+    text
 }
 
-fn optional(x: Option<f64>) -> String {
-    x.map(number).unwrap_or_default()
+/// One CSV field, built in a buffer kept between fields: every row is written field by
+/// field through [`csv::Writer::write_field`] (quoted exactly as `write_record` quotes), so
+/// no row allocates.
+#[derive(Default)]
+struct FieldBuffer(String);
+
+impl FieldBuffer {
+    /// Writes `x` (empty when undefined) as the next field of the current record.
+    fn number<W: Write>(&mut self, w: &mut csv::Writer<W>, x: Option<f64>) -> csv::Result<()> {
+        self.0.clear();
+        if let Some(x) = x {
+            push_number(&mut self.0, x);
+        }
+        w.write_field(&self.0)
+    }
+
+    /// Writes `n` as the next field of the current record.
+    fn integer<W: Write>(&mut self, w: &mut csv::Writer<W>, n: u64) -> csv::Result<()> {
+        w.write_field(itoa::Buffer::new().format(n))
+    }
+}
+
+/// Ends the current record of `w` (after its fields were written one by one).
+fn end_record<W: Write>(w: &mut csv::Writer<W>) -> csv::Result<()> {
+    w.write_record(None::<&[u8]>)
 }
 
 /// One field of a `trials.csv` row.
@@ -73,6 +100,7 @@ pub struct SummaryWriter {
     tmp: PathBuf,
     guard: TempGuard,
     writer: csv::Writer<BufWriter<File>>,
+    buffer: FieldBuffer,
 }
 
 impl SummaryWriter {
@@ -90,34 +118,31 @@ impl SummaryWriter {
             tmp,
             guard,
             writer,
+            buffer: FieldBuffer::default(),
         })
     }
 
     /// Writes one row.
     pub fn write(&mut self, line: &SummaryLine<'_>) -> Result<(), IoError> {
-        let q = |i: usize| line.quantiles.map(|q| number(q[i])).unwrap_or_default();
-        let record = [
-            line.metric.to_string(),
-            line.tick.to_string(),
-            line.date.to_string(),
-            line.n.to_string(),
-            optional(line.mean),
-            optional(line.sd),
-            optional(line.min),
-            q(0),
-            q(1),
-            q(2),
-            q(3),
-            q(4),
-            q(5),
-            q(6),
-            optional(line.max),
-            optional(line.se),
-            line.unit.to_string(),
-        ];
-        self.writer
-            .write_record(&record)
-            .map_err(|e| csv_error(&self.tmp, e))
+        let (w, buffer) = (&mut self.writer, &mut self.buffer);
+        let mut fields = || -> csv::Result<()> {
+            w.write_field(line.metric)?;
+            buffer.integer(w, line.tick as u64)?;
+            w.write_field(line.date)?;
+            buffer.integer(w, line.n)?;
+            for x in [line.mean, line.sd, line.min] {
+                buffer.number(w, x)?;
+            }
+            for i in 0..7 {
+                buffer.number(w, line.quantiles.map(|q| q[i]))?;
+            }
+            for x in [line.max, line.se] {
+                buffer.number(w, x)?;
+            }
+            w.write_field(line.unit)?;
+            end_record(w)
+        };
+        fields().map_err(|e| csv_error(&self.tmp, e))
     }
 
     /// Flushes, syncs and renames the file into place.
@@ -127,6 +152,7 @@ impl SummaryWriter {
             tmp,
             guard,
             writer,
+            buffer: _,
         } = self;
         let buffered = writer
             .into_inner()
@@ -187,6 +213,7 @@ impl Write for HashingFile {
 pub struct TrialsWriter {
     path: PathBuf,
     writer: csv::Writer<HashingFile>,
+    buffer: FieldBuffer,
 }
 
 impl TrialsWriter {
@@ -208,6 +235,7 @@ impl TrialsWriter {
         let mut writer = TrialsWriter {
             path: path.to_path_buf(),
             writer: csv::Writer::from_writer(file),
+            buffer: FieldBuffer::default(),
         };
         let header = TrialsWriter::header(columns);
         writer
@@ -271,33 +299,39 @@ impl TrialsWriter {
         Ok(TrialsWriter {
             path: path.to_path_buf(),
             writer: csv::Writer::from_writer(file),
+            buffer: FieldBuffer::default(),
         })
     }
 
-    fn record(trial: u64, seed: u64, fields: &[Field<'_>]) -> Vec<String> {
-        let mut record = Vec::with_capacity(fields.len() + 2);
-        record.push(trial.to_string());
-        record.push(seed.to_string());
+    /// Writes one row field by field into `w`.
+    fn record<W: Write>(
+        w: &mut csv::Writer<W>,
+        buffer: &mut FieldBuffer,
+        trial: u64,
+        seed: u64,
+        fields: &[Field<'_>],
+    ) -> csv::Result<()> {
+        buffer.integer(w, trial)?;
+        buffer.integer(w, seed)?;
         for field in fields {
-            record.push(match field {
-                Field::Number(x) => number(*x),
-                Field::Text(t) => t.to_string(),
-                Field::Empty => String::new(),
-            });
+            match field {
+                Field::Number(x) => buffer.number(w, Some(*x))?,
+                Field::Text(t) => w.write_field(t)?,
+                Field::Empty => w.write_field([])?,
+            }
         }
-        record
+        end_record(w)
     }
 
     /// Appends one row.
     pub fn write(&mut self, trial: u64, seed: u64, fields: &[Field<'_>]) -> Result<(), IoError> {
-        self.writer
-            .write_record(TrialsWriter::record(trial, seed, fields))
+        TrialsWriter::record(&mut self.writer, &mut self.buffer, trial, seed, fields)
             .map_err(|e| csv_error(&self.path, e))
     }
 
     /// The line [`TrialsWriter::write`] would write, without its newline.
     pub fn line(trial: u64, seed: u64, fields: &[Field<'_>]) -> Result<String, IoError> {
-        in_memory(|w| w.write_record(TrialsWriter::record(trial, seed, fields)))
+        in_memory(|w| TrialsWriter::record(w, &mut FieldBuffer::default(), trial, seed, fields))
     }
 
     /// A row read back by [`TrialsReader`], as the line it was written as.
