@@ -8,11 +8,21 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The repository root, where [`remsim`] runs.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// Runs the `remsim` binary with `args` in the repository root.
 pub fn remsim(args: &[&str]) -> Output {
+    remsim_in(&repo(), args)
+}
+
+/// Runs the `remsim` binary with `args` in `dir`.
+pub fn remsim_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_remsim"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir)
         .output()
         .expect("the remsim binary runs")
 }
@@ -24,7 +34,12 @@ pub fn text(bytes: &[u8]) -> String {
 
 /// Runs `remsim` and asserts exit status 0, showing its output otherwise.
 pub fn run_ok(args: &[&str]) -> Output {
-    let out = remsim(args);
+    run_ok_in(&repo(), args)
+}
+
+/// Runs `remsim` in `dir` and asserts exit status 0, showing its output otherwise.
+pub fn run_ok_in(dir: &Path, args: &[&str]) -> Output {
+    let out = remsim_in(dir, args);
     assert_eq!(
         out.status.code(),
         Some(0),
