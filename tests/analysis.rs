@@ -8,27 +8,12 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use support::run_ok;
+use support::{run_ok, table};
 
 const SHORT: &str = "tests/data/batch/short.toml";
 
 fn scratch(name: &str) -> PathBuf {
     support::scratch("analysis", name)
-}
-
-fn table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let header = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    let rows = lines
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect();
-    (header, rows)
 }
 
 /// A Sobol' run writes design.csv, inputs.csv and trials.csv of N (D + 2) rows in design

@@ -64,3 +64,19 @@ pub fn scratch(group: &str, name: &str) -> PathBuf {
 pub fn s(path: &Path) -> &str {
     path.to_str().expect("a UTF-8 path")
 }
+
+/// A CSV file without quoted fields as (header, rows), every field a string.
+pub fn table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).expect("the table reads");
+    let mut lines = text.lines();
+    let header = lines
+        .next()
+        .expect("a header line")
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let rows = lines
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
