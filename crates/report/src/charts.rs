@@ -17,7 +17,10 @@ pub(crate) const FAN_SIZE: (u32, u32) = (560, 340);
 pub(crate) const WIDE_SIZE: (u32, u32) = (1140, 420);
 pub(crate) const HIST_SIZE: (u32, u32) = (560, 300);
 
-pub(crate) fn chart_id(name: &str) -> String {
+/// A chart's id, from the metric or outcome it shows: ASCII letters and digits lower-cased,
+/// anything else `-`. The page anchors the chart as `chart-<id>` and writes it as
+/// `plots/<id>.svg` (and `.png`).
+pub fn chart_id(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
