@@ -7,7 +7,7 @@ use crate::error::ReportError;
 use crate::fan::{self, Fan};
 use crate::folder::RunFolder;
 use crate::names::{self, Label};
-use crate::page::{Chart, escape};
+use crate::page::{Chart, Section, escape};
 use crate::report::histogram_columns;
 use crate::stats::{self, HistogramRequest, SHORTAGE_DEFINITION};
 use remsim_io::SummaryTable;
@@ -199,6 +199,26 @@ pub(crate) fn band_chart(
     };
     let caption = format!("{title}: median and middle 50% of {trials} trials, month by month.");
     d.fan(id, &spec, caption, false).map(Some)
+}
+
+/// The "Shortage probability" section: one heat map per (folder, chart id, title).
+pub(crate) fn shortage_section(
+    d: &mut Drawer,
+    maps: &[(&RunFolder, &str, &str)],
+    notes: &mut Vec<String>,
+) -> Result<Section, ReportError> {
+    let mut section = Section {
+        id: "shortages".into(),
+        title: "Shortage probability".into(),
+        intro: format!("<p>{}</p>", escape(SHORTAGE_DEFINITION)),
+        ..Section::default()
+    };
+    for &(run, id, title) in maps {
+        section
+            .charts
+            .extend(heatmap_chart(d, run, id, title, notes)?);
+    }
+    Ok(section)
 }
 
 pub(crate) fn heatmap_chart(
