@@ -40,11 +40,7 @@ fn steady_fold(aggregates: &mut BatchAggregates, pairs: &[(&Trajectory, &[Outcom
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = std::env::args().nth(1).map_or(Ok(10), |s| s.parse())?;
     let (block, rows) = support::baseline_block();
-    let pairs: Vec<_> = block
-        .iter()
-        .zip(&rows)
-        .map(|(t, r)| (t, r.as_slice()))
-        .collect();
+    let pairs = support::pairs(&block, &rows);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     let mut best_wall = f64::INFINITY;
     let mut checksum = 0.0;
