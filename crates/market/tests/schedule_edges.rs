@@ -5,6 +5,7 @@
 //! every clearing is an equilibrium of its own participants, on a generator with flats,
 //! jumps, equal-price steps and bounds that clamp. Each test's doc says what it once caught.
 
+mod common;
 mod reference;
 
 use proptest::prelude::*;
@@ -670,13 +671,9 @@ proptest! {
         cn in prop::collection::vec((any::<bool>(), 0.5f64..100.0, 0u8..8, any::<u8>()), 0..12),
         row in prop::collection::vec((any::<bool>(), 0.5f64..100.0, 0u8..8, any::<u8>()), 0..12),
         dup in any::<[u8; 8]>(),
-        capacity in prop_oneof![Just(0.0), Just(f64::MAX), 0.0f64..150.0],
-        wedge in prop_oneof![Just(0.0), 0.0f64..20.0],
-        reference in (1.0f64..80.0, 1.0f64..80.0),
+        (link, reference) in common::link_and_reference(),
     ) {
-        let bounds = PriceBounds { floor_usd_per_kg: 0.0, cap_usd_per_kg: 100.0 };
-        let link = Link { capacity_t: capacity, wedge_usd_per_kg: wedge };
-        let reference = [reference.0, reference.1];
+        let bounds = common::CROSS_CHECK_BOUNDS;
         let mut book = Market::new();
         let parts = [split_orders(&cn, &dup), split_orders(&row, &dup)];
         for (r, orders) in [&cn, &row].into_iter().enumerate() {
