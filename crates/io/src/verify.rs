@@ -17,14 +17,14 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// `manifest.json`.
-pub const MANIFEST_FILE: &str = "manifest.json";
+pub const MANIFEST_FILE: &str = crate::names::MANIFEST;
 /// `timing.json` (sealed itself, not listed: its bytes differ from run to run).
-pub const TIMING_FILE: &str = "timing.json";
+pub const TIMING_FILE: &str = crate::names::TIMING;
 /// `checkpoint.bin`: present only while a batch is unfinished.
-pub const CHECKPOINT_FILE: &str = "checkpoint.bin";
+pub const CHECKPOINT_FILE: &str = crate::names::CHECKPOINT;
 /// `comparison.json`: the sealed list of a comparison folder's own data files (its `base/`
 /// and `shock/` are results folders with manifests of their own).
-pub const COMPARISON_FILE: &str = "comparison.json";
+pub const COMPARISON_FILE: &str = crate::names::COMPARISON;
 /// The `format` of `comparison.json`.
 pub const COMPARISON_FORMAT: &str = "remsim-comparison";
 
