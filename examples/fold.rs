@@ -17,19 +17,7 @@ mod support;
 use remsim_core::Trajectory;
 use remsim_scheduler::{BatchAggregates, OutcomeValue, Shape};
 use std::time::Instant;
-
-/// CPU time this thread has run, in ms (0 where the kernel does not say).
-fn cpu_ms() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| {
-            s.split_whitespace()
-                .next()
-                .and_then(|x| x.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0)
-        / 1e6
-}
+use support::cpu_ms;
 
 /// The measured fold: a block into aggregates that have seen one already.
 #[inline(never)]

@@ -1,6 +1,7 @@
-//! What the benchmarks share (`benches/batch.rs`, `benches/performance.rs` and
-//! `examples/fold.rs`, which includes this file by path): one block of real baseline
-//! trajectories and their outcome rows, and the timing of one baseline trial.
+//! What the benchmarks and the profiler drivers share (`benches/batch.rs`,
+//! `benches/performance.rs`, and `examples/fold.rs` and `examples/profile.rs`, which include
+//! this file by path): one block of real baseline trajectories and their outcome rows, the
+//! timing of one baseline trial, and this thread's CPU time.
 
 // Each includer uses a different part of it.
 #![allow(dead_code)]
@@ -45,4 +46,17 @@ pub fn time_trial(b: &mut Bencher<'_>, scenario: &Scenario, trial: &mut u64) {
         let config = scenario.draw(42, *trial).expect("a trial draws");
         black_box(remsim_sim::run_trial(&config, 42, *trial).expect("a trial runs"))
     })
+}
+
+/// CPU time this thread has run, in ms (0 where the kernel does not say).
+pub fn cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|x| x.parse::<f64>().ok())
+        })
+        .unwrap_or(0.0)
+        / 1e6
 }
