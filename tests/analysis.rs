@@ -8,9 +8,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use support::{run_ok, table};
-
-const SHORT: &str = "tests/data/batch/short.toml";
+use support::{SHORT, run_ok, table};
 
 fn scratch(name: &str) -> PathBuf {
     support::scratch("analysis", name)

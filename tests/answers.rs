@@ -9,7 +9,7 @@
 mod support;
 
 use std::path::PathBuf;
-use support::{remsim_in, repo, run_ok, run_ok_in, s, text};
+use support::{remsim_in, repo, run_batch, run_ok, run_ok_in, s, text};
 
 /// Trials of the summary batch: the 200 with an optimised build.
 fn trials() -> &'static str {
@@ -83,15 +83,7 @@ fn prices_at_the_cap_are_listed_among_the_caveats() {
     )
     .unwrap();
     let out = dir.join("out");
-    run_ok(&[
-        "run",
-        s(&config),
-        "--trials",
-        "10",
-        "--quiet",
-        "--out",
-        s(&out),
-    ]);
+    run_batch(s(&config), 10, 0, &[], &out);
     run_ok(&["report", s(&out), "--no-png"]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let caveats = section(&html, "caveats");

@@ -20,9 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use support::{remsim, run_ok, s, table, text};
+use support::{SHORT, batch_args, remsim, run_batch, run_ok, s, table, text};
 
-const SHORT: &str = "tests/data/batch/short.toml";
 /// The files that must be byte-identical between equivalent runs (timing.json differs).
 const COMPARED: [&str; 5] = [
     "manifest.json",
@@ -55,19 +54,9 @@ fn scratch(name: &str) -> PathBuf {
     support::scratch("batch", name)
 }
 
-/// The arguments of `remsim run SHORT --trials N --seed SEED EXTRA… --out DIR --quiet`.
-fn short_args(trials: u64, seed: u64, extra: &[&str], out: &Path) -> Vec<String> {
-    let (trials, seed) = (trials.to_string(), seed.to_string());
-    let mut args = vec!["run", SHORT, "--trials", &trials, "--seed", &seed];
-    args.extend_from_slice(extra);
-    args.extend(["--out", s(out), "--quiet"]);
-    args.into_iter().map(String::from).collect()
-}
-
-/// Runs `remsim run` of the short config (see [`short_args`]), asserting success.
+/// Runs `remsim run` of the short config (see [`support::batch_args`]), asserting success.
 fn run_short(trials: u64, seed: u64, extra: &[&str], out: &Path) -> Output {
-    let args = short_args(trials, seed, extra, out);
-    run_ok(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    run_batch(SHORT, trials, seed, extra, out)
 }
 
 /// Runs `remsim merge DIRS… --out OUT`.
@@ -323,7 +312,7 @@ mod resume {
     fn start_and_stop(dir: &Path, signal: &str) -> Output {
         let extra = ["--threads", "1", "--checkpoint-secs", "0.3"];
         let mut child = Command::new(env!("CARGO_BIN_EXE_remsim"))
-            .args(short_args(resume_trials(), 11, &extra, dir))
+            .args(batch_args(SHORT, resume_trials(), 11, &extra, dir))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 mod support;
 
-use support::{remsim, run_ok, text};
+use support::{remsim, repo, run_ok, s, text, toml_files};
 
 mod check {
     use super::*;
@@ -51,13 +51,7 @@ mod check {
     #[test]
     fn broken_configs_give_one_located_line_and_exit_2() {
         let dir = Path::new("tests/data/broken");
-        let mut files: Vec<PathBuf> =
-            std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
-        files.sort();
+        let files = toml_files(&repo().join(dir));
         assert!(files.len() >= 5, "{files:?}");
         for file in files {
             let name = file.file_name().unwrap().to_str().unwrap();
@@ -143,17 +137,16 @@ mod trial {
         let a = temp("a.csv");
         let b = temp("b.csv");
         for path in [&a, &b] {
-            let out = remsim(&[
+            run_ok(&[
                 "trial",
                 "--seed",
                 "1",
                 "--trial",
                 "0",
                 "--out",
-                path.to_str().unwrap(),
+                s(path),
                 "--force",
             ]);
-            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         }
         let csv = std::fs::read_to_string(&a).unwrap();
         let mut lines = csv.lines();
@@ -276,7 +269,7 @@ mod studies {
     #[test]
     fn compare_writes_both_folders_and_the_paired_differences() {
         let out = temp_dir("compare");
-        let run = remsim(&[
+        let run = run_ok(&[
             "compare",
             "configs/baseline.toml",
             "configs/shocks/myanmar-disruption.toml",
@@ -286,9 +279,8 @@ mod studies {
             "4",
             "--quiet",
             "--out",
-            out.to_str().unwrap(),
+            s(&out),
         ]);
-        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
         for file in [
             "base/summary.csv",
             "shock/summary.csv",
@@ -378,12 +370,7 @@ mod shock_files {
     #[test]
     fn every_shock_file_checks_and_runs() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/shocks");
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
+        let files = toml_files(&dir);
         assert!(files.len() >= 10, "{files:?}");
         let out = std::env::temp_dir().join(format!("remsim-shock-{}.csv", std::process::id()));
         for file in files {
@@ -396,7 +383,7 @@ mod shock_files {
                 text(&check.stderr)
             );
             assert!(text(&check.stdout).contains("shocks ("), "{path}");
-            let run = remsim(&[
+            run_ok(&[
                 "trial",
                 path,
                 "--seed",
@@ -404,10 +391,9 @@ mod shock_files {
                 "--trial",
                 "5",
                 "--out",
-                out.to_str().unwrap(),
+                s(&out),
                 "--force",
             ]);
-            assert_eq!(run.status.code(), Some(0), "{path}: {}", text(&run.stderr));
         }
     }
 }

@@ -14,9 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use support::{remsim, run_ok, s, text};
-
-const SHORT: &str = "tests/data/batch/short.toml";
+use support::{SHORT, batch_args, remsim, run_batch, run_ok, s, text};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("remsim-rel-{}-{name}", std::process::id()));
@@ -255,17 +253,7 @@ fn damage_matrix(
 fn damaged_results_are_refused_or_read_identically() {
     let root = scratch("damage");
     let pristine = root.join("pristine");
-    run_ok(&[
-        "run",
-        SHORT,
-        "--trials",
-        "12",
-        "--seed",
-        "5",
-        "--out",
-        s(&pristine),
-        "--quiet",
-    ]);
+    run_batch(SHORT, 12, 5, &[], &pristine);
     let mut files: Vec<String> = fs::read_dir(&pristine)
         .unwrap()
         .filter_map(Result::ok)
@@ -287,24 +275,11 @@ fn damaged_results_are_refused_or_read_identically() {
 
 /// Runs a batch and stops it with `signal` after `after`; true if it was interrupted
 /// (the folder is left incomplete).
-fn interrupted_run(config: &str, trials: &str, dir: &Path, signal: &str, after: Duration) -> bool {
-    let mut args = vec![
-        "run",
-        config,
-        "--trials",
-        trials,
-        "--seed",
-        "7",
-        "--threads",
-        "2",
-    ];
-    args.extend(["--checkpoint-secs", "0", "--quiet", "--out", s(&dir)]);
+fn interrupted_run(config: &str, trials: u64, dir: &Path, signal: &str, after: Duration) -> bool {
     let resume = dir.join("manifest.json").exists();
-    if resume {
-        args.push("--resume");
-    } else {
-        args.push("--force");
-    }
+    let again = if resume { "--resume" } else { "--force" };
+    let extra = ["--threads", "2", "--checkpoint-secs", "0", again];
+    let args = batch_args(config, trials, 7, &extra, dir);
     let mut child = Command::new(env!("CARGO_BIN_EXE_remsim"))
         .args(&args)
         .stdout(Stdio::null())
@@ -324,19 +299,8 @@ fn interrupted_run(config: &str, trials: &str, dir: &Path, signal: &str, after: 
 fn damaged_durable_prefix_is_refused_on_resume() {
     let root = scratch("prefix");
     let reference = root.join("reference");
-    let trials = "1200";
-    let out = remsim(&[
-        "run",
-        SHORT,
-        "--trials",
-        trials,
-        "--seed",
-        "7",
-        "--quiet",
-        "--out",
-        s(&reference),
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let trials = 1200;
+    run_batch(SHORT, trials, 7, &[], &reference);
     let stopped = root.join("stopped");
     let mut wait = 400;
     while !interrupted_run(SHORT, trials, &stopped, "-INT", Duration::from_millis(wait)) {
@@ -393,20 +357,8 @@ fn damaged_durable_prefix_is_refused_on_resume() {
         let _ = fs::remove_dir_all(&dir);
         let _ = interrupted_run(SHORT, trials, &dir, signal, Duration::from_millis(ms));
         let _ = interrupted_run(SHORT, trials, &dir, signal, Duration::from_millis(ms));
-        let out = remsim(&[
-            "run",
-            SHORT,
-            "--resume",
-            "--trials",
-            trials,
-            "--seed",
-            "7",
-            "--out",
-            s(&dir),
-            "--quiet",
-        ]);
+        run_batch(SHORT, trials, 7, &["--resume"], &dir);
         cycles += 1;
-        assert!(out.status.success(), "{}", text(&out.stderr));
         assert!(no_tmp_files(&dir));
         if same_outputs(&dir, &reference) {
             identical += 1;
@@ -423,21 +375,8 @@ fn damaged_durable_prefix_is_refused_on_resume() {
 fn full_disk_at_any_point_resumes_to_the_exact_result() {
     let root = scratch("enospc");
     let reference = root.join("reference");
-    let args = [
-        "--trials",
-        "100",
-        "--seed",
-        "3",
-        "--threads",
-        "1",
-        "--checkpoint-secs",
-        "0",
-        "--quiet",
-    ];
-    let mut run_args = vec!["run", SHORT];
-    run_args.extend(args);
-    run_args.extend(["--out", s(&reference)]);
-    assert!(remsim(&run_args).status.success());
+    let extra = ["--threads", "1", "--checkpoint-secs", "0"];
+    run_batch(SHORT, 100, 3, &extra, &reference);
     let mount = root.join("tmpfs");
     fs::create_dir_all(&mount).unwrap();
     let mounted = Command::new("mount")
@@ -471,10 +410,7 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     while size <= 1_400_000 {
         let _ = fs::remove_dir_all(&dir);
         assert!(remount(size), "remount to {size}");
-        let mut first = vec!["run", SHORT];
-        first.extend(args);
-        first.extend(["--out", s(&dir)]);
-        let out = remsim(&first);
+        let out = remsim(&batch_args(SHORT, 100, 3, &extra, &dir));
         tried += 1;
         assert!(!panicked(&out), "{}", text(&out.stderr));
         if !out.status.success() {
@@ -484,10 +420,8 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
             }
         }
         assert!(remount(64 << 20));
-        let mut again = vec!["run", SHORT, "--resume"];
-        again.extend(args);
-        again.extend(["--out", s(&dir)]);
-        let resumed = remsim(&again);
+        let resume = [&extra[..], &["--resume"]].concat();
+        let resumed = remsim(&batch_args(SHORT, 100, 3, &resume, &dir));
         assert!(
             resumed.status.success(),
             "size {size}: {}",

@@ -5,8 +5,13 @@
 // Each test binary uses a different part of it.
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
+use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// The short test world: the baseline cut to 18 months, so batches take seconds.
+pub const SHORT: &str = "tests/data/batch/short.toml";
 
 /// The repository root, where [`remsim`] runs.
 pub fn repo() -> PathBuf {
@@ -14,12 +19,12 @@ pub fn repo() -> PathBuf {
 }
 
 /// Runs the `remsim` binary with `args` in the repository root.
-pub fn remsim(args: &[&str]) -> Output {
+pub fn remsim<S: AsRef<OsStr> + Debug>(args: &[S]) -> Output {
     remsim_in(&repo(), args)
 }
 
 /// Runs the `remsim` binary with `args` in `dir`.
-pub fn remsim_in(dir: &Path, args: &[&str]) -> Output {
+pub fn remsim_in<S: AsRef<OsStr> + Debug>(dir: &Path, args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_remsim"))
         .args(args)
         .current_dir(dir)
@@ -33,12 +38,12 @@ pub fn text(bytes: &[u8]) -> String {
 }
 
 /// Runs `remsim` and asserts exit status 0, showing its output otherwise.
-pub fn run_ok(args: &[&str]) -> Output {
+pub fn run_ok<S: AsRef<OsStr> + Debug>(args: &[S]) -> Output {
     run_ok_in(&repo(), args)
 }
 
 /// Runs `remsim` in `dir` and asserts exit status 0, showing its output otherwise.
-pub fn run_ok_in(dir: &Path, args: &[&str]) -> Output {
+pub fn run_ok_in<S: AsRef<OsStr> + Debug>(dir: &Path, args: &[S]) -> Output {
     let out = remsim_in(dir, args);
     assert_eq!(
         out.status.code(),
@@ -79,4 +84,29 @@ pub fn table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
         .map(|l| l.split(',').map(str::to_string).collect())
         .collect();
     (header, rows)
+}
+
+/// The arguments of `remsim run CONFIG --trials N --seed SEED EXTRA… --out DIR --quiet`.
+pub fn batch_args(config: &str, trials: u64, seed: u64, extra: &[&str], out: &Path) -> Vec<String> {
+    let (trials, seed) = (trials.to_string(), seed.to_string());
+    let mut args = vec!["run", config, "--trials", &trials, "--seed", &seed];
+    args.extend_from_slice(extra);
+    args.extend(["--out", s(out), "--quiet"]);
+    args.into_iter().map(String::from).collect()
+}
+
+/// Runs `remsim run` (see [`batch_args`]), asserting success.
+pub fn run_batch(config: &str, trials: u64, seed: u64, extra: &[&str], out: &Path) -> Output {
+    run_ok(&batch_args(config, trials, seed, extra, out))
+}
+
+/// The `.toml` files of `dir`, sorted by path.
+pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("the folder reads")
+        .map(|entry| entry.expect("a folder entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    files.sort();
+    files
 }

@@ -44,6 +44,33 @@ fn clear<const N: usize>(
     Ok((out, fills, unserved))
 }
 
+/// Clears `parts` within [`BOUNDS`] over a link of (capacity t, wedge USD/kg), checks that
+/// the result is an equilibrium, and returns it with each region's fills.
+fn clear_checked(
+    parts: &[Participants<1>; 2],
+    (capacity_t, wedge_usd_per_kg): (f64, f64),
+    reference: [f64; 2],
+) -> (ScheduleClearing, [[f64; 1]; 2]) {
+    let link = Link {
+        capacity_t,
+        wedge_usd_per_kg,
+    };
+    let (out, fills, _) = clear(parts, link, BOUNDS, reference).unwrap();
+    assert_equilibrium(parts, link, &out, 1e-9).unwrap();
+    (out, fills)
+}
+
+/// China's net supply −100 … +100 t over 0 … 100 USD/kg (price = (x + 100) / 2); the rest
+/// of world the same over 100 … 200 (price = 150 + x / 2).
+fn linear_regions() -> [Participants<1>; 2] {
+    let mut parts = [Participants::<1>::new(), Participants::new()];
+    *parts[0].push_point(0.0) = [Values::flat(-100.0)];
+    *parts[0].push_point(100.0) = [Values::flat(100.0)];
+    *parts[1].push_point(100.0) = [Values::flat(-100.0)];
+    *parts[1].push_point(200.0) = [Values::flat(100.0)];
+    parts
+}
+
 /// The region's total net supply just below and just above `p` (the left and right limits
 /// of N at p), straight from the participants: an independent reading of the module docs.
 fn limits<const N: usize>(parts: &Participants<N>, p: f64) -> (f64, f64) {
@@ -144,39 +171,17 @@ fn assert_equilibrium<const N: usize>(
 /// interval (its schedule clears 0 t only at 50).
 #[test]
 fn flow_in_the_lower_third_of_a_linear_bracket_is_found() {
-    let mut parts = [Participants::<1>::new(), Participants::new()];
-    // China: net supply -100 .. +100 over 0 .. 100 USD/kg (price = (x + 100) / 2).
-    *parts[0].push_point(0.0) = [Values::flat(-100.0)];
-    *parts[0].push_point(100.0) = [Values::flat(100.0)];
-    // Rest of world: the same over 100 .. 200 (price = 150 + x / 2).
-    *parts[1].push_point(100.0) = [Values::flat(-100.0)];
-    *parts[1].push_point(200.0) = [Values::flat(100.0)];
-    let link = Link {
-        capacity_t: 90.0,
-        wedge_usd_per_kg: 80.0,
-    };
-    let (out, _, _) = clear(&parts, link, BOUNDS, [50.0, 150.0]).unwrap();
+    let (out, _) = clear_checked(&linear_regions(), (90.0, 80.0), [50.0, 150.0]);
     assert!((out.flow_t - 20.0).abs() < 1e-9, "{out:?}");
     assert!((out.price_usd_per_kg[0] - 60.0).abs() < 1e-9, "{out:?}");
     assert!((out.price_usd_per_kg[1] - 140.0).abs() < 1e-9, "{out:?}");
-    assert_equilibrium(&parts, link, &out, 1e-9).unwrap();
 }
 
 /// PASSES: the same market with the crossing in the upper two thirds of the bracket.
 #[test]
 fn flow_in_the_upper_part_of_a_linear_bracket_is_found() {
-    let mut parts = [Participants::<1>::new(), Participants::new()];
-    *parts[0].push_point(0.0) = [Values::flat(-100.0)];
-    *parts[0].push_point(100.0) = [Values::flat(100.0)];
-    *parts[1].push_point(100.0) = [Values::flat(-100.0)];
-    *parts[1].push_point(200.0) = [Values::flat(100.0)];
-    let link = Link {
-        capacity_t: 90.0,
-        wedge_usd_per_kg: 40.0,
-    };
-    let (out, _, _) = clear(&parts, link, BOUNDS, [50.0, 150.0]).unwrap();
+    let (out, _) = clear_checked(&linear_regions(), (90.0, 40.0), [50.0, 150.0]);
     assert!((out.flow_t - 60.0).abs() < 1e-9, "{out:?}");
-    assert_equilibrium(&parts, link, &out, 1e-9).unwrap();
 }
 
 /// Once failed (fixed). `find_flow`: when the picked crossing sits on an end of the
@@ -311,16 +316,11 @@ fn flow_limited_by_what_china_can_sell_pins_the_spread() {
     let mut parts = [Participants::<1>::new(), Participants::new()];
     parts[0].add_order(0, 10.0, 30.0, true);
     parts[1].add_order(0, 100.0, 50.0, false);
-    let link = Link {
-        capacity_t: 1000.0,
-        wedge_usd_per_kg: 5.0,
-    };
-    let (out, fills, _) = clear(&parts, link, BOUNDS, [10.0, 100.0]).unwrap();
+    let (out, fills) = clear_checked(&parts, (1000.0, 5.0), [10.0, 100.0]);
     assert_eq!(out.flow_t, 30.0);
     assert!(!out.link_binding);
     assert_eq!(out.price_usd_per_kg[1] - out.price_usd_per_kg[0], 5.0);
     assert_eq!(fills, [[30.0], [-30.0]]);
-    assert_equilibrium(&parts, link, &out, 1e-9).unwrap();
 }
 
 #[test]
@@ -333,13 +333,8 @@ fn equilibrium_on_a_flat_stretch_of_china() {
     *parts[0].push_point(40.0) = [Values::flat(50.0)];
     *parts[0].push_point(50.0) = [Values::flat(100.0)];
     parts[1].add_order(0, 60.0, 50.0, false);
-    let link = Link {
-        capacity_t: 1000.0,
-        wedge_usd_per_kg: 30.0,
-    };
-    let (out, _, _) = clear(&parts, link, BOUNDS, [30.0, 60.0]).unwrap();
+    let (out, _) = clear_checked(&parts, (1000.0, 30.0), [30.0, 60.0]);
     assert!((out.flow_t - 50.0).abs() < 1e-9, "{out:?}");
-    assert_equilibrium(&parts, link, &out, 1e-9).unwrap();
 }
 
 #[test]
@@ -351,11 +346,7 @@ fn x_exactly_at_a_kink_and_capacity_exactly_at_a_breakpoint() {
     *parts[1].push_point(50.0) = [Values::flat(-40.0)];
     *parts[1].push_point(90.0) = [Values::flat(0.0)];
     for capacity in [10.0, 20.0] {
-        let link = Link {
-            capacity_t: capacity,
-            wedge_usd_per_kg: 0.0,
-        };
-        let (out, fills, _) = clear(&parts, link, BOUNDS, [5.0, 80.0]).unwrap();
+        let (out, fills) = clear_checked(&parts, (capacity, 0.0), [5.0, 80.0]);
         assert_eq!(out.flow_t, capacity);
         assert!(out.link_binding);
         assert_eq!(
@@ -363,7 +354,6 @@ fn x_exactly_at_a_kink_and_capacity_exactly_at_a_breakpoint() {
             if capacity == 10.0 { 10.0 } else { 30.0 }
         );
         assert_eq!(fills, [[capacity], [-capacity]]);
-        assert_equilibrium(&parts, link, &out, 1e-9).unwrap();
     }
 }
 
