@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 mod support;
 
-use support::{remsim, repo, run_ok, s, text, toml_files};
+use support::{remsim, repo, run_ok, run_with_status, s, text, toml_files};
 
 mod check {
     use super::*;
@@ -191,14 +191,7 @@ mod validate {
     /// target passes even with few trials (see docs/validation.md), so it exits 0.
     #[test]
     fn prints_the_table_and_meets_every_target() {
-        let out = remsim(&["validate", "--trials", "24"]);
-        let stdout = text(&out.stdout);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{stdout}\n{}",
-            text(&out.stderr)
-        );
+        let stdout = text(&run_ok(&["validate", "--trials", "24"]).stdout);
         // One block per scenario (issue 17: the table fits 100 columns).
         assert!(stdout.contains("\n2020-2024:\n") && stdout.contains("\n2009-2014:\n"));
         let rows: Vec<&str> = stdout
@@ -232,20 +225,8 @@ mod validate {
             ),
         )
         .unwrap();
-        let out = remsim(&[
-            "validate",
-            "--trials",
-            "4",
-            "--targets",
-            targets.to_str().unwrap(),
-        ]);
-        let stdout = text(&out.stdout);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{stdout}\n{}",
-            text(&out.stderr)
-        );
+        let args = ["validate", "--trials", "4", "--targets", s(&targets)];
+        let stdout = text(&run_with_status(&args, 1).stdout);
         let row = stdout
             .lines()
             .find(|l| l.contains("Ce below 10 cents"))

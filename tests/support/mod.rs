@@ -44,10 +44,18 @@ pub fn run_ok<S: AsRef<OsStr> + Debug>(args: &[S]) -> Output {
 
 /// Runs `remsim` in `dir` and asserts exit status 0, showing its output otherwise.
 pub fn run_ok_in<S: AsRef<OsStr> + Debug>(dir: &Path, args: &[S]) -> Output {
-    let out = remsim_in(dir, args);
+    expect_status(remsim_in(dir, args), args, 0)
+}
+
+/// Runs `remsim` and asserts exit status `code`, showing its output otherwise.
+pub fn run_with_status<S: AsRef<OsStr> + Debug>(args: &[S], code: i32) -> Output {
+    expect_status(remsim(args), args, code)
+}
+
+fn expect_status<S: Debug>(out: Output, args: &[S], code: i32) -> Output {
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(code),
         "remsim {args:?}\nstdout:\n{}\nstderr:\n{}",
         text(&out.stdout),
         text(&out.stderr)
