@@ -9,7 +9,7 @@
 mod support;
 
 use std::path::PathBuf;
-use support::{remsim_in, repo, run_batch, run_ok, run_ok_in, s, text};
+use support::{remsim_in, repo, run_batch, run_compare, run_ok, run_ok_in, s, text};
 
 /// Trials of the summary batch: the 200 with an optimised build.
 fn trials() -> &'static str {
@@ -96,16 +96,8 @@ fn prices_at_the_cap_are_listed_among_the_caveats() {
 #[test]
 fn compare_writes_diff_outcomes_and_a_narrow_table() {
     let dir = scratch("compare");
-    let out = run_ok(&[
-        "compare",
-        "configs/baseline.toml",
-        "configs/shocks/export-quota-cut.toml",
-        "--trials",
-        "20",
-        "--quiet",
-        "--out",
-        s(&dir),
-    ]);
+    let shock = "configs/shocks/export-quota-cut.toml";
+    let out = run_compare("configs/baseline.toml", shock, 20, 0, &dir);
     let stdout = text(&out.stdout);
     assert!(max_width(&stdout) <= 100, "{stdout}");
     assert!(stdout.contains("P(up)"), "{stdout}");

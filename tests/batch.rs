@@ -312,7 +312,13 @@ mod resume {
     fn start_and_stop(dir: &Path, signal: &str) -> Output {
         let extra = ["--threads", "1", "--checkpoint-secs", "0.3"];
         let mut child = Command::new(env!("CARGO_BIN_EXE_remsim"))
-            .args(batch_args(SHORT, resume_trials(), 11, &extra, dir))
+            .args(batch_args(
+                &["run", SHORT],
+                resume_trials(),
+                11,
+                &extra,
+                dir,
+            ))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

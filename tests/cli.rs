@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 mod support;
 
-use support::{remsim, repo, run_ok, run_with_status, s, text, toml_files};
+use support::{
+    batch_args, remsim, repo, run_compare, run_ok, run_with_status, s, text, toml_files,
+};
 
 mod check {
     use super::*;
@@ -250,18 +252,11 @@ mod studies {
     #[test]
     fn compare_writes_both_folders_and_the_paired_differences() {
         let out = temp_dir("compare");
-        let run = run_ok(&[
-            "compare",
+        let (base, shock) = (
             "configs/baseline.toml",
             "configs/shocks/myanmar-disruption.toml",
-            "--trials",
-            "12",
-            "--seed",
-            "4",
-            "--quiet",
-            "--out",
-            s(&out),
-        ]);
+        );
+        let run = run_compare(base, shock, 12, 4, &out);
         for file in [
             "base/summary.csv",
             "shock/summary.csv",
@@ -287,15 +282,7 @@ mod studies {
             "{stdout}"
         );
         // The folder is not overwritten without --force.
-        let again = remsim(&[
-            "compare",
-            "configs/baseline.toml",
-            "configs/shocks/myanmar-disruption.toml",
-            "--trials",
-            "12",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let again = remsim(&batch_args(&["compare", base, shock], 12, 4, &[], &out));
         assert_eq!(again.status.code(), Some(2));
     }
 

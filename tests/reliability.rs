@@ -14,7 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use support::{SHORT, batch_args, remsim, run_batch, run_ok, s, text};
+use support::{SHORT, batch_args, remsim, run_batch, run_compare, s, text};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("remsim-rel-{}-{name}", std::process::id()));
@@ -279,7 +279,7 @@ fn interrupted_run(config: &str, trials: u64, dir: &Path, signal: &str, after: D
     let resume = dir.join("manifest.json").exists();
     let again = if resume { "--resume" } else { "--force" };
     let extra = ["--threads", "2", "--checkpoint-secs", "0", again];
-    let args = batch_args(config, trials, 7, &extra, dir);
+    let args = batch_args(&["run", config], trials, 7, &extra, dir);
     let mut child = Command::new(env!("CARGO_BIN_EXE_remsim"))
         .args(&args)
         .stdout(Stdio::null())
@@ -410,7 +410,7 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     while size <= 1_400_000 {
         let _ = fs::remove_dir_all(&dir);
         assert!(remount(size), "remount to {size}");
-        let out = remsim(&batch_args(SHORT, 100, 3, &extra, &dir));
+        let out = remsim(&batch_args(&["run", SHORT], 100, 3, &extra, &dir));
         tried += 1;
         assert!(!panicked(&out), "{}", text(&out.stderr));
         if !out.status.success() {
@@ -421,7 +421,7 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
         }
         assert!(remount(64 << 20));
         let resume = [&extra[..], &["--resume"]].concat();
-        let resumed = remsim(&batch_args(SHORT, 100, 3, &resume, &dir));
+        let resumed = remsim(&batch_args(&["run", SHORT], 100, 3, &resume, &dir));
         assert!(
             resumed.status.success(),
             "size {size}: {}",
@@ -838,16 +838,7 @@ fn damaged_comparison_folders_are_refused_or_read_identically() {
     )
     .unwrap();
     let pristine = root.join("pristine");
-    run_ok(&[
-        "compare",
-        SHORT,
-        s(&shock),
-        "--trials",
-        "8",
-        "--out",
-        s(&pristine),
-        "--quiet",
-    ]);
+    run_compare(SHORT, s(&shock), 8, 0, &pristine);
     let copy = |to: &Path| {
         copy_dir(&pristine, to);
         copy_dir(&pristine.join("base"), &to.join("base"));

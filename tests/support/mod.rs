@@ -94,10 +94,18 @@ pub fn table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// The arguments of `remsim run CONFIG --trials N --seed SEED EXTRA… --out DIR --quiet`.
-pub fn batch_args(config: &str, trials: u64, seed: u64, extra: &[&str], out: &Path) -> Vec<String> {
+/// The arguments of `remsim COMMAND… --trials N --seed SEED EXTRA… --out DIR --quiet`, as
+/// `run CONFIG` and `compare BASE SHOCK` take them.
+pub fn batch_args(
+    command: &[&str],
+    trials: u64,
+    seed: u64,
+    extra: &[&str],
+    out: &Path,
+) -> Vec<String> {
     let (trials, seed) = (trials.to_string(), seed.to_string());
-    let mut args = vec!["run", config, "--trials", &trials, "--seed", &seed];
+    let mut args = command.to_vec();
+    args.extend(["--trials", &trials, "--seed", &seed]);
     args.extend_from_slice(extra);
     args.extend(["--out", s(out), "--quiet"]);
     args.into_iter().map(String::from).collect()
@@ -105,7 +113,18 @@ pub fn batch_args(config: &str, trials: u64, seed: u64, extra: &[&str], out: &Pa
 
 /// Runs `remsim run` (see [`batch_args`]), asserting success.
 pub fn run_batch(config: &str, trials: u64, seed: u64, extra: &[&str], out: &Path) -> Output {
-    run_ok(&batch_args(config, trials, seed, extra, out))
+    run_ok(&batch_args(&["run", config], trials, seed, extra, out))
+}
+
+/// Runs `remsim compare BASE SHOCK` (see [`batch_args`]), asserting success.
+pub fn run_compare(base: &str, shock: &str, trials: u64, seed: u64, out: &Path) -> Output {
+    run_ok(&batch_args(
+        &["compare", base, shock],
+        trials,
+        seed,
+        &[],
+        out,
+    ))
 }
 
 /// The `.toml` files of `dir`, sorted by path.

@@ -69,12 +69,7 @@ pub fn verify_comparison_files(dir: &Path) -> Result<(), IoError> {
             format!("cannot be read ({e}); rerun `remsim compare` with --force"),
         )
     })?;
-    crate::manifest::check_seal(&path, &text)?;
-    let record: ComparisonRecord = serde_json::from_str(&text).map_err(|source| IoError::Json {
-        path: path.clone(),
-        what: "comparison list",
-        source,
-    })?;
+    let record: ComparisonRecord = crate::manifest::read_sealed(&path, &text, "comparison list")?;
     if record.format != COMPARISON_FORMAT {
         return Err(IoError::refused(&path, "not a remsim comparison list"));
     }
