@@ -291,7 +291,7 @@ fn interrupted_run(config: &str, trials: u64, dir: &Path, signal: &str, after: D
         .args([signal, &child.id().to_string()])
         .status();
     let _ = child.wait();
-    let verify = remsim(&["verify", s(&dir)]);
+    let verify = remsim(&["verify", s(dir)]);
     verify.status.code() == Some(3)
 }
 

@@ -55,8 +55,11 @@ fn clear_checked(
         capacity_t,
         wedge_usd_per_kg,
     };
-    let (out, fills, _) = clear(parts, link, BOUNDS, reference).unwrap();
-    assert_equilibrium(parts, link, &out, 1e-9).unwrap();
+    let (out, fills, _) =
+        clear(parts, link, BOUNDS, reference).unwrap_or_else(|e| panic!("clearing fails: {e}"));
+    if let Err(e) = assert_equilibrium(parts, link, &out, 1e-9) {
+        panic!("not an equilibrium: {e}\n{out:?}");
+    }
     (out, fills)
 }
 

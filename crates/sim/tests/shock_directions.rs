@@ -52,9 +52,12 @@ enum Sign {
 }
 use Sign::{Down, Up};
 
+/// One expected effect: (metric, first month, last month, sign of the shock's effect).
+type Effect = (&'static str, &'static str, &'static str, Sign);
+
 /// Asserts, for each (metric, from, to, sign), that the median over paired trials of
 /// shock − base of the metric's mean over the months `from..=to` has that sign.
-fn assert_directions(shock_file: &str, effects: &[(&str, &str, &str, Sign)]) {
+fn assert_directions(shock_file: &str, effects: &[Effect]) {
     let base = load("baseline.toml");
     let shock = load(shock_file);
     let mut diffs = vec![Vec::new(); effects.len()];
@@ -109,7 +112,7 @@ fn heavy_licences_raise_dy_abroad_and_widen_the_spread() {
 /// disruption raises Dy in China while it lasts.
 #[test]
 fn shocks_move_their_headline_metrics_the_expected_way() {
-    let cases: [(&str, &[(&str, &str, &str, Sign)]); 4] = [
+    let cases: [(&str, &[Effect]); 4] = [
         (
             "shocks/ree-free-motors.toml",
             &[
