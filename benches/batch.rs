@@ -19,21 +19,13 @@ fn baseline_trial(c: &mut Criterion) {
     let scenario = Scenario::baseline().unwrap();
     let mut trial = 0u64;
     c.bench_function("trial/baseline", |b| {
-        b.iter(|| {
-            trial += 1;
-            let config = scenario.draw(42, trial).unwrap();
-            black_box(remsim_sim::run_trial(&config, 42, trial).unwrap())
-        })
+        support::time_trial(b, &scenario, &mut trial)
     });
 }
 
 fn fold_block(c: &mut Criterion) {
     let (block, rows) = support::baseline_block();
-    let pairs: Vec<_> = block
-        .iter()
-        .zip(&rows)
-        .map(|(t, r)| (t, r.as_slice()))
-        .collect();
+    let pairs = support::pairs(&block, &rows);
     let mut group = c.benchmark_group("fold");
     group.throughput(Throughput::Elements(block.len() as u64));
     group.bench_function("32-baseline-trajectories", |b| {

@@ -9,6 +9,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use remsim_market::{Link, Participants, PriceBounds, ScheduleClearing, ScheduleMarket, Values};
 use remsim_scenario::Scenario;
@@ -20,13 +22,7 @@ fn baseline(c: &mut Criterion) {
     let scenario = Scenario::baseline().unwrap();
     let mut group = c.benchmark_group("baseline");
     let mut trial = 0u64;
-    group.bench_function("trial", |b| {
-        b.iter(|| {
-            trial += 1;
-            let config = scenario.draw(42, trial).unwrap();
-            black_box(remsim_sim::run_trial(&config, 42, trial).unwrap())
-        })
-    });
+    group.bench_function("trial", |b| support::time_trial(b, &scenario, &mut trial));
     group.bench_function("set-up", |b| {
         b.iter(|| {
             trial += 1;

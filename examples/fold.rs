@@ -17,19 +17,7 @@ mod support;
 use remsim_core::Trajectory;
 use remsim_scheduler::{BatchAggregates, OutcomeValue, Shape};
 use std::time::Instant;
-
-/// CPU time this thread has run, in ms (0 where the kernel does not say).
-fn cpu_ms() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| {
-            s.split_whitespace()
-                .next()
-                .and_then(|x| x.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0)
-        / 1e6
-}
+use support::cpu_ms;
 
 /// The measured fold: a block into aggregates that have seen one already.
 #[inline(never)]
@@ -40,11 +28,7 @@ fn steady_fold(aggregates: &mut BatchAggregates, pairs: &[(&Trajectory, &[Outcom
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = std::env::args().nth(1).map_or(Ok(10), |s| s.parse())?;
     let (block, rows) = support::baseline_block();
-    let pairs: Vec<_> = block
-        .iter()
-        .zip(&rows)
-        .map(|(t, r)| (t, r.as_slice()))
-        .collect();
+    let pairs = support::pairs(&block, &rows);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     let mut best_wall = f64::INFINITY;
     let mut checksum = 0.0;

@@ -5,48 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const SHORT: &str = "tests/data/batch/short.toml";
-
-fn remsim(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_remsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "remsim {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+use support::{SHORT, run_ok, table};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("analysis")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let header = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    let rows = lines
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect();
-    (header, rows)
+    support::scratch("analysis", name)
 }
 
 /// A Sobol' run writes design.csv, inputs.csv and trials.csv of N (D + 2) rows in design
@@ -56,7 +21,7 @@ fn table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 fn sobol_writes_the_design_and_runs_it() {
     let dir = scratch("sobol");
     let out = dir.join("s");
-    remsim(&[
+    run_ok(&[
         "sensitivity",
         SHORT,
         "--method",
@@ -110,7 +75,7 @@ fn discover_box_recomputes_from_the_tables() {
     let dir = scratch("discover");
     let batch = dir.join("b");
     let b = batch.to_str().unwrap();
-    remsim(&[
+    run_ok(&[
         "run", SHORT, "--trials", "400", "--seed", "1", "--out", b, "--quiet",
     ]);
     let column = "peak_price.dy.row_usd_per_kg";
@@ -119,7 +84,7 @@ fn discover_box_recomputes_from_the_tables() {
     let mut peaks: Vec<f64> = trials.iter().map(|r| r[at].parse().unwrap()).collect();
     peaks.sort_by(f64::total_cmp);
     let cut = peaks[300];
-    let out = remsim(&["discover", b, "--where", &format!("{column} > {cut}")]);
+    let out = run_ok(&["discover", b, "--where", &format!("{column} > {cut}")]);
     let sentence = String::from_utf8_lossy(&out.stdout);
     assert!(sentence.contains("as likely when"), "{sentence}");
     let interest: Vec<bool> = trials

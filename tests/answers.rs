@@ -6,53 +6,18 @@
 // Test helpers unwrap on purpose: a failed step fails the test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+
+use std::path::PathBuf;
+use support::{remsim_in, repo, run_batch, run_compare, run_ok, run_ok_in, s, text};
 
 /// Trials of the summary batch: the 200 with an optimised build.
 fn trials() -> &'static str {
     if cfg!(debug_assertions) { "20" } else { "200" }
 }
 
-fn remsim_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remsim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the remsim binary runs")
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok_in(dir: &Path, args: &[&str]) -> Output {
-    let out = remsim_in(dir, args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "remsim {args:?}\nstdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    out
-}
-
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("answers")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
+    support::scratch("answers", name)
 }
 
 /// The inner HTML of `<section id="ID">`.
@@ -73,20 +38,17 @@ fn max_width(text: &str) -> usize {
 #[test]
 fn the_report_opens_with_a_summary_and_caveats() {
     let dir = scratch("baseline");
-    ok_in(
-        &repo(),
-        &[
-            "run",
-            "--trials",
-            trials(),
-            "--seed",
-            "1",
-            "--quiet",
-            "--out",
-            s(&dir),
-        ],
-    );
-    ok_in(&repo(), &["report", s(&dir), "--no-png"]);
+    run_ok(&[
+        "run",
+        "--trials",
+        trials(),
+        "--seed",
+        "1",
+        "--quiet",
+        "--out",
+        s(&dir),
+    ]);
+    run_ok(&["report", s(&dir), "--no-png"]);
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     let summary = section(&html, "summary");
     let numeric = summary
@@ -101,7 +63,7 @@ fn the_report_opens_with_a_summary_and_caveats() {
         "the summary comes first"
     );
     let _ = section(&html, "caveats");
-    let shown = text(&ok_in(&repo(), &["show", s(&dir)]).stdout);
+    let shown = text(&run_ok(&["show", s(&dir)]).stdout);
     assert!(
         shown.contains("NdPr oxide price") && shown.contains("Caveats"),
         "{shown}"
@@ -121,19 +83,8 @@ fn prices_at_the_cap_are_listed_among_the_caveats() {
     )
     .unwrap();
     let out = dir.join("out");
-    ok_in(
-        &repo(),
-        &[
-            "run",
-            s(&config),
-            "--trials",
-            "10",
-            "--quiet",
-            "--out",
-            s(&out),
-        ],
-    );
-    ok_in(&repo(), &["report", s(&out), "--no-png"]);
+    run_batch(s(&config), 10, 0, &[], &out);
+    run_ok(&["report", s(&out), "--no-png"]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let caveats = section(&html, "caveats");
     assert!(caveats.contains("at the price cap"), "{caveats}");
@@ -145,19 +96,8 @@ fn prices_at_the_cap_are_listed_among_the_caveats() {
 #[test]
 fn compare_writes_diff_outcomes_and_a_narrow_table() {
     let dir = scratch("compare");
-    let out = ok_in(
-        &repo(),
-        &[
-            "compare",
-            "configs/baseline.toml",
-            "configs/shocks/export-quota-cut.toml",
-            "--trials",
-            "20",
-            "--quiet",
-            "--out",
-            s(&dir),
-        ],
-    );
+    let shock = "configs/shocks/export-quota-cut.toml";
+    let out = run_compare("configs/baseline.toml", shock, 20, 0, &dir);
     let stdout = text(&out.stdout);
     assert!(max_width(&stdout) <= 100, "{stdout}");
     assert!(stdout.contains("P(up)"), "{stdout}");
@@ -184,7 +124,7 @@ fn compare_writes_diff_outcomes_and_a_narrow_table() {
         );
     }
     assert!(csv.lines().count() > 1, "{csv}");
-    ok_in(&repo(), &["report", s(&dir), "--no-png"]);
+    run_ok(&["report", s(&dir), "--no-png"]);
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     let summary = section(&html, "summary");
     assert!(summary.contains("diff_outcomes.csv"), "{summary}");
@@ -225,7 +165,7 @@ fn a_nameless_config_gets_a_folder_after_its_file() {
         "extends = \"builtin:baseline\"\n[market]\nprice_cap_multiple = 15.0\n",
     )
     .unwrap();
-    ok_in(&dir, &["run", "my-shock.toml", "--trials", "2", "--quiet"]);
+    run_ok_in(&dir, &["run", "my-shock.toml", "--trials", "2", "--quiet"]);
     assert!(dir.join("results/my-shock-s0/manifest.json").is_file());
     assert!(!dir.join("results/baseline-s0").exists());
 }

@@ -20,9 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use support::{remsim, run_ok, s, text};
+use support::{SHORT, batch_args, remsim, run_batch, run_ok, s, table, text};
 
-const SHORT: &str = "tests/data/batch/short.toml";
 /// The files that must be byte-identical between equivalent runs (timing.json differs).
 const COMPARED: [&str; 5] = [
     "manifest.json",
@@ -55,6 +54,29 @@ fn scratch(name: &str) -> PathBuf {
     support::scratch("batch", name)
 }
 
+/// Runs `remsim run` of the short config (see [`support::batch_args`]), asserting success.
+fn run_short(trials: u64, seed: u64, extra: &[&str], out: &Path) -> Output {
+    run_batch(SHORT, trials, seed, extra, out)
+}
+
+/// Runs `remsim merge DIRS… --out OUT`.
+fn merge(dirs: &[&Path], out: &Path) -> Output {
+    let mut args = vec!["merge"];
+    args.extend(dirs.iter().map(|d| s(d)));
+    args.extend(["--out", s(out)]);
+    remsim(&args)
+}
+
+/// Asserts that a command exited with status 2 and that its stderr contains `expected`.
+fn assert_refused(out: &Output, expected: &str) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(expected),
+        "expected `{expected}` in: {stderr}"
+    );
+}
+
 fn assert_same_outputs(a: &Path, b: &Path) {
     for file in COMPARED {
         let (x, y) = (
@@ -75,20 +97,7 @@ fn batch_a() -> &'static Path {
     static A: OnceLock<PathBuf> = OnceLock::new();
     A.get_or_init(|| {
         let dir = scratch("A");
-        let n = a_trials().to_string();
-        run_ok(&[
-            "run",
-            SHORT,
-            "--trials",
-            &n,
-            "--seed",
-            "7",
-            "--threads",
-            "1",
-            "--out",
-            s(&dir),
-            "--quiet",
-        ]);
+        run_short(a_trials(), 7, &["--threads", "1"], &dir);
         dir
     })
 }
@@ -99,34 +108,11 @@ fn shards() -> &'static (PathBuf, Vec<PathBuf>) {
     SHARDS.get_or_init(|| {
         let root = scratch("shards");
         let whole = root.join("whole");
-        run_ok(&[
-            "run",
-            SHORT,
-            "--trials",
-            "400",
-            "--seed",
-            "3",
-            "--out",
-            s(&whole),
-            "--quiet",
-        ]);
+        run_short(400, 3, &[], &whole);
         let parts = (0..4)
             .map(|k| {
                 let dir = root.join(format!("shard{k}"));
-                let shard = format!("{k}/4");
-                run_ok(&[
-                    "run",
-                    SHORT,
-                    "--trials",
-                    "400",
-                    "--seed",
-                    "3",
-                    "--shard",
-                    &shard,
-                    "--out",
-                    s(&dir),
-                    "--quiet",
-                ]);
+                run_short(400, 3, &["--shard", &format!("{k}/4")], &dir);
                 dir
             })
             .collect();
@@ -142,20 +128,7 @@ mod determinism {
     fn threads_1_and_2_write_identical_files() {
         let a = batch_a();
         let b = scratch("B");
-        let n = a_trials().to_string();
-        run_ok(&[
-            "run",
-            SHORT,
-            "--trials",
-            &n,
-            "--seed",
-            "7",
-            "--threads",
-            "2",
-            "--out",
-            s(&b),
-            "--quiet",
-        ]);
+        run_short(a_trials(), 7, &["--threads", "2"], &b);
         assert_same_outputs(a, &b);
         let timing = std::fs::read_to_string(b.join("timing.json")).unwrap();
         assert!(timing.contains("\"threads\": 2"), "{timing}");
@@ -167,29 +140,21 @@ mod determinism {
     fn full_baseline_threads_1_and_2_write_identical_files() {
         let root = scratch("full");
         let (one, two) = (root.join("one"), root.join("two"));
-        run_ok(&[
-            "run",
-            "--trials",
-            "24",
-            "--seed",
-            "5",
-            "--threads",
-            "1",
-            "--out",
-            s(&one),
-            "--quiet",
-        ]);
-        let out = run_ok(&[
-            "run",
-            "--trials",
-            "24",
-            "--seed",
-            "5",
-            "--threads",
-            "2",
-            "--out",
-            s(&two),
-        ]);
+        let run = |threads: &str, out: &Path| {
+            run_ok(&[
+                "run",
+                "--trials",
+                "24",
+                "--seed",
+                "5",
+                "--threads",
+                threads,
+                "--out",
+                s(out),
+            ])
+        };
+        run("1", &one);
+        let out = run("2", &two);
         assert_same_outputs(&one, &two);
         let summary = text(&out.stdout);
         for expected in [
@@ -252,20 +217,8 @@ mod shards {
     #[test]
     fn merging_three_of_four_names_the_missing_shard() {
         let (_, parts) = shards();
-        let out = remsim(&[
-            "merge",
-            s(&parts[0]),
-            s(&parts[1]),
-            s(&parts[3]),
-            "--out",
-            s(&scratch("three")),
-        ]);
-        assert_eq!(out.status.code(), Some(2));
-        let stderr = text(&out.stderr);
-        assert!(
-            stderr.contains("missing shard 2/4 (trials 200..300)"),
-            "{stderr}"
-        );
+        let out = merge(&[&parts[0], &parts[1], &parts[3]], &scratch("three"));
+        assert_refused(&out, "missing shard 2/4 (trials 200..300)");
     }
 
     /// Must show: shards of two different seeds are refused, naming the seeds.
@@ -273,55 +226,22 @@ mod shards {
     fn merging_shards_of_different_seeds_is_refused() {
         let (_, parts) = shards();
         let other = scratch("seed8").join("shard1");
-        run_ok(&[
-            "run",
-            SHORT,
-            "--trials",
-            "400",
-            "--seed",
-            "8",
-            "--shard",
-            "1/4",
-            "--out",
-            s(&other),
-            "--quiet",
-        ]);
-        let out = remsim(&[
-            "merge",
-            s(&parts[0]),
-            s(&other),
-            s(&parts[2]),
-            s(&parts[3]),
-            "--out",
-            s(&scratch("mixed")),
-        ]);
-        assert_eq!(out.status.code(), Some(2));
-        let stderr = text(&out.stderr);
-        assert!(
-            stderr.contains("not shards of one batch: different seed (8 vs 3)"),
-            "{stderr}"
+        run_short(400, 8, &["--shard", "1/4"], &other);
+        let out = merge(
+            &[&parts[0], &other, &parts[2], &parts[3]],
+            &scratch("mixed"),
         );
+        assert_refused(&out, "not shards of one batch: different seed (8 vs 3)");
     }
 
     #[test]
     fn a_shard_given_twice_is_refused() {
         let (_, parts) = shards();
-        let out = remsim(&[
-            "merge",
-            s(&parts[0]),
-            s(&parts[1]),
-            s(&parts[1]),
-            s(&parts[2]),
-            s(&parts[3]),
-            "--out",
-            s(&scratch("twice")),
-        ]);
-        assert_eq!(out.status.code(), Some(2));
-        assert!(
-            text(&out.stderr).contains("shard 1/4 is given twice"),
-            "{}",
-            text(&out.stderr)
+        let out = merge(
+            &[&parts[0], &parts[1], &parts[1], &parts[2], &parts[3]],
+            &scratch("twice"),
         );
+        assert_refused(&out, "shard 1/4 is given twice");
     }
 
     /// A corrupted or truncated aggregates.bin is refused with a clear message: its size
@@ -362,21 +282,11 @@ mod shards {
             let mut bytes = std::fs::read(&path).unwrap();
             damage(&mut bytes);
             std::fs::write(&path, bytes).unwrap();
-            let out = remsim(&[
-                "merge",
-                s(&copy),
-                s(&parts[1]),
-                s(&parts[2]),
-                s(&parts[3]),
-                "--out",
-                s(&root.join(format!("out-{name}"))),
-            ]);
-            assert_eq!(out.status.code(), Some(2), "{name}");
-            let stderr = text(&out.stderr);
-            assert!(
-                stderr.contains(&format!("{}: {expected}", path.display())),
-                "{name}: {stderr}"
+            let out = merge(
+                &[&copy, &parts[1], &parts[2], &parts[3]],
+                &root.join(format!("out-{name}")),
             );
+            assert_refused(&out, &format!("{}: {expected}", path.display()));
         }
     }
 }
@@ -388,18 +298,7 @@ mod resume {
         static U: OnceLock<PathBuf> = OnceLock::new();
         U.get_or_init(|| {
             let dir = scratch("uninterrupted");
-            let n = resume_trials().to_string();
-            run_ok(&[
-                "run",
-                SHORT,
-                "--trials",
-                &n,
-                "--seed",
-                "11",
-                "--out",
-                s(&dir),
-                "--quiet",
-            ]);
+            run_short(resume_trials(), 11, &[], &dir);
             dir
         })
     }
@@ -411,23 +310,15 @@ mod resume {
     }
 
     fn start_and_stop(dir: &Path, signal: &str) -> Output {
-        let n = resume_trials().to_string();
+        let extra = ["--threads", "1", "--checkpoint-secs", "0.3"];
         let mut child = Command::new(env!("CARGO_BIN_EXE_remsim"))
-            .args([
-                "run",
-                SHORT,
-                "--trials",
-                &n,
-                "--seed",
-                "11",
-                "--threads",
-                "1",
-                "--checkpoint-secs",
-                "0.3",
-                "--out",
-                s(dir),
-                "--quiet",
-            ])
+            .args(batch_args(
+                &["run", SHORT],
+                resume_trials(),
+                11,
+                &extra,
+                dir,
+            ))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -492,12 +383,7 @@ mod resume {
         let dir = scratch("resume-other-seed");
         start_and_stop(&dir, "-KILL");
         let out = remsim(&["run", "--resume", "--seed", "12", "--out", s(&dir)]);
-        assert_eq!(out.status.code(), Some(2));
-        assert!(
-            text(&out.stderr).contains("it was run with seed 11, not 12"),
-            "{}",
-            text(&out.stderr)
-        );
+        assert_refused(&out, "it was run with seed 11, not 12");
     }
 
     #[test]
@@ -510,12 +396,7 @@ mod resume {
         bytes[i] ^= 0x10;
         std::fs::write(&path, bytes).unwrap();
         let out = remsim(&["run", "--resume", "--out", s(&dir)]);
-        assert_eq!(out.status.code(), Some(2));
-        assert!(
-            text(&out.stderr).contains("corrupted remsim checkpoint: checksum mismatch"),
-            "{}",
-            text(&out.stderr)
-        );
+        assert_refused(&out, "corrupted remsim checkpoint: checksum mismatch");
     }
 }
 
@@ -642,15 +523,7 @@ mod refusals {
     fn bad_options_exit_2_with_a_reason() {
         let dir = scratch("refusals");
         let existing = dir.join("existing");
-        run_ok(&[
-            "run",
-            SHORT,
-            "--trials",
-            "4",
-            "--out",
-            s(&existing),
-            "--quiet",
-        ]);
+        run_short(4, 0, &[], &existing);
         let busy = s(&existing);
         let nothing = dir.join("nothing");
         let cases: &[(&[&str], &str)] = &[
@@ -733,28 +606,8 @@ mod memory {
         let root = scratch("memory");
         let (small, large) = (root.join("small"), root.join("large"));
         let many = pick(20_000, 2_000);
-        run_ok(&[
-            "run",
-            SHORT,
-            "--trials",
-            "1000",
-            "--seed",
-            "2",
-            "--out",
-            s(&small),
-            "--quiet",
-        ]);
-        run_ok(&[
-            "run",
-            SHORT,
-            "--trials",
-            &many.to_string(),
-            "--seed",
-            "2",
-            "--out",
-            s(&large),
-            "--quiet",
-        ]);
+        run_short(1000, 2, &[], &small);
+        run_short(many, 2, &[], &large);
         let (a, b) = (peak_mib(&small), peak_mib(&large));
         assert!(
             (b - a).abs() / a.min(b) < 0.2,
@@ -769,21 +622,9 @@ mod series {
     use super::*;
 
     fn run_series(dir: &Path, extra: &[&str]) {
-        let mut args = vec![
-            "run",
-            SHORT,
-            "--trials",
-            "40",
-            "--seed",
-            "5",
-            "--out",
-            s(dir),
-            "--quiet",
-            "--series",
-            "price.nd.cn,price.dy.row",
-        ];
+        let mut args = vec!["--series", "price.nd.cn,price.dy.row"];
         args.extend_from_slice(extra);
-        run_ok(&args);
+        run_short(40, 5, &args, dir);
     }
 
     #[test]
@@ -843,16 +684,9 @@ mod quantiles {
 
     /// The `summary.csv` fields of `metric` at `date`, by column name.
     fn summary_row(dir: &Path, metric: &str, date: &str) -> Vec<(String, String)> {
-        let text = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
-        let mut lines = text.lines();
-        let header: Vec<String> = lines
-            .next()
-            .unwrap()
-            .split(',')
-            .map(str::to_string)
-            .collect();
-        let row = lines
-            .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())
+        let (header, rows) = table(&dir.join("summary.csv"));
+        let row = rows
+            .into_iter()
             .find(|f| f[0] == metric && f[2] == date)
             .expect("the row");
         header.into_iter().zip(row).collect()
@@ -866,17 +700,7 @@ mod quantiles {
         let root = scratch("exact");
         let dir = root.join("batch");
         let n = 60u64;
-        run_ok(&[
-            "run",
-            SHORT,
-            "--trials",
-            "60",
-            "--seed",
-            "5",
-            "--out",
-            s(&dir),
-            "--quiet",
-        ]);
+        run_short(n, 5, &[], &dir);
         assert!(!dir.join("values.bin").exists());
         let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
         assert!(

@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 mod support;
 
-use support::{remsim, run_ok, text};
+use support::{
+    batch_args, remsim, repo, run_compare, run_ok, run_with_status, s, text, toml_files,
+};
 
 mod check {
     use super::*;
@@ -51,13 +53,7 @@ mod check {
     #[test]
     fn broken_configs_give_one_located_line_and_exit_2() {
         let dir = Path::new("tests/data/broken");
-        let mut files: Vec<PathBuf> =
-            std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
-        files.sort();
+        let files = toml_files(&repo().join(dir));
         assert!(files.len() >= 5, "{files:?}");
         for file in files {
             let name = file.file_name().unwrap().to_str().unwrap();
@@ -143,17 +139,16 @@ mod trial {
         let a = temp("a.csv");
         let b = temp("b.csv");
         for path in [&a, &b] {
-            let out = remsim(&[
+            run_ok(&[
                 "trial",
                 "--seed",
                 "1",
                 "--trial",
                 "0",
                 "--out",
-                path.to_str().unwrap(),
+                s(path),
                 "--force",
             ]);
-            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         }
         let csv = std::fs::read_to_string(&a).unwrap();
         let mut lines = csv.lines();
@@ -198,14 +193,7 @@ mod validate {
     /// target passes even with few trials (see docs/validation.md), so it exits 0.
     #[test]
     fn prints_the_table_and_meets_every_target() {
-        let out = remsim(&["validate", "--trials", "24"]);
-        let stdout = text(&out.stdout);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{stdout}\n{}",
-            text(&out.stderr)
-        );
+        let stdout = text(&run_ok(&["validate", "--trials", "24"]).stdout);
         // One block per scenario (issue 17: the table fits 100 columns).
         assert!(stdout.contains("\n2020-2024:\n") && stdout.contains("\n2009-2014:\n"));
         let rows: Vec<&str> = stdout
@@ -239,20 +227,8 @@ mod validate {
             ),
         )
         .unwrap();
-        let out = remsim(&[
-            "validate",
-            "--trials",
-            "4",
-            "--targets",
-            targets.to_str().unwrap(),
-        ]);
-        let stdout = text(&out.stdout);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{stdout}\n{}",
-            text(&out.stderr)
-        );
+        let args = ["validate", "--trials", "4", "--targets", s(&targets)];
+        let stdout = text(&run_with_status(&args, 1).stdout);
         let row = stdout
             .lines()
             .find(|l| l.contains("Ce below 10 cents"))
@@ -276,19 +252,11 @@ mod studies {
     #[test]
     fn compare_writes_both_folders_and_the_paired_differences() {
         let out = temp_dir("compare");
-        let run = remsim(&[
-            "compare",
+        let (base, shock) = (
             "configs/baseline.toml",
             "configs/shocks/myanmar-disruption.toml",
-            "--trials",
-            "12",
-            "--seed",
-            "4",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        );
+        let run = run_compare(base, shock, 12, 4, &out);
         for file in [
             "base/summary.csv",
             "shock/summary.csv",
@@ -314,15 +282,7 @@ mod studies {
             "{stdout}"
         );
         // The folder is not overwritten without --force.
-        let again = remsim(&[
-            "compare",
-            "configs/baseline.toml",
-            "configs/shocks/myanmar-disruption.toml",
-            "--trials",
-            "12",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let again = remsim(&batch_args(&["compare", base, shock], 12, 4, &[], &out));
         assert_eq!(again.status.code(), Some(2));
     }
 
@@ -378,12 +338,7 @@ mod shock_files {
     #[test]
     fn every_shock_file_checks_and_runs() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/shocks");
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
+        let files = toml_files(&dir);
         assert!(files.len() >= 10, "{files:?}");
         let out = std::env::temp_dir().join(format!("remsim-shock-{}.csv", std::process::id()));
         for file in files {
@@ -396,7 +351,7 @@ mod shock_files {
                 text(&check.stderr)
             );
             assert!(text(&check.stdout).contains("shocks ("), "{path}");
-            let run = remsim(&[
+            run_ok(&[
                 "trial",
                 path,
                 "--seed",
@@ -404,10 +359,9 @@ mod shock_files {
                 "--trial",
                 "5",
                 "--out",
-                out.to_str().unwrap(),
+                s(&out),
                 "--force",
             ]);
-            assert_eq!(run.status.code(), Some(0), "{path}: {}", text(&run.stderr));
         }
     }
 }

@@ -9,18 +9,17 @@
 // Test helpers outside `#[test]` functions unwrap on purpose: a failed step fails the test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
+use support::{repo, toml_files};
 
 const TRIALS: &str = "50";
 const SEED: &str = "0";
 const GOLDEN: &str = "tests/golden/hashes.txt";
 const HASHED: [&str; 2] = ["trials.csv", "summary.csv"];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The configs under golden guard, as paths relative to the repository root.
 fn configs() -> Vec<String> {
@@ -29,19 +28,16 @@ fn configs() -> Vec<String> {
         "configs/history/2009-2014.toml".to_string(),
         "configs/history/2020-2024.toml".to_string(),
     ];
-    let mut shocks: Vec<String> = std::fs::read_dir(root().join("configs/shocks"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .map(|path| {
-            format!(
-                "configs/shocks/{}",
-                path.file_name().unwrap().to_string_lossy()
-            )
-        })
-        .collect();
-    shocks.sort();
-    list.extend(shocks);
+    list.extend(
+        toml_files(&repo().join("configs/shocks"))
+            .iter()
+            .map(|path| {
+                format!(
+                    "configs/shocks/{}",
+                    path.file_name().unwrap().to_string_lossy()
+                )
+            }),
+    );
     list
 }
 
@@ -54,7 +50,7 @@ fn hashes_of(config: &str, scratch: &Path) -> Vec<(String, String)> {
         ])
         .arg("--out")
         .arg(&out_dir)
-        .current_dir(root())
+        .current_dir(repo())
         .output()
         .unwrap();
     assert!(
@@ -75,7 +71,7 @@ fn hashes_of(config: &str, scratch: &Path) -> Vec<(String, String)> {
 }
 
 fn read_golden() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(root().join(GOLDEN)).unwrap_or_default();
+    let text = std::fs::read_to_string(repo().join(GOLDEN)).unwrap_or_default();
     text.lines()
         .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
         .filter_map(|line| {
@@ -102,7 +98,7 @@ fn golden_outputs_are_unchanged() {
         for (key, hash) in &actual {
             text.push_str(&format!("{key} {hash}\n"));
         }
-        std::fs::write(root().join(GOLDEN), text).unwrap();
+        std::fs::write(repo().join(GOLDEN), text).unwrap();
         return;
     }
     let golden = read_golden();

@@ -8,23 +8,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-const SHORT: &str = "tests/data/batch/short.toml";
-
-fn remsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remsim"))
-        .args(args)
-        .output()
-        .expect("remsim runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use support::{SHORT, batch_args, remsim, run_batch, run_compare, s, text};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("remsim-rel-{}-{name}", std::process::id()));
@@ -117,6 +107,33 @@ struct Tally {
 }
 
 impl Tally {
+    /// Counts one damaged case: a panic, a refusal that names `name` (in `err`, the
+    /// reader's stderr and stdout), a read identical to the undamaged one (`want`: its
+    /// stdout and the bytes it wrote), or else a silent change. True if it was refused.
+    fn record(
+        &mut self,
+        case: String,
+        (out, bytes): &(Output, Vec<u8>),
+        err: &str,
+        want: &(Vec<u8>, Vec<u8>),
+        name: &str,
+    ) -> bool {
+        self.tried += 1;
+        if panicked(out) {
+            self.panics.push(case);
+        } else if !out.status.success() && err.contains(name) {
+            self.refused += 1;
+            return true;
+        } else if out.status.success() && out.stdout == want.0 && *bytes == want.1 {
+            self.identical += 1;
+        } else {
+            let code = out.status.code();
+            self.silent
+                .push(format!("{case}: exit {code:?}: {}", err.trim()));
+        }
+        false
+    }
+
     fn print(&self, what: &str) {
         println!(
             "reliability: {what}: {} cases, {} refused naming the file, {} identical to the undamaged result, {} silent changes, {} panics",
@@ -150,29 +167,14 @@ fn read_with(reader: &str, dir: &Path, work: &Path) -> (Output, Vec<u8>) {
         }
         "replay" => {
             let to = work.join("replayed.csv");
-            let out = remsim(&[
-                "replay",
-                d,
-                "--trial",
-                "3",
-                "--out",
-                to.to_str().unwrap(),
-                "--force",
-            ]);
+            let out = remsim(&["replay", d, "--trial", "3", "--out", s(&to), "--force"]);
             let bytes = fs::read(&to).unwrap_or_default();
             let _ = fs::remove_file(&to);
             (out, bytes)
         }
         "merge" => {
             let to = work.join("merged");
-            let out = remsim(&[
-                "merge",
-                d,
-                "--out",
-                to.to_str().unwrap(),
-                "--force",
-                "--quiet",
-            ]);
+            let out = remsim(&["merge", d, "--out", s(&to), "--force", "--quiet"]);
             let mut bytes = Vec::new();
             for f in OUTPUTS {
                 bytes.extend(fs::read(to.join(f)).unwrap_or_default());
@@ -203,69 +205,64 @@ const READERS: [&str; 7] = [
     "verify",
 ];
 
+/// Damages each of `files` (paths inside the folder) in each way of [`DAMAGES`], in a fresh
+/// copy that `copy` makes of a pristine folder at `<work>/folder`, and reads it with each of
+/// `readers`, comparing with what the reader gives on the undamaged copy. Returns the tally
+/// and how many of `verify`'s refusals said "damaged".
+fn damage_matrix(
+    readers: &[&str],
+    files: &[&str],
+    work: &Path,
+    copy: impl Fn(&Path),
+) -> (Tally, usize) {
+    let dir = work.join("folder");
+    // What each reader gives on the undamaged folder, at the same path.
+    let mut expected = Vec::new();
+    for reader in readers {
+        copy(&dir);
+        let (out, bytes) = read_with(reader, &dir, work);
+        assert!(out.status.success(), "{reader}: {}", text(&out.stderr));
+        expected.push((out.stdout, bytes));
+    }
+    let mut tally = Tally::default();
+    let mut verify_named = 0;
+    for file in files {
+        let name = Path::new(file).file_name().unwrap().to_str().unwrap();
+        for how in DAMAGES {
+            for (reader, want) in readers.iter().zip(&expected) {
+                copy(&dir);
+                if !damage(&dir.join(file), how) {
+                    continue;
+                }
+                let case = format!("{reader} on {file} ({how})");
+                let got = read_with(reader, &dir, work);
+                let err = text(&got.0.stderr) + &text(&got.0.stdout);
+                if tally.record(case, &got, &err, want, name)
+                    && *reader == "verify"
+                    && err.contains("damaged")
+                {
+                    verify_named += 1;
+                }
+            }
+        }
+    }
+    (tally, verify_named)
+}
+
 #[test]
 fn damaged_results_are_refused_or_read_identically() {
     let root = scratch("damage");
     let pristine = root.join("pristine");
-    let out = remsim(&[
-        "run",
-        SHORT,
-        "--trials",
-        "12",
-        "--seed",
-        "5",
-        "--out",
-        pristine.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let dir = root.join("folder");
-    // What each reader gives on the undamaged folder, at the same path.
-    let mut expected = Vec::new();
-    for reader in READERS {
-        copy_dir(&pristine, &dir);
-        let (out, bytes) = read_with(reader, &dir, &root);
-        assert!(out.status.success(), "{reader}: {}", text(&out.stderr));
-        expected.push((out.stdout, bytes));
-    }
+    run_batch(SHORT, 12, 5, &[], &pristine);
     let mut files: Vec<String> = fs::read_dir(&pristine)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    let mut tally = Tally::default();
-    let mut verify_named = 0;
-    for file in &files {
-        for how in DAMAGES {
-            for (reader, (want_out, want_bytes)) in READERS.iter().zip(&expected) {
-                copy_dir(&pristine, &dir);
-                if !damage(&dir.join(file), how) {
-                    continue;
-                }
-                tally.tried += 1;
-                let case = format!("{reader} on {file} ({how})");
-                let (out, bytes) = read_with(reader, &dir, &root);
-                let err = text(&out.stderr) + &text(&out.stdout);
-                if panicked(&out) {
-                    tally.panics.push(case);
-                } else if !out.status.success() && err.contains(file.as_str()) {
-                    tally.refused += 1;
-                    if *reader == "verify" && err.contains("damaged") {
-                        verify_named += 1;
-                    }
-                } else if out.status.success() && out.stdout == *want_out && bytes == *want_bytes {
-                    tally.identical += 1;
-                } else {
-                    tally.silent.push(format!(
-                        "{case}: exit {:?}: {}",
-                        out.status.code(),
-                        err.trim()
-                    ));
-                }
-            }
-        }
-    }
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    let copy = |to: &Path| copy_dir(&pristine, to);
+    let (tally, verify_named) = damage_matrix(&READERS, &files, &root, copy);
     tally.print("damaged-file matrix (each data file × truncate/flip/digit/empty/delete × show, show-list, report, replay, merge, resume, verify)");
     println!(
         "reliability: remsim verify named the damaged file in {verify_named} of {} damaged folders",
@@ -278,30 +275,11 @@ fn damaged_results_are_refused_or_read_identically() {
 
 /// Runs a batch and stops it with `signal` after `after`; true if it was interrupted
 /// (the folder is left incomplete).
-fn interrupted_run(config: &str, trials: &str, dir: &Path, signal: &str, after: Duration) -> bool {
-    let mut args = vec![
-        "run",
-        config,
-        "--trials",
-        trials,
-        "--seed",
-        "7",
-        "--threads",
-        "2",
-    ];
-    args.extend([
-        "--checkpoint-secs",
-        "0",
-        "--quiet",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
+fn interrupted_run(config: &str, trials: u64, dir: &Path, signal: &str, after: Duration) -> bool {
     let resume = dir.join("manifest.json").exists();
-    if resume {
-        args.push("--resume");
-    } else {
-        args.push("--force");
-    }
+    let again = if resume { "--resume" } else { "--force" };
+    let extra = ["--threads", "2", "--checkpoint-secs", "0", again];
+    let args = batch_args(&["run", config], trials, 7, &extra, dir);
     let mut child = Command::new(env!("CARGO_BIN_EXE_remsim"))
         .args(&args)
         .stdout(Stdio::null())
@@ -313,7 +291,7 @@ fn interrupted_run(config: &str, trials: &str, dir: &Path, signal: &str, after: 
         .args([signal, &child.id().to_string()])
         .status();
     let _ = child.wait();
-    let verify = remsim(&["verify", dir.to_str().unwrap()]);
+    let verify = remsim(&["verify", s(dir)]);
     verify.status.code() == Some(3)
 }
 
@@ -321,19 +299,8 @@ fn interrupted_run(config: &str, trials: &str, dir: &Path, signal: &str, after: 
 fn damaged_durable_prefix_is_refused_on_resume() {
     let root = scratch("prefix");
     let reference = root.join("reference");
-    let trials = "1200";
-    let out = remsim(&[
-        "run",
-        SHORT,
-        "--trials",
-        trials,
-        "--seed",
-        "7",
-        "--quiet",
-        "--out",
-        reference.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let trials = 1200;
+    run_batch(SHORT, trials, 7, &[], &reference);
     let stopped = root.join("stopped");
     let mut wait = 400;
     while !interrupted_run(SHORT, trials, &stopped, "-INT", Duration::from_millis(wait)) {
@@ -351,7 +318,7 @@ fn damaged_durable_prefix_is_refused_on_resume() {
                 continue;
             }
             tally.tried += 1;
-            let out = remsim(&["run", "--resume", "--out", dir.to_str().unwrap(), "--quiet"]);
+            let out = remsim(&["run", "--resume", "--out", s(&dir), "--quiet"]);
             let case = format!("resume with {file} ({how})");
             let err = text(&out.stderr);
             if panicked(&out) {
@@ -390,20 +357,8 @@ fn damaged_durable_prefix_is_refused_on_resume() {
         let _ = fs::remove_dir_all(&dir);
         let _ = interrupted_run(SHORT, trials, &dir, signal, Duration::from_millis(ms));
         let _ = interrupted_run(SHORT, trials, &dir, signal, Duration::from_millis(ms));
-        let out = remsim(&[
-            "run",
-            SHORT,
-            "--resume",
-            "--trials",
-            trials,
-            "--seed",
-            "7",
-            "--out",
-            dir.to_str().unwrap(),
-            "--quiet",
-        ]);
+        run_batch(SHORT, trials, 7, &["--resume"], &dir);
         cycles += 1;
-        assert!(out.status.success(), "{}", text(&out.stderr));
         assert!(no_tmp_files(&dir));
         if same_outputs(&dir, &reference) {
             identical += 1;
@@ -420,32 +375,12 @@ fn damaged_durable_prefix_is_refused_on_resume() {
 fn full_disk_at_any_point_resumes_to_the_exact_result() {
     let root = scratch("enospc");
     let reference = root.join("reference");
-    let args = [
-        "--trials",
-        "100",
-        "--seed",
-        "3",
-        "--threads",
-        "1",
-        "--checkpoint-secs",
-        "0",
-        "--quiet",
-    ];
-    let mut run_args = vec!["run", SHORT];
-    run_args.extend(args);
-    run_args.extend(["--out", reference.to_str().unwrap()]);
-    assert!(remsim(&run_args).status.success());
+    let extra = ["--threads", "1", "--checkpoint-secs", "0"];
+    run_batch(SHORT, 100, 3, &extra, &reference);
     let mount = root.join("tmpfs");
     fs::create_dir_all(&mount).unwrap();
     let mounted = Command::new("mount")
-        .args([
-            "-t",
-            "tmpfs",
-            "-o",
-            "size=4k",
-            "tmpfs",
-            mount.to_str().unwrap(),
-        ])
+        .args(["-t", "tmpfs", "-o", "size=4k", "tmpfs", s(&mount)])
         .stderr(Stdio::piped())
         .output();
     match &mounted {
@@ -464,11 +399,7 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     }
     let remount = |size: u64| {
         Command::new("mount")
-            .args([
-                "-o",
-                &format!("remount,size={size}"),
-                mount.to_str().unwrap(),
-            ])
+            .args(["-o", &format!("remount,size={size}"), s(&mount)])
             .status()
             .map(|s| s.success())
             .unwrap_or(false)
@@ -479,10 +410,7 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     while size <= 1_400_000 {
         let _ = fs::remove_dir_all(&dir);
         assert!(remount(size), "remount to {size}");
-        let mut first = vec!["run", SHORT];
-        first.extend(args);
-        first.extend(["--out", dir.to_str().unwrap()]);
-        let out = remsim(&first);
+        let out = remsim(&batch_args(&["run", SHORT], 100, 3, &extra, &dir));
         tried += 1;
         assert!(!panicked(&out), "{}", text(&out.stderr));
         if !out.status.success() {
@@ -492,10 +420,8 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
             }
         }
         assert!(remount(64 << 20));
-        let mut again = vec!["run", SHORT, "--resume"];
-        again.extend(args);
-        again.extend(["--out", dir.to_str().unwrap()]);
-        let resumed = remsim(&again);
+        let resume = [&extra[..], &["--resume"]].concat();
+        let resumed = remsim(&batch_args(&["run", SHORT], 100, 3, &resume, &dir));
         assert!(
             resumed.status.success(),
             "size {size}: {}",
@@ -687,7 +613,7 @@ fn malformed_sweep_files_are_refused_before_anything_runs() {
         // The base path is relative to the sweep file: point it at the repository.
         let fixed = String::from_utf8_lossy(bytes).replace(
             "../../../configs/baseline.toml",
-            here.join("configs/baseline.toml").to_str().unwrap(),
+            s(&here.join("configs/baseline.toml")),
         );
         let bytes = if name == "non-utf8" {
             bytes.clone()
@@ -697,13 +623,7 @@ fn malformed_sweep_files_are_refused_before_anything_runs() {
         let file = files.join(format!("{name}.toml"));
         fs::write(&file, bytes).unwrap();
         let out_dir = root.join(format!("out-{name}"));
-        let out = remsim(&[
-            "sweep",
-            file.to_str().unwrap(),
-            "--out",
-            out_dir.to_str().unwrap(),
-            "--quiet",
-        ]);
+        let out = remsim(&["sweep", s(&file), "--out", s(&out_dir), "--quiet"]);
         let err = text(&out.stderr);
         let prefix = format!("{}:", file.display());
         let has_line = err.lines().any(|l| {
@@ -764,7 +684,7 @@ fn implausible_configs_are_refused_by_check() {
     for (name, config, field) in cases {
         let file = root.join(format!("{name}.toml"));
         fs::write(&file, config).unwrap();
-        let out = remsim(&["check", file.to_str().unwrap()]);
+        let out = remsim(&["check", s(&file)]);
         let err = text(&out.stderr);
         let located = err
             .lines()
@@ -778,7 +698,7 @@ fn implausible_configs_are_refused_by_check() {
         b"extends = \"builtin:baseline\"\n[scenario]\nname = \"M\xfcnchen\"\n",
     )
     .unwrap();
-    let out = remsim(&["check", file.to_str().unwrap()]);
+    let out = remsim(&["check", s(&file)]);
     let err = text(&out.stderr);
     assert!(
         err.contains(&format!("{}:3:10: invalid UTF-8", file.display())),
@@ -883,7 +803,7 @@ fn config_mutation_fuzz_never_panics() {
         // Kept beside the original so relative `extends` still resolve.
         let file = source.with_file_name(format!(".fuzz-{}-{tried}.toml", std::process::id()));
         fs::write(&file, &bytes).unwrap();
-        let out = remsim(&["check", file.to_str().unwrap()]);
+        let out = remsim(&["check", s(&file)]);
         let _ = fs::remove_file(&file);
         tried += 1;
         match out.status.code() {
@@ -913,71 +833,25 @@ fn damaged_comparison_folders_are_refused_or_read_identically() {
         &shock,
         format!(
             "extends = {:?}\n[market]\nfreight_usd_per_kg = 0.9\n",
-            short.to_str().unwrap()
+            s(&short)
         ),
     )
     .unwrap();
     let pristine = root.join("pristine");
-    let out = remsim(&[
-        "compare",
-        SHORT,
-        shock.to_str().unwrap(),
-        "--trials",
-        "8",
-        "--out",
-        pristine.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let dir = root.join("folder");
+    run_compare(SHORT, s(&shock), 8, 0, &pristine);
     let copy = |to: &Path| {
         copy_dir(&pristine, to);
         copy_dir(&pristine.join("base"), &to.join("base"));
         copy_dir(&pristine.join("shock"), &to.join("shock"));
     };
-    let readers = ["show", "report", "verify"];
-    let mut expected = Vec::new();
-    for reader in readers {
-        copy(&dir);
-        let (out, bytes) = read_with(reader, &dir, &root);
-        assert!(out.status.success(), "{reader}: {}", text(&out.stderr));
-        expected.push((out.stdout, bytes));
-    }
-    let mut tally = Tally::default();
-    for file in [
+    let files = [
         "diff_summary.csv",
         "diff_trials.csv",
         "comparison.json",
         "base/trials.csv",
         "shock/manifest.json",
-    ] {
-        for how in DAMAGES {
-            for (reader, (want_out, want_bytes)) in readers.iter().zip(&expected) {
-                copy(&dir);
-                if !damage(&dir.join(file), how) {
-                    continue;
-                }
-                tally.tried += 1;
-                let case = format!("{reader} on {file} ({how})");
-                let (out, bytes) = read_with(reader, &dir, &root);
-                let err = text(&out.stderr) + &text(&out.stdout);
-                let name = Path::new(file).file_name().unwrap().to_str().unwrap();
-                if panicked(&out) {
-                    tally.panics.push(case);
-                } else if !out.status.success() && err.contains(name) {
-                    tally.refused += 1;
-                } else if out.status.success() && out.stdout == *want_out && bytes == *want_bytes {
-                    tally.identical += 1;
-                } else {
-                    tally.silent.push(format!(
-                        "{case}: exit {:?}: {}",
-                        out.status.code(),
-                        err.trim()
-                    ));
-                }
-            }
-        }
-    }
+    ];
+    let (tally, _) = damage_matrix(&["show", "report", "verify"], &files, &root, copy);
     tally.print("damaged comparison folder (diff_summary.csv, diff_trials.csv, comparison.json, base/trials.csv, shock/manifest.json × 5 damages × show, report, verify)");
     assert!(tally.silent.is_empty() && tally.panics.is_empty());
     let _ = fs::remove_dir_all(&root);

@@ -8,33 +8,14 @@
 
 mod support;
 
+use remsim_report::chart_id;
 use std::path::Path;
-use support::{run_ok, s, scratch, text};
+use support::{run_ok, s, scratch, table, text};
 
-const OUTCOMES: [&str; 6] = [
-    "price_mean.ndpr.row.2030",
-    "price_mean.dy.row.2030",
-    "price_mean.ndpr.row.2035",
-    "price_mean.dy.row.2035",
-    "profit_cum.cn_musd",
-    "profit_cum.row_musd",
-];
 const LEVERS: [&str; 2] = [
     "policy.china.export_licence_approval",
     "policy.china.export_licence_delay_months",
 ];
-
-fn chart_id(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
 
 #[test]
 fn a_sweep_report_draws_every_outcome_against_every_lever() {
@@ -53,7 +34,13 @@ fn a_sweep_report_draws_every_outcome_against_every_lever() {
     .unwrap();
     let out = dir.join("out");
     run_ok(&["sweep", s(&sweep), "--out", s(&out), "--quiet"]);
-    assert!(out.join("sweep.csv").exists());
+    // The headline outcomes are those sweep.csv gives quantiles of.
+    let (header, _) = table(&out.join("sweep.csv"));
+    let outcomes: Vec<&str> = header
+        .iter()
+        .filter_map(|h| h.strip_suffix(".p50"))
+        .collect();
+    assert_eq!(outcomes.len(), 6, "{header:?}");
     let report = run_ok(&["report", s(&out), "--no-png"]);
     assert!(
         text(&report.stdout).contains("12 charts"),
@@ -61,7 +48,7 @@ fn a_sweep_report_draws_every_outcome_against_every_lever() {
         text(&report.stdout)
     );
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    for outcome in OUTCOMES {
+    for outcome in outcomes {
         for lever in LEVERS {
             let id = chart_id(&format!("sweep-{outcome}-vs-{lever}"));
             assert!(

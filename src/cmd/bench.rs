@@ -356,16 +356,7 @@ struct WorldShape {
 
 impl WorldShape {
     fn of(c: &ScenarioConfig) -> WorldShape {
-        let units = |n: u32| n as usize;
-        let agents = c.miners.iter().map(|m| units(m.count)).sum::<usize>()
-            + c.magnet_makers
-                .iter()
-                .map(|m| units(m.count))
-                .sum::<usize>()
-            + c.separators.len()
-            + c.rivals.len()
-            + c.recyclers.len()
-            + c.demand.len();
+        let agents = super::check::agent_count(c);
         let ticks = (c.scenario.end.months_since(c.scenario.start) + 1).max(0) as usize;
         WorldShape {
             agents,

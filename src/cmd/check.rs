@@ -72,16 +72,22 @@ impl ByRegion {
 
 fn tonnes(x: f64) -> String {
     // Thousands separators make 250850 readable at a glance.
-    let rounded = x.round() as i64;
-    let digits = rounded.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if rounded < 0 { format!("-{out}") } else { out }
+    remsim_report::axis::thousands(x.round() as i64)
+}
+
+/// How many agents a config runs: miners and magnet makers unit by unit (an entry with a
+/// `count` is that many), separators, rivals, recyclers and demand sectors.
+pub(super) fn agent_count(c: &ScenarioConfig) -> usize {
+    let units = |n: u32| n as usize;
+    c.miners.iter().map(|m| units(m.count)).sum::<usize>()
+        + c.separators.len()
+        + c.magnet_makers
+            .iter()
+            .map(|m| units(m.count))
+            .sum::<usize>()
+        + c.rivals.len()
+        + c.recyclers.len()
+        + c.demand.len()
 }
 
 fn elements_list(map: &remsim_scenario::ElementMap, unit: &str) -> String {
@@ -187,16 +193,7 @@ fn agents(out: &mut String, c: &ScenarioConfig) {
             .map(|r| (r.country.as_str(), 1))
             .collect(),
     );
-    let units = |n: u32| n as usize;
-    let total_agents = c.miners.iter().map(|m| units(m.count)).sum::<usize>()
-        + c.separators.len()
-        + c.magnet_makers
-            .iter()
-            .map(|m| units(m.count))
-            .sum::<usize>()
-        + c.rivals.len()
-        + c.recyclers.len()
-        + c.demand.len();
+    let total_agents = agent_count(c);
     let _ = writeln!(
         out,
         "  {:<30} {:>5}  {:>13}  {:>5}",

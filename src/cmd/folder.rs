@@ -10,25 +10,9 @@ use remsim_scenario::Scenario;
 use remsim_scheduler::{BatchAggregates, QuantileMethod, cells_per_group, exact_quantiles};
 use std::path::{Path, PathBuf};
 
-/// `manifest.json`.
-pub const MANIFEST: &str = "manifest.json";
-/// `timing.json`.
-pub const TIMING: &str = "timing.json";
-/// `summary.csv`.
-pub const SUMMARY: &str = "summary.csv";
-/// `trials.csv`.
-pub const TRIALS: &str = "trials.csv";
-/// `inputs.csv`: each trial's drawn uncertain inputs.
-pub const INPUTS: &str = "inputs.csv";
-/// `series.csv`: chosen metrics of every trial (`remsim run --series`).
-pub const SERIES: &str = "series.csv";
-/// `aggregates.bin`.
-pub const AGGREGATES: &str = "aggregates.bin";
-/// `checkpoint.bin`: present only while a batch is unfinished.
-pub const CHECKPOINT: &str = "checkpoint.bin";
-/// `values.bin`: every trial's metric values, for exact quantiles; kept only by shards
-/// (for `remsim merge`) and while a batch is unfinished.
-pub const VALUES: &str = "values.bin";
+pub use remsim_io::names::{
+    AGGREGATES, CHECKPOINT, INPUTS, MANIFEST, SERIES, SUMMARY, TIMING, TRIALS, VALUES,
+};
 
 /// Every file a batch writes, in the order `--force` removes them.
 const OWN_FILES: [&str; 9] = [

@@ -74,14 +74,7 @@ fn concat_trials(
             writer.write_raw(&record)?;
             expected += 1;
         }
-        if expected != m.shard.end_trial {
-            bail!(
-                "{}: ends at trial {expected}, but the shard holds trials {}..{}",
-                path.display(),
-                m.shard.first_trial,
-                m.shard.end_trial
-            );
-        }
+        check_ends(&path, m, expected)?;
     }
     writer.sync()?;
     Ok(())
@@ -230,17 +223,24 @@ fn concat_rows(
             writer.raw(&record)?;
             expected = trial + 1;
         }
-        if expected != m.shard.end_trial {
-            bail!(
-                "{}: ends at trial {expected}, but the shard holds trials {}..{}",
-                path.display(),
-                m.shard.first_trial,
-                m.shard.end_trial
-            );
-        }
+        check_ends(&path, m, expected)?;
     }
     if let Some(w) = writer.as_mut() {
         w.sync()?;
+    }
+    Ok(())
+}
+
+/// Refuses a shard's file at `path` whose rows end before trial `expected` when the shard
+/// (`m`) holds trials up to its end.
+fn check_ends(path: &std::path::Path, m: &Manifest, expected: u64) -> anyhow::Result<()> {
+    if expected != m.shard.end_trial {
+        bail!(
+            "{}: ends at trial {expected}, but the shard holds trials {}..{}",
+            path.display(),
+            m.shard.first_trial,
+            m.shard.end_trial
+        );
     }
     Ok(())
 }

@@ -16,8 +16,7 @@ use clap::Args;
 use remsim_core::{Trajectory, catalog};
 use remsim_scenario::Scenario;
 use remsim_scheduler::{
-    BatchConfig, BatchState, BlockSink, BlockValues, BoxError, Flow, OutcomeSpec, TrialRow,
-    exact_quantiles,
+    BatchConfig, BatchState, BlockSink, BlockValues, BoxError, exact_quantiles,
 };
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -239,15 +238,6 @@ fn passes(target: &Target, median: f64) -> bool {
 struct Values(Vec<Vec<f64>>);
 
 impl BlockSink for Values {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
-
     fn wants_values(&self) -> bool {
         true
     }

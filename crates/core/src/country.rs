@@ -2,7 +2,6 @@
 
 use crate::error::CoreError;
 use std::fmt;
-use std::str::FromStr;
 
 /// A market zone. The two zones are coupled by an export link from China to the rest of
 /// the world (see `remsim-market`).
@@ -163,18 +162,7 @@ impl Country {
     }
 }
 
-impl FromStr for Country {
-    type Err = CoreError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Country::parse(s)
-    }
-}
-
-impl fmt::Display for Country {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
+text_form!(Country, code);
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,6 @@
 //! The 17 rare-earth elements.
 
 use crate::error::CoreError;
-use std::fmt;
-use std::str::FromStr;
 
 /// One of the 17 rare-earth elements. The discriminant is the element's index in an
 /// [`ElementVec`](crate::ElementVec); the order is Sc, Y, then the lanthanides by atomic number.
@@ -139,18 +137,7 @@ impl Element {
     }
 }
 
-impl FromStr for Element {
-    type Err = CoreError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Element::parse(s)
-    }
-}
-
-impl fmt::Display for Element {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.symbol())
-    }
-}
+text_form!(Element, symbol);
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,9 @@
 //! or config files. Invariant: every random draw in remsim comes from a stream made by
 //! [`rng::stream_rng`], so a draw depends only on (master seed, trial, stream).
 
+#[macro_use]
+mod text;
+
 pub mod capacity;
 pub mod catalog;
 pub mod country;

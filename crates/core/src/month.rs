@@ -2,7 +2,6 @@
 
 use crate::error::CoreError;
 use std::fmt;
-use std::str::FromStr;
 
 /// A calendar month, e.g. 2025-01. Ordered; one tick of the simulation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -59,12 +58,7 @@ impl Month {
     }
 }
 
-impl FromStr for Month {
-    type Err = CoreError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Month::parse(s)
-    }
-}
+text_form!(Month);
 
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

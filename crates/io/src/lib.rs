@@ -22,6 +22,7 @@ pub mod container;
 pub mod error;
 pub mod files;
 pub mod manifest;
+pub mod names;
 pub mod number;
 pub mod readers;
 pub mod records;
@@ -30,7 +31,7 @@ pub mod table;
 pub mod verify;
 
 /// `trials.csv`: one row of outcomes per trial, appended as the batch runs.
-pub const TRIALS_FILE: &str = "trials.csv";
+pub const TRIALS_FILE: &str = names::TRIALS;
 pub mod values;
 
 pub use container::{CONTAINER_VERSION, ContainerReader, ContainerWriter, FileKind};

@@ -9,6 +9,7 @@
 
 use crate::error::IoError;
 use crate::files::atomic_write;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -117,12 +118,7 @@ impl Manifest {
     pub fn read(path: &Path) -> Result<Manifest, IoError> {
         let text = std::fs::read_to_string(path).map_err(|e| IoError::os(path, e))?;
         // Check the format before the fields, so a foreign JSON file gets a clear message.
-        let header: serde_json::Value =
-            serde_json::from_str(&text).map_err(|source| IoError::Json {
-                path: path.to_path_buf(),
-                what: "manifest",
-                source,
-            })?;
+        let header: serde_json::Value = parse_json(path, &text, "manifest")?;
         let format = header.get("format").and_then(|v| v.as_str());
         if format != Some(MANIFEST_FORMAT) {
             return Err(IoError::refused(
@@ -140,12 +136,7 @@ impl Manifest {
                 ),
             ));
         }
-        check_seal(path, &text)?;
-        serde_json::from_str(&text).map_err(|source| IoError::Json {
-            path: path.to_path_buf(),
-            what: "manifest",
-            source,
-        })
+        read_sealed(path, &text, "manifest")
     }
 }
 
@@ -190,12 +181,7 @@ impl Timing {
     /// Reads a timing file, refusing one whose seal does not match.
     pub fn read(path: &Path) -> Result<Timing, IoError> {
         let text = std::fs::read_to_string(path).map_err(|e| IoError::os(path, e))?;
-        check_seal(path, &text)?;
-        serde_json::from_str(&text).map_err(|source| IoError::Json {
-            path: path.to_path_buf(),
-            what: "timing file",
-            source,
-        })
+        read_sealed(path, &text, "timing file")
     }
 }
 
@@ -225,6 +211,29 @@ fn seal_at(text: &str) -> Option<usize> {
 }
 
 /// Checks a sealed JSON file's own hash.
+/// Parses the text of a sealed JSON file (a `what`) after checking its seal.
+pub(crate) fn read_sealed<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    what: &'static str,
+) -> Result<T, IoError> {
+    check_seal(path, text)?;
+    parse_json(path, text, what)
+}
+
+/// Parses the JSON text of a `what` read from `path`.
+fn parse_json<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    what: &'static str,
+) -> Result<T, IoError> {
+    serde_json::from_str(text).map_err(|source| IoError::Json {
+        path: path.to_path_buf(),
+        what,
+        source,
+    })
+}
+
 pub(crate) fn check_seal(path: &Path, text: &str) -> Result<(), IoError> {
     let Some(at) = seal_at(text) else {
         return Err(IoError::damaged(

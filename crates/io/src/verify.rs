@@ -17,14 +17,14 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// `manifest.json`.
-pub const MANIFEST_FILE: &str = "manifest.json";
+pub const MANIFEST_FILE: &str = crate::names::MANIFEST;
 /// `timing.json` (sealed itself, not listed: its bytes differ from run to run).
-pub const TIMING_FILE: &str = "timing.json";
+pub const TIMING_FILE: &str = crate::names::TIMING;
 /// `checkpoint.bin`: present only while a batch is unfinished.
-pub const CHECKPOINT_FILE: &str = "checkpoint.bin";
+pub const CHECKPOINT_FILE: &str = crate::names::CHECKPOINT;
 /// `comparison.json`: the sealed list of a comparison folder's own data files (its `base/`
 /// and `shock/` are results folders with manifests of their own).
-pub const COMPARISON_FILE: &str = "comparison.json";
+pub const COMPARISON_FILE: &str = crate::names::COMPARISON;
 /// The `format` of `comparison.json`.
 pub const COMPARISON_FORMAT: &str = "remsim-comparison";
 
@@ -69,12 +69,7 @@ pub fn verify_comparison_files(dir: &Path) -> Result<(), IoError> {
             format!("cannot be read ({e}); rerun `remsim compare` with --force"),
         )
     })?;
-    crate::manifest::check_seal(&path, &text)?;
-    let record: ComparisonRecord = serde_json::from_str(&text).map_err(|source| IoError::Json {
-        path: path.clone(),
-        what: "comparison list",
-        source,
-    })?;
+    let record: ComparisonRecord = crate::manifest::read_sealed(&path, &text, "comparison list")?;
     if record.format != COMPARISON_FORMAT {
         return Err(IoError::refused(&path, "not a remsim comparison list"));
     }

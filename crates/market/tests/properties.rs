@@ -145,6 +145,45 @@ fn eff_res(inst: &Instance, res: f64) -> Option<f64> {
     (res >= inst.bounds.floor_usd_per_kg).then(|| res.min(inst.bounds.cap_usd_per_kg))
 }
 
+/// Feasibility and individual rationality of one side's items, (quantity t, own price)
+/// with their fills: offers with `sign` 1, bids with −1 (which mirrors every price). No fill
+/// is negative or above its item; an item that cannot trade (`eff` gives `None`) is not
+/// filled; a filled item's own price is on its side of the clearing price; an item whose
+/// effective price is strictly inside the market is filled in full, strictly outside not
+/// at all.
+fn check_side(
+    side: &str,
+    items: &[(f64, f64)],
+    fills: &[f64],
+    eff: impl Fn(f64) -> Option<f64>,
+    sign: f64,
+    price: f64,
+) -> Result<(), TestCaseError> {
+    for (&(q, own), &fill) in items.iter().zip(fills) {
+        prop_assert!(fill >= 0.0 && fill <= q, "{side} fill {fill} of {q}");
+        let Some(e) = eff(own) else {
+            prop_assert_eq!(fill, 0.0);
+            continue;
+        };
+        if fill > 0.0 {
+            prop_assert!(
+                sign * own <= sign * price + PRICE_TOL,
+                "{side} at {own} filled at {price}"
+            );
+        }
+        if sign * e < sign * price - PRICE_TOL {
+            prop_assert!(
+                fill == q,
+                "{side} at {e} against {price} not filled in full"
+            );
+        }
+        if sign * e > sign * price + PRICE_TOL {
+            prop_assert_eq!(fill, 0.0);
+        }
+    }
+    Ok(())
+}
+
 /// The equilibrium conditions inside region `r`: feasibility and individual rationality
 /// of every item, totals, and no unserved bid above an unsold offer.
 fn check_region(inst: &Instance, out: &Clearing, r: usize) -> Result<(), TestCaseError> {
@@ -156,40 +195,23 @@ fn check_region(inst: &Instance, out: &Clearing, r: usize) -> Result<(), TestCas
     prop_assert_eq!(out.bid_fill_t[r].len(), bids.len());
 
     // Feasibility and individual rationality, per item.
-    for (&(q, ask), &fill) in offers.iter().zip(&out.offer_fill_t[r]) {
-        prop_assert!(fill >= 0.0 && fill <= q, "offer fill {fill} of {q}");
-        match eff_ask(inst, ask) {
-            None => prop_assert_eq!(fill, 0.0),
-            Some(a) => {
-                if fill > 0.0 {
-                    prop_assert!(ask <= price + PRICE_TOL, "seller at {ask} paid {}", price);
-                }
-                if a < price - PRICE_TOL {
-                    prop_assert!(fill == q, "offer at {a} < {} not fully sold", price);
-                }
-                if a > price + PRICE_TOL {
-                    prop_assert_eq!(fill, 0.0);
-                }
-            }
-        }
-    }
-    for (&(q, res), &fill) in bids.iter().zip(&out.bid_fill_t[r]) {
-        prop_assert!(fill >= 0.0 && fill <= q, "bid fill {fill} of {q}");
-        match eff_res(inst, res) {
-            None => prop_assert_eq!(fill, 0.0),
-            Some(v) => {
-                if fill > 0.0 {
-                    prop_assert!(res >= price - PRICE_TOL, "buyer at {res} paid {}", price);
-                }
-                if v > price + PRICE_TOL {
-                    prop_assert!(fill == q, "bid at {v} > {} not fully served", price);
-                }
-                if v < price - PRICE_TOL {
-                    prop_assert_eq!(fill, 0.0);
-                }
-            }
-        }
-    }
+    let (offer_fills, bid_fills) = (&out.offer_fill_t[r], &out.bid_fill_t[r]);
+    check_side(
+        "offer",
+        offers,
+        offer_fills,
+        |ask| eff_ask(inst, ask),
+        1.0,
+        price,
+    )?;
+    check_side(
+        "bid",
+        bids,
+        bid_fills,
+        |res| eff_res(inst, res),
+        -1.0,
+        price,
+    )?;
 
     // Totals: within the offered and bid tonnes, and matching the fills.
     let offered: f64 = offers.iter().map(|x| x.0).sum();

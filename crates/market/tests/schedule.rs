@@ -4,6 +4,7 @@
 //! same equilibrium and price rule). And properties of smooth schedules: each region's fills
 //! add up to its export, nobody leaves its own schedule, prices stay in the bounds.
 
+mod common;
 mod reference;
 
 use proptest::prelude::*;
@@ -36,13 +37,9 @@ proptest! {
     fn steps_clear_like_the_order_book(
         cn in orders(),
         row in orders(),
-        capacity in prop_oneof![Just(0.0), Just(f64::MAX), 0.0f64..150.0],
-        wedge in prop_oneof![Just(0.0), 0.0f64..20.0],
-        reference in (1.0f64..80.0, 1.0f64..80.0),
+        (link, reference) in common::link_and_reference(),
     ) {
-        let bounds = PriceBounds { floor_usd_per_kg: 0.0, cap_usd_per_kg: 100.0 };
-        let link = Link { capacity_t: capacity, wedge_usd_per_kg: wedge };
-        let reference = [reference.0, reference.1];
+        let bounds = common::CROSS_CHECK_BOUNDS;
         let mut book = Market::new();
         let mut schedules = ScheduleMarket::new();
         let mut parts = [Participants::<ORDERS>::new(), Participants::new()];

@@ -5,6 +5,7 @@
 //! every clearing is an equilibrium of its own participants, on a generator with flats,
 //! jumps, equal-price steps and bounds that clamp. Each test's doc says what it once caught.
 
+mod common;
 mod reference;
 
 use proptest::prelude::*;
@@ -41,6 +42,36 @@ fn clear<const N: usize>(
     let fills = std::array::from_fn(|r| parts[r].fills(out.position[r]).net_supply_t);
     let unserved = std::array::from_fn(|r| parts[r].fills(out.position[r]).unserved_t);
     Ok((out, fills, unserved))
+}
+
+/// Clears `parts` within [`BOUNDS`] over a link of (capacity t, wedge USD/kg), checks that
+/// the result is an equilibrium, and returns it with each region's fills.
+fn clear_checked(
+    parts: &[Participants<1>; 2],
+    (capacity_t, wedge_usd_per_kg): (f64, f64),
+    reference: [f64; 2],
+) -> (ScheduleClearing, [[f64; 1]; 2]) {
+    let link = Link {
+        capacity_t,
+        wedge_usd_per_kg,
+    };
+    let (out, fills, _) =
+        clear(parts, link, BOUNDS, reference).unwrap_or_else(|e| panic!("clearing fails: {e}"));
+    if let Err(e) = assert_equilibrium(parts, link, &out, 1e-9) {
+        panic!("not an equilibrium: {e}\n{out:?}");
+    }
+    (out, fills)
+}
+
+/// China's net supply −100 … +100 t over 0 … 100 USD/kg (price = (x + 100) / 2); the rest
+/// of world the same over 100 … 200 (price = 150 + x / 2).
+fn linear_regions() -> [Participants<1>; 2] {
+    let mut parts = [Participants::<1>::new(), Participants::new()];
+    *parts[0].push_point(0.0) = [Values::flat(-100.0)];
+    *parts[0].push_point(100.0) = [Values::flat(100.0)];
+    *parts[1].push_point(100.0) = [Values::flat(-100.0)];
+    *parts[1].push_point(200.0) = [Values::flat(100.0)];
+    parts
 }
 
 /// The region's total net supply just below and just above `p` (the left and right limits
@@ -143,39 +174,17 @@ fn assert_equilibrium<const N: usize>(
 /// interval (its schedule clears 0 t only at 50).
 #[test]
 fn flow_in_the_lower_third_of_a_linear_bracket_is_found() {
-    let mut parts = [Participants::<1>::new(), Participants::new()];
-    // China: net supply -100 .. +100 over 0 .. 100 USD/kg (price = (x + 100) / 2).
-    *parts[0].push_point(0.0) = [Values::flat(-100.0)];
-    *parts[0].push_point(100.0) = [Values::flat(100.0)];
-    // Rest of world: the same over 100 .. 200 (price = 150 + x / 2).
-    *parts[1].push_point(100.0) = [Values::flat(-100.0)];
-    *parts[1].push_point(200.0) = [Values::flat(100.0)];
-    let link = Link {
-        capacity_t: 90.0,
-        wedge_usd_per_kg: 80.0,
-    };
-    let (out, _, _) = clear(&parts, link, BOUNDS, [50.0, 150.0]).unwrap();
+    let (out, _) = clear_checked(&linear_regions(), (90.0, 80.0), [50.0, 150.0]);
     assert!((out.flow_t - 20.0).abs() < 1e-9, "{out:?}");
     assert!((out.price_usd_per_kg[0] - 60.0).abs() < 1e-9, "{out:?}");
     assert!((out.price_usd_per_kg[1] - 140.0).abs() < 1e-9, "{out:?}");
-    assert_equilibrium(&parts, link, &out, 1e-9).unwrap();
 }
 
 /// PASSES: the same market with the crossing in the upper two thirds of the bracket.
 #[test]
 fn flow_in_the_upper_part_of_a_linear_bracket_is_found() {
-    let mut parts = [Participants::<1>::new(), Participants::new()];
-    *parts[0].push_point(0.0) = [Values::flat(-100.0)];
-    *parts[0].push_point(100.0) = [Values::flat(100.0)];
-    *parts[1].push_point(100.0) = [Values::flat(-100.0)];
-    *parts[1].push_point(200.0) = [Values::flat(100.0)];
-    let link = Link {
-        capacity_t: 90.0,
-        wedge_usd_per_kg: 40.0,
-    };
-    let (out, _, _) = clear(&parts, link, BOUNDS, [50.0, 150.0]).unwrap();
+    let (out, _) = clear_checked(&linear_regions(), (90.0, 40.0), [50.0, 150.0]);
     assert!((out.flow_t - 60.0).abs() < 1e-9, "{out:?}");
-    assert_equilibrium(&parts, link, &out, 1e-9).unwrap();
 }
 
 /// Once failed (fixed). `find_flow`: when the picked crossing sits on an end of the
@@ -310,16 +319,11 @@ fn flow_limited_by_what_china_can_sell_pins_the_spread() {
     let mut parts = [Participants::<1>::new(), Participants::new()];
     parts[0].add_order(0, 10.0, 30.0, true);
     parts[1].add_order(0, 100.0, 50.0, false);
-    let link = Link {
-        capacity_t: 1000.0,
-        wedge_usd_per_kg: 5.0,
-    };
-    let (out, fills, _) = clear(&parts, link, BOUNDS, [10.0, 100.0]).unwrap();
+    let (out, fills) = clear_checked(&parts, (1000.0, 5.0), [10.0, 100.0]);
     assert_eq!(out.flow_t, 30.0);
     assert!(!out.link_binding);
     assert_eq!(out.price_usd_per_kg[1] - out.price_usd_per_kg[0], 5.0);
     assert_eq!(fills, [[30.0], [-30.0]]);
-    assert_equilibrium(&parts, link, &out, 1e-9).unwrap();
 }
 
 #[test]
@@ -332,13 +336,8 @@ fn equilibrium_on_a_flat_stretch_of_china() {
     *parts[0].push_point(40.0) = [Values::flat(50.0)];
     *parts[0].push_point(50.0) = [Values::flat(100.0)];
     parts[1].add_order(0, 60.0, 50.0, false);
-    let link = Link {
-        capacity_t: 1000.0,
-        wedge_usd_per_kg: 30.0,
-    };
-    let (out, _, _) = clear(&parts, link, BOUNDS, [30.0, 60.0]).unwrap();
+    let (out, _) = clear_checked(&parts, (1000.0, 30.0), [30.0, 60.0]);
     assert!((out.flow_t - 50.0).abs() < 1e-9, "{out:?}");
-    assert_equilibrium(&parts, link, &out, 1e-9).unwrap();
 }
 
 #[test]
@@ -350,11 +349,7 @@ fn x_exactly_at_a_kink_and_capacity_exactly_at_a_breakpoint() {
     *parts[1].push_point(50.0) = [Values::flat(-40.0)];
     *parts[1].push_point(90.0) = [Values::flat(0.0)];
     for capacity in [10.0, 20.0] {
-        let link = Link {
-            capacity_t: capacity,
-            wedge_usd_per_kg: 0.0,
-        };
-        let (out, fills, _) = clear(&parts, link, BOUNDS, [5.0, 80.0]).unwrap();
+        let (out, fills) = clear_checked(&parts, (capacity, 0.0), [5.0, 80.0]);
         assert_eq!(out.flow_t, capacity);
         assert!(out.link_binding);
         assert_eq!(
@@ -362,7 +357,6 @@ fn x_exactly_at_a_kink_and_capacity_exactly_at_a_breakpoint() {
             if capacity == 10.0 { 10.0 } else { 30.0 }
         );
         assert_eq!(fills, [[capacity], [-capacity]]);
-        assert_equilibrium(&parts, link, &out, 1e-9).unwrap();
     }
 }
 
@@ -670,13 +664,9 @@ proptest! {
         cn in prop::collection::vec((any::<bool>(), 0.5f64..100.0, 0u8..8, any::<u8>()), 0..12),
         row in prop::collection::vec((any::<bool>(), 0.5f64..100.0, 0u8..8, any::<u8>()), 0..12),
         dup in any::<[u8; 8]>(),
-        capacity in prop_oneof![Just(0.0), Just(f64::MAX), 0.0f64..150.0],
-        wedge in prop_oneof![Just(0.0), 0.0f64..20.0],
-        reference in (1.0f64..80.0, 1.0f64..80.0),
+        (link, reference) in common::link_and_reference(),
     ) {
-        let bounds = PriceBounds { floor_usd_per_kg: 0.0, cap_usd_per_kg: 100.0 };
-        let link = Link { capacity_t: capacity, wedge_usd_per_kg: wedge };
-        let reference = [reference.0, reference.1];
+        let bounds = common::CROSS_CHECK_BOUNDS;
         let mut book = Market::new();
         let parts = [split_orders(&cn, &dup), split_orders(&row, &dup)];
         for (r, orders) in [&cn, &row].into_iter().enumerate() {

@@ -229,7 +229,7 @@ pub fn format_tick(v: f64) -> String {
     let text = if a >= 1e6 {
         format!("{}M", trim(&format!("{:.2}", v / 1e6)))
     } else if a >= 1000.0 {
-        group(v.round())
+        thousands(v.round() as i64)
     } else {
         let decimals = (2 - a.log10().floor() as i32).clamp(0, 6) as usize;
         trim(&format!("{v:.decimals$}"))
@@ -320,7 +320,7 @@ pub fn format_value(v: f64) -> String {
     let text = if a >= 1e6 {
         format!("{}M", trim(&format!("{:.3}", v / 1e6)))
     } else if a >= 1000.0 {
-        group(v.round())
+        thousands(v.round() as i64)
     } else if a == 0.0 {
         "0".into()
     } else if a < 1e-3 {
@@ -342,9 +342,9 @@ fn trim(text: &str) -> String {
     }
 }
 
-/// An integral value with thousands separators.
-fn group(v: f64) -> String {
-    let digits = format!("{:.0}", v.abs());
+/// An integer with thousands separators: `-250,850`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -352,7 +352,7 @@ fn group(v: f64) -> String {
         }
         out.push(c);
     }
-    if v < 0.0 { format!("-{out}") } else { out }
+    if n < 0 { format!("-{out}") } else { out }
 }
 
 #[cfg(test)]

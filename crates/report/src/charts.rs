@@ -7,7 +7,7 @@ use crate::error::ReportError;
 use crate::fan::{self, Fan};
 use crate::folder::RunFolder;
 use crate::names::{self, Label};
-use crate::page::{Chart, escape};
+use crate::page::{Chart, Section, escape};
 use crate::report::histogram_columns;
 use crate::stats::{self, HistogramRequest, SHORTAGE_DEFINITION};
 use remsim_io::SummaryTable;
@@ -17,7 +17,10 @@ pub(crate) const FAN_SIZE: (u32, u32) = (560, 340);
 pub(crate) const WIDE_SIZE: (u32, u32) = (1140, 420);
 pub(crate) const HIST_SIZE: (u32, u32) = (560, 300);
 
-pub(crate) fn chart_id(name: &str) -> String {
+/// A chart's id, from the metric or outcome it shows: ASCII letters and digits lower-cased,
+/// anything else `-`. The page anchors the chart as `chart-<id>` and writes it as
+/// `plots/<id>.svg` (and `.png`).
+pub fn chart_id(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -196,6 +199,26 @@ pub(crate) fn band_chart(
     };
     let caption = format!("{title}: median and middle 50% of {trials} trials, month by month.");
     d.fan(id, &spec, caption, false).map(Some)
+}
+
+/// The "Shortage probability" section: one heat map per (folder, chart id, title).
+pub(crate) fn shortage_section(
+    d: &mut Drawer,
+    maps: &[(&RunFolder, &str, &str)],
+    notes: &mut Vec<String>,
+) -> Result<Section, ReportError> {
+    let mut section = Section {
+        id: "shortages".into(),
+        title: "Shortage probability".into(),
+        intro: format!("<p>{}</p>", escape(SHORTAGE_DEFINITION)),
+        ..Section::default()
+    };
+    for &(run, id, title) in maps {
+        section
+            .charts
+            .extend(heatmap_chart(d, run, id, title, notes)?);
+    }
+    Ok(section)
 }
 
 pub(crate) fn heatmap_chart(

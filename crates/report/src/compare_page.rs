@@ -11,7 +11,6 @@ use crate::names::{self};
 use crate::page::{Chart, Section, escape};
 use crate::report::{COMPARED, PRICE_ELEMENTS, REGIONS, ReportOptions};
 use crate::run_page::*;
-use crate::stats::SHORTAGE_DEFINITION;
 
 /// "base: baseline", or just "base" when the side has no name of its own.
 pub(crate) fn side_label(side: &str, name: &str) -> String {
@@ -165,26 +164,16 @@ pub(crate) fn comparison_sections(
             &shock_name,
         )?);
     }
-    let mut shortage = Section {
-        id: "shortages".into(),
-        title: "Shortage probability".into(),
-        intro: format!("<p>{}</p>", escape(SHORTAGE_DEFINITION)),
-        ..Section::default()
-    };
-    shortage.charts.extend(heatmap_chart(
+    let base_title = format!("Probability of a shortage — base ({base_name})");
+    let shock_title = format!("Probability of a shortage — shock ({shock_name})");
+    let shortage = shortage_section(
         d,
-        &cmp.base,
-        "shortage-probability-base",
-        &format!("Probability of a shortage — base ({base_name})"),
+        &[
+            (&cmp.base, "shortage-probability-base", &base_title),
+            (&cmp.shock, "shortage-probability-shock", &shock_title),
+        ],
         notes,
-    )?);
-    shortage.charts.extend(heatmap_chart(
-        d,
-        &cmp.shock,
-        "shortage-probability-shock",
-        &format!("Probability of a shortage — shock ({shock_name})"),
-        notes,
-    )?);
+    )?;
     let mut sections = vec![prices, others, shortage];
     sections.extend(diff_outcomes_section(cmp, notes, d)?);
     Ok(sections)

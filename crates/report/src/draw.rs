@@ -130,29 +130,21 @@ pub fn fan_legend(color: RGBColor) -> Vec<LegendEntry> {
 
 /// The legend of overlaid fans: one entry per layer, then what the marks mean.
 pub fn overlay_legend(layers: &[(String, RGBColor)]) -> Vec<LegendEntry> {
-    let mut legend: Vec<LegendEntry> = layers
-        .iter()
-        .map(|(name, color)| LegendEntry::Swatch(*color, vec![ALPHA_50], name.clone()))
-        .collect();
-    legend.push(LegendEntry::Line(
-        MUTED,
-        2.5,
-        "median; shading p25–p75; thin lines p05 and p95".into(),
-    ));
-    legend
+    swatch_legend(layers, "median; shading p25–p75; thin lines p05 and p95")
 }
 
 /// The legend of several 50%-band fans: one entry per series.
 pub fn band50_legend(layers: &[(String, RGBColor)]) -> Vec<LegendEntry> {
+    swatch_legend(layers, "median; shading p25–p75")
+}
+
+/// One swatch per layer, then a muted line saying what the `marks` are.
+fn swatch_legend(layers: &[(String, RGBColor)], marks: &str) -> Vec<LegendEntry> {
     let mut legend: Vec<LegendEntry> = layers
         .iter()
         .map(|(name, color)| LegendEntry::Swatch(*color, vec![ALPHA_50], name.clone()))
         .collect();
-    legend.push(LegendEntry::Line(
-        MUTED,
-        2.5,
-        "median; shading p25–p75".into(),
-    ));
+    legend.push(LegendEntry::Line(MUTED, 2.5, marks.into()));
     legend
 }
 

@@ -7,20 +7,10 @@ use crate::error::ReportError;
 use remsim_io::{Manifest, SignCounts, SummaryTable, Timing};
 use std::path::{Path, PathBuf};
 
-/// File names inside a results folder.
-pub const MANIFEST: &str = "manifest.json";
-/// Quantiles per metric per tick.
-pub const SUMMARY: &str = "summary.csv";
-/// One row of outcomes per trial.
-pub const TRIALS: &str = "trials.csv";
-/// Mergeable statistics, read here for exact sign counts.
-pub const AGGREGATES: &str = "aggregates.bin";
-/// Wall time and throughput.
-pub const TIMING: &str = "timing.json";
-/// A comparison's paired-difference summary (columns of `summary.csv`).
-pub const DIFF_SUMMARY: &str = "diff_summary.csv";
-/// A comparison's per-trial paired differences.
-pub const DIFF_TRIALS: &str = "diff_trials.csv";
+/// File names inside a results folder or a comparison folder.
+pub use remsim_io::names::{
+    AGGREGATES, DIFF_SUMMARY, DIFF_TRIALS, MANIFEST, SUMMARY, TIMING, TRIALS,
+};
 
 /// An opened results folder.
 #[derive(Debug, Clone)]

@@ -37,6 +37,7 @@ mod sweep_page;
 pub mod table;
 
 pub use axis::LogPolicy;
+pub use charts::chart_id;
 pub use error::ReportError;
 pub use folder::Folder;
 pub use report::{ReportOptions, ReportOutput, write_report};

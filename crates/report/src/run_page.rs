@@ -10,7 +10,6 @@ use crate::folder::RunFolder;
 use crate::names::{self};
 use crate::page::{Section, escape};
 use crate::report::{PRICE_ELEMENTS, RECYCLED, REGIONS, ReportOptions, STAGES};
-use crate::stats::SHORTAGE_DEFINITION;
 
 /// The run-identity table.
 pub(crate) fn identity(run: &RunFolder) -> String {
@@ -185,19 +184,8 @@ pub(crate) fn run_sections(
         }
     };
 
-    let mut shortage = Section {
-        id: "shortages".into(),
-        title: "Shortage probability".into(),
-        intro: format!("<p>{}</p>", escape(SHORTAGE_DEFINITION)),
-        ..Section::default()
-    };
-    shortage.charts.extend(heatmap_chart(
-        d,
-        run,
-        "shortage-probability",
-        "Probability of a shortage, by element and year",
-        notes,
-    )?);
+    let title = "Probability of a shortage, by element and year";
+    let mut shortage = shortage_section(d, &[(run, "shortage-probability", title)], notes)?;
     shortage.outro = any_shortage_table(&hists);
     sections.push(shortage);
 

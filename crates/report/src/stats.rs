@@ -399,18 +399,27 @@ mod tests {
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
+    /// The histogram of one number column holding `values`, under `policy`.
+    fn histogram_of(request: HistogramRequest<'_>, values: &[f64], policy: LogPolicy) -> Histogram {
+        let rows: Vec<Vec<Field<'_>>> = values.iter().map(|&v| vec![Field::Number(v)]).collect();
+        let name = format!("hist-{}", request.column);
+        let path = write_trials(&name, &[request.column], &rows);
+        let h = histograms(&path, &[request], policy).unwrap().remove(0);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+        h
+    }
+
     #[test]
     fn prices_spanning_decades_get_log_bins() {
-        let rows: Vec<Vec<Field<'_>>> = (0..1000)
-            .map(|i| vec![Field::Number(10f64.powf(1.0 + 3.0 * i as f64 / 999.0))])
+        let values: Vec<f64> = (0..1000)
+            .map(|i| 10f64.powf(1.0 + 3.0 * i as f64 / 999.0))
             .collect();
-        let path = write_trials("hist-log", &["peak"], &rows);
-        let req = [HistogramRequest {
+        let req = HistogramRequest {
             column: "peak",
             factor: 1.0,
             allow_log: true,
-        }];
-        let h = &histograms(&path, &req, LogPolicy::Auto).unwrap()[0];
+        };
+        let h = &histogram_of(req.clone(), &values, LogPolicy::Auto);
         assert_eq!(h.axis.scale, Scale::Log);
         assert_eq!(h.bars.len(), BARS);
         // Equal widths in log space: every bar holds about the same share.
@@ -419,28 +428,24 @@ mod tests {
         }
         let median = h.median.unwrap();
         assert!((median / 10f64.powf(2.5) - 1.0).abs() < 0.01, "{median}");
-        let lin = &histograms(&path, &req, LogPolicy::Never).unwrap()[0];
+        let lin = histogram_of(req, &values, LogPolicy::Never);
         assert_eq!(lin.axis.scale, Scale::Linear);
-        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
     #[test]
     fn a_constant_column_still_has_a_bar() {
-        let rows: Vec<Vec<Field<'_>>> = (0..5).map(|_| vec![Field::Number(0.25)]).collect();
-        let path = write_trials("hist-const", &["share"], &rows);
-        let req = [HistogramRequest {
+        let req = HistogramRequest {
             column: "share",
             factor: 100.0,
             allow_log: false,
-        }];
-        let h = &histograms(&path, &req, LogPolicy::Auto).unwrap()[0];
+        };
+        let h = &histogram_of(req, &[0.25; 5], LogPolicy::Auto);
         assert_eq!(h.median, Some(25.0));
         assert!(
             h.bars
                 .iter()
                 .any(|b| b.2 == 100.0 && b.0 <= 25.0 && b.1 >= 25.0)
         );
-        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
     #[test]

@@ -82,16 +82,8 @@ pub struct BatchAggregates {
 /// The storage form of [`BatchAggregates`] (plain data, for `remsim-io`'s records).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AggregatesParts {
-    /// Month of tick 0.
-    pub start: Month,
-    /// Number of ticks.
-    pub n_ticks: usize,
-    /// Metric names.
-    pub metric_names: Vec<String>,
-    /// Outcome column names (checked against the columns this version computes).
-    pub outcome_names: Vec<String>,
-    /// Trials folded.
-    pub trials: u64,
+    /// Shape, outcome columns and trial count.
+    pub header: HeaderParts,
     /// Cells, tick-major.
     pub cells: Vec<CellParts>,
     /// One cell per outcome column.
@@ -248,16 +240,7 @@ impl BatchAggregates {
     /// The storage form.
     pub fn to_parts(&self) -> AggregatesParts {
         AggregatesParts {
-            start: self.shape.start,
-            n_ticks: self.shape.n_ticks,
-            metric_names: self.shape.metric_names.to_vec(),
-            outcome_names: self
-                .outcomes
-                .columns()
-                .iter()
-                .map(|c| c.name.clone())
-                .collect(),
-            trials: self.trials,
+            header: self.header_parts(),
             cells: self.cells.iter().map(CellStats::to_parts).collect(),
             outcomes: self.outcome_cells.iter().map(CellStats::to_parts).collect(),
         }
@@ -265,13 +248,7 @@ impl BatchAggregates {
 
     /// Aggregates from their storage form, checking every length and count.
     pub fn from_parts(parts: &AggregatesParts) -> Result<BatchAggregates, SchedulerError> {
-        let mut builder = AggregatesBuilder::new(HeaderParts {
-            start: parts.start,
-            n_ticks: parts.n_ticks,
-            metric_names: parts.metric_names.clone(),
-            outcome_names: parts.outcome_names.clone(),
-            trials: parts.trials,
-        })?;
+        let mut builder = AggregatesBuilder::new(parts.header.clone())?;
         let (cells, outcomes) = builder.expected();
         if (parts.cells.len(), parts.outcomes.len()) != (cells, outcomes) {
             return Err(SchedulerError::Stored(format!(

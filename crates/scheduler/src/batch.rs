@@ -56,13 +56,17 @@ pub enum Flow {
 
 /// Receives each block's rows, in trial order, with the state after that block.
 pub trait BlockSink: Send {
-    /// Called once per block, after it is folded into `state`.
+    /// Called once per block, after it is folded into `state`. Unless overridden it keeps
+    /// nothing and runs on: for sinks that need only values, trajectories or the aggregates.
     fn block_done(
         &mut self,
         rows: &[TrialRow],
         spec: &OutcomeSpec,
         state: &BatchState,
-    ) -> Result<Flow, BoxError>;
+    ) -> Result<Flow, BoxError> {
+        let _ = (rows, spec, state);
+        Ok(Flow::Continue)
+    }
 
     /// Whether the sink wants each block's metric values ([`BlockSink::block_values`]),
     /// e.g. for exact quantiles; `false` unless overridden, so nothing is transposed.
@@ -89,16 +93,7 @@ pub trait BlockSink: Send {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DiscardRows;
 
-impl BlockSink for DiscardRows {
-    fn block_done(
-        &mut self,
-        _: &[TrialRow],
-        _: &OutcomeSpec,
-        _: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        Ok(Flow::Continue)
-    }
-}
+impl BlockSink for DiscardRows {}
 
 /// Runs every trial of `range` from scratch, keeping no rows, and returns the aggregates
 /// (`None` when the range is empty): for callers that need only the statistics.

@@ -374,45 +374,40 @@ fn decompose(x: f64) -> (u64, i32) {
 /// accepted terms never reach them).
 #[inline]
 fn add_at(limbs: &mut [u64; LIMBS], first: usize, parts: [u64; 3]) {
+    carry_at(limbs, first, parts, u64::overflowing_add);
+}
+
+/// Subtracts three limbs at `first` and borrows upwards (two's complement).
+#[inline]
+fn sub_at(limbs: &mut [u64; LIMBS], first: usize, parts: [u64; 3]) {
+    carry_at(limbs, first, parts, u64::overflowing_sub);
+}
+
+/// Applies `op` (`u64::overflowing_add` or `overflowing_sub`) limb by limb from `first`,
+/// passing the carry (or borrow) upwards until it is spent or leaves the top limb.
+#[inline]
+fn carry_at(
+    limbs: &mut [u64; LIMBS],
+    first: usize,
+    parts: [u64; 3],
+    op: fn(u64, u64) -> (u64, bool),
+) {
     let mut carry = 0u64;
     let mut i = first;
     for part in parts {
         if i >= LIMBS {
             return;
         }
-        let (v, c1) = limbs[i].overflowing_add(part);
-        let (v, c2) = v.overflowing_add(carry);
+        let (v, c1) = op(limbs[i], part);
+        let (v, c2) = op(v, carry);
         limbs[i] = v;
         carry = u64::from(c1 | c2);
         i += 1;
     }
     while carry != 0 && i < LIMBS {
-        let (v, c) = limbs[i].overflowing_add(1);
+        let (v, c) = op(limbs[i], 1);
         limbs[i] = v;
         carry = u64::from(c);
-        i += 1;
-    }
-}
-
-/// Subtracts three limbs at `first` and borrows upwards (two's complement).
-#[inline]
-fn sub_at(limbs: &mut [u64; LIMBS], first: usize, parts: [u64; 3]) {
-    let mut borrow = 0u64;
-    let mut i = first;
-    for part in parts {
-        if i >= LIMBS {
-            return;
-        }
-        let (v, b1) = limbs[i].overflowing_sub(part);
-        let (v, b2) = v.overflowing_sub(borrow);
-        limbs[i] = v;
-        borrow = u64::from(b1 | b2);
-        i += 1;
-    }
-    while borrow != 0 && i < LIMBS {
-        let (v, b) = limbs[i].overflowing_sub(1);
-        limbs[i] = v;
-        borrow = u64::from(b);
         i += 1;
     }
 }

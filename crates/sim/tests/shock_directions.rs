@@ -44,40 +44,45 @@ fn median(mut v: Vec<f64>) -> f64 {
     0.5 * (v[(n - 1) / 2] + v[n / 2])
 }
 
-/// Median over paired trials of shock − base for each (metric, window, measure).
-fn paired_medians(shock_file: &str, measures: &[(&str, &str, &str)]) -> Vec<f64> {
+/// Which way a shock should move a metric.
+#[derive(Debug, Clone, Copy)]
+enum Sign {
+    Up,
+    Down,
+}
+use Sign::{Down, Up};
+
+/// One expected effect: (metric, first month, last month, sign of the shock's effect).
+type Effect = (&'static str, &'static str, &'static str, Sign);
+
+/// Asserts, for each (metric, from, to, sign), that the median over paired trials of
+/// shock − base of the metric's mean over the months `from..=to` has that sign.
+fn assert_directions(shock_file: &str, effects: &[Effect]) {
     let base = load("baseline.toml");
     let shock = load(shock_file);
-    let mut diffs = vec![Vec::new(); measures.len()];
+    let mut diffs = vec![Vec::new(); effects.len()];
     for trial in 0..TRIALS {
         let b = run(&base, SEED, trial);
         let s = run(&shock, SEED, trial);
-        for (k, (metric, from, to)) in measures.iter().enumerate() {
+        for (k, (metric, from, to, _)) in effects.iter().enumerate() {
             diffs[k].push(window_mean(&s, metric, from, to) - window_mean(&b, metric, from, to));
         }
     }
-    diffs.into_iter().map(median).collect()
+    for ((metric, from, to, sign), diffs) in effects.iter().zip(diffs) {
+        let m = median(diffs);
+        let moved = match sign {
+            Up => m > 0.0,
+            Down => m < 0.0,
+        };
+        assert!(
+            moved,
+            "{shock_file}: {metric} {from}..{to}: median difference {m}, expected {sign:?}"
+        );
+    }
 }
 
 fn spread_dy(t: &Trajectory, from: &str, to: &str) -> f64 {
     window_mean(t, "price.dy.row", from, to) - window_mean(t, "price.dy.cn", from, to)
-}
-
-#[test]
-fn ree_free_motors_lower_nd_and_raise_adoption() {
-    let m = paired_medians(
-        "shocks/ree-free-motors.toml",
-        &[
-            ("price.nd.row", "2035-01", "2035-12"),
-            ("ev.ree_free_share", "2035-01", "2035-12"),
-        ],
-    );
-    assert!(m[0] < 0.0, "price.nd.row 2035: median difference {}", m[0]);
-    assert!(
-        m[1] > 0.0,
-        "ev.ree_free_share 2035: median difference {}",
-        m[1]
-    );
 }
 
 #[test]
@@ -102,35 +107,38 @@ fn heavy_licences_raise_dy_abroad_and_widen_the_spread() {
     );
 }
 
+/// REE-free motors lower Nd and raise adoption; green mining cuts wastewater and raises Dy
+/// in China during the ramp; EPR recycling raises Nd's recycled share by 2040; a Myanmar
+/// disruption raises Dy in China while it lasts.
 #[test]
-fn green_mining_cuts_wastewater_and_raises_dy_in_china() {
-    let m = paired_medians(
-        "shocks/green-mining-mandate.toml",
-        &[
-            ("wastewater.cn_t", "2028-01", "2035-12"),
-            ("price.dy.cn", "2026-01", "2027-12"),
-        ],
-    );
-    assert!(m[0] < 0.0, "wastewater.cn_t: {}", m[0]);
-    assert!(m[1] > 0.0, "price.dy.cn during the ramp: {}", m[1]);
-}
-
-#[test]
-fn epr_recycling_raises_the_recycled_share_of_nd_by_2040() {
-    let m = paired_medians(
-        "shocks/epr-recycling.toml",
-        &[("recycled_share.nd", "2040-01", "2040-12")],
-    );
-    assert!(m[0] > 0.0, "recycled_share.nd 2040: {}", m[0]);
-}
-
-#[test]
-fn myanmar_disruption_raises_dy_in_china_while_it_lasts() {
-    let m = paired_medians(
-        "shocks/myanmar-disruption.toml",
-        &[("price.dy.cn", "2026-07", "2027-05")],
-    );
-    assert!(m[0] > 0.0, "price.dy.cn during the closure: {}", m[0]);
+fn shocks_move_their_headline_metrics_the_expected_way() {
+    let cases: [(&str, &[Effect]); 4] = [
+        (
+            "shocks/ree-free-motors.toml",
+            &[
+                ("price.nd.row", "2035-01", "2035-12", Down),
+                ("ev.ree_free_share", "2035-01", "2035-12", Up),
+            ],
+        ),
+        (
+            "shocks/green-mining-mandate.toml",
+            &[
+                ("wastewater.cn_t", "2028-01", "2035-12", Down),
+                ("price.dy.cn", "2026-01", "2027-12", Up),
+            ],
+        ),
+        (
+            "shocks/epr-recycling.toml",
+            &[("recycled_share.nd", "2040-01", "2040-12", Up)],
+        ),
+        (
+            "shocks/myanmar-disruption.toml",
+            &[("price.dy.cn", "2026-07", "2027-05", Up)],
+        ),
+    ];
+    for (shock_file, effects) in cases {
+        assert_directions(shock_file, effects);
+    }
 }
 
 /// The spread (standard deviation across repetitions) of an estimated mean difference is

@@ -6,6 +6,25 @@
 
 use remsim_scenario::Scenario;
 
+/// Each entry written out `count` times with a count of 1, the copies after the first
+/// renamed `<id>-copy-<k>`; `fields` gives an entry's count and id.
+fn written_out<T: Clone>(entries: &[T], fields: fn(&mut T) -> (&mut u32, &mut String)) -> Vec<T> {
+    let mut out = Vec::new();
+    for entry in entries {
+        let mut first = entry.clone();
+        let n = std::mem::replace(fields(&mut first).0, 1);
+        for k in 0..n {
+            let mut one = first.clone();
+            if k > 0 {
+                let id = fields(&mut one).1;
+                *id = format!("{id}-copy-{k}");
+            }
+            out.push(one);
+        }
+    }
+    out
+}
+
 #[test]
 fn an_entry_with_a_count_runs_like_that_many_copies() {
     let text = r#"
@@ -23,30 +42,8 @@ count = 4
     for (seed, trial) in [(1, 0), (7, 3)] {
         let counted = scenario.draw(seed, trial).unwrap();
         let mut copies = counted.clone();
-        let mut miners = Vec::new();
-        for m in &counted.miners {
-            for k in 0..m.count {
-                let mut one = m.clone();
-                one.count = 1;
-                if k > 0 {
-                    one.id = format!("{}-copy-{k}", m.id);
-                }
-                miners.push(one);
-            }
-        }
-        copies.miners = miners;
-        let mut makers = Vec::new();
-        for m in &counted.magnet_makers {
-            for k in 0..m.count {
-                let mut one = m.clone();
-                one.count = 1;
-                if k > 0 {
-                    one.id = format!("{}-copy-{k}", m.id);
-                }
-                makers.push(one);
-            }
-        }
-        copies.magnet_makers = makers;
+        copies.miners = written_out(&counted.miners, |m| (&mut m.count, &mut m.id));
+        copies.magnet_makers = written_out(&counted.magnet_makers, |m| (&mut m.count, &mut m.id));
         assert_eq!(copies.miners.len(), counted.miners.len() + 2);
         assert_eq!(copies.magnet_makers.len(), counted.magnet_makers.len() + 3);
         let a = remsim_sim::run_trial(&counted, seed, trial).unwrap();

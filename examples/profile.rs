@@ -4,23 +4,17 @@
 //! and a checksum of every value written (equal before and after an optimisation that
 //! changes no output). Not a benchmark: see `remsim bench` and `docs/performance.md`.
 //!
-//! `cargo run --release -p remsim-sim --example profile -- [N] [CONFIG]`; under callgrind,
+//! `cargo run --release --example profile -- [N] [CONFIG]`; under callgrind,
 //! `--toggle-collect=remsim_sim::run_trial` counts the trials' instructions alone.
 
-use std::time::Instant;
+// The shared support panics on a broken fixture (the embedded baseline): a driver, not a tool.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-/// CPU time this thread has run, in ms (0 where the kernel does not say).
-fn cpu_ms() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| {
-            s.split_whitespace()
-                .next()
-                .and_then(|x| x.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0)
-        / 1e6
-}
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+use std::time::Instant;
+use support::cpu_ms;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: u64 = std::env::args().nth(1).map_or(Ok(20), |s| s.parse())?;
