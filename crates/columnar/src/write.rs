@@ -7,9 +7,10 @@ use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema};
 use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -77,19 +78,34 @@ impl Column {
     }
 }
 
-/// The writer settings: zstd, dictionaries, the batch's metadata.
-fn properties(rows: usize, meta: &FileMeta, table: Table) -> WriterProperties {
+/// The writer settings: zstd; dictionaries for names, months and counters; numbers split
+/// by byte stream (each byte of the f64s together, which zstd compresses about a fifth
+/// better than the plain f64s of values that rarely repeat); the batch's metadata.
+fn properties(
+    rows: usize,
+    meta: &FileMeta,
+    table: Table,
+    columns: &[(&str, ColumnKind)],
+) -> WriterProperties {
     let level = ZstdLevel::try_new(3).unwrap_or_default();
     let pairs = meta
         .pairs(table)
         .into_iter()
         .map(|(k, v)| KeyValue::new(k, v))
         .collect();
-    WriterProperties::builder()
+    let mut builder = WriterProperties::builder()
         .set_compression(Compression::ZSTD(level))
         .set_max_row_group_row_count(Some(rows))
-        .set_key_value_metadata(Some(pairs))
-        .build()
+        .set_key_value_metadata(Some(pairs));
+    for (name, kind) in columns {
+        if *kind == ColumnKind::Number {
+            let path = ColumnPath::from(*name);
+            builder = builder
+                .set_column_dictionary_enabled(path.clone(), false)
+                .set_column_encoding(path, Encoding::BYTE_STREAM_SPLIT);
+        }
+    }
+    builder.build()
 }
 
 /// `<path>.tmp`, where a file is written before it is renamed into place.
@@ -141,7 +157,12 @@ fn write_file(table: Table, csv: &Path, out: &Path, meta: &FileMeta) -> Result<u
     let mut writer = ArrowWriter::try_new(
         file,
         schema.clone(),
-        Some(properties(rows_per, meta, table)),
+        Some(properties(
+            rows_per,
+            meta,
+            table,
+            &header.iter().zip(kinds.iter().copied()).collect::<Vec<_>>(),
+        )),
     )
     .map_err(|e| ColumnarError::parquet(out, e))?;
     let fresh = || {
