@@ -171,8 +171,13 @@ def test_trial_metrics_and_compare(tmp_path):
     m = remsim.metrics()
     assert {"name", "unit", "kind", "description"} <= set(m.columns)
     assert "peak_month.nd.cn" in set(m["name"])
-    c = remsim.compare(SHORT, REPO / "configs" / "shocks" / "ree-free-motors.toml", trials=10,
-                       progress=False, out=tmp_path / "cmp")
+    # A shock of the short world (compare needs the same months): faster EV growth.
+    shock = {
+        "extends": str(SHORT),
+        "scenario": {"name": "fast-ev"},
+        "demand": [{"id": "ev-traction", "growth_per_year": 0.3}],
+    }
+    c = remsim.compare(SHORT, shock, trials=10, progress=False, out=tmp_path / "cmp")
     assert len(c.diff_trials) == 10
     assert len(c.base.trials) == 10 and len(c.shock.trials) == 10
 
