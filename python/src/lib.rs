@@ -174,7 +174,11 @@ fn toml_value(value: &Bound<'_, PyAny>, at: &str) -> PyResult<toml::Value> {
         let mut table = toml::Table::new();
         for (k, v) in dict.iter() {
             let key: String = k.extract()?;
-            let path = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
+            let path = if at.is_empty() {
+                key.clone()
+            } else {
+                format!("{at}.{key}")
+            };
             table.insert(key, toml_value(&v, &path)?);
         }
         return Ok(toml::Value::Table(table));
@@ -363,7 +367,9 @@ fn write_trial(
     });
     match code {
         Ok(0) => Ok(()),
-        Ok(c) => Err(RemsimError::new_err(format!("remsim trial exited with {c}"))),
+        Ok(c) => Err(RemsimError::new_err(format!(
+            "remsim trial exited with {c}"
+        ))),
         Err(message) => Err(RemsimError::new_err(message)),
     }
 }

@@ -359,10 +359,7 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
             inputs.stream_trial(trial),
         )?)
     };
-    let on_trial = || {
-        bar.inc(1);
-        TRIALS_DONE.fetch_add(1, Ordering::Relaxed);
-    };
+    let on_trial = || count_trial(&bar);
     let end = run_batch(range.clone(), state, &config, runner, &on_trial, &mut sink);
     bar.finish_and_clear();
     let end = end?;
@@ -875,6 +872,12 @@ fn install_ctrl_c() -> anyhow::Result<Arc<AtomicBool>> {
     })
     .context("installing the Ctrl-C handler")?;
     Ok(STOP.get_or_init(|| flag).clone())
+}
+
+/// One trial done: the bar and [`TRIALS_DONE`] count it.
+fn count_trial(bar: &ProgressBar) {
+    bar.inc(1);
+    TRIALS_DONE.fetch_add(1, Ordering::Relaxed);
 }
 
 /// Trials done/total, trials/s and time left on stderr; hidden when stderr is not a

@@ -1,6 +1,9 @@
 //! CSV → Parquet → CSV gives back the same bytes; types, metadata and row groups are as
 //! documented.
 
+// Test helpers unwrap on purpose: a failed step fails the test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use remsim_columnar::{FileMeta, Table, csv_to_parquet, parquet_to_csv, read_metadata};
 use std::path::PathBuf;
 
