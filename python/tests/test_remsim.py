@@ -198,3 +198,25 @@ def test_ema_workbench_drives_remsim():
     assert len(experiments) == 6
     values = outcomes[remsim.ema.identifier("peak_price.nd.cn_usd_per_kg")]
     assert len(values) == 6 and np.isfinite(values).all()
+
+
+def test_sweep_and_sensitivity(tmp_path):
+    sweep_file = tmp_path / "grid.toml"
+    sweep_file.write_text(
+        f'base = "{SHORT}"\ntrials = 5\nseed = 0\ndesign = "grid"\n\n'
+        '[[parameter]]\npath = "policy.china.export_licence_approval"\nvalues = [0.3, 0.9]\n'
+    )
+    w = remsim.sweep(sweep_file, progress=False, out=tmp_path / "sweep", format="both")
+    assert len(w.table) == 2 and len(w.points) == 2
+    assert all(len(p.trials) == 5 for p in w.points)
+    assert (tmp_path / "sweep" / "point-000" / "results" / "trials.parquet").exists()
+    bad = tmp_path / "bad-sweep.toml"
+    bad.write_text(f'base = "{SHORT}"\ntrials = 5\ndesign = "grid"\n')
+    with pytest.raises(remsim.ConfigError):
+        remsim.sweep(bad, progress=False, out=tmp_path / "bad")
+    s = remsim.sensitivity(SHORT, "morris", 2, ["peak_price.nd.cn_usd_per_kg"],
+                           progress=False, out=tmp_path / "sens")
+    assert {"parameter", "mu_star"} <= set(s.indices.columns)
+    assert len(s.batch.trials) == len(s.design)
+    assert (tmp_path / "sens" / "trials.parquet").exists()
+    assert not (tmp_path / "sens" / "trials.csv").exists()
