@@ -25,7 +25,8 @@ if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import maturin, pyt
 fi
 py="$venv/bin/python"
 
-cargo build --release --quiet
+# The command line with Parquet output, for the tests' CLI side.
+cargo build --release --quiet --features parquet
 echo "-- pip install ./python"
 CARGO_TARGET_DIR="$PWD/target" "$venv/bin/pip" install --quiet --force-reinstall --no-deps ./python
 

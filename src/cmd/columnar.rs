@@ -10,9 +10,6 @@
 //! a CSV's bytes and the batch's config hash, seed and version, its Parquet files are the
 //! same bytes whatever the shard count.
 
-use super::folder::Folder;
-use anyhow::Context;
-use remsim_columnar::{FileMeta, Table, csv_to_parquet};
 use std::path::Path;
 
 /// Which files a batch's tables are written as.
@@ -33,6 +30,24 @@ pub fn apply(dir: &Path, format: Format) -> anyhow::Result<()> {
     if format == Format::Csv {
         return Ok(());
     }
+    convert(dir, format)
+}
+
+/// Without the `parquet` feature: refuses, saying how to build remsim with it.
+#[cfg(not(feature = "parquet"))]
+fn convert(dir: &Path, _format: Format) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "{}: this remsim was built without Parquet output; rebuild it with `cargo build --release --features parquet` (the CSV files are written)",
+        dir.display()
+    )
+}
+
+/// The conversion of [`apply`].
+#[cfg(feature = "parquet")]
+fn convert(dir: &Path, format: Format) -> anyhow::Result<()> {
+    use super::folder::Folder;
+    use anyhow::Context;
+    use remsim_columnar::{FileMeta, Table, csv_to_parquet};
     let folder = Folder::new(dir);
     let manifest = folder.verified()?;
     let meta = FileMeta {

@@ -176,10 +176,9 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     };
     timing.write(&out.file(TIMING))?;
     out.mark_complete(&manifest)?;
-    let parquet_shards = shards.iter().any(|(f, _)| {
-        f.file(&remsim_columnar::Table::Summary.parquet_file())
-            .exists()
-    });
+    let parquet_shards = shards
+        .iter()
+        .any(|(f, _)| f.file("summary.parquet").exists());
     let format = args.format.unwrap_or(if parquet_shards {
         Format::Both
     } else {
