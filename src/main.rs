@@ -1,9 +1,8 @@
 //! The `remsim` command line: an agent-based Monte Carlo simulator of the global
 //! rare-earth industry. `main` prints errors and exits 2 for anything the user can fix.
 
-mod cmd;
-
 use clap::{Parser, Subcommand};
+use remsim::cmd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -191,22 +190,5 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out: &out,
             force,
         }),
-    }
-}
-
-/// Loads a scenario or prints its problems; `None` means "the problems were printed".
-fn load_scenario(path: Option<&std::path::Path>) -> Option<remsim_scenario::Scenario> {
-    let loaded = match path {
-        Some(p) => remsim_scenario::Scenario::load(p),
-        None => remsim_scenario::Scenario::baseline(),
-    };
-    match loaded {
-        Ok(s) => Some(s),
-        Err(err) => {
-            for line in err.lines() {
-                eprintln!("error: {line}");
-            }
-            None
-        }
     }
 }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
+/// `remsim check`: prints what the config describes, or its problems (exit 2).
 pub fn run(path: Option<&Path>) -> anyhow::Result<ExitCode> {
     let Some(scenario) = crate::load_scenario(path) else {
         return Ok(ExitCode::from(2));
@@ -111,6 +112,7 @@ fn tonnes_or_plain(v: f64) -> String {
     }
 }
 
+/// What `remsim check` prints about a loaded scenario.
 pub fn summary(scenario: &Scenario) -> String {
     let c: &ScenarioConfig = scenario.central();
     let mut out = String::new();

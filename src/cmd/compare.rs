@@ -12,6 +12,7 @@
 //! both shares and their difference with 95% intervals), and prints the headline rows of the
 //! last in at most 100 columns.
 
+use crate::cmd::columnar::Format;
 use crate::cmd::run::RunArgs;
 use anyhow::{Context, bail};
 use clap::Args;
@@ -47,6 +48,10 @@ pub struct CompareArgs {
     /// No progress bars.
     #[arg(long)]
     pub quiet: bool,
+    /// Table files of base/ and shock/: csv, parquet or both (the comparison's own
+    /// diff_*.csv stay CSV).
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
 }
 
 fn stem(path: &Path) -> String {
@@ -54,6 +59,7 @@ fn stem(path: &Path) -> String {
         .map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned())
 }
 
+/// `remsim compare`.
 pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let (Some(base), Some(shock)) = (
         crate::load_scenario(Some(&args.base)),
@@ -139,6 +145,9 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         paired_trials(&dir.join("base/trials.csv"), &dir.join("shock/trials.csv"))?;
     write_deltas(&dir.join("diff_trials.csv"), &header, &deltas)?;
     let text = outcomes(&dir, deltas.len())?;
+    for name in ["base", "shock"] {
+        crate::cmd::columnar::apply(&dir.join(name), args.format)?;
+    }
     // The comparison's own files are sealed last, once every one of them is written.
     remsim_io::verify::write_comparison(&dir)?;
     print!("{text}");

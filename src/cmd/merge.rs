@@ -4,6 +4,7 @@
 //! It refuses, naming the folders concerned: shards of another config, seed, trial count,
 //! shard count or remsim version; a shard given twice; a missing shard; an unfinished one.
 
+use super::columnar::Format;
 use super::folder::{Folder, INPUTS, MANIFEST, SERIES, TIMING, TRIALS, VALUES, peak_memory_mib};
 use super::report;
 use anyhow::bail;
@@ -29,6 +30,10 @@ pub struct MergeArgs {
     /// No summary on stdout.
     #[arg(long)]
     pub quiet: bool,
+    /// Table files of the merged folder [default: both when the shards hold Parquet
+    /// files, else csv]. The Parquet files equal an unsharded batch's, byte for byte.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }
 
 /// Refuses to write the merged folder over one of its shards.
@@ -164,6 +169,15 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     };
     timing.write(&out.file(TIMING))?;
     out.mark_complete(&manifest)?;
+    let parquet_shards = shards
+        .iter()
+        .any(|(f, _)| f.file("summary.parquet").exists());
+    let format = args.format.unwrap_or(if parquet_shards {
+        Format::Both
+    } else {
+        Format::Csv
+    });
+    super::columnar::apply(&out.dir, format)?;
     if !args.quiet {
         println!(
             "merged {} shards into {}\n",

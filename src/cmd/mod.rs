@@ -7,6 +7,7 @@
 
 pub mod bench;
 pub mod check;
+pub mod columnar;
 pub mod compare;
 pub mod discover;
 pub mod folder;

@@ -1,6 +1,7 @@
 //! `remsim run`: a Monte Carlo batch into a results folder, with a progress bar,
 //! checkpoints, resume, shards and an end-of-run summary.
 
+use super::columnar::Format;
 use super::folder::{
     CHECKPOINT, Folder, INPUTS, MANIFEST, SERIES, TIMING, TRIALS, VALUES, peak_memory_mib,
 };
@@ -20,7 +21,7 @@ use remsim_scheduler::{
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -69,6 +70,27 @@ pub struct RunArgs {
     /// simulated month (a sample, not an average).
     #[arg(long, value_enum, default_value_t = Every::Month)]
     pub every: Every,
+    /// Table files once the batch is finished: csv, parquet (typed, compressed; a shard
+    /// keeps its CSV for `remsim merge`) or both. With --resume, pass it again.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
+}
+
+/// Trials run by every batch of this process so far (`run`, and the batches of `compare`,
+/// `sweep` and `sensitivity`): what a program running batches in-process (the Python
+/// package) shows its progress from.
+pub static TRIALS_DONE: AtomicU64 = AtomicU64::new(0);
+
+/// The flag that stops every batch of this process after its current block, keeping the
+/// checkpoint, as Ctrl-C does: set by the signal handler the first batch installs.
+static STOP: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+
+/// For a program that runs batches in-process (the Python package), called before its
+/// first batch: the stop flag, which it sets itself (on KeyboardInterrupt) and must clear
+/// before the next batch; no signal handler is installed, so the program keeps its own.
+pub fn embedded_stop_flag() -> Arc<AtomicBool> {
+    STOP.get_or_init(|| Arc::new(AtomicBool::new(false)))
+        .clone()
 }
 
 impl RunArgs {
@@ -96,6 +118,7 @@ impl RunArgs {
             checkpoint_secs: 3.0,
             series: Vec::new(),
             every: Every::Month,
+            format: Format::Csv,
         }
     }
 }
@@ -339,7 +362,7 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
             inputs.stream_trial(trial),
         )?)
     };
-    let on_trial = || bar.inc(1);
+    let on_trial = || count_trial(&bar);
     let end = run_batch(range.clone(), state, &config, runner, &on_trial, &mut sink);
     bar.finish_and_clear();
     let end = end?;
@@ -354,6 +377,7 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
     };
     let timing = run_timing(wall, range.end - first, pool_threads, resumed_at);
     finish(&mut sink, &folder, &manifest, &aggregates, shard, &timing)?;
+    super::columnar::apply(&folder.dir, args.format)?;
     if !args.quiet {
         print!(
             "{}",
@@ -849,9 +873,9 @@ impl BlockSink for FileSink<'_> {
 /// handler portably, without `unsafe` in remsim. A second signal exits at once; the last
 /// checkpoint on disk stays valid because it is replaced atomically.
 fn install_ctrl_c() -> anyhow::Result<Arc<AtomicBool>> {
-    // Once per process: `remsim compare` and `remsim sweep` run several batches in a row.
-    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
-    if let Some(flag) = FLAG.get() {
+    // Once per process: `remsim compare` and `remsim sweep` run several batches in a row;
+    // never where a program embedding remsim took the flag first.
+    if let Some(flag) = STOP.get() {
         return Ok(flag.clone());
     }
     let flag = Arc::new(AtomicBool::new(false));
@@ -865,7 +889,13 @@ fn install_ctrl_c() -> anyhow::Result<Arc<AtomicBool>> {
         eprintln!("\nstopping after the current block (Ctrl-C again to quit at once)…");
     })
     .context("installing the Ctrl-C handler")?;
-    Ok(FLAG.get_or_init(|| flag).clone())
+    Ok(STOP.get_or_init(|| flag).clone())
+}
+
+/// One trial done: the bar and [`TRIALS_DONE`] count it.
+fn count_trial(bar: &ProgressBar) {
+    bar.inc(1);
+    TRIALS_DONE.fetch_add(1, Ordering::Relaxed);
 }
 
 /// Trials done/total, trials/s and time left on stderr; hidden when stderr is not a

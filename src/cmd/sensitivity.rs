@@ -75,6 +75,10 @@ pub struct SensitivityArgs {
     /// No progress bar and no table.
     #[arg(long)]
     pub quiet: bool,
+    /// Table files of the batch: csv, parquet or both (design.csv and sensitivity.csv
+    /// stay CSV).
+    #[arg(long, value_enum, default_value_t = crate::cmd::columnar::Format::Csv)]
+    pub format: crate::cmd::columnar::Format,
 }
 
 /// `remsim sensitivity`.
@@ -171,6 +175,7 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     }
     writer.sync()?;
     let table = analyse(&args, &folder, &design, &header[1..])?;
+    crate::cmd::columnar::apply(&dir, args.format)?;
     if !args.quiet {
         print!("{table}");
     }

@@ -37,6 +37,10 @@ pub struct SweepArgs {
     /// No line per point; only errors.
     #[arg(long)]
     pub quiet: bool,
+    /// Table files of every point's results folder: csv, parquet or both (sweep.csv stays
+    /// CSV).
+    #[arg(long, value_enum, default_value_t = crate::cmd::columnar::Format::Csv)]
+    pub format: crate::cmd::columnar::Format,
 }
 
 /// The outcomes tabulated when the sweep file names none.
@@ -151,6 +155,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             return Ok(code);
         }
         let samples = point_samples(&point_dir.join("results"), outcomes)?;
+        crate::cmd::columnar::apply(&point_dir.join("results"), args.format)?;
         let _ = write!(table, "{k}");
         let mut line = format!("point {k:3}:");
         for (p, v) in sweep.paths.iter().zip(values) {

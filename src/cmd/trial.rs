@@ -7,13 +7,19 @@ use std::process::ExitCode;
 
 /// Options of `remsim trial`.
 pub struct TrialArgs<'a> {
+    /// Scenario file; `None`: the embedded baseline.
     pub config: Option<&'a Path>,
+    /// Master seed of the batch the trial belongs to.
     pub seed: u64,
+    /// Index of the trial within the batch.
     pub trial: u64,
+    /// Where to write the CSV.
     pub out: &'a Path,
+    /// Overwrite `out` if it exists.
     pub force: bool,
 }
 
+/// `remsim trial`: one trial's month-by-month trajectory as a wide CSV.
 pub fn run(args: TrialArgs<'_>) -> anyhow::Result<ExitCode> {
     let Some(scenario) = crate::load_scenario(args.config) else {
         return Ok(ExitCode::from(2));

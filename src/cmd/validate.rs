@@ -436,6 +436,7 @@ fn write_csv(path: &Path, lines: &[Line]) -> anyhow::Result<()> {
     std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))
 }
 
+/// `remsim validate`.
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let (name, text, dir) = match &args.targets {
         Some(path) => (
