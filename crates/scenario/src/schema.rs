@@ -626,6 +626,12 @@ pub struct ChinaPolicy {
     /// Months between application and approval.
     #[serde(default)]
     pub export_licence_delay_months: f64,
+    /// The approval path observed after licences began: from each listed month on, the
+    /// share of normal export volume licensed, until the next entry (the last one stays,
+    /// in place of `export_licence_approval`). Months before the first entry follow the
+    /// delay rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub export_licence_approval_path: Vec<ApprovalMonth>,
     /// China's state reserve (the National Food and Strategic Reserves Administration).
     #[serde(default)]
     pub stockpile: StockpileConfig,
@@ -648,6 +654,16 @@ pub struct QuotaYear {
     pub hard_rock_t: f64,
     /// Ion-adsorption clay quota, t REO.
     pub ion_clay_t: f64,
+}
+
+/// The share of normal export volume licences approved from one month on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalMonth {
+    /// First month the share applies to, `YYYY-MM`.
+    pub month: Month,
+    /// Share of normal export volume licensed (0..1).
+    pub share: f64,
 }
 
 /// China's total export quota in one year.

@@ -492,6 +492,20 @@ fn check_china(c: &mut Checker, config: &ScenarioConfig) {
         "export_licence_delay_months",
         cp.export_licence_delay_months,
     );
+    let approvals = china.key("export_licence_approval_path");
+    for (i, step) in cp.export_licence_approval_path.iter().enumerate() {
+        let at = approvals.index(i);
+        c.share(&at, "share", step.share);
+        if !cp.export_licence_elements.is_empty() {
+            c.month_in_horizon(&at, "month", Some(step.month));
+        }
+        if i > 0 && step.month <= cp.export_licence_approval_path[i - 1].month {
+            c.fail(
+                at.key("month"),
+                format!("expected months in increasing order, found {}", step.month),
+            );
+        }
+    }
     c.month_in_horizon(&china, "heap_pond_ban_from", cp.heap_pond_ban_from);
     check_shocks(c, config);
     let years = |path: &[QuotaYear]| path.iter().map(|y| y.year).collect::<Vec<_>>();

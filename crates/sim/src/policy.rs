@@ -32,6 +32,8 @@ pub struct ChinaRules {
     licence_delay_months: i32,
     /// Share of normal export volume licences approve.
     pub licence_approval: f64,
+    /// The observed approval path: (first month, share), in month order.
+    licence_approval_path: Vec<(Month, f64)>,
     heap_pond_ban_from: Option<Month>,
 }
 
@@ -85,6 +87,11 @@ impl ChinaRules {
             licence_from: cfg.export_licence_from.unwrap_or(start),
             licence_delay_months: cfg.export_licence_delay_months.round() as i32,
             licence_approval: cfg.export_licence_approval.clamp(0.0, 1.0),
+            licence_approval_path: cfg
+                .export_licence_approval_path
+                .iter()
+                .map(|a| (a.month, a.share.clamp(0.0, 1.0)))
+                .collect(),
             heap_pond_ban_from: cfg.heap_pond_ban_from,
         }
     }
@@ -156,14 +163,25 @@ impl ChinaRules {
             capacity = capacity.min(quota.max(0.0) / 12.0);
         }
         if self.licensed[element.index()] && month >= self.licence_from {
-            let approved = if month.months_since(self.licence_from) < self.licence_delay_months {
-                0.0
-            } else {
-                self.licence_approval * normal_export_t.max(0.0)
-            };
-            capacity = capacity.min(approved);
+            capacity = capacity.min(self.approval_share(month) * normal_export_t.max(0.0));
         }
         capacity
+    }
+
+    /// Share of normal export volume licensed in `month` (licences required): the latest
+    /// entry of the observed path at or before the month (the last one stays), else nothing
+    /// while the first applications wait and `licence_approval` once they are processed.
+    fn approval_share(&self, month: Month) -> f64 {
+        match self
+            .licence_approval_path
+            .iter()
+            .rev()
+            .find(|(m, _)| *m <= month)
+        {
+            Some(&(_, share)) => share,
+            None if month.months_since(self.licence_from) < self.licence_delay_months => 0.0,
+            None => self.licence_approval,
+        }
     }
 }
 
@@ -231,5 +249,18 @@ mod tests {
             r.export_capacity_t(Element::Ce, m(2025, 6), 100.0),
             UNLIMITED_T
         );
+    }
+
+    #[test]
+    fn an_observed_approval_path_replaces_the_delay_and_its_last_share_stays() {
+        let mut r = rules();
+        let m = |y, mo| Month::new(y, mo).unwrap();
+        r.licence_approval_path = vec![(m(2025, 4), 0.55), (m(2025, 5), 0.26), (m(2025, 7), 0.9)];
+        let dy = |month| r.export_capacity_t(Element::Dy, month, 100.0);
+        assert_eq!(dy(m(2025, 3)), UNLIMITED_T);
+        assert!((dy(m(2025, 4)) - 55.0).abs() < 1e-9);
+        assert!((dy(m(2025, 5)) - 26.0).abs() < 1e-9);
+        assert!((dy(m(2025, 6)) - 26.0).abs() < 1e-9, "until the next entry");
+        assert!((dy(m(2030, 1)) - 90.0).abs() < 1e-9, "the last share stays");
     }
 }

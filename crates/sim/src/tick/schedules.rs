@@ -156,22 +156,6 @@ fn build_schedule(
     f.maker_need_total[ei][r] = need;
     let contracted = c.maker_contracted_share * need;
     let discretionary = need - contracted;
-    // Government stockpile releases above its trigger and builds toward its target while
-    // prices are low.
-    let (months, buy_below, release_above) = x.overlay.stockpile[r].unwrap_or(p.stockpile_rules[r]);
-    let stockpile = x.inventories.stockpile[r][e];
-    let initial = x.prices.initial_price[r][e];
-    let release = initial * release_above;
-    let release_t = if release > 0.0 {
-        stockpile / c.stockpile_release_months
-    } else {
-        0.0
-    };
-    let gap_t = if months[e] > 0.0 && buy_below > 0.0 {
-        (months[e] * d - stockpile).max(0.0) / c.stockpile_build_months
-    } else {
-        0.0
-    };
     // Demand destruction: above `demand_destruction_from` times the incentive price, end
     // users and makers buy (price / threshold)^-elasticity of what they would, up to the
     // cap, where the rest walks away. Measured against the long-run incentive price, not
@@ -247,23 +231,42 @@ fn build_schedule(
     row[HOLDER] = Values::jump(top, s.max(top));
     row[CONSUMERS] = Values::jump(-top_demand * kept, 0.0);
     row[MAKERS_CONTRACTED] = Values::jump(-contracted * kept, 0.0);
-    if release_t > 0.0 {
-        // Finite stocks released in equal tranches from the trigger up to
-        // trigger x (1 + span): a spike is softened, not capped at one price.
+    add_stockpile_orders(schedule, e, r, x, d);
+}
+
+/// Government stockpile orders on the schedule of `e` in region `r` (`d`: the region's
+/// demand, t this month): releases above the trigger, in equal tranches from it up to
+/// trigger x (1 + span), so a spike is softened rather than capped at one price and an
+/// empty stockpile releases nothing; purchases toward the target while prices are low.
+fn add_stockpile_orders(
+    schedule: &mut Participants<PARTICIPANTS>,
+    e: Element,
+    r: usize,
+    x: &ScheduleInputs<'_>,
+    d: f64,
+) {
+    let (p, c) = (x.params, &x.params.coef);
+    let (floor, cap) = (p.floor[e], p.cap[e]);
+    let (months, buy_below, release_above) = x.overlay.stockpile[r].unwrap_or(p.stockpile_rules[r]);
+    let stockpile = x.inventories.stockpile[r][e];
+    let initial = x.prices.initial_price[r][e];
+    let release = initial * release_above;
+    if release > 0.0 && stockpile > 0.0 {
+        let release_t = stockpile / c.stockpile_release_months;
         let span = c.stockpile_release_span;
         for k in 0..RELEASE_TRANCHES {
             let at = release * (1.0 + span * k as f64 / (RELEASE_TRANCHES - 1) as f64);
-            let price = at.clamp(p.floor[e], cap);
-            schedule.add_order(
-                STOCKPILE_RELEASE,
-                price,
-                release_t / RELEASE_TRANCHES as f64,
-                true,
-            );
+            let tranche_t = release_t / RELEASE_TRANCHES as f64;
+            schedule.add_order(STOCKPILE_RELEASE, at.clamp(floor, cap), tranche_t, true);
         }
     }
+    let gap_t = if months[e] > 0.0 && buy_below > 0.0 {
+        (months[e] * d - stockpile).max(0.0) / c.stockpile_build_months
+    } else {
+        0.0
+    };
     if gap_t > 0.0 {
-        let limit = (buy_below * initial).clamp(p.floor[e], cap);
+        let limit = (buy_below * initial).clamp(floor, cap);
         schedule.add_order(STOCKPILE_BUY, limit, gap_t, false);
     }
 }
