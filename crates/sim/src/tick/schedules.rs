@@ -10,7 +10,8 @@
 //! Writes: each element's participants and its market's regional schedules; the links;
 //! `Flows::{maker_need_total, demanded}`.
 //! Invariant: every schedule is valid (non-decreasing net supply in price; checked in debug
-//! builds); the tick does no `powf` here, the grid's multipliers being tabulated per trial.
+//! builds); the grid's multipliers are tabulated per trial, so the tick does no `powf` here
+//! except for demand destruction at prices above its threshold (rare).
 
 use crate::policy::ChinaRules;
 use crate::shocks::Overlay;
