@@ -79,6 +79,7 @@ mod error;
 mod link;
 mod participants;
 mod schedule;
+mod two_way;
 
 pub use error::MarketError;
 pub use link::{Link, PriceBounds};

@@ -173,6 +173,14 @@ pub struct MarketConfig {
     /// element's floor is the larger of the two.
     #[serde(default)]
     pub storage_floor_share: f64,
+    /// Whether oxide separated outside China is sold into China when China's price exceeds
+    /// the rest of the world's by more than freight and China's import duty (the import
+    /// direction of the link; `false` closes it).
+    #[serde(default = "default_china_imports")]
+    pub china_imports: bool,
+    /// China's import duty on rare-earth oxides, a fraction of the price (default 0).
+    #[serde(default)]
+    pub china_import_duty: f64,
     /// Share of the contained oxide value that a mine is paid for its concentrate; the rest
     /// pays for separation (approx. 0.6-0.7).
     #[serde(default = "default_payable")]
@@ -180,6 +188,10 @@ pub struct MarketConfig {
     /// Magnet makers' margin on their conversion cost.
     #[serde(default = "default_markup")]
     pub magnet_markup: f64,
+}
+
+fn default_china_imports() -> bool {
+    true
 }
 
 fn default_payable() -> f64 {
@@ -590,9 +602,14 @@ pub struct ChinaPolicy {
     /// Ion-adsorption clay mining quota, t REO per year (0 = no quota).
     #[serde(default)]
     pub ion_clay_quota_t: f64,
-    /// Scheduled yearly growth of both quotas.
+    /// Scheduled yearly growth of both quotas (of the hard-rock quota only where
+    /// `ion_clay_quota_growth_per_year` is given).
     #[serde(default)]
     pub quota_growth_per_year: f64,
+    /// Scheduled yearly growth of the ion-adsorption clay quota, if it differs from
+    /// `quota_growth_per_year` (it has been frozen since about 2018).
+    #[serde(default)]
+    pub ion_clay_quota_growth_per_year: Option<f64>,
     /// Mining quotas year by year, overriding growth for the years listed (history).
     #[serde(default)]
     pub quota_path: Vec<QuotaYear>,

@@ -463,6 +463,16 @@ fn check_china(c: &mut Checker, config: &ScenarioConfig) {
         1.0,
         "a yearly growth rate",
     );
+    if let Some(growth) = cp.ion_clay_quota_growth_per_year {
+        c.range(
+            &china,
+            "ion_clay_quota_growth_per_year",
+            growth,
+            -0.5,
+            1.0,
+            "a yearly growth rate",
+        );
+    }
     c.elements(&china.key("element_quota_t"), &cp.element_quota_t);
     c.elements(&china.key("export_quota_t"), &cp.export_quota_t);
     let tariffs = c.elements(&china.key("export_tariff"), &cp.export_tariff);
@@ -594,6 +604,7 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
     c.non_negative(&p, "fundamental_weight", m.fundamental_weight);
     c.share(&p, "expectation_cost_weight", m.expectation_cost_weight);
     c.share(&p, "storage_floor_share", m.storage_floor_share);
+    c.share(&p, "china_import_duty", m.china_import_duty);
     c.share(&p, "concentrate_payable_share", m.concentrate_payable_share);
     c.non_negative(&p, "magnet_markup", m.magnet_markup);
     let missing: Vec<&str> = Element::ALL

@@ -242,6 +242,8 @@ fn build_params(config: &ScenarioConfig, o: &Opening, sectors: &[DemandSector]) 
     let demand_cap = config.tick.sector_demand_cap;
     Params {
         freight: m.freight_usd_per_kg.max(0.0),
+        china_imports: m.china_imports,
+        china_import_duty: m.china_import_duty.clamp(0.0, 1.0),
         floor: ElementVec::from_fn(|e| o.floor.max(m.storage_floor_share * o.incentive[1][e]))
             .min(&o.cap),
         incentive: o.incentive,
@@ -312,10 +314,8 @@ fn empty_markets() -> Markets {
             .iter()
             .map(|_| [Participants::new(), Participants::new()])
             .collect(),
-        links: [Link {
-            capacity_t: 0.0,
-            wedge_usd_per_kg: 0.0,
-        }; Element::COUNT],
+        links: [Link::CLOSED; Element::COUNT],
+        import_links: [Link::CLOSED; Element::COUNT],
         licence_rent_usd_per_kg: 0.0,
         exports_t: ElementVec::ZERO,
     }

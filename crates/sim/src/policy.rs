@@ -15,7 +15,8 @@ pub struct ChinaRules {
     quota_t: [f64; 2],
     /// The quotas the schedule alone would set (the path, then scheduled growth), t/yr.
     scheduled_t: [f64; 2],
-    quota_growth: f64,
+    /// Scheduled yearly growth by group (hard rock, ion clay).
+    quota_growth: [f64; 2],
     quota_price_response: f64,
     /// Scheduled quotas by year (hard rock, ion clay), overriding the rules.
     quota_path: Vec<(i32, [f64; 2])>,
@@ -78,7 +79,11 @@ impl ChinaRules {
                 .iter()
                 .map(|y| (y.year, y.t))
                 .collect(),
-            quota_growth: cfg.quota_growth_per_year,
+            quota_growth: [
+                cfg.quota_growth_per_year,
+                cfg.ion_clay_quota_growth_per_year
+                    .unwrap_or(cfg.quota_growth_per_year),
+            ],
             quota_price_response: cfg.quota_price_response,
             element_quota_t: element_vec(&cfg.element_quota_t, f64::INFINITY),
             export_quota_t: element_vec(&cfg.export_quota_t, f64::INFINITY),
@@ -103,7 +108,7 @@ impl ChinaRules {
 
     /// Next year's quota as the schedule alone would set it (for investment decisions).
     pub fn scheduled_next_quota_t(&self, group: QuotaGroup) -> f64 {
-        self.annual_quota_t(group) * (1.0 + self.quota_growth).max(0.0)
+        self.annual_quota_t(group) * (1.0 + self.quota_growth[group_index(group)]).max(0.0)
     }
 
     /// Sets the quotas of `year`, each January: the scheduled path where it lists the year,
@@ -118,13 +123,14 @@ impl ChinaRules {
             return;
         }
         let ratios = [ndpr_price_ratio, dy_price_ratio];
-        for ((quota, scheduled), ratio) in self
+        for (((quota, scheduled), ratio), growth) in self
             .quota_t
             .iter_mut()
             .zip(self.scheduled_t.iter_mut())
             .zip(ratios)
+            .zip(self.quota_growth)
         {
-            *scheduled *= (1.0 + self.quota_growth).max(0.0);
+            *scheduled *= (1.0 + growth).max(0.0);
             // A level response: the scheduled quota times ratio^elasticity, so that a
             // price that comes back leaves the quota where the schedule has it (a growth
             // response would compound every year away from the opening price, and the

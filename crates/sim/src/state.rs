@@ -46,6 +46,10 @@ pub(crate) type StockpileRule = (ElementVec, f64, f64);
 pub(crate) struct Params {
     /// Freight on the export link, USD/kg.
     pub freight: f64,
+    /// Whether the import direction of the link (rest of world -> China) is open.
+    pub china_imports: bool,
+    /// China's import duty on oxides, fraction of the price.
+    pub china_import_duty: f64,
     /// Price floor by element, USD/kg: the market's floor or the storage floor (a share of
     /// the incentive price), whichever is higher.
     pub floor: ElementVec,
@@ -260,8 +264,11 @@ pub(crate) struct Markets {
     pub participants: Vec<PerRegion<Participants<PARTICIPANTS>>>,
     /// Each element's export link before any all-element quota (rebuilt every tick).
     pub links: [Link; Element::COUNT],
+    /// Each element's import link into China (rebuilt every tick; closed when the config
+    /// closes imports).
+    pub import_links: [Link; Element::COUNT],
     /// What an export licence under the all-element quota earned last month, USD/kg.
     pub licence_rent_usd_per_kg: f64,
-    /// Last month's exports from China by element, t.
+    /// Last month's net exports from China by element, t (negative: China imported).
     pub exports_t: ElementVec,
 }

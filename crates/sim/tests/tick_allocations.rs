@@ -46,10 +46,14 @@ fn ticks_after_the_first_year_do_not_allocate() {
             let allocating = allocating_ticks(&mut world, 12);
             eprintln!("{name} trial {trial}: allocating ticks {allocating:?}");
             // Januaries (investment, new projects): bounded by one project's build for
-            // each kind of greenfield entry (light- and heavy-rich) that may launch.
+            // each greenfield project (light- and heavy-rich) that may launch in a year.
+            let projects: u32 = [&config.entry, &config.heavy_entry]
+                .iter()
+                .filter_map(|entry| entry.as_ref().map(|e| e.max_per_year))
+                .sum();
             for &(tick, n) in allocating.iter().filter(|(tick, _)| tick % 12 == 0) {
                 assert!(
-                    n <= 2 * 48,
+                    n <= 48 * u64::from(projects.max(1)),
                     "{name} trial {trial}: January tick {tick}: {n} allocations"
                 );
             }

@@ -65,7 +65,7 @@ pub const RADIOACTIVE_RESIDUE: Entry = series("radioactive_residue.{region}_t", 
 /// `profit.{region}_musd`.
 pub const PROFIT: Entry = series("profit.{region}_musd", "million USD per month", "Industry profit, {region}", "Operating profit of all producers in {region}.");
 /// `exports.cn_t`.
-pub const EXPORTS_CN: Entry = series("exports.cn_t", "t REO per month", "China's oxide exports", "China's oxide exports to the rest of the world, all elements.");
+pub const EXPORTS_CN: Entry = series("exports.cn_t", "t REO per month", "China's net oxide exports", "China's oxide exports to the rest of the world less its oxide imports from it, all elements (negative when China imports more than it exports).");
 /// `export_licence.rent_usd_per_kg`.
 pub const LICENCE_RENT: Entry = series("export_licence.rent_usd_per_kg", "USD/kg", "Export licence rent", "What a licence under an all-element export quota earned per kg exported (zero without one).");
 /// `balance.max_rel_error`.

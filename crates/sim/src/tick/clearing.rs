@@ -61,8 +61,15 @@ pub(crate) fn run(
             cap_usd_per_kg: params.cap[e],
         };
         let clearing = &mut markets.clearing;
+        let import = markets.import_links[ei];
         market
-            .clear(link, bounds, [f.expected[0][e], f.expected[1][e]], clearing)
+            .clear_two_way(
+                link,
+                import,
+                bounds,
+                [f.expected[0][e], f.expected[1][e]],
+                clearing,
+            )
             .map_err(|err| SimError::Market(format!("{month} {e}: {err}")))?;
         let exports = [clearing.flow_t, -clearing.flow_t];
         markets.exports_t[e] = clearing.flow_t;

@@ -82,6 +82,18 @@ pub(crate) fn run(markets: &mut Markets, x: &ScheduleInputs<'_>, f: &mut Flows) 
             wedge_usd_per_kg: (tariff * f.expected[0][e] + p.freight + overlay.freight_add)
                 .max(0.0),
         };
+        // Oxide from outside China sold into China pays freight and China's import duty.
+        markets.import_links[ei] = if p.china_imports {
+            Link {
+                capacity_t: f64::MAX,
+                wedge_usd_per_kg: (p.china_import_duty * f.expected[1][e]
+                    + p.freight
+                    + overlay.freight_add)
+                    .max(0.0),
+            }
+        } else {
+            Link::CLOSED
+        };
     }
 }
 

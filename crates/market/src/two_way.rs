@@ -1,0 +1,166 @@
+//! Clearing through a two-way link: China exports to the rest of the world through the
+//! export link (quota, licences, tariff), and the rest of the world ships to China through
+//! an import link (freight, any import duty) when China's price is the higher one by more
+//! than that wedge. Oxide separated outside China is sold into China when it pays — Lynas
+//! sold part of its NdPr there for years — so a China price cannot stay above the rest of
+//! the world's by more than the cost of shipping (the law of one price, up to the wedge).
+//!
+//! The import direction is the export solver run on the mirrored market (the rest of the
+//! world as the exporter), so both directions share one exact solver.
+
+use crate::error::MarketError;
+use crate::link::{Link, PriceBounds};
+use crate::schedule::{ScheduleClearing, ScheduleMarket};
+
+impl ScheduleMarket {
+    /// Clears the two schedules through `export` (China → rest of world) and `import`
+    /// (rest of world → China) into `out`. The export direction is cleared first, exactly
+    /// as [`ScheduleMarket::clear`]; when China exports nothing and the import link is
+    /// open, the mirrored market is cleared through `import`, and if it ships anything
+    /// `out` holds that clearing with `flow_t` negative (tonnes imported by China) and
+    /// `link_binding` telling whether the import capacity binds.
+    ///
+    /// # Errors
+    /// As [`ScheduleMarket::clear`], for either link.
+    pub fn clear_two_way(
+        &mut self,
+        export: Link,
+        import: Link,
+        bounds: PriceBounds,
+        reference_price: [f64; 2],
+        out: &mut ScheduleClearing,
+    ) -> Result<(), MarketError> {
+        self.clear(export, bounds, reference_price, out)?;
+        if out.flow_t > 0.0 || import.capacity_t <= 0.0 {
+            return Ok(());
+        }
+        self.schedules.swap(0, 1);
+        let mut mirrored = ScheduleClearing::default();
+        let result = self.clear(
+            import,
+            bounds,
+            [reference_price[1], reference_price[0]],
+            &mut mirrored,
+        );
+        self.schedules.swap(0, 1);
+        result?;
+        if mirrored.flow_t > 0.0 {
+            let [a, b] = mirrored.price_usd_per_kg;
+            out.price_usd_per_kg = [b, a];
+            out.flow_t = -mirrored.flow_t;
+            out.link_binding = mirrored.link_binding;
+            let [a, b] = mirrored.position;
+            out.position = [b, a];
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Link, Participants, PriceBounds, ScheduleClearing, ScheduleMarket, Values};
+
+    const BOUNDS: PriceBounds = PriceBounds {
+        floor_usd_per_kg: 0.0,
+        cap_usd_per_kg: 1000.0,
+    };
+
+    /// A region with one seller offering `offer_t` at `ask` and one buyer bidding `bid_t`
+    /// at `reservation`, as single orders.
+    fn region(offer_t: f64, ask: f64, bid_t: f64, reservation: f64) -> Participants<2> {
+        let mut p = Participants::<2>::new();
+        let (lo, hi) = if ask <= reservation {
+            (ask, reservation)
+        } else {
+            (reservation, ask)
+        };
+        for price in [lo, hi] {
+            let seller = if price >= ask {
+                Values::jump(if price == ask { 0.0 } else { offer_t }, offer_t)
+            } else {
+                Values::flat(0.0)
+            };
+            let buyer = if price <= reservation {
+                Values::jump(-bid_t, if price == reservation { 0.0 } else { -bid_t })
+            } else {
+                Values::flat(0.0)
+            };
+            p.push_row(price, [seller, buyer]);
+        }
+        p
+    }
+
+    fn market(parts: [&Participants<2>; 2]) -> ScheduleMarket {
+        let mut m = ScheduleMarket::new();
+        for (p, s) in parts.iter().zip(&mut m.schedules) {
+            p.total_into(s);
+        }
+        m
+    }
+
+    const OPEN: Link = Link {
+        capacity_t: f64::MAX,
+        wedge_usd_per_kg: 1.0,
+    };
+
+    #[test]
+    fn dear_china_imports_until_the_spread_is_the_wedge() {
+        // China: 10 t offered at 50, 30 t bid at 80. Rest of world: 40 t offered at 20,
+        // 10 t bid at 30. China buys 20 t from the rest of the world.
+        let (cn, row) = (
+            region(10.0, 50.0, 30.0, 80.0),
+            region(40.0, 20.0, 10.0, 30.0),
+        );
+        let mut m = market([&cn, &row]);
+        let mut out = ScheduleClearing::default();
+        m.clear_two_way(OPEN, OPEN, BOUNDS, [60.0, 25.0], &mut out)
+            .unwrap();
+        assert!(out.flow_t < 0.0, "{out:?}");
+        assert!(out.price_usd_per_kg[0] - out.price_usd_per_kg[1] <= OPEN.wedge_usd_per_kg + 1e-9);
+        // With the import link closed, China clears alone at a higher price.
+        let mut closed = ScheduleClearing::default();
+        m.clear_two_way(OPEN, Link::CLOSED, BOUNDS, [60.0, 25.0], &mut closed)
+            .unwrap();
+        assert_eq!(closed.flow_t, 0.0);
+        assert!(closed.price_usd_per_kg[0] > out.price_usd_per_kg[0]);
+    }
+
+    #[test]
+    fn the_import_direction_mirrors_the_export_solver() {
+        // The same two regions, with the roles swapped, clear to the swapped result.
+        let (a, b) = (
+            region(40.0, 20.0, 10.0, 30.0),
+            region(10.0, 50.0, 30.0, 80.0),
+        );
+        let mut exporter = market([&a, &b]);
+        let mut export_out = ScheduleClearing::default();
+        exporter
+            .clear(OPEN, BOUNDS, [25.0, 60.0], &mut export_out)
+            .unwrap();
+        let mut importer = market([&b, &a]);
+        let mut import_out = ScheduleClearing::default();
+        importer
+            .clear_two_way(Link::CLOSED, OPEN, BOUNDS, [60.0, 25.0], &mut import_out)
+            .unwrap();
+        assert_eq!(import_out.flow_t, -export_out.flow_t);
+        let [p, q] = export_out.price_usd_per_kg;
+        assert_eq!(import_out.price_usd_per_kg, [q, p]);
+        let [x, y] = export_out.position;
+        assert_eq!(import_out.position, [y, x]);
+    }
+
+    #[test]
+    fn an_exporting_china_is_cleared_as_before() {
+        let (cn, row) = (
+            region(40.0, 20.0, 10.0, 30.0),
+            region(10.0, 50.0, 30.0, 80.0),
+        );
+        let mut m = market([&cn, &row]);
+        let (mut one, mut two) = (ScheduleClearing::default(), ScheduleClearing::default());
+        m.clear(OPEN, BOUNDS, [25.0, 60.0], &mut one).unwrap();
+        m.clear_two_way(OPEN, OPEN, BOUNDS, [25.0, 60.0], &mut two)
+            .unwrap();
+        assert!(one.flow_t > 0.0);
+        assert_eq!(one, two);
+    }
+}
