@@ -76,6 +76,7 @@
 //! above a China price), the smallest such flow is taken.
 
 mod error;
+mod flow;
 mod link;
 mod participants;
 mod schedule;
