@@ -118,25 +118,24 @@ impl Schedule {
     /// (with its tolerance) runs only when this fails, and does nothing else when this
     /// holds, so the two agree.
     ///
-    /// Finiteness needs no test of its own: the bounds are finite (checked before), so a
-    /// NaN or infinite price fails `floor <= price <= cap`; a NaN value fails the chain
-    /// `l_0 <= r_0 <= l_1 <= ...` it is part of, and an infinite one can only sit at an
-    /// end of a chain that holds, where the ends' own tests catch it.
+    /// Only neighbours are compared: the prices form the chain `floor <= p_0 <= p_1 <=
+    /// ... <= cap` and the values `l_0 <= r_0 <= l_1 <= ...`, and a comparison with NaN
+    /// fails, so a NaN anywhere breaks its chain. The bounds are finite (checked before),
+    /// so an infinite price breaks the first; an infinite value can only sit at an end of
+    /// the second, where the ends' own tests catch it.
     fn is_clean(&self, bounds: PriceBounds) -> bool {
         let mut previous_price = bounds.floor_usd_per_kg;
         let mut previous = f64::NEG_INFINITY;
         let mut ok = true;
         for (&price, v) in self.prices.iter().zip(&self.net) {
-            ok &= (price >= previous_price)
-                & (price <= bounds.cap_usd_per_kg)
-                & (previous <= v.left_t)
-                & (v.left_t <= v.right_t);
+            ok &= (previous_price <= price) & (previous <= v.left_t) & (v.left_t <= v.right_t);
             previous_price = price;
             previous = v.right_t;
         }
         match (self.net.first(), self.net.last()) {
             (Some(first), Some(last)) => {
-                ok & (first.left_t <= 0.0)
+                ok & (previous_price <= bounds.cap_usd_per_kg)
+                    & (first.left_t <= 0.0)
                     & (first.left_t > f64::NEG_INFINITY)
                     & (last.right_t >= 0.0)
                     & (last.right_t < f64::INFINITY)
@@ -211,8 +210,11 @@ impl Schedule {
     /// one clearing lie close together); it is used when it is still the answer, checked
     /// against its neighbours, and updated.
     fn locate(&self, x: f64, floor: f64, cap: f64, hint: &Cell<usize>) -> Located {
-        let net = &self.net;
+        let net = self.net.as_slice();
         let m = net.len();
+        // As long as the values (one price per breakpoint): tells the compiler so, which
+        // spares the bounds checks of the prices below.
+        let prices = &self.prices[..m];
         if m == 0 {
             return Located {
                 piece: Piece::Point { index: 0, up: 0.0 },
@@ -229,7 +231,7 @@ impl Schedule {
             } else {
                 0.0
             };
-            let price = self.prices[lower] + t * (self.prices[lower + 1] - self.prices[lower]);
+            let price = prices[lower] + t * (prices[lower + 1] - prices[lower]);
             (t, price)
         };
         // The piece, and the lowest clearing price: the first breakpoint whose right value
@@ -249,7 +251,7 @@ impl Schedule {
                 index: m - 1,
                 up: f64::INFINITY,
             };
-            (piece, self.prices[m - 1], false)
+            (piece, prices[m - 1], false)
         } else if x < net[i].left_t && i > 0 {
             let (t, price) = interpolate(i - 1, x);
             (Piece::Segment { upper: i, t }, price, false)
@@ -262,7 +264,7 @@ impl Schedule {
                 // Nothing below the first breakpoint changes: any lower price clears too.
                 (piece, floor, true)
             } else {
-                (piece, self.prices[i], false)
+                (piece, prices[i], false)
             }
         };
         // The highest clearing price: the last breakpoint whose left value is at most x, or
@@ -274,13 +276,13 @@ impl Schedule {
             j += 1;
         }
         let (hi, soft_hi) = if j == 0 {
-            (self.prices[0], false)
+            (prices[0], false)
         } else {
             let k = j - 1;
             if k == m - 1 && x >= net[k].right_t {
                 (cap, true)
             } else if x <= net[k].right_t {
-                (self.prices[k], false)
+                (prices[k], false)
             } else {
                 (interpolate(k, x).1, false)
             }
