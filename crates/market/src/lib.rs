@@ -9,9 +9,10 @@
 //! It knows no agent kind, reads no config and does no IO; it depends only on
 //! `remsim-core`. Invariants: each region's fills add up to its export (up to float
 //! rounding of the order of 1e-15 of the volume); prices are finite and within the caller's
-//! [`PriceBounds`]; the result is fully deterministic; invalid input is refused with a
-//! [`MarketError`], never a panic; a clearing in steady state does not allocate. The
-//! clearing is checked against an independent order-book solver kept under
+//! [`PriceBounds`]; the result is fully deterministic (what a market keeps from its last
+//! clearing, search hints and the last flow bracket, only saves time); invalid input is
+//! refused with a [`MarketError`], never a panic; a clearing in steady state does not
+//! allocate. The clearing is checked against an independent order-book solver kept under
 //! `tests/reference/` (`tests/schedule.rs`, `tests/schedule_edges.rs`).
 //!
 //! ```
@@ -76,6 +77,7 @@
 //! above a China price), the smallest such flow is taken.
 
 mod error;
+mod flow;
 mod link;
 mod participants;
 mod schedule;

@@ -125,14 +125,18 @@ impl<const N: usize> Participants<N> {
         } else {
             (-quantity_t, Values::jump(-quantity_t, 0.0), 0.0)
         };
-        for (m, row) in self.rows.iter_mut().enumerate() {
-            let add = match m.cmp(&at) {
-                std::cmp::Ordering::Less => Values::flat(below),
-                std::cmp::Ordering::Equal => jump,
-                std::cmp::Ordering::Greater => Values::flat(above),
-            };
-            row[participant].left_t += add.left_t;
-            row[participant].right_t += add.right_t;
+        // The rows below, at and above the order, each a plain loop.
+        let (lower, rest) = self.rows.split_at_mut(at);
+        let add = |rows: &mut [[Values; N]], add: Values| {
+            for row in rows {
+                row[participant].left_t += add.left_t;
+                row[participant].right_t += add.right_t;
+            }
+        };
+        add(lower, Values::flat(below));
+        if let Some((row, upper)) = rest.split_first_mut() {
+            add(std::slice::from_mut(row), jump);
+            add(upper, Values::flat(above));
         }
     }
 

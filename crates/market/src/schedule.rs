@@ -54,6 +54,7 @@
 //! puts it on its stock holder).
 
 use crate::error::MarketError;
+use crate::flow::{Bracket, find_flow};
 use crate::link::{Link, PriceBounds};
 use crate::participants::Values;
 use remsim_core::Region;
@@ -116,23 +117,29 @@ impl Schedule {
     /// condition of the check holds without a dip. One branch-free pass; the check proper
     /// (with its tolerance) runs only when this fails, and does nothing else when this
     /// holds, so the two agree.
+    ///
+    /// Only neighbours are compared: the prices form the chain `floor <= p_0 <= p_1 <=
+    /// ... <= cap` and the values `l_0 <= r_0 <= l_1 <= ...`, and a comparison with NaN
+    /// fails, so a NaN anywhere breaks its chain. The bounds are finite (checked before),
+    /// so an infinite price breaks the first; an infinite value can only sit at an end of
+    /// the second, where the ends' own tests catch it.
     fn is_clean(&self, bounds: PriceBounds) -> bool {
         let mut previous_price = bounds.floor_usd_per_kg;
         let mut previous = f64::NEG_INFINITY;
         let mut ok = true;
         for (&price, v) in self.prices.iter().zip(&self.net) {
-            ok &= price.is_finite()
-                & (price >= previous_price)
-                & (price <= bounds.cap_usd_per_kg)
-                & v.left_t.is_finite()
-                & v.right_t.is_finite()
-                & (previous <= v.left_t)
-                & (v.left_t <= v.right_t);
+            ok &= (previous_price <= price) & (previous <= v.left_t) & (v.left_t <= v.right_t);
             previous_price = price;
             previous = v.right_t;
         }
         match (self.net.first(), self.net.last()) {
-            (Some(first), Some(last)) => ok && first.left_t <= 0.0 && last.right_t >= 0.0,
+            (Some(first), Some(last)) => {
+                ok & (previous_price <= bounds.cap_usd_per_kg)
+                    & (first.left_t <= 0.0)
+                    & (first.left_t > f64::NEG_INFINITY)
+                    & (last.right_t >= 0.0)
+                    & (last.right_t < f64::INFINITY)
+            }
             _ => ok,
         }
     }
@@ -203,8 +210,11 @@ impl Schedule {
     /// one clearing lie close together); it is used when it is still the answer, checked
     /// against its neighbours, and updated.
     fn locate(&self, x: f64, floor: f64, cap: f64, hint: &Cell<usize>) -> Located {
-        let net = &self.net;
+        let net = self.net.as_slice();
         let m = net.len();
+        // As long as the values (one price per breakpoint): tells the compiler so, which
+        // spares the bounds checks of the prices below.
+        let prices = &self.prices[..m];
         if m == 0 {
             return Located {
                 piece: Piece::Point { index: 0, up: 0.0 },
@@ -221,7 +231,7 @@ impl Schedule {
             } else {
                 0.0
             };
-            let price = self.prices[lower] + t * (self.prices[lower + 1] - self.prices[lower]);
+            let price = prices[lower] + t * (prices[lower + 1] - prices[lower]);
             (t, price)
         };
         // The piece, and the lowest clearing price: the first breakpoint whose right value
@@ -241,7 +251,7 @@ impl Schedule {
                 index: m - 1,
                 up: f64::INFINITY,
             };
-            (piece, self.prices[m - 1], false)
+            (piece, prices[m - 1], false)
         } else if x < net[i].left_t && i > 0 {
             let (t, price) = interpolate(i - 1, x);
             (Piece::Segment { upper: i, t }, price, false)
@@ -254,7 +264,7 @@ impl Schedule {
                 // Nothing below the first breakpoint changes: any lower price clears too.
                 (piece, floor, true)
             } else {
-                (piece, self.prices[i], false)
+                (piece, prices[i], false)
             }
         };
         // The highest clearing price: the last breakpoint whose left value is at most x, or
@@ -266,13 +276,13 @@ impl Schedule {
             j += 1;
         }
         let (hi, soft_hi) = if j == 0 {
-            (self.prices[0], false)
+            (prices[0], false)
         } else {
             let k = j - 1;
             if k == m - 1 && x >= net[k].right_t {
                 (cap, true)
             } else if x <= net[k].right_t {
-                (self.prices[k], false)
+                (prices[k], false)
             } else {
                 (interpolate(k, x).1, false)
             }
@@ -352,7 +362,7 @@ impl Default for Position {
 
 /// Where a region sits on its total schedule.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Piece {
+pub(crate) enum Piece {
     /// In the jump at breakpoint `index`, `up` tonnes above its left total.
     Point { index: usize, up: f64 },
     /// On the stretch from breakpoint `upper - 1` to `upper`, a fraction `t` of the way.
@@ -362,12 +372,12 @@ enum Piece {
 /// A position and the prices that clear it: `[lo, hi]`, an end *soft* when only the floor
 /// or cap sets it.
 #[derive(Debug, Clone, Copy)]
-struct Located {
-    piece: Piece,
-    lo: f64,
-    hi: f64,
-    soft_lo: bool,
-    soft_hi: bool,
+pub(crate) struct Located {
+    pub(crate) piece: Piece,
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+    pub(crate) soft_lo: bool,
+    pub(crate) soft_hi: bool,
 }
 
 impl Located {
@@ -428,6 +438,13 @@ pub struct ScheduleClearing {
 pub struct ScheduleMarket {
     /// The schedules, indexed by [`Region::index`].
     pub schedules: [Schedule; 2],
+    /// Where the last clearing's searches ended on each schedule, the first guess of the
+    /// next one (a month's schedules look like the last month's); a guess is used only when
+    /// it is the answer, so it saves time and changes no result.
+    hints: [usize; 2],
+    /// Where the last flow search ended, where the next one looks first (again only a
+    /// guess: see `find_flow`).
+    bracket: Bracket,
 }
 
 impl ScheduleMarket {
@@ -471,7 +488,7 @@ impl ScheduleMarket {
         // The marginal spread of one more tonne exported at flow f is the rest of world's
         // lowest clearing price minus China's highest (non-increasing in f); the spread of
         // the last tonne at the most that can flow is its highest minus China's lowest.
-        let hints = [Cell::new(0), Cell::new(0)];
+        let hints = self.hints.map(Cell::new);
         let locate = |f: f64| {
             [
                 cn.locate(f, floor, cap, &hints[0]),
@@ -486,7 +503,15 @@ impl ScheduleMarket {
             if at_max[1].hi - at_max[0].lo > wedge {
                 (flow_max, at_max, false)
             } else {
-                let flow = find_flow(&locate, [cn, row], at_zero, at_max, flow_max, wedge);
+                let flow = find_flow(
+                    &locate,
+                    [cn, row],
+                    at_zero,
+                    at_max,
+                    flow_max,
+                    wedge,
+                    &mut self.bracket,
+                );
                 (flow, locate(flow), true)
             }
         };
@@ -532,6 +557,7 @@ impl ScheduleMarket {
                 .clamp(floor, cap);
             [p0, (p0 + wedge).clamp(floor, cap)]
         };
+        self.hints = hints.map(Cell::into_inner);
         out.price_usd_per_kg = price;
         out.flow_t = flow;
         out.link_binding = flow >= capacity && price[1] - price[0] > wedge;
@@ -558,108 +584,6 @@ fn tighter(a: f64, a_soft: bool, b: f64, b_soft: bool, lower: bool) -> (f64, boo
     }
 }
 
-impl Piece {
-    /// The piece's place in the order of pieces along the schedule: the stretch before
-    /// breakpoint `u` is `2u - 1`, the jump at breakpoint `m` is `2m`.
-    fn key(self) -> usize {
-        match self {
-            Piece::Point { index, .. } => 2 * index,
-            Piece::Segment { upper, .. } => 2 * upper - 1,
-        }
-    }
-}
-
-impl Schedule {
-    /// The net supply at which the piece with key `k` ends and the one with key `k + 1`
-    /// begins.
-    fn boundary(&self, k: usize) -> f64 {
-        if k.is_multiple_of(2) {
-            self.net[k / 2].right_t
-        } else {
-            self.net[k.div_ceil(2)].left_t
-        }
-    }
-}
-
-/// The flow in `(0, flow_max)` at which the marginal spread falls to the wedge, given the
-/// positions at both ends. The spread is piecewise linear in the flow, with a kink or jump
-/// wherever either region crosses from one piece of its schedule to the next; the bracket
-/// is narrowed at those crossings (the middle one of the region with more of them left)
-/// until none lies inside it, and the line through two inner points then gives the flow.
-/// Exact, and `O(log breakpoints)` positions.
-fn find_flow(
-    locate: &impl Fn(f64) -> [Located; 2],
-    schedules: [&Schedule; 2],
-    at_zero: [Located; 2],
-    at_max: [Located; 2],
-    flow_max: f64,
-    wedge: f64,
-) -> f64 {
-    let spread = |at: &[Located; 2]| at[1].lo - at[0].hi;
-    let (mut lo, mut hi) = (0.0f64, flow_max);
-    let (mut at_lo, mut at_hi) = (at_zero, at_max);
-    // The crossings strictly inside (lo, hi) among keys `from..to` of one region (`sign`
-    // turns its net supply into a flow), as (how many, the middle one); allocation-free.
-    // A checked schedule's boundaries are monotone in the key (`l_m <= r_m <= l_(m+1)`),
-    // so the crossings inside form one run of keys: skip to it and count it.
-    let inside = |s: &Schedule, from: usize, to: usize, sign: f64, lo: f64, hi: f64| {
-        let within = |k: usize| {
-            let f = sign * s.boundary(k);
-            f > lo && f < hi
-        };
-        let mut k = from;
-        while k < to && !within(k) {
-            k += 1;
-        }
-        let first = k;
-        while k < to && within(k) {
-            k += 1;
-        }
-        debug_assert!((k..to).all(|k| !within(k)), "crossings not in one run");
-        let count = k - first;
-        let middle = (count > 0).then(|| sign * s.boundary(first + count / 2));
-        (count, middle)
-    };
-    // Every round moves an end of the bracket onto a crossing strictly inside it, so the
-    // crossings inside shrink each round; the bound is a guard.
-    for _ in 0..4 * (schedules[0].len() + schedules[1].len()) + 8 {
-        // China's keys rise with the flow, the rest of world's fall (its net supply is
-        // minus the flow).
-        let (a0, b0) = (at_lo[0].piece.key(), at_hi[0].piece.key());
-        let (a1, b1) = (at_hi[1].piece.key(), at_lo[1].piece.key());
-        let (n0, c0) = inside(schedules[0], a0, b0.max(a0), 1.0, lo, hi);
-        let (n1, c1) = inside(schedules[1], a1, b1.max(a1), -1.0, lo, hi);
-        let candidate = match (c0, c1) {
-            (Some(f0), Some(f1)) => {
-                if n0 >= n1 {
-                    f0
-                } else {
-                    f1
-                }
-            }
-            (Some(f), None) | (None, Some(f)) => f,
-            (None, None) => {
-                // No crossing inside: the spread is linear on (lo, hi); the line through
-                // two inner points gives the flow (clamped: a jump at an end puts it there).
-                let (f1, f2) = (lo + (hi - lo) / 3.0, lo + 2.0 * (hi - lo) / 3.0);
-                let (s1, s2) = (spread(&locate(f1)), spread(&locate(f2)));
-                if s1 == s2 {
-                    return if s1 <= wedge { lo } else { hi };
-                }
-                let f = f1 + (s1 - wedge) / (s1 - s2) * (f2 - f1);
-                return f.clamp(lo, hi);
-            }
-        };
-        let at = locate(candidate);
-        if spread(&at) > wedge {
-            (lo, at_lo) = (candidate, at);
-        } else {
-            (hi, at_hi) = (candidate, at);
-        }
-    }
-    hi
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -684,6 +608,57 @@ mod tests {
         market.clear(link, BOUNDS, reference, &mut out)?;
         let fills = std::array::from_fn(|r| parts[r].fills(out.position[r]).net_supply_t);
         Ok((out, fills))
+    }
+
+    /// The check as it was before finiteness was left to the comparisons.
+    fn is_clean_with_finiteness_tests(s: &Schedule, bounds: PriceBounds) -> bool {
+        let mut previous_price = bounds.floor_usd_per_kg;
+        let mut previous = f64::NEG_INFINITY;
+        let mut ok = true;
+        for (&price, v) in s.prices.iter().zip(&s.net) {
+            ok &= price.is_finite()
+                & (price >= previous_price)
+                & (price <= bounds.cap_usd_per_kg)
+                & v.left_t.is_finite()
+                & v.right_t.is_finite()
+                & (previous <= v.left_t)
+                & (v.left_t <= v.right_t);
+            previous_price = price;
+            previous = v.right_t;
+        }
+        match (s.net.first(), s.net.last()) {
+            (Some(first), Some(last)) => ok && first.left_t <= 0.0 && last.right_t >= 0.0,
+            _ => ok,
+        }
+    }
+
+    /// Values that are often equal, sometimes NaN or infinite.
+    fn odd_value() -> impl proptest::strategy::Strategy<Value = f64> {
+        use proptest::prelude::*;
+        prop_oneof![
+            6 => (-3i8..4).prop_map(f64::from),
+            1 => Just(f64::NAN),
+            1 => Just(f64::INFINITY),
+            1 => Just(f64::NEG_INFINITY),
+            1 => Just(-0.0),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        /// The quick check agrees with the one that tests every value for finiteness.
+        #[test]
+        fn is_clean_needs_no_finiteness_tests(
+            rows in proptest::collection::vec((odd_value(), odd_value(), odd_value()), 0..5),
+        ) {
+            let mut s = Schedule::new();
+            for (price, left, right) in rows {
+                s.push_net(price + 1.5, Values::jump(left, right));
+            }
+            let bounds = PriceBounds { floor_usd_per_kg: 0.0, cap_usd_per_kg: 4.0 };
+            proptest::prop_assert_eq!(s.is_clean(bounds), is_clean_with_finiteness_tests(&s, bounds));
+        }
     }
 
     #[test]
