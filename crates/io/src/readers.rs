@@ -58,7 +58,7 @@ impl SummaryTable {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(BufReader::new(file));
-        let header = reader.headers().map_err(|e| csv_error(path, e))?.clone();
+        let header = reader.headers().map_err(|e| IoError::csv(path, e))?.clone();
         // Folders written before the `unit` column lack only that last column.
         let with_unit = header.iter().eq(SUMMARY_HEADER.iter().copied());
         let without_unit = header.iter().eq(SUMMARY_HEADER
@@ -79,7 +79,7 @@ impl SummaryTable {
         let mut record = csv::StringRecord::new();
         while reader
             .read_record(&mut record)
-            .map_err(|e| csv_error(path, e))?
+            .map_err(|e| IoError::csv(path, e))?
         {
             let line = record.position().map_or(0, |p| p.line());
             let field = Fields {
@@ -371,28 +371,14 @@ impl Fields<'_> {
     }
 }
 
-fn csv_error(path: &Path, source: csv::Error) -> IoError {
-    IoError::Csv {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::table::{Field, SummaryLine, SummaryWriter, TrialsWriter};
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("remsim-io-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn summary_reads_back_what_was_written() {
-        let dir = temp_dir("read-summary");
-        let path = dir.join("summary.csv");
+        let path = crate::ScratchFile::new("read-summary", "summary.csv");
         let mut w = SummaryWriter::create(&path).unwrap();
         let q = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
         for (metric, tick, date) in [
@@ -440,13 +426,11 @@ mod tests {
             (table.unit("x"), table.metric("x").unwrap()[0].n),
             (None, 1)
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn a_broken_summary_is_refused_with_its_line() {
-        let dir = temp_dir("bad-summary");
-        let path = dir.join("summary.csv");
+        let path = crate::ScratchFile::new("bad-summary", "summary.csv");
         let header = SUMMARY_HEADER.join(",");
         for (body, expected) in [
             (
@@ -465,13 +449,11 @@ mod tests {
         std::fs::write(&path, "a,b\n1,2\n").unwrap();
         let err = SummaryTable::read(&path).unwrap_err().to_string();
         assert!(err.contains("not a remsim summary"), "{err}");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn trial_columns_stream_the_chosen_columns() {
-        let dir = temp_dir("read-trials");
-        let path = dir.join("trials.csv");
+        let path = crate::ScratchFile::new("read-trials", "trials.csv");
         let columns = vec!["x".to_string(), "when".to_string(), "y".to_string()];
         let mut w = TrialsWriter::create(&path, &columns).unwrap();
         w.write(
@@ -503,13 +485,11 @@ mod tests {
             err.contains("line 2, column `when`: `2030-01` is not a number"),
             "{err}"
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
     #[test]
     fn sign_counts_come_from_the_sketch_buckets() {
         use crate::container::{ContainerWriter, FileKind};
-        let dir = temp_dir("read-signs");
-        let path = dir.join("aggregates.bin");
+        let path = crate::ScratchFile::new("read-signs", "aggregates.bin");
         let hash = "0".repeat(64);
         let mut w = ContainerWriter::create(&path, FileKind::Aggregates, &hash).unwrap();
         let header = AggregatesHeader {
@@ -551,6 +531,5 @@ mod tests {
         assert_eq!((a1.count, a1.zero, a1.positive, a1.negative), (4, 0, 1, 3));
         assert!(signs.get("b", 2).is_none());
         assert!(signs.get("c", 0).is_none());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
