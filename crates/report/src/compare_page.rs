@@ -43,30 +43,22 @@ pub(crate) fn compare_metric(
             (side_label("base", base_name), BLUE_OI),
             (side_label("shock", shock_name), VERMILLION),
         ]);
-        let spec = FanChart {
-            title: label.title.clone(),
-            note: note(&label, &axis, "base and shock"),
-            layers: vec![
-                FanLayer {
-                    name: base_name.into(),
-                    fan: base,
-                    color: BLUE_OI,
-                    style: FanStyle::Overlay,
-                },
-                FanLayer {
-                    name: shock_name.into(),
-                    fan: shock,
-                    color: VERMILLION,
-                    style: FanStyle::Overlay,
-                },
-            ],
-            axis,
-            x,
-            zero_line: false,
-            limits: Vec::new(),
-            legend,
-            size: FAN_SIZE,
-        };
+        let layers = vec![
+            FanLayer {
+                name: base_name.into(),
+                fan: base,
+                color: BLUE_OI,
+                style: FanStyle::Overlay,
+            },
+            FanLayer {
+                name: shock_name.into(),
+                fan: shock,
+                color: VERMILLION,
+                style: FanStyle::Overlay,
+            },
+        ];
+        let subtitle = note(&label, &axis, "base and shock");
+        let spec = fan_chart(label.title.clone(), subtitle, layers, axis, x, legend);
         let caption = format!(
             "{}: base and shock overlaid, {trials} trials each (median, 50% band shaded, 5% and 95% as thin lines).",
             label.title
@@ -197,21 +189,18 @@ fn diff_fan(
         if axis.lo >= 0.0 {
             axis.lo = -pad;
         }
+        let title = format!("Δ {} (shock − base)", label.title);
+        let subtitle = note(label, &axis, "paired difference, trial by trial");
+        let layers = vec![FanLayer {
+            name: "shock − base".into(),
+            fan: f,
+            color: GREEN_OI,
+            style: FanStyle::Full,
+        }];
+        let legend = draw::fan_legend(GREEN_OI);
         let spec = FanChart {
-            title: format!("Δ {} (shock − base)", label.title),
-            note: note(label, &axis, "paired difference, trial by trial"),
-            layers: vec![FanLayer {
-                name: "shock − base".into(),
-                fan: f,
-                color: GREEN_OI,
-                style: FanStyle::Full,
-            }],
-            axis,
-            x,
             zero_line: true,
-            limits: Vec::new(),
-            legend: draw::fan_legend(GREEN_OI),
-            size: FAN_SIZE,
+            ..fan_chart(title, subtitle, layers, axis, x, legend)
         };
         let caption = format!(
             "Paired difference shock − base of {}: trial i of both scenarios shares its random draws, so the fan shows the shock's effect, not Monte Carlo noise.",

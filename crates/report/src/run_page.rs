@@ -98,21 +98,17 @@ pub(crate) fn price_section(
         for ((metric, f), (_, region)) in metrics.iter().zip(fans).zip(REGIONS) {
             let Some(x) = f.x_range() else { continue };
             let label = names::metric(metric);
+            let layers = vec![FanLayer {
+                name: region.to_string(),
+                fan: f,
+                color: BLUE_OI,
+                style: FanStyle::Full,
+            }];
+            let legend = draw::fan_legend(BLUE_OI);
+            let subtitle = note(&label, &axis, "");
             let spec = FanChart {
-                title: label.title.clone(),
-                note: note(&label, &axis, ""),
-                layers: vec![FanLayer {
-                    name: region.to_string(),
-                    fan: f,
-                    color: BLUE_OI,
-                    style: FanStyle::Full,
-                }],
-                axis,
-                x,
-                zero_line: false,
                 limits: lines.clone(),
-                legend: draw::fan_legend(BLUE_OI),
-                size: FAN_SIZE,
+                ..fan_chart(label.title.clone(), subtitle, layers, axis, x, legend)
             };
             let caption = format!(
                 "{}: median, 50% and 90% bands of {trials} trials, month by month; same scale as the other region; dashed: the model's price cap or floor where in view.",
