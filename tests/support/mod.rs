@@ -129,11 +129,5 @@ pub fn run_compare(base: &str, shock: &str, trials: u64, seed: u64, out: &Path) 
 
 /// The `.toml` files of `dir`, sorted by path.
 pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("the folder reads")
-        .map(|entry| entry.expect("a folder entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .collect();
-    files.sort();
-    files
+    remsim_scenario::scenario_files(dir).expect("the folder reads")
 }
