@@ -83,8 +83,13 @@ pub(crate) fn note(label: &Label, axis: &ValueAxis, extra: &str) -> String {
     n
 }
 
+/// What a report has drawn, and what it could not show.
+#[derive(Default)]
 pub(crate) struct Drawer {
+    /// Chart ids, in page order.
     pub(crate) charts: Vec<String>,
+    /// Things the report could not show, one sentence each.
+    pub(crate) notes: Vec<String>,
 }
 
 impl Drawer {
@@ -225,7 +230,6 @@ pub(crate) fn fan_chart(
 pub(crate) fn shortage_section(
     d: &mut Drawer,
     maps: &[(&RunFolder, &str, &str)],
-    notes: &mut Vec<String>,
 ) -> Result<Section, ReportError> {
     let mut section = Section {
         id: "shortages".into(),
@@ -234,9 +238,7 @@ pub(crate) fn shortage_section(
         ..Section::default()
     };
     for &(run, id, title) in maps {
-        section
-            .charts
-            .extend(heatmap_chart(d, run, id, title, notes)?);
+        section.charts.extend(heatmap_chart(d, run, id, title)?);
     }
     Ok(section)
 }
@@ -246,10 +248,9 @@ pub(crate) fn heatmap_chart(
     run: &RunFolder,
     id: &str,
     title: &str,
-    notes: &mut Vec<String>,
 ) -> Result<Option<Chart>, ReportError> {
     let Some(signs) = run.sign_counts()? else {
-        notes.push(format!(
+        d.notes.push(format!(
             "{}: no aggregates.bin, so shortage probabilities are not shown",
             run.dir.display()
         ));

@@ -98,12 +98,11 @@ pub(crate) fn comparison_names(cmp: &Comparison) -> (String, String) {
 pub(crate) fn comparison_sections(
     cmp: &Comparison,
     options: ReportOptions,
-    notes: &mut Vec<String>,
     d: &mut Drawer,
 ) -> Result<Vec<Section>, ReportError> {
     let (base_name, shock_name) = comparison_names(cmp);
     if cmp.diff.is_none() {
-        notes.push(format!(
+        d.notes.push(format!(
             "{}: no diff_summary.csv, so paired-difference fans are not shown",
             cmp.dir.display()
         ));
@@ -164,10 +163,9 @@ pub(crate) fn comparison_sections(
             (&cmp.base, "shortage-probability-base", &base_title),
             (&cmp.shock, "shortage-probability-shock", &shock_title),
         ],
-        notes,
     )?;
     let mut sections = vec![prices, others, shortage];
-    sections.extend(diff_outcomes_section(cmp, notes, d)?);
+    sections.extend(diff_outcomes_section(cmp, d)?);
     Ok(sections)
 }
 
@@ -214,17 +212,13 @@ fn diff_fan(
 }
 
 /// Histograms of the per-trial paired differences, or a note where there are none.
-fn diff_outcomes_section(
-    cmp: &Comparison,
-    notes: &mut Vec<String>,
-    d: &mut Drawer,
-) -> Result<Option<Section>, ReportError> {
+fn diff_outcomes_section(cmp: &Comparison, d: &mut Drawer) -> Result<Option<Section>, ReportError> {
     match cmp.diff_trials_path() {
         Some(path) => {
             let hists = all_histograms(&path, LogPolicy::Never, true)?;
             let charts = histogram_charts(d, &hists, "diff-hist-", true)?;
             if charts.is_empty() {
-                notes.push(format!(
+                d.notes.push(format!(
                     "{}: none of the usual outcome columns, so no histograms of paired differences",
                     path.display()
                 ));
@@ -241,7 +235,7 @@ fn diff_outcomes_section(
             }))
         }
         None => {
-            notes.push(format!(
+            d.notes.push(format!(
                 "{}: no diff_trials.csv, so per-trial paired differences are not shown",
                 cmp.dir.display()
             ));

@@ -163,7 +163,6 @@ pub(crate) fn shares_section(d: &mut Drawer, run: &RunFolder) -> Result<Section,
 pub(crate) fn run_sections(
     run: &RunFolder,
     options: ReportOptions,
-    notes: &mut Vec<String>,
     d: &mut Drawer,
 ) -> Result<Vec<Section>, ReportError> {
     let trials = trials_in(run);
@@ -172,7 +171,7 @@ pub(crate) fn run_sections(
     let hists = match run.trials_path() {
         Some(path) => all_histograms(&path, options.log, false)?,
         None => {
-            notes.push(format!(
+            d.notes.push(format!(
                 "{}: no trials.csv, so per-trial outcomes are not shown",
                 run.dir.display()
             ));
@@ -181,7 +180,7 @@ pub(crate) fn run_sections(
     };
 
     let title = "Probability of a shortage, by element and year";
-    let mut shortage = shortage_section(d, &[(run, "shortage-probability", title)], notes)?;
+    let mut shortage = shortage_section(d, &[(run, "shortage-probability", title)])?;
     shortage.outro = any_shortage_table(&hists);
     sections.push(shortage);
 

@@ -230,7 +230,7 @@ pub(crate) fn write_sweep_report(
     options: ReportOptions,
 ) -> Result<ReportOutput, ReportError> {
     let t = read_table(&dir.join(SWEEP_TABLE))?;
-    let mut d = Drawer { charts: Vec::new() };
+    let mut d = Drawer::default();
     let mut sections = Vec::new();
     for o in 0..t.outcomes.len() {
         let mut charts = Vec::new();
@@ -245,11 +245,10 @@ pub(crate) fn write_sweep_report(
             ..Section::default()
         });
     }
-    let notes: Vec<String> = if d.charts.is_empty() {
-        vec!["no outcome in sweep.csv has finite values to draw".into()]
-    } else {
-        Vec::new()
-    };
+    if d.charts.is_empty() {
+        d.notes
+            .push("no outcome in sweep.csv has finite values to draw".into());
+    }
     let lead = format!(
         "Sweep of {} point(s) over {}: each headline outcome against each lever. Every \
          point's results folder is under point-NNN/results. Written by remsim {}.",
@@ -264,6 +263,6 @@ pub(crate) fn write_sweep_report(
         html,
         plots,
         charts: d.charts,
-        notes,
+        notes: d.notes,
     })
 }
