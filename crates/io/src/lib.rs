@@ -45,8 +45,8 @@ pub use readers::{
 pub use records::{AggregatesHeader, CellRecord, CheckpointRecord};
 pub use rows::{RowsWriter, SERIES_HEADER, numbers_line};
 pub use table::{
-    DurablePrefix, Field, SummaryLine, SummaryWriter, TrajectoryWriter, TrialsReader, TrialsWriter,
-    number,
+    DurablePrefix, Field, SummaryLine, SummaryStats, SummaryWriter, TrajectoryWriter, TrialsReader,
+    TrialsWriter, number,
 };
 pub use values::{ValuesFile, ValuesWriter, cells_in_groups};
 

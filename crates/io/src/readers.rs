@@ -11,7 +11,7 @@
 use crate::container::{ContainerReader, FileKind};
 use crate::error::IoError;
 use crate::records::{AggregatesHeader, CellRecord};
-use crate::table::{SUMMARY_HEADER, TrialsReader};
+use crate::table::{SUMMARY_HEADER, SummaryStats, TrialsReader};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufReader;
@@ -20,26 +20,15 @@ use std::path::{Path, PathBuf};
 /// The levels of the seven quantile columns of `summary.csv`, p01 … p99.
 pub const QUANTILE_LEVELS: [f64; 7] = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
 
-/// One row of `summary.csv`, read back. Undefined statistics (an empty field) are `None`.
+/// One row of `summary.csv`, read back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryRecord {
     /// Tick index.
     pub tick: usize,
     /// Month, `YYYY-MM`.
     pub date: String,
-    /// Values folded.
-    pub n: u64,
-    /// Mean.
-    pub mean: Option<f64>,
-    /// Sample standard deviation.
-    pub sd: Option<f64>,
-    /// Smallest value.
-    pub min: Option<f64>,
-    /// p01, p05, p25, p50, p75, p95, p99 (levels in [`QUANTILE_LEVELS`]); `None` when any
-    /// of them is empty (no values folded).
-    pub quantiles: Option<[f64; 7]>,
-    /// Largest value.
-    pub max: Option<f64>,
+    /// Its statistics.
+    pub stats: SummaryStats,
 }
 
 /// A whole `summary.csv`: the rows of every metric, metrics in file order, each metric's
@@ -91,22 +80,24 @@ impl SummaryTable {
             let row = SummaryRecord {
                 tick: field.integer(1)? as usize,
                 date: field.text(2)?.to_string(),
-                n: field.integer(3)?,
-                mean: field.number(4)?,
-                sd: field.number(5)?,
-                min: field.number(6)?,
-                quantiles: {
-                    let mut q = [0.0; 7];
-                    let mut all = true;
-                    for (i, slot) in q.iter_mut().enumerate() {
-                        match field.number(7 + i)? {
-                            Some(x) => *slot = x,
-                            None => all = false,
+                stats: SummaryStats {
+                    n: field.integer(3)?,
+                    mean: field.number(4)?,
+                    sd: field.number(5)?,
+                    min: field.number(6)?,
+                    quantiles: {
+                        let mut q = [0.0; 7];
+                        let mut all = true;
+                        for (i, slot) in q.iter_mut().enumerate() {
+                            match field.number(7 + i)? {
+                                Some(x) => *slot = x,
+                                None => all = false,
+                            }
                         }
-                    }
-                    all.then_some(q)
+                        all.then_some(q)
+                    },
+                    max: field.number(14)?,
                 },
-                max: field.number(14)?,
             };
             if with_unit && !table.units.contains_key(metric) {
                 table.units.insert(
@@ -390,12 +381,14 @@ mod tests {
                 metric,
                 tick,
                 date,
-                n: 10,
-                mean: Some(0.1 + tick as f64),
-                sd: None,
-                min: Some(0.5),
-                quantiles: (metric == "a").then_some(q),
-                max: Some(9.0),
+                stats: SummaryStats {
+                    n: 10,
+                    mean: Some(0.1 + tick as f64),
+                    sd: None,
+                    min: Some(0.5),
+                    quantiles: (metric == "a").then_some(q),
+                    max: Some(9.0),
+                },
                 se: None,
                 unit: if metric == "a" { "USD/kg" } else { "share" },
             })
@@ -407,10 +400,10 @@ mod tests {
         let a = table.metric("a").unwrap();
         assert_eq!(a.len(), 2);
         assert_eq!(a[1].date, "2025-02");
-        assert_eq!(a[1].mean, Some(1.1));
-        assert_eq!(a[1].sd, None);
-        assert_eq!(a[0].quantiles, Some(q));
-        assert_eq!(table.metric("b").unwrap()[0].quantiles, None);
+        assert_eq!(a[1].stats.mean, Some(1.1));
+        assert_eq!(a[1].stats.sd, None);
+        assert_eq!(a[0].stats.quantiles, Some(q));
+        assert_eq!(table.metric("b").unwrap()[0].stats.quantiles, None);
         assert!(table.metric("c").is_none());
         assert_eq!(table.unit("a"), Some("USD/kg"));
         assert_eq!(table.unit("b"), Some("share"));
@@ -423,7 +416,7 @@ mod tests {
         .unwrap();
         let table = SummaryTable::read(&path).unwrap();
         assert_eq!(
-            (table.unit("x"), table.metric("x").unwrap()[0].n),
+            (table.unit("x"), table.metric("x").unwrap()[0].stats.n),
             (None, 1)
         );
     }

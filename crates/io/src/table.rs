@@ -65,6 +65,25 @@ pub enum Field<'a> {
     Empty,
 }
 
+/// The statistics of one metric at one tick, as `summary.csv` holds them; an undefined one
+/// (an empty field) is `None`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SummaryStats {
+    /// Values folded.
+    pub n: u64,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Sample standard deviation.
+    pub sd: Option<f64>,
+    /// Smallest value.
+    pub min: Option<f64>,
+    /// p01, p05, p25, p50, p75, p95, p99 (levels in [`crate::QUANTILE_LEVELS`]); `None` when
+    /// any of them is undefined (no values folded).
+    pub quantiles: Option<[f64; 7]>,
+    /// Largest value.
+    pub max: Option<f64>,
+}
+
 /// One row of `summary.csv`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SummaryLine<'a> {
@@ -74,18 +93,8 @@ pub struct SummaryLine<'a> {
     pub tick: usize,
     /// `YYYY-MM`.
     pub date: &'a str,
-    /// Values folded.
-    pub n: u64,
-    /// Mean.
-    pub mean: Option<f64>,
-    /// Sample standard deviation.
-    pub sd: Option<f64>,
-    /// Smallest value.
-    pub min: Option<f64>,
-    /// p01 … p99.
-    pub quantiles: Option<[f64; 7]>,
-    /// Largest value.
-    pub max: Option<f64>,
+    /// Its statistics.
+    pub stats: SummaryStats,
     /// Standard error of the mean, sd / √n: the mean's Monte Carlo error.
     pub se: Option<f64>,
     /// The metric's unit.
@@ -116,14 +125,15 @@ impl SummaryWriter {
             w.write_field(line.metric)?;
             buffer.integer(w, line.tick as u64)?;
             w.write_field(line.date)?;
-            buffer.integer(w, line.n)?;
-            for x in [line.mean, line.sd, line.min] {
+            let s = &line.stats;
+            buffer.integer(w, s.n)?;
+            for x in [s.mean, s.sd, s.min] {
                 buffer.number(w, x)?;
             }
             for i in 0..7 {
-                buffer.number(w, line.quantiles.map(|q| q[i]))?;
+                buffer.number(w, s.quantiles.map(|q| q[i]))?;
             }
-            for x in [line.max, line.se] {
+            for x in [s.max, line.se] {
                 buffer.number(w, x)?;
             }
             w.write_field(line.unit)?;

@@ -181,9 +181,9 @@ fn spread_of(
                 .metric(metric)?
                 .iter()
                 .find(|r| r.date == date)?;
-            let q = row.quantiles?;
+            let q = row.stats.quantiles?;
             Some(Spread {
-                n: row.n,
+                n: row.stats.n,
                 p05: q[1],
                 p50: q[3],
                 p95: q[5],
