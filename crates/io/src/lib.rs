@@ -49,6 +49,7 @@ pub use table::{
     TrialsWriter, number,
 };
 pub use values::{ValuesFile, ValuesWriter, cells_in_groups};
+pub use verify::{FolderState, data_files, verify_finished, verify_folder};
 
 #[cfg(test)]
 use std::path::{Path, PathBuf};
@@ -90,4 +91,3 @@ impl Drop for ScratchFile {
         }
     }
 }
-pub use verify::{FolderState, data_files, verify_finished, verify_folder};
