@@ -11,17 +11,10 @@
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use support::{SHORT, batch_args, remsim, run_batch, run_compare, s, text};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("remsim-rel-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
+use support::{SHORT, Scratch, batch_args, remsim, run_batch, run_compare, s, text};
 
 fn copy_dir(from: &Path, to: &Path) {
     let _ = fs::remove_dir_all(to);
@@ -152,6 +145,13 @@ impl Tally {
     }
 }
 
+/// Prints a test's figures (the line `.ci/run` shows), then fails listing the `problems`, if
+/// there are any.
+fn figures(line: String, problems: &[String]) {
+    println!("reliability: {line}");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
 /// What each reader gives on a folder: (exit ok, stdout, the bytes of what it wrote).
 fn read_with(reader: &str, dir: &Path, work: &Path) -> (Output, Vec<u8>) {
     let d = dir.to_str().expect("utf-8 path");
@@ -251,7 +251,7 @@ fn damage_matrix(
 
 #[test]
 fn damaged_results_are_refused_or_read_identically() {
-    let root = scratch("damage");
+    let root = Scratch::new("reliability", "damage");
     let pristine = root.join("pristine");
     run_batch(SHORT, 12, 5, &[], &pristine);
     let mut files: Vec<String> = fs::read_dir(&pristine)
@@ -270,7 +270,6 @@ fn damaged_results_are_refused_or_read_identically() {
     );
     assert!(tally.silent.is_empty() && tally.panics.is_empty());
     assert_eq!(verify_named * READERS.len(), tally.tried);
-    let _ = fs::remove_dir_all(&root);
 }
 
 /// Runs a batch and stops it with `signal` after `after`; true if it was interrupted
@@ -297,7 +296,7 @@ fn interrupted_run(config: &str, trials: u64, dir: &Path, signal: &str, after: D
 
 #[test]
 fn damaged_durable_prefix_is_refused_on_resume() {
-    let root = scratch("prefix");
+    let root = Scratch::new("reliability", "prefix");
     let reference = root.join("reference");
     let trials = 1200;
     run_batch(SHORT, trials, 7, &[], &reference);
@@ -337,11 +336,10 @@ fn damaged_durable_prefix_is_refused_on_resume() {
         }
     }
     tally.print("damaged durable prefix on --resume (trials.csv, checkpoint.bin, manifest.json × 5 damages)");
-    println!(
-        "reliability: resumes to different results: {}",
-        different.len()
+    figures(
+        format!("resumes to different results: {}", different.len()),
+        &different,
     );
-    assert!(different.is_empty(), "{different:?}");
     assert!(tally.silent.is_empty() && tally.panics.is_empty());
 
     // Kill/resume cycles: SIGKILL and SIGTERM at several points, then resume to the end.
@@ -368,12 +366,11 @@ fn damaged_durable_prefix_is_refused_on_resume() {
         "reliability: kill/resume cycles: {cycles} batches killed twice each (SIGKILL, SIGTERM) and resumed, {identical} byte-identical to the uninterrupted batch"
     );
     assert_eq!(identical, cycles);
-    let _ = fs::remove_dir_all(&root);
 }
 
 #[test]
 fn full_disk_at_any_point_resumes_to_the_exact_result() {
-    let root = scratch("enospc");
+    let root = Scratch::new("reliability", "enospc");
     let reference = root.join("reference");
     let extra = ["--threads", "1", "--checkpoint-secs", "0"];
     run_batch(SHORT, 100, 3, &extra, &reference);
@@ -441,7 +438,6 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     assert!(stray.is_empty(), "stray .tmp files at sizes {stray:?}");
     assert_eq!(identical, tried);
     assert!(failed > 10, "the sizes should stop most batches");
-    let _ = fs::remove_dir_all(&root);
 }
 
 /// (name, sweep file text): each one is wrong in one way.
@@ -594,7 +590,7 @@ fn malformed_sweeps_values() -> Vec<(&'static str, String)> {
 
 #[test]
 fn malformed_sweep_files_are_refused_before_anything_runs() {
-    let root = scratch("sweeps");
+    let root = Scratch::new("reliability", "sweeps");
     // Relative paths in the sweep files are resolved from the sweep file's folder.
     let here = std::env::current_dir().unwrap();
     let files = root.join("a").join("b").join("c");
@@ -642,17 +638,18 @@ fn malformed_sweep_files_are_refused_before_anything_runs() {
             ));
         }
     }
-    println!(
-        "reliability: malformed sweep files: {} cases, {located} exit 2 with file:line naming the sweep file and nothing written, panics 0",
-        all.len()
+    figures(
+        format!(
+            "malformed sweep files: {} cases, {located} exit 2 with file:line naming the sweep file and nothing written, panics 0",
+            all.len()
+        ),
+        &failures,
     );
-    assert!(failures.is_empty(), "{failures:#?}");
-    let _ = fs::remove_dir_all(&root);
 }
 
 #[test]
 fn implausible_configs_are_refused_by_check() {
-    let root = scratch("plausible");
+    let root = Scratch::new("reliability", "plausible");
     let cases = [
         (
             "reversed-window",
@@ -709,7 +706,6 @@ fn implausible_configs_are_refused_by_check() {
         cases.len() + 1,
         refused + 1
     );
-    let _ = fs::remove_dir_all(&root);
 }
 
 /// A small deterministic generator (SplitMix64) for the mutation fuzz.
@@ -778,7 +774,6 @@ fn mutate(text: &str, rng: &mut Mix) -> Vec<u8> {
 
 #[test]
 fn config_mutation_fuzz_never_panics() {
-    let root = scratch("fuzz");
     let here = std::env::current_dir().unwrap();
     let mut sources = Vec::new();
     for dir in ["configs", "configs/shocks", "tests/data/report"] {
@@ -815,17 +810,18 @@ fn config_mutation_fuzz_never_panics() {
             other => panics.push(format!("{}: exit {other:?}", source.display())),
         }
     }
-    println!(
-        "reliability: config mutation fuzz: {tried} mutated configs (bounded to 20 s), {refused} refused with exit 2, {accepted} accepted, {} panics or other exits",
-        panics.len()
+    figures(
+        format!(
+            "config mutation fuzz: {tried} mutated configs (bounded to 20 s), {refused} refused with exit 2, {accepted} accepted, {} panics or other exits",
+            panics.len()
+        ),
+        &panics,
     );
-    assert!(panics.is_empty(), "{panics:#?}");
-    let _ = fs::remove_dir_all(&root);
 }
 
 #[test]
 fn damaged_comparison_folders_are_refused_or_read_identically() {
-    let root = scratch("compare");
+    let root = Scratch::new("reliability", "compare");
     let here = std::env::current_dir().unwrap();
     let shock = root.join("shock.toml");
     let short = here.join(SHORT);
@@ -854,5 +850,4 @@ fn damaged_comparison_folders_are_refused_or_read_identically() {
     let (tally, _) = damage_matrix(&["show", "report", "verify"], &files, &root, copy);
     tally.print("damaged comparison folder (diff_summary.csv, diff_trials.csv, comparison.json, base/trials.csv, shock/manifest.json × 5 damages × show, report, verify)");
     assert!(tally.silent.is_empty() && tally.panics.is_empty());
-    let _ = fs::remove_dir_all(&root);
 }

@@ -16,7 +16,7 @@
 
 mod support;
 
-use remsim_io::{SummaryLine, SummaryTable, SummaryWriter, TrialsReader};
+use remsim_io::{SummaryLine, SummaryStats, SummaryTable, SummaryWriter, TrialsReader};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use support::{remsim, run_ok as ok, s, text};
@@ -243,6 +243,8 @@ fn write_diff_summary(base: &Path, shock: &Path, out: &Path) {
             .iter()
             .zip(s.metric(metric).unwrap())
         {
+            let (tick, date) = (rb.tick, rb.date.as_str());
+            let (rb, rs) = (&rb.stats, &rs.stats);
             let q = rb.quantiles.zip(rs.quantiles).map(|(qb, qs)| {
                 let mut d = [0.0; 7];
                 for i in 0..7 {
@@ -253,14 +255,16 @@ fn write_diff_summary(base: &Path, shock: &Path, out: &Path) {
             });
             w.write(&SummaryLine {
                 metric,
-                tick: rb.tick,
-                date: &rb.date,
-                n: rb.n,
-                mean: rb.mean.zip(rs.mean).map(|(x, y)| y - x),
-                sd: None,
-                min: q.map(|q| q[0]),
-                quantiles: q,
-                max: q.map(|q| q[6]),
+                tick,
+                date,
+                stats: SummaryStats {
+                    n: rb.n,
+                    mean: rb.mean.zip(rs.mean).map(|(x, y)| y - x),
+                    sd: None,
+                    min: q.map(|q| q[0]),
+                    quantiles: q,
+                    max: q.map(|q| q[6]),
+                },
                 se: None,
                 unit: "",
             })

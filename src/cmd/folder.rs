@@ -4,7 +4,8 @@
 use super::records;
 use anyhow::{Context, bail};
 use remsim_io::{
-    ContainerReader, ContainerWriter, FileKind, Manifest, SummaryLine, SummaryWriter, ValuesFile,
+    ContainerReader, ContainerWriter, FileKind, Manifest, SummaryLine, SummaryStats, SummaryWriter,
+    ValuesFile,
 };
 use remsim_scenario::Scenario;
 use remsim_scheduler::{BatchAggregates, QuantileMethod, cells_per_group, exact_quantiles};
@@ -289,12 +290,14 @@ pub fn write_summary(
             metric: row.metric,
             tick: row.tick,
             date: &date,
-            n: s.n,
-            mean: s.mean,
-            sd: s.sd,
-            min: s.min,
-            quantiles,
-            max: s.max,
+            stats: SummaryStats {
+                n: s.n,
+                mean: s.mean,
+                sd: s.sd,
+                min: s.min,
+                quantiles,
+                max: s.max,
+            },
             se: s.sd.map(|sd| sd / (s.n as f64).sqrt()),
             unit,
         })?;

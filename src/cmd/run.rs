@@ -2,21 +2,18 @@
 //! checkpoints, resume, shards and an end-of-run summary.
 
 use super::columnar::Format;
-use super::folder::{
-    CHECKPOINT, Folder, INPUTS, MANIFEST, SERIES, TIMING, TRIALS, VALUES, peak_memory_mib,
-};
+use super::folder::{CHECKPOINT, Folder, MANIFEST, TIMING, TRIALS, VALUES, peak_memory_mib};
 use super::{records, report};
 use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use remsim_io::{
-    CheckpointRecord, ContainerReader, ContainerWriter, DurablePrefix, FileKind, FolderState,
-    Manifest, RowsWriter, SERIES_HEADER, ShardRecord, Timing, TrialsWriter, ValuesWriter,
+    CheckpointRecord, ContainerReader, DurablePrefix, FileKind, FolderState, Manifest, ShardRecord,
+    Timing, TrialsWriter, ValuesWriter,
 };
 use remsim_scenario::Scenario;
 use remsim_scheduler::{
-    BatchConfig, BatchEnd, BatchState, BlockSink, BlockValues, BoxError, Flow, OutcomeSpec,
-    QuantileMethod, Shard, TrialRow, run_batch,
+    BatchConfig, BatchEnd, BatchState, BoxError, OutcomeSpec, QuantileMethod, Shard, run_batch,
 };
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -24,6 +21,10 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+
+mod sink;
+pub use sink::inputs_header;
+use sink::{FileSink, open_inputs, open_series};
 
 /// Options of `remsim run`.
 #[derive(Debug, Args)]
@@ -626,246 +627,6 @@ fn prepare_resume(folder: &Folder, manifest: &Manifest) -> anyhow::Result<Option
 
 fn column_names(spec: &OutcomeSpec) -> Vec<String> {
     spec.columns().iter().map(|c| c.name.clone()).collect()
-}
-
-/// Writes each block's rows to `trials.csv` and, every few seconds or when interrupted, a
-/// checkpoint: first `trials.csv` is made durable, then `checkpoint.bin` (recording its
-/// length) replaces the previous one atomically.
-struct FileSink<'a> {
-    folder: Folder,
-    trials: Option<TrialsWriter>,
-    seed: u64,
-    manifest: &'a Manifest,
-    every: Duration,
-    last_checkpoint: Instant,
-    /// How long the last checkpoint took (zero before the first).
-    last_cost: Duration,
-    interrupted: Arc<AtomicBool>,
-    /// `inputs.csv`, one row per trial as its block finishes.
-    inputs_writer: RowsWriter,
-    inputs: &'a Inputs<'a>,
-    scenario: &'a Scenario,
-    /// `series.csv`, with `--series`.
-    series: Option<SeriesSink>,
-    /// Whether every block's values go to `values.bin` (exact quantiles).
-    exact: bool,
-    values: Option<ValuesWriter>,
-}
-
-/// `series.csv`: which metrics, how often.
-struct SeriesSink {
-    writer: RowsWriter,
-    metrics: Vec<String>,
-    every: Every,
-}
-
-/// The header of `inputs.csv`: `trial` and each uncertain parameter's path, as `remsim
-/// check` prints it.
-pub fn inputs_header(scenario: &Scenario) -> Vec<String> {
-    std::iter::once("trial".to_string())
-        .chain(scenario.uncertain().iter().map(|p| p.path.to_string()))
-        .collect()
-}
-
-/// Starts `inputs.csv` and writes the rows of the trials `first..next` already run (a
-/// resumed batch): the inputs are a function of (config, seed, trial), so they are
-/// rewritten rather than recovered.
-fn open_inputs(
-    folder: &Folder,
-    scenario: &Scenario,
-    inputs: &Inputs<'_>,
-    seed: u64,
-    first: u64,
-    next: u64,
-) -> anyhow::Result<RowsWriter> {
-    let header = inputs_header(scenario);
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut writer = RowsWriter::create(&folder.file(INPUTS), &header)?;
-    for trial in first..next {
-        let values = inputs
-            .values(scenario, seed, trial)
-            .map_err(|e| anyhow::anyhow!(e))?;
-        writer.numbers(trial, &values)?;
-    }
-    Ok(writer)
-}
-
-/// With `--series`: checks the metric names and starts (or, resuming, cuts back and
-/// reopens) `series.csv`.
-fn open_series(
-    folder: &Folder,
-    args: &RunArgs,
-    first: u64,
-    next: u64,
-) -> anyhow::Result<Option<SeriesSink>> {
-    let path = folder.file(SERIES);
-    if args.series.is_empty() {
-        if args.resume && path.exists() {
-            bail!(
-                "{} holds series.csv: pass the same --series to resume it",
-                folder.dir.display()
-            );
-        }
-        return Ok(None);
-    }
-    let known = remsim_sim::metric_names();
-    for name in &args.series {
-        if !known.iter().any(|k| k == name) {
-            let hint = remsim_core::suggest::closest(name, known.iter().map(String::as_str));
-            bail!(
-                "--series: unknown metric `{name}`{}",
-                remsim_core::suggest::did_you_mean(&hint)
-            );
-        }
-    }
-    let writer = if args.resume && next > first {
-        if !path.exists() {
-            bail!(
-                "{}: the interrupted batch wrote no series.csv, so --series cannot be added on resume",
-                folder.dir.display()
-            );
-        }
-        RowsWriter::resume(&path, &SERIES_HEADER, next)?
-    } else {
-        RowsWriter::create(&path, &SERIES_HEADER)?
-    };
-    Ok(Some(SeriesSink {
-        writer,
-        metrics: args.series.clone(),
-        every: args.every,
-    }))
-}
-
-impl SeriesSink {
-    /// Writes the chosen metrics of `trajectory` (trial `trial`).
-    fn write(&mut self, trial: u64, trajectory: &remsim_core::Trajectory) -> Result<(), BoxError> {
-        for name in &self.metrics {
-            let Some(m) = trajectory.metric_index(name) else {
-                return Err(format!("trial {trial} has no metric `{name}`").into());
-            };
-            for tick in 0..trajectory.n_ticks {
-                let month = trajectory.month(tick);
-                let last_of_year = tick + 1 == trajectory.n_ticks
-                    || trajectory.month(tick + 1).year() != month.year();
-                if self.every == Every::Year && !last_of_year {
-                    continue;
-                }
-                let value = trajectory.tick(tick).get(m).copied().unwrap_or(f64::NAN);
-                self.writer.series(trial, name, &month.to_string(), value)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl FileSink<'_> {
-    /// The time from one checkpoint to the next: `--checkpoint-secs`, stretched to 100
-    /// times the last checkpoint's cost (checkpoints ≤ 1% of the run; issue 18), except
-    /// when every block is to be checkpointed (0).
-    fn interval(&self) -> Duration {
-        if self.every.is_zero() {
-            self.every
-        } else {
-            self.every.max(self.last_cost.saturating_mul(100))
-        }
-    }
-
-    fn checkpoint(&mut self, state: &BatchState) -> Result<(), BoxError> {
-        let started = Instant::now();
-        let prefix = match self.trials.as_mut() {
-            Some(w) => w.sync()?,
-            None => DurablePrefix::empty(),
-        };
-        self.inputs_writer.sync()?;
-        if let Some(series) = self.series.as_mut() {
-            series.writer.sync()?;
-        }
-        // The values of every folded trial are durable before the checkpoint says so.
-        if let Some(values) = self.values.as_mut() {
-            values.sync()?;
-        }
-        let record = CheckpointRecord {
-            seed: self.manifest.seed,
-            trials: self.manifest.trials,
-            shard_index: self.manifest.shard.index,
-            shard_count: self.manifest.shard.count,
-            next_trial: state.next_trial,
-            trials_csv_bytes: prefix.bytes,
-            trials_csv_blake3: prefix.blake3,
-            has_aggregates: state.aggregates.is_some(),
-        };
-        let mut writer = ContainerWriter::create(
-            &self.folder.file(CHECKPOINT),
-            FileKind::Checkpoint,
-            &self.manifest.config_hash,
-        )?;
-        writer.item(&record)?;
-        if let Some(aggregates) = &state.aggregates {
-            records::write_aggregates(&mut writer, aggregates).map_err(BoxError::from)?;
-        }
-        writer.finish()?;
-        self.last_checkpoint = Instant::now();
-        self.last_cost = started.elapsed();
-        Ok(())
-    }
-}
-
-impl BlockSink for FileSink<'_> {
-    fn wants_values(&self) -> bool {
-        self.exact
-    }
-
-    fn block_values(&mut self, block: &BlockValues) -> Result<(), BoxError> {
-        let writer = match self.values.as_mut() {
-            Some(w) => w,
-            None => self.values.insert(ValuesWriter::create(
-                &self.folder.file(VALUES),
-                block.n_cells(),
-            )?),
-        };
-        writer.append(block.first_trial, block.len, &block.values)?;
-        Ok(())
-    }
-
-    fn block_done(
-        &mut self,
-        rows: &[TrialRow],
-        spec: &OutcomeSpec,
-        state: &BatchState,
-    ) -> Result<Flow, BoxError> {
-        let writer = match self.trials.as_mut() {
-            Some(w) => w,
-            None => self.trials.insert(TrialsWriter::create(
-                &self.folder.file(TRIALS),
-                &column_names(spec),
-            )?),
-        };
-        for row in rows {
-            records::with_fields(&row.values, |fields| {
-                writer.write(row.trial, self.seed, fields)
-            })?;
-            let values = self.inputs.values(self.scenario, self.seed, row.trial)?;
-            self.inputs_writer.numbers(row.trial, &values)?;
-        }
-        let stop = self.interrupted.load(Ordering::SeqCst);
-        if stop || self.last_checkpoint.elapsed() >= self.interval() {
-            self.checkpoint(state)?;
-        }
-        Ok(if stop { Flow::Stop } else { Flow::Continue })
-    }
-
-    fn trajectories(
-        &mut self,
-        first: u64,
-        trajectories: &[remsim_core::Trajectory],
-    ) -> Result<(), BoxError> {
-        if let Some(series) = self.series.as_mut() {
-            for (trial, t) in (first..).zip(trajectories) {
-                series.write(trial, t)?;
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Ctrl-C (SIGINT) or SIGTERM — what Slurm sends a preempted or timed-out job — asks the

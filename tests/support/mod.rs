@@ -18,6 +18,32 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A [`scratch`] folder that goes when dropped, unless the test is failing: then it stays
+/// to be looked at.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    /// An empty scratch folder `name` of `group`.
+    pub fn new(group: &str, name: &str) -> Scratch {
+        Scratch(scratch(group, name))
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
 /// Runs the `remsim` binary with `args` in the repository root.
 pub fn remsim<S: AsRef<OsStr> + Debug>(args: &[S]) -> Output {
     remsim_in(&repo(), args)
@@ -129,11 +155,5 @@ pub fn run_compare(base: &str, shock: &str, trials: u64, seed: u64, out: &Path) 
 
 /// The `.toml` files of `dir`, sorted by path.
 pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("the folder reads")
-        .map(|entry| entry.expect("a folder entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .collect();
-    files.sort();
-    files
+    remsim_scenario::scenario_files(dir).expect("the folder reads")
 }

@@ -20,7 +20,7 @@
 //! sentence saying which — before any record is decoded.
 
 use crate::error::IoError;
-use crate::files::{TempGuard, commit, temporary_path};
+use crate::files::PendingFile;
 use bincode::Options;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -112,8 +112,7 @@ fn checksum(header_fields: &[u8], payload_hash: &blake3::Hash) -> [u8; 32] {
 /// Writes a container record by record to `path.tmp`, then renames it into place.
 pub struct ContainerWriter {
     path: PathBuf,
-    tmp: PathBuf,
-    guard: TempGuard,
+    pending: PendingFile,
     kind: FileKind,
     config_hash: String,
     file: BufWriter<File>,
@@ -133,16 +132,13 @@ impl ContainerWriter {
             path: path.to_path_buf(),
             message,
         })?;
-        let tmp = temporary_path(path);
-        let guard = TempGuard::new(&tmp);
-        let file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
+        let (pending, file) = PendingFile::create(path)?;
         let mut file = BufWriter::with_capacity(1 << 16, file);
         file.write_all(&[0u8; HEADER_LEN])
-            .map_err(|e| IoError::os(&tmp, e))?;
+            .map_err(|e| IoError::os(pending.tmp(), e))?;
         Ok(ContainerWriter {
             path: path.to_path_buf(),
-            tmp,
-            guard,
+            pending,
             kind,
             config_hash: config_hash.to_string(),
             file,
@@ -163,15 +159,13 @@ impl ContainerWriter {
         self.payload_len += self.buffer.len() as u64;
         self.file
             .write_all(&self.buffer)
-            .map_err(|e| IoError::os(&self.tmp, e))
+            .map_err(|e| IoError::os(self.pending.tmp(), e))
     }
 
     /// Writes the header, syncs, and renames the file into place.
     pub fn finish(self) -> Result<(), IoError> {
         let ContainerWriter {
-            path,
-            tmp,
-            guard,
+            pending,
             kind,
             config_hash,
             file,
@@ -181,18 +175,14 @@ impl ContainerWriter {
         } = self;
         let mut file = file
             .into_inner()
-            .map_err(|e| IoError::os(&tmp, e.into_error()))?;
+            .map_err(|e| IoError::os(pending.tmp(), e.into_error()))?;
         let mut header = header_fields(kind, &config_hash, payload_len);
         let sum = checksum(&header, &hasher.finalize());
         header.extend_from_slice(&sum);
         file.seek(SeekFrom::Start(0))
             .and_then(|_| file.write_all(&header))
-            .and_then(|_| file.sync_all())
-            .map_err(|e| IoError::os(&tmp, e))?;
-        drop(file);
-        commit(&tmp, &path)?;
-        guard.disarm();
-        Ok(())
+            .map_err(|e| IoError::os(pending.tmp(), e))?;
+        pending.commit(file)
     }
 }
 

@@ -75,6 +75,14 @@ impl IoError {
         }
     }
 
+    /// A CSV error about `path`.
+    pub fn csv(path: impl Into<PathBuf>, source: csv::Error) -> IoError {
+        IoError::Csv {
+            path: path.into(),
+            source,
+        }
+    }
+
     /// A refusal about `path`.
     pub fn refused(path: impl Into<PathBuf>, problem: impl Into<String>) -> IoError {
         IoError::Refused {

@@ -4,8 +4,8 @@
 //! temporary file, so no `*.tmp` is left behind.
 
 use crate::error::IoError;
-use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// The temporary name used while `path` is being written.
@@ -50,17 +50,67 @@ impl Drop for TempGuard {
     }
 }
 
+/// A file being written under its temporary name: [`PendingFile::commit`] fsyncs it and
+/// renames it over `path`; dropped uncommitted (an error on the way), it is removed.
+#[derive(Debug)]
+pub struct PendingFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    guard: TempGuard,
+}
+
+impl PendingFile {
+    /// Creates the temporary file of `path`.
+    pub fn create(path: &Path) -> Result<(PendingFile, File), IoError> {
+        let tmp = temporary_path(path);
+        let guard = TempGuard::new(&tmp);
+        let file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
+        let pending = PendingFile {
+            path: path.to_path_buf(),
+            tmp,
+            guard,
+        };
+        Ok((pending, file))
+    }
+
+    /// The temporary file, which errors name until it is committed.
+    pub fn tmp(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Fsyncs `file` (the one [`PendingFile::create`] returned) and renames it into place.
+    pub fn commit(self, file: File) -> Result<(), IoError> {
+        file.sync_all().map_err(|e| IoError::os(&self.tmp, e))?;
+        drop(file);
+        commit(&self.tmp, &self.path)?;
+        self.guard.disarm();
+        Ok(())
+    }
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
-    let tmp = temporary_path(path);
-    let guard = TempGuard::new(&tmp);
-    let mut file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
-    file.write_all(bytes).map_err(|e| IoError::os(&tmp, e))?;
-    file.sync_all().map_err(|e| IoError::os(&tmp, e))?;
-    drop(file);
-    commit(&tmp, path)?;
-    guard.disarm();
-    Ok(())
+    let (pending, mut file) = PendingFile::create(path)?;
+    file.write_all(bytes)
+        .map_err(|e| IoError::os(pending.tmp(), e))?;
+    pending.commit(file)
+}
+
+/// Opens an append-only file to go on writing after its first `len` bytes, cutting off what
+/// follows them (what a stopped batch wrote after its last checkpoint).
+pub fn reopen_at(path: &Path, len: u64) -> Result<File, IoError> {
+    let os = |e| IoError::os(path, e);
+    let mut file = OpenOptions::new().write(true).open(path).map_err(os)?;
+    file.set_len(len).map_err(os)?;
+    file.seek(SeekFrom::End(0)).map_err(os)?;
+    Ok(file)
+}
+
+/// Makes what a buffered writer wrote to `file` durable: `flushed` is the result of
+/// flushing its buffer, then the file's data is fsynced.
+pub fn sync_flushed(path: &Path, flushed: std::io::Result<()>, file: &File) -> Result<(), IoError> {
+    flushed.map_err(|e| IoError::os(path, e))?;
+    file.sync_data().map_err(|e| IoError::os(path, e))
 }
 
 /// Renames a finished temporary file over `path` and syncs the folder.

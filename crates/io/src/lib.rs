@@ -45,8 +45,49 @@ pub use readers::{
 pub use records::{AggregatesHeader, CellRecord, CheckpointRecord};
 pub use rows::{RowsWriter, SERIES_HEADER, numbers_line};
 pub use table::{
-    DurablePrefix, Field, SummaryLine, SummaryWriter, TrajectoryWriter, TrialsReader, TrialsWriter,
-    number,
+    DurablePrefix, Field, SummaryLine, SummaryStats, SummaryWriter, TrajectoryWriter, TrialsReader,
+    TrialsWriter, number,
 };
 pub use values::{ValuesFile, ValuesWriter, cells_in_groups};
 pub use verify::{FolderState, data_files, verify_finished, verify_folder};
+
+#[cfg(test)]
+use std::path::{Path, PathBuf};
+
+/// The file a unit test writes, alone in a scratch folder named after the test; the folder
+/// goes when this is dropped, whether the test passes or not.
+#[cfg(test)]
+struct ScratchFile(PathBuf);
+
+#[cfg(test)]
+impl ScratchFile {
+    fn new(test: &str, file: &str) -> ScratchFile {
+        let dir = std::env::temp_dir().join(format!("remsim-io-{test}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        ScratchFile(dir.join(file))
+    }
+}
+
+#[cfg(test)]
+impl std::ops::Deref for ScratchFile {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+impl AsRef<Path> for ScratchFile {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+impl Drop for ScratchFile {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}

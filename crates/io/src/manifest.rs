@@ -107,11 +107,7 @@ fn sketch_error() -> f64 {
 impl Manifest {
     /// Writes the manifest (pretty JSON, trailing newline, sealed) atomically.
     pub fn write(&self, path: &Path) -> Result<(), IoError> {
-        let unsealed = Manifest {
-            blake3: UNSEALED.to_string(),
-            ..self.clone()
-        };
-        write_json(path, &unsealed)
+        write_json(path, self)
     }
 
     /// Reads a manifest, refusing other formats and versions.
@@ -171,11 +167,7 @@ pub struct Timing {
 impl Timing {
     /// Writes the timing file (sealed) atomically.
     pub fn write(&self, path: &Path) -> Result<(), IoError> {
-        let unsealed = Timing {
-            blake3: UNSEALED.to_string(),
-            ..self.clone()
-        };
-        write_json(path, &unsealed)
+        write_json(path, self)
     }
 
     /// Reads a timing file, refusing one whose seal does not match.
@@ -185,19 +177,25 @@ impl Timing {
     }
 }
 
-/// Writes `value`, whose last field is an unsealed `blake3`, sealed and atomically.
+/// Writes `value`, whose last field is its `blake3` seal (any value: it is replaced), sealed
+/// and atomically.
 pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), IoError> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| IoError::Encode {
+    let encode = |message: String| IoError::Encode {
         path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+        message,
+    };
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| encode(e.to_string()))?;
     text.push('\n');
-    // The value was serialized with an unsealed `blake3` as its last field: hash the text
-    // as it stands and write the hash in its place.
-    let at = seal_at(&text).ok_or_else(|| IoError::Encode {
-        path: path.to_path_buf(),
-        message: "no seal field".to_string(),
-    })?;
+    // Write the last `blake3` field's value as UNSEALED, hash the text as it then stands
+    // and write the hash in its place.
+    let at = text
+        .rfind(SEAL_KEY)
+        .map(|key| key + SEAL_KEY.len())
+        .ok_or_else(|| encode("no seal field".to_string()))?;
+    let end = text[at..]
+        .find('"')
+        .ok_or_else(|| encode("no seal field".to_string()))?;
+    text.replace_range(at..at + end, UNSEALED);
     let hash = blake3::hash(text.as_bytes()).to_hex();
     text.replace_range(at..at + UNSEALED.len(), hash.as_str());
     atomic_write(path, text.as_bytes())

@@ -11,7 +11,7 @@
 use crate::container::{ContainerReader, FileKind};
 use crate::error::IoError;
 use crate::records::{AggregatesHeader, CellRecord};
-use crate::table::{SUMMARY_HEADER, TrialsReader};
+use crate::table::{SUMMARY_HEADER, SummaryStats, TrialsReader};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufReader;
@@ -20,26 +20,15 @@ use std::path::{Path, PathBuf};
 /// The levels of the seven quantile columns of `summary.csv`, p01 … p99.
 pub const QUANTILE_LEVELS: [f64; 7] = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
 
-/// One row of `summary.csv`, read back. Undefined statistics (an empty field) are `None`.
+/// One row of `summary.csv`, read back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryRecord {
     /// Tick index.
     pub tick: usize,
     /// Month, `YYYY-MM`.
     pub date: String,
-    /// Values folded.
-    pub n: u64,
-    /// Mean.
-    pub mean: Option<f64>,
-    /// Sample standard deviation.
-    pub sd: Option<f64>,
-    /// Smallest value.
-    pub min: Option<f64>,
-    /// p01, p05, p25, p50, p75, p95, p99 (levels in [`QUANTILE_LEVELS`]); `None` when any
-    /// of them is empty (no values folded).
-    pub quantiles: Option<[f64; 7]>,
-    /// Largest value.
-    pub max: Option<f64>,
+    /// Its statistics.
+    pub stats: SummaryStats,
 }
 
 /// A whole `summary.csv`: the rows of every metric, metrics in file order, each metric's
@@ -58,7 +47,7 @@ impl SummaryTable {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(BufReader::new(file));
-        let header = reader.headers().map_err(|e| csv_error(path, e))?.clone();
+        let header = reader.headers().map_err(|e| IoError::csv(path, e))?.clone();
         // Folders written before the `unit` column lack only that last column.
         let with_unit = header.iter().eq(SUMMARY_HEADER.iter().copied());
         let without_unit = header.iter().eq(SUMMARY_HEADER
@@ -79,7 +68,7 @@ impl SummaryTable {
         let mut record = csv::StringRecord::new();
         while reader
             .read_record(&mut record)
-            .map_err(|e| csv_error(path, e))?
+            .map_err(|e| IoError::csv(path, e))?
         {
             let line = record.position().map_or(0, |p| p.line());
             let field = Fields {
@@ -91,22 +80,24 @@ impl SummaryTable {
             let row = SummaryRecord {
                 tick: field.integer(1)? as usize,
                 date: field.text(2)?.to_string(),
-                n: field.integer(3)?,
-                mean: field.number(4)?,
-                sd: field.number(5)?,
-                min: field.number(6)?,
-                quantiles: {
-                    let mut q = [0.0; 7];
-                    let mut all = true;
-                    for (i, slot) in q.iter_mut().enumerate() {
-                        match field.number(7 + i)? {
-                            Some(x) => *slot = x,
-                            None => all = false,
+                stats: SummaryStats {
+                    n: field.integer(3)?,
+                    mean: field.number(4)?,
+                    sd: field.number(5)?,
+                    min: field.number(6)?,
+                    quantiles: {
+                        let mut q = [0.0; 7];
+                        let mut all = true;
+                        for (i, slot) in q.iter_mut().enumerate() {
+                            match field.number(7 + i)? {
+                                Some(x) => *slot = x,
+                                None => all = false,
+                            }
                         }
-                    }
-                    all.then_some(q)
+                        all.then_some(q)
+                    },
+                    max: field.number(14)?,
                 },
-                max: field.number(14)?,
             };
             if with_unit && !table.units.contains_key(metric) {
                 table.units.insert(
@@ -371,28 +362,14 @@ impl Fields<'_> {
     }
 }
 
-fn csv_error(path: &Path, source: csv::Error) -> IoError {
-    IoError::Csv {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::table::{Field, SummaryLine, SummaryWriter, TrialsWriter};
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("remsim-io-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn summary_reads_back_what_was_written() {
-        let dir = temp_dir("read-summary");
-        let path = dir.join("summary.csv");
+        let path = crate::ScratchFile::new("read-summary", "summary.csv");
         let mut w = SummaryWriter::create(&path).unwrap();
         let q = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
         for (metric, tick, date) in [
@@ -404,12 +381,14 @@ mod tests {
                 metric,
                 tick,
                 date,
-                n: 10,
-                mean: Some(0.1 + tick as f64),
-                sd: None,
-                min: Some(0.5),
-                quantiles: (metric == "a").then_some(q),
-                max: Some(9.0),
+                stats: SummaryStats {
+                    n: 10,
+                    mean: Some(0.1 + tick as f64),
+                    sd: None,
+                    min: Some(0.5),
+                    quantiles: (metric == "a").then_some(q),
+                    max: Some(9.0),
+                },
                 se: None,
                 unit: if metric == "a" { "USD/kg" } else { "share" },
             })
@@ -421,10 +400,10 @@ mod tests {
         let a = table.metric("a").unwrap();
         assert_eq!(a.len(), 2);
         assert_eq!(a[1].date, "2025-02");
-        assert_eq!(a[1].mean, Some(1.1));
-        assert_eq!(a[1].sd, None);
-        assert_eq!(a[0].quantiles, Some(q));
-        assert_eq!(table.metric("b").unwrap()[0].quantiles, None);
+        assert_eq!(a[1].stats.mean, Some(1.1));
+        assert_eq!(a[1].stats.sd, None);
+        assert_eq!(a[0].stats.quantiles, Some(q));
+        assert_eq!(table.metric("b").unwrap()[0].stats.quantiles, None);
         assert!(table.metric("c").is_none());
         assert_eq!(table.unit("a"), Some("USD/kg"));
         assert_eq!(table.unit("b"), Some("share"));
@@ -437,16 +416,14 @@ mod tests {
         .unwrap();
         let table = SummaryTable::read(&path).unwrap();
         assert_eq!(
-            (table.unit("x"), table.metric("x").unwrap()[0].n),
+            (table.unit("x"), table.metric("x").unwrap()[0].stats.n),
             (None, 1)
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn a_broken_summary_is_refused_with_its_line() {
-        let dir = temp_dir("bad-summary");
-        let path = dir.join("summary.csv");
+        let path = crate::ScratchFile::new("bad-summary", "summary.csv");
         let header = SUMMARY_HEADER.join(",");
         for (body, expected) in [
             (
@@ -465,13 +442,11 @@ mod tests {
         std::fs::write(&path, "a,b\n1,2\n").unwrap();
         let err = SummaryTable::read(&path).unwrap_err().to_string();
         assert!(err.contains("not a remsim summary"), "{err}");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn trial_columns_stream_the_chosen_columns() {
-        let dir = temp_dir("read-trials");
-        let path = dir.join("trials.csv");
+        let path = crate::ScratchFile::new("read-trials", "trials.csv");
         let columns = vec!["x".to_string(), "when".to_string(), "y".to_string()];
         let mut w = TrialsWriter::create(&path, &columns).unwrap();
         w.write(
@@ -503,13 +478,11 @@ mod tests {
             err.contains("line 2, column `when`: `2030-01` is not a number"),
             "{err}"
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
     #[test]
     fn sign_counts_come_from_the_sketch_buckets() {
         use crate::container::{ContainerWriter, FileKind};
-        let dir = temp_dir("read-signs");
-        let path = dir.join("aggregates.bin");
+        let path = crate::ScratchFile::new("read-signs", "aggregates.bin");
         let hash = "0".repeat(64);
         let mut w = ContainerWriter::create(&path, FileKind::Aggregates, &hash).unwrap();
         let header = AggregatesHeader {
@@ -551,6 +524,5 @@ mod tests {
         assert_eq!((a1.count, a1.zero, a1.positive, a1.negative), (4, 0, 1, 3));
         assert!(signs.get("b", 2).is_none());
         assert!(signs.get("c", 0).is_none());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -5,9 +5,10 @@
 //! [`crate::TrialColumns`] like `trials.csv`.
 
 use crate::error::IoError;
+use crate::files::{reopen_at, sync_flushed};
 use crate::table::number;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 /// Header of `series.csv`.
@@ -30,7 +31,7 @@ impl RowsWriter {
         writer
             .writer
             .write_record(header)
-            .map_err(|e| csv_error(path, e))?;
+            .map_err(|e| IoError::csv(path, e))?;
         Ok(writer)
     }
 
@@ -71,16 +72,9 @@ impl RowsWriter {
         if first {
             return RowsWriter::create(path, header);
         }
-        let mut file = OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| IoError::os(path, e))?;
-        file.set_len(keep).map_err(|e| IoError::os(path, e))?;
-        file.seek(SeekFrom::End(0))
-            .map_err(|e| IoError::os(path, e))?;
         Ok(RowsWriter {
             path: path.to_path_buf(),
-            writer: csv::Writer::from_writer(file),
+            writer: csv::Writer::from_writer(reopen_at(path, keep)?),
         })
     }
 
@@ -91,7 +85,7 @@ impl RowsWriter {
         record.extend(values.iter().map(|&x| number(x)));
         self.writer
             .write_record(&record)
-            .map_err(|e| csv_error(&self.path, e))
+            .map_err(|e| IoError::csv(&self.path, e))
     }
 
     /// Appends one `series.csv` row.
@@ -104,32 +98,26 @@ impl RowsWriter {
     ) -> Result<(), IoError> {
         self.writer
             .write_record([trial.to_string().as_str(), metric, date, &number(value)])
-            .map_err(|e| csv_error(&self.path, e))
+            .map_err(|e| IoError::csv(&self.path, e))
     }
 
     /// Appends a row of text fields (a table that is not keyed by trial).
     pub fn fields(&mut self, fields: &[String]) -> Result<(), IoError> {
         self.writer
             .write_record(fields)
-            .map_err(|e| csv_error(&self.path, e))
+            .map_err(|e| IoError::csv(&self.path, e))
     }
 
     /// Appends a row read from another file (merge), unchanged.
     pub fn raw(&mut self, record: &csv::ByteRecord) -> Result<(), IoError> {
         self.writer
             .write_byte_record(record)
-            .map_err(|e| csv_error(&self.path, e))
+            .map_err(|e| IoError::csv(&self.path, e))
     }
 
     /// Makes every row written so far durable.
     pub fn sync(&mut self) -> Result<(), IoError> {
-        self.writer
-            .flush()
-            .map_err(|e| IoError::os(&self.path, e))?;
-        self.writer
-            .get_ref()
-            .sync_data()
-            .map_err(|e| IoError::os(&self.path, e))
+        sync_flushed(&self.path, self.writer.flush(), self.writer.get_ref())
     }
 }
 
@@ -143,10 +131,6 @@ pub fn numbers_line(trial: u64, values: &[f64]) -> String {
     line
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> IoError {
-    IoError::refused(path, e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,9 +138,7 @@ mod tests {
 
     #[test]
     fn resume_cuts_at_the_first_row_not_before_the_next_trial() {
-        let dir = std::env::temp_dir().join(format!("remsim-rows-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("series.csv");
+        let path = crate::ScratchFile::new("rows", "series.csv");
         let mut w = RowsWriter::create(&path, &SERIES_HEADER).unwrap();
         for trial in 0..4 {
             w.series(trial, "price.nd.cn", "2025-01", 0.5 + trial as f64)
@@ -165,7 +147,10 @@ mod tests {
         w.sync().unwrap();
         drop(w);
         // A torn last line, as a kill mid-write leaves.
-        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
         f.write_all(b"4,price.nd").unwrap();
         drop(f);
         let mut w = RowsWriter::resume(&path, &SERIES_HEADER, 2).unwrap();
@@ -178,6 +163,5 @@ mod tests {
         );
         assert!(RowsWriter::resume(&path, &["trial", "x"], 1).is_err());
         assert_eq!(numbers_line(3, &[0.1, 2.0]), "3,0.1,2");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

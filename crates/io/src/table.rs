@@ -5,9 +5,9 @@
 //! field.
 
 use crate::error::IoError;
-use crate::files::{TempGuard, commit, hash_file, temporary_path};
+use crate::files::{PendingFile, hash_file, reopen_at, sync_flushed};
 use crate::number::push_number;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -65,6 +65,25 @@ pub enum Field<'a> {
     Empty,
 }
 
+/// The statistics of one metric at one tick, as `summary.csv` holds them; an undefined one
+/// (an empty field) is `None`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SummaryStats {
+    /// Values folded.
+    pub n: u64,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Sample standard deviation.
+    pub sd: Option<f64>,
+    /// Smallest value.
+    pub min: Option<f64>,
+    /// p01, p05, p25, p50, p75, p95, p99 (levels in [`crate::QUANTILE_LEVELS`]); `None` when
+    /// any of them is undefined (no values folded).
+    pub quantiles: Option<[f64; 7]>,
+    /// Largest value.
+    pub max: Option<f64>,
+}
+
 /// One row of `summary.csv`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SummaryLine<'a> {
@@ -74,18 +93,8 @@ pub struct SummaryLine<'a> {
     pub tick: usize,
     /// `YYYY-MM`.
     pub date: &'a str,
-    /// Values folded.
-    pub n: u64,
-    /// Mean.
-    pub mean: Option<f64>,
-    /// Sample standard deviation.
-    pub sd: Option<f64>,
-    /// Smallest value.
-    pub min: Option<f64>,
-    /// p01 … p99.
-    pub quantiles: Option<[f64; 7]>,
-    /// Largest value.
-    pub max: Option<f64>,
+    /// Its statistics.
+    pub stats: SummaryStats,
     /// Standard error of the mean, sd / √n: the mean's Monte Carlo error.
     pub se: Option<f64>,
     /// The metric's unit.
@@ -96,75 +105,82 @@ pub struct SummaryLine<'a> {
 ///
 /// [`finish`]: SummaryWriter::finish
 pub struct SummaryWriter {
-    path: PathBuf,
-    tmp: PathBuf,
-    guard: TempGuard,
-    writer: csv::Writer<BufWriter<File>>,
+    out: PendingCsv,
     buffer: FieldBuffer,
 }
 
 impl SummaryWriter {
     /// Starts `path` (written as `path.tmp` until finished).
     pub fn create(path: &Path) -> Result<SummaryWriter, IoError> {
-        let tmp = temporary_path(path);
-        let guard = TempGuard::new(&tmp);
-        let file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
-        let mut writer = csv::Writer::from_writer(BufWriter::new(file));
-        writer
-            .write_record(SUMMARY_HEADER)
-            .map_err(|e| csv_error(&tmp, e))?;
         Ok(SummaryWriter {
-            path: path.to_path_buf(),
-            tmp,
-            guard,
-            writer,
+            out: PendingCsv::create(path, SUMMARY_HEADER)?,
             buffer: FieldBuffer::default(),
         })
     }
 
     /// Writes one row.
     pub fn write(&mut self, line: &SummaryLine<'_>) -> Result<(), IoError> {
-        let (w, buffer) = (&mut self.writer, &mut self.buffer);
+        let (w, buffer) = (&mut self.out.writer, &mut self.buffer);
         let mut fields = || -> csv::Result<()> {
             w.write_field(line.metric)?;
             buffer.integer(w, line.tick as u64)?;
             w.write_field(line.date)?;
-            buffer.integer(w, line.n)?;
-            for x in [line.mean, line.sd, line.min] {
+            let s = &line.stats;
+            buffer.integer(w, s.n)?;
+            for x in [s.mean, s.sd, s.min] {
                 buffer.number(w, x)?;
             }
             for i in 0..7 {
-                buffer.number(w, line.quantiles.map(|q| q[i]))?;
+                buffer.number(w, s.quantiles.map(|q| q[i]))?;
             }
-            for x in [line.max, line.se] {
+            for x in [s.max, line.se] {
                 buffer.number(w, x)?;
             }
             w.write_field(line.unit)?;
             end_record(w)
         };
-        fields().map_err(|e| csv_error(&self.tmp, e))
+        fields().map_err(|e| self.out.error(e))
     }
 
     /// Flushes, syncs and renames the file into place.
     pub fn finish(self) -> Result<(), IoError> {
-        let SummaryWriter {
-            path,
-            tmp,
-            guard,
-            writer,
-            buffer: _,
-        } = self;
-        let buffered = writer
-            .into_inner()
-            .map_err(|e| IoError::os(&tmp, e.into_error()))?;
-        let file = buffered
-            .into_inner()
-            .map_err(|e| IoError::os(&tmp, e.into_error()))?;
-        file.sync_all().map_err(|e| IoError::os(&tmp, e))?;
-        drop(file);
-        commit(&tmp, &path)?;
-        guard.disarm();
-        Ok(())
+        self.out.finish()
+    }
+}
+
+/// A CSV file written under its temporary name and renamed into place when finished.
+struct PendingCsv {
+    pending: PendingFile,
+    writer: csv::Writer<BufWriter<File>>,
+}
+
+impl PendingCsv {
+    /// Starts `path` with `header`.
+    fn create<I, T>(path: &Path, header: I) -> Result<PendingCsv, IoError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        let (pending, file) = PendingFile::create(path)?;
+        let mut writer = csv::Writer::from_writer(BufWriter::new(file));
+        writer
+            .write_record(header)
+            .map_err(|e| IoError::csv(pending.tmp(), e))?;
+        Ok(PendingCsv { pending, writer })
+    }
+
+    /// A write error, naming the temporary file.
+    fn error(&self, e: csv::Error) -> IoError {
+        IoError::csv(self.pending.tmp(), e)
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    fn finish(self) -> Result<(), IoError> {
+        let PendingCsv { pending, writer } = self;
+        let os = |e: std::io::Error| IoError::os(pending.tmp(), e);
+        let buffered = writer.into_inner().map_err(|e| os(e.into_error()))?;
+        let file = buffered.into_inner().map_err(|e| os(e.into_error()))?;
+        pending.commit(file)
     }
 }
 
@@ -241,7 +257,7 @@ impl TrialsWriter {
         writer
             .writer
             .write_record(&header)
-            .map_err(|e| csv_error(path, e))?;
+            .map_err(|e| IoError::csv(path, e))?;
         Ok(writer)
     }
 
@@ -284,15 +300,8 @@ impl TrialsWriter {
                 ),
             ));
         }
-        let mut file = OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| IoError::os(path, e))?;
-        file.set_len(keep.bytes).map_err(|e| IoError::os(path, e))?;
-        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))
-            .map_err(|e| IoError::os(path, e))?;
         let file = HashingFile {
-            file,
+            file: reopen_at(path, keep.bytes)?,
             hasher,
             len: keep.bytes,
         };
@@ -326,7 +335,7 @@ impl TrialsWriter {
     /// Appends one row.
     pub fn write(&mut self, trial: u64, seed: u64, fields: &[Field<'_>]) -> Result<(), IoError> {
         TrialsWriter::record(&mut self.writer, &mut self.buffer, trial, seed, fields)
-            .map_err(|e| csv_error(&self.path, e))
+            .map_err(|e| IoError::csv(&self.path, e))
     }
 
     /// The line [`TrialsWriter::write`] would write, without its newline.
@@ -343,19 +352,13 @@ impl TrialsWriter {
     pub fn write_raw(&mut self, record: &csv::ByteRecord) -> Result<(), IoError> {
         self.writer
             .write_byte_record(record)
-            .map_err(|e| csv_error(&self.path, e))
+            .map_err(|e| IoError::csv(&self.path, e))
     }
 
     /// Makes every row written so far durable; returns the durable prefix (the whole file).
     pub fn sync(&mut self) -> Result<DurablePrefix, IoError> {
-        self.writer
-            .flush()
-            .map_err(|e| IoError::os(&self.path, e))?;
+        sync_flushed(&self.path, self.writer.flush(), &self.writer.get_ref().file)?;
         let inner = self.writer.get_ref();
-        inner
-            .file
-            .sync_data()
-            .map_err(|e| IoError::os(&self.path, e))?;
         Ok(DurablePrefix {
             bytes: inner.len,
             blake3: inner.hasher.finalize().to_hex().to_string(),
@@ -385,7 +388,7 @@ impl TrialsReader {
             .from_reader(BufReader::new(file));
         let header = reader
             .headers()
-            .map_err(|e| csv_error(path, e))?
+            .map_err(|e| IoError::csv(path, e))?
             .iter()
             .map(str::to_string)
             .collect::<Vec<_>>();
@@ -416,7 +419,7 @@ impl TrialsReader {
         if !self
             .reader
             .read_byte_record(&mut record)
-            .map_err(|e| csv_error(&self.path, e))?
+            .map_err(|e| IoError::csv(&self.path, e))?
         {
             return Ok(None);
         }
@@ -437,29 +440,17 @@ impl TrialsReader {
 
 /// Writes one trial's trajectory as a wide CSV: `tick,date,<metric…>`.
 pub struct TrajectoryWriter {
-    path: PathBuf,
-    tmp: PathBuf,
-    guard: TempGuard,
-    writer: csv::Writer<BufWriter<File>>,
+    out: PendingCsv,
 }
 
 impl TrajectoryWriter {
     /// Starts `path` with the header for `metrics`.
     pub fn create(path: &Path, metrics: &[String]) -> Result<TrajectoryWriter, IoError> {
-        let tmp = temporary_path(path);
-        let guard = TempGuard::new(&tmp);
-        let file = File::create(&tmp).map_err(|e| IoError::os(&tmp, e))?;
-        let mut writer = csv::Writer::from_writer(BufWriter::new(file));
-        let mut header = vec!["tick".to_string(), "date".to_string()];
-        header.extend(metrics.iter().cloned());
-        writer
-            .write_record(&header)
-            .map_err(|e| csv_error(&tmp, e))?;
+        let header = ["tick", "date"]
+            .into_iter()
+            .chain(metrics.iter().map(String::as_str));
         Ok(TrajectoryWriter {
-            path: path.to_path_buf(),
-            tmp,
-            guard,
-            writer,
+            out: PendingCsv::create(path, header)?,
         })
     }
 
@@ -469,27 +460,15 @@ impl TrajectoryWriter {
         record.push(tick.to_string());
         record.push(date.to_string());
         record.extend(values.iter().map(|v| number(*v)));
-        self.writer
+        self.out
+            .writer
             .write_record(&record)
-            .map_err(|e| csv_error(&self.tmp, e))
+            .map_err(|e| self.out.error(e))
     }
 
-    /// Flushes and renames the file into place.
+    /// Flushes, syncs and renames the file into place.
     pub fn finish(self) -> Result<(), IoError> {
-        let TrajectoryWriter {
-            path,
-            tmp,
-            guard,
-            writer,
-        } = self;
-        let mut buffered = writer
-            .into_inner()
-            .map_err(|e| IoError::os(&tmp, e.into_error()))?;
-        buffered.flush().map_err(|e| IoError::os(&tmp, e))?;
-        drop(buffered);
-        commit(&tmp, &path)?;
-        guard.disarm();
-        Ok(())
+        self.out.finish()
     }
 }
 
@@ -499,19 +478,12 @@ fn in_memory(
 ) -> Result<String, IoError> {
     let here = Path::new("<memory>");
     let mut writer = csv::Writer::from_writer(Vec::new());
-    write(&mut writer).map_err(|e| csv_error(here, e))?;
+    write(&mut writer).map_err(|e| IoError::csv(here, e))?;
     let bytes = writer
         .into_inner()
         .map_err(|e| IoError::os(here, e.into_error()))?;
     let text = String::from_utf8_lossy(&bytes);
     Ok(text.trim_end_matches(['\n', '\r']).to_string())
-}
-
-fn csv_error(path: &Path, source: csv::Error) -> IoError {
-    IoError::Csv {
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 #[cfg(test)]
@@ -531,9 +503,7 @@ mod tests {
 
     #[test]
     fn trials_file_resumes_at_a_recorded_length() {
-        let dir = std::env::temp_dir().join(format!("remsim-io-trials-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("trials.csv");
+        let path = crate::ScratchFile::new("trials", "trials.csv");
         let columns = vec!["a".to_string(), "b".to_string()];
         let mut w = TrialsWriter::create(&path, &columns).unwrap();
         w.write(0, 9, &[Field::Number(1.5), Field::Empty]).unwrap();
@@ -565,6 +535,5 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(err.contains("trials.csv: damaged: its first"), "{err}");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -9,7 +9,8 @@
 //! group of cells (see [`cells_in_groups`]) in memory.
 
 use crate::error::IoError;
-use std::fs::{File, OpenOptions};
+use crate::files::{reopen_at, sync_flushed};
+use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -75,19 +76,10 @@ impl ValuesWriter {
                 ),
             ));
         }
-        let handle = OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| IoError::os(path, e))?;
-        handle.set_len(keep).map_err(|e| IoError::os(path, e))?;
-        let mut writer = BufWriter::new(handle);
-        writer
-            .seek(SeekFrom::End(0))
-            .map_err(|e| IoError::os(path, e))?;
         Ok(ValuesWriter {
             path: path.to_path_buf(),
             n_cells: n_cells as u64,
-            writer,
+            writer: BufWriter::new(reopen_at(path, keep)?),
         })
     }
 
@@ -115,13 +107,7 @@ impl ValuesWriter {
 
     /// Flushes and fsyncs what is written (before a checkpoint records it).
     pub fn sync(&mut self) -> Result<(), IoError> {
-        self.writer
-            .flush()
-            .map_err(|e| IoError::os(&self.path, e))?;
-        self.writer
-            .get_ref()
-            .sync_data()
-            .map_err(|e| IoError::os(&self.path, e))
+        sync_flushed(&self.path, self.writer.flush(), self.writer.get_ref())
     }
 }
 
@@ -293,9 +279,7 @@ mod tests {
 
     #[test]
     fn round_trip_resume_and_groups() {
-        let dir = std::env::temp_dir().join(format!("remsim-values-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("values.bin");
+        let path = crate::ScratchFile::new("values", "values.bin");
         // 3 cells; block of trials 0..2 then 2..3 (cell-major).
         let mut w = ValuesWriter::create(&path, 3).unwrap();
         w.append(0, 2, &[1.0, 2.0, 10.0, 20.0, 100.0, 200.0])
@@ -327,6 +311,5 @@ mod tests {
         assert_eq!(last[2], vec![100.0, 200.0, 400.0]);
         std::fs::write(&path, b"REMSIMVL\x01\0\0\0\x03\0\0\0\0\0\0\0\x05").unwrap();
         assert!(ValuesFile::open(&path).is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -127,11 +127,11 @@ pub fn data_files(dir: &Path) -> Result<Vec<FileRecord>, IoError> {
         if !kind.is_file() || !is_data_file(&name) {
             continue;
         }
-        let (bytes, hasher) = hash_file(&entry.path(), None)?;
+        let (bytes, blake3) = digest(&entry.path(), None)?;
         files.push(FileRecord {
             name,
             bytes,
-            blake3: hasher.finalize().to_hex().to_string(),
+            blake3,
         });
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
@@ -187,6 +187,12 @@ pub fn verify_finished(dir: &Path) -> Result<Manifest, IoError> {
 }
 
 /// One listed file: present, of the recorded size and BLAKE3.
+/// The size of a file's first `limit` bytes (all of it for `None`) and their BLAKE3, hex.
+fn digest(path: &Path, limit: Option<u64>) -> Result<(u64, String), IoError> {
+    let (bytes, hasher) = hash_file(path, limit)?;
+    Ok((bytes, hasher.finalize().to_hex().to_string()))
+}
+
 fn verify_file(dir: &Path, record: &FileRecord) -> Result<(), IoError> {
     let path = dir.join(&record.name);
     if record.name.contains(['/', '\\']) || !is_data_file(&record.name) {
@@ -204,8 +210,7 @@ fn verify_file(dir: &Path, record: &FileRecord) -> Result<(), IoError> {
             format!("missing (the manifest lists it: {} bytes)", record.bytes),
         ));
     }
-    let (bytes, hasher) = hash_file(&path, None)?;
-    let found = hasher.finalize().to_hex().to_string();
+    let (bytes, found) = digest(&path, None)?;
     if bytes != record.bytes || found != record.blake3 {
         return Err(IoError::damaged(
             &path,
@@ -241,8 +246,7 @@ fn verify_checkpoint(dir: &Path, manifest: &Manifest) -> Result<u64, IoError> {
     }
     if record.has_aggregates {
         let trials = dir.join(crate::TRIALS_FILE);
-        let (bytes, hasher) = hash_file(&trials, Some(record.trials_csv_bytes))?;
-        let found = hasher.finalize().to_hex().to_string();
+        let (bytes, found) = digest(&trials, Some(record.trials_csv_bytes))?;
         if bytes != record.trials_csv_bytes || found != record.trials_csv_blake3 {
             return Err(IoError::damaged(
                 &trials,

@@ -482,6 +482,12 @@ mod tests {
         assert!((made.magnets_t - 50.0).abs() < 1e-9);
     }
 
+    /// Asserts that `got` is `want` up to rounding.
+    #[track_caller]
+    fn assert_near(got: f64, want: f64, what: &str) {
+        assert!((got - want).abs() < 1e-9, "{what}: {got}, expected {want}");
+    }
+
     #[test]
     fn dy_makes_up_for_missing_tb_and_is_asked_for_next_month() {
         let mut maker = maker(&[("nd", 70.0), ("pr", 24.0), ("dy", 4.0), ("tb", 2.0)], 0.5);
@@ -490,20 +496,15 @@ mod tests {
         input[Element::Tb] = 0.0;
         input[Element::Dy] = 8.0; // 4 for the recipe + 2 x 2 for the missing Tb
         let (made, unused) = maker.make(50.0, &input);
-        assert!(
-            (made.magnets_t - 50.0 / 0.3).abs() < 1e-9,
-            "full output with Dy for Tb"
-        );
-        assert!(
-            (made.in_magnets.sum() - 51.0).abs() < 1e-9,
-            "2 t of Dy stand in for 1 t of Tb"
+        assert_near(made.magnets_t, 50.0 / 0.3, "full output with Dy for Tb");
+        assert_near(
+            made.in_magnets.sum(),
+            51.0,
+            "2 t of Dy stand in for 1 t of Tb",
         );
         assert!(unused.sum().abs() < 1e-9);
         assert_eq!(maker.fill[Element::Tb], 0.0);
-        assert!(
-            (maker.oxide_need(50.0)[Element::Dy] - 8.0).abs() < 1e-9,
-            "bids Dy for Tb"
-        );
+        assert_near(maker.oxide_need(50.0)[Element::Dy], 8.0, "bids Dy for Tb");
     }
 
     #[test]
@@ -513,10 +514,7 @@ mod tests {
         let (made, unused) = maker.make(100.0, &input);
         assert!((made.in_magnets.sum() - 100.0).abs() < 1e-9);
         assert!(unused.sum().abs() < 1e-9);
-        assert!(
-            (maker.oxide_need(100.0)[Element::Nd] - 90.0).abs() < 1e-9,
-            "asks Nd for Pr"
-        );
+        assert_near(maker.oxide_need(100.0)[Element::Nd], 90.0, "asks Nd for Pr");
     }
 
     #[test]

@@ -391,18 +391,23 @@ mod tests {
         [ElementVec::splat(level), ElementVec::splat(level)]
     }
 
+    /// January 2025 at expected prices `p`, with no leaching ban.
+    fn market<'a>(p: &'a [ElementVec; 2], e: &'a EnvironmentConfig) -> MinerMarket<'a> {
+        MinerMarket {
+            month: Month::new(2025, 1).unwrap(),
+            expected_prices: p,
+            payable_share: 0.65,
+            heap_pond_banned: false,
+            ban_on_illegal: false,
+            environment: e,
+        }
+    }
+
     #[test]
     fn output_rises_gradually_when_profitable_and_respects_the_quota() {
         let e = env();
         let p = prices(100.0);
-        let market = MinerMarket {
-            month: Month::new(2025, 1).unwrap(),
-            expected_prices: &p,
-            payable_share: 0.65,
-            heap_pond_banned: false,
-            ban_on_illegal: false,
-            environment: &e,
-        };
+        let market = market(&p, &e);
         let mut m = miner("bayan_obo", None, Owner::StateGroup);
         let out = m.plan_output(&market, f64::INFINITY);
         assert!((m.utilisation - 0.53).abs() < 1e-12);
@@ -422,14 +427,7 @@ mod tests {
     fn losses_cut_output_and_persistent_losses_close_private_mines() {
         let e = env();
         let p = prices(1.0);
-        let market = MinerMarket {
-            month: Month::new(2025, 1).unwrap(),
-            expected_prices: &p,
-            payable_share: 0.65,
-            heap_pond_banned: false,
-            ban_on_illegal: false,
-            environment: &e,
-        };
+        let market = market(&p, &e);
         let mut m = miner("ion_clay_heavy", Some(Leaching::HeapPond), Owner::Private);
         m.plan_output(&market, f64::INFINITY);
         assert!((m.utilisation - 0.47).abs() < 1e-12);
@@ -445,14 +443,7 @@ mod tests {
     fn heap_pond_ban_switches_licensed_miners_to_in_situ() {
         let e = env();
         let p = prices(50.0);
-        let mut market = MinerMarket {
-            month: Month::new(2025, 1).unwrap(),
-            expected_prices: &p,
-            payable_share: 0.65,
-            heap_pond_banned: false,
-            ban_on_illegal: false,
-            environment: &e,
-        };
+        let mut market = market(&p, &e);
         let mut licensed = miner(
             "ion_clay_heavy",
             Some(Leaching::HeapPond),

@@ -69,18 +69,18 @@ fn months_at(rows: &[SummaryRecord], limit: f64, cap: bool) -> (usize, Option<(S
     let levels = remsim_io::QUANTILE_LEVELS;
     for row in rows {
         let hit = if cap {
-            row.max.is_some_and(|m| m >= limit - tol)
+            row.stats.max.is_some_and(|m| m >= limit - tol)
         } else {
-            row.min.is_some_and(|m| m <= limit + tol)
+            row.stats.min.is_some_and(|m| m <= limit + tol)
         };
         if !hit {
             continue;
         }
         months += 1;
-        let n = row.n.max(1);
+        let n = row.stats.n.max(1);
         // Trials at the limit proven by the quantiles: ranks at or beyond the first
         // (or last) quantile that sits on it.
-        let at = row.quantiles.map_or(1, |q| {
+        let at = row.stats.quantiles.map_or(1, |q| {
             let mut proven = 1u64;
             for (value, level) in q.iter().zip(levels) {
                 let rank = (level * (n - 1) as f64).floor() as u64;
@@ -183,7 +183,7 @@ pub fn run_caveats(run: &RunFolder) -> Result<Vec<String>, ReportError> {
     if let Some(rows) = run.summary.metric("balance.max_rel_error") {
         let worst = rows
             .iter()
-            .filter_map(|r| r.max)
+            .filter_map(|r| r.stats.max)
             .fold(f64::NEG_INFINITY, f64::max);
         if worst > BALANCE_REPORTED {
             out.push(format!(
@@ -199,7 +199,7 @@ pub fn run_caveats(run: &RunFolder) -> Result<Vec<String>, ReportError> {
         .filter(|m| {
             run.summary
                 .metric(m)
-                .is_some_and(|rows| rows.iter().any(|r| r.n < trials))
+                .is_some_and(|rows| rows.iter().any(|r| r.stats.n < trials))
         })
         .collect();
     if !short.is_empty() {
@@ -235,12 +235,14 @@ mod tests {
         let row = |date: &str, q95: f64, max: f64| SummaryRecord {
             tick: 0,
             date: date.into(),
-            n: 101,
-            mean: None,
-            sd: None,
-            min: Some(1.0),
-            quantiles: Some([1.0, 1.0, 1.0, 1.0, 1.0, q95, max]),
-            max: Some(max),
+            stats: remsim_io::SummaryStats {
+                n: 101,
+                mean: None,
+                sd: None,
+                min: Some(1.0),
+                quantiles: Some([1.0, 1.0, 1.0, 1.0, 1.0, q95, max]),
+                max: Some(max),
+            },
         };
         let rows = [
             row("2030-01", 1.0, 1.0),

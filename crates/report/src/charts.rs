@@ -2,7 +2,9 @@
 //! the shortage heat map, histograms of per-trial outcomes, and the tables under them.
 
 use crate::axis::{LogPolicy, Scale, ValueAxis, choose_scale, format_value};
-use crate::draw::{self, BLUE_OI, FanChart, FanLayer, FanStyle, GREEN_OI, HistogramChart, SERIES};
+use crate::draw::{
+    self, BLUE_OI, FanChart, FanLayer, FanStyle, GREEN_OI, HistogramChart, LegendEntry, SERIES,
+};
 use crate::error::ReportError;
 use crate::fan::{self, Fan};
 use crate::folder::RunFolder;
@@ -81,8 +83,13 @@ pub(crate) fn note(label: &Label, axis: &ValueAxis, extra: &str) -> String {
     n
 }
 
+/// What a report has drawn, and what it could not show.
+#[derive(Default)]
 pub(crate) struct Drawer {
+    /// Chart ids, in page order.
     pub(crate) charts: Vec<String>,
+    /// Things the report could not show, one sentence each.
+    pub(crate) notes: Vec<String>,
 }
 
 impl Drawer {
@@ -124,22 +131,21 @@ pub(crate) fn single_fan(
     let Some(x) = f.x_range() else {
         return Ok(None);
     };
-    let spec = FanChart {
-        title: label.title.clone(),
-        note: note(&label, &axis, ""),
-        layers: vec![FanLayer {
-            name: label.title.clone(),
-            fan: f,
-            color: BLUE_OI,
-            style: FanStyle::Full,
-        }],
+    let layers = vec![FanLayer {
+        name: label.title.clone(),
+        fan: f,
+        color: BLUE_OI,
+        style: FanStyle::Full,
+    }];
+    let legend = draw::fan_legend(BLUE_OI);
+    let spec = fan_chart(
+        label.title.clone(),
+        note(&label, &axis, ""),
+        layers,
         axis,
         x,
-        zero_line: false,
-        limits: Vec::new(),
-        legend: draw::fan_legend(BLUE_OI),
-        size: FAN_SIZE,
-    };
+        legend,
+    );
     let caption = format!(
         "{}, month by month: median and the bands holding the middle 50% and 90% of {trials} trials.",
         label.title
@@ -186,9 +192,30 @@ pub(crate) fn band_chart(
             .map(|l| (l.name.clone(), l.color))
             .collect::<Vec<_>>(),
     );
-    let spec = FanChart {
-        title: title.to_string(),
-        note: note(&label, &axis, ""),
+    let spec = fan_chart(
+        title.to_string(),
+        note(&label, &axis, ""),
+        layers,
+        axis,
+        x,
+        legend,
+    );
+    let caption = format!("{title}: median and middle 50% of {trials} trials, month by month.");
+    d.fan(id, &spec, caption, false).map(Some)
+}
+
+/// A fan chart of the standard size, with no zero line and no model limits.
+pub(crate) fn fan_chart(
+    title: String,
+    note: String,
+    layers: Vec<FanLayer>,
+    axis: ValueAxis,
+    x: (f64, f64),
+    legend: Vec<LegendEntry>,
+) -> FanChart {
+    FanChart {
+        title,
+        note,
         layers,
         axis,
         x,
@@ -196,16 +223,13 @@ pub(crate) fn band_chart(
         limits: Vec::new(),
         legend,
         size: FAN_SIZE,
-    };
-    let caption = format!("{title}: median and middle 50% of {trials} trials, month by month.");
-    d.fan(id, &spec, caption, false).map(Some)
+    }
 }
 
 /// The "Shortage probability" section: one heat map per (folder, chart id, title).
 pub(crate) fn shortage_section(
     d: &mut Drawer,
     maps: &[(&RunFolder, &str, &str)],
-    notes: &mut Vec<String>,
 ) -> Result<Section, ReportError> {
     let mut section = Section {
         id: "shortages".into(),
@@ -214,9 +238,7 @@ pub(crate) fn shortage_section(
         ..Section::default()
     };
     for &(run, id, title) in maps {
-        section
-            .charts
-            .extend(heatmap_chart(d, run, id, title, notes)?);
+        section.charts.extend(heatmap_chart(d, run, id, title)?);
     }
     Ok(section)
 }
@@ -226,10 +248,9 @@ pub(crate) fn heatmap_chart(
     run: &RunFolder,
     id: &str,
     title: &str,
-    notes: &mut Vec<String>,
 ) -> Result<Option<Chart>, ReportError> {
     let Some(signs) = run.sign_counts()? else {
-        notes.push(format!(
+        d.notes.push(format!(
             "{}: no aggregates.bin, so shortage probabilities are not shown",
             run.dir.display()
         ));

@@ -43,30 +43,22 @@ pub(crate) fn compare_metric(
             (side_label("base", base_name), BLUE_OI),
             (side_label("shock", shock_name), VERMILLION),
         ]);
-        let spec = FanChart {
-            title: label.title.clone(),
-            note: note(&label, &axis, "base and shock"),
-            layers: vec![
-                FanLayer {
-                    name: base_name.into(),
-                    fan: base,
-                    color: BLUE_OI,
-                    style: FanStyle::Overlay,
-                },
-                FanLayer {
-                    name: shock_name.into(),
-                    fan: shock,
-                    color: VERMILLION,
-                    style: FanStyle::Overlay,
-                },
-            ],
-            axis,
-            x,
-            zero_line: false,
-            limits: Vec::new(),
-            legend,
-            size: FAN_SIZE,
-        };
+        let layers = vec![
+            FanLayer {
+                name: base_name.into(),
+                fan: base,
+                color: BLUE_OI,
+                style: FanStyle::Overlay,
+            },
+            FanLayer {
+                name: shock_name.into(),
+                fan: shock,
+                color: VERMILLION,
+                style: FanStyle::Overlay,
+            },
+        ];
+        let subtitle = note(&label, &axis, "base and shock");
+        let spec = fan_chart(label.title.clone(), subtitle, layers, axis, x, legend);
         let caption = format!(
             "{}: base and shock overlaid, {trials} trials each (median, 50% band shaded, 5% and 95% as thin lines).",
             label.title
@@ -106,12 +98,11 @@ pub(crate) fn comparison_names(cmp: &Comparison) -> (String, String) {
 pub(crate) fn comparison_sections(
     cmp: &Comparison,
     options: ReportOptions,
-    notes: &mut Vec<String>,
     d: &mut Drawer,
 ) -> Result<Vec<Section>, ReportError> {
     let (base_name, shock_name) = comparison_names(cmp);
     if cmp.diff.is_none() {
-        notes.push(format!(
+        d.notes.push(format!(
             "{}: no diff_summary.csv, so paired-difference fans are not shown",
             cmp.dir.display()
         ));
@@ -172,10 +163,9 @@ pub(crate) fn comparison_sections(
             (&cmp.base, "shortage-probability-base", &base_title),
             (&cmp.shock, "shortage-probability-shock", &shock_title),
         ],
-        notes,
     )?;
     let mut sections = vec![prices, others, shortage];
-    sections.extend(diff_outcomes_section(cmp, notes, d)?);
+    sections.extend(diff_outcomes_section(cmp, d)?);
     Ok(sections)
 }
 
@@ -197,21 +187,18 @@ fn diff_fan(
         if axis.lo >= 0.0 {
             axis.lo = -pad;
         }
+        let title = format!("Δ {} (shock − base)", label.title);
+        let subtitle = note(label, &axis, "paired difference, trial by trial");
+        let layers = vec![FanLayer {
+            name: "shock − base".into(),
+            fan: f,
+            color: GREEN_OI,
+            style: FanStyle::Full,
+        }];
+        let legend = draw::fan_legend(GREEN_OI);
         let spec = FanChart {
-            title: format!("Δ {} (shock − base)", label.title),
-            note: note(label, &axis, "paired difference, trial by trial"),
-            layers: vec![FanLayer {
-                name: "shock − base".into(),
-                fan: f,
-                color: GREEN_OI,
-                style: FanStyle::Full,
-            }],
-            axis,
-            x,
             zero_line: true,
-            limits: Vec::new(),
-            legend: draw::fan_legend(GREEN_OI),
-            size: FAN_SIZE,
+            ..fan_chart(title, subtitle, layers, axis, x, legend)
         };
         let caption = format!(
             "Paired difference shock − base of {}: trial i of both scenarios shares its random draws, so the fan shows the shock's effect, not Monte Carlo noise.",
@@ -225,17 +212,13 @@ fn diff_fan(
 }
 
 /// Histograms of the per-trial paired differences, or a note where there are none.
-fn diff_outcomes_section(
-    cmp: &Comparison,
-    notes: &mut Vec<String>,
-    d: &mut Drawer,
-) -> Result<Option<Section>, ReportError> {
+fn diff_outcomes_section(cmp: &Comparison, d: &mut Drawer) -> Result<Option<Section>, ReportError> {
     match cmp.diff_trials_path() {
         Some(path) => {
             let hists = all_histograms(&path, LogPolicy::Never, true)?;
             let charts = histogram_charts(d, &hists, "diff-hist-", true)?;
             if charts.is_empty() {
-                notes.push(format!(
+                d.notes.push(format!(
                     "{}: none of the usual outcome columns, so no histograms of paired differences",
                     path.display()
                 ));
@@ -252,7 +235,7 @@ fn diff_outcomes_section(
             }))
         }
         None => {
-            notes.push(format!(
+            d.notes.push(format!(
                 "{}: no diff_trials.csv, so per-trial paired differences are not shown",
                 cmp.dir.display()
             ));

@@ -38,7 +38,7 @@ impl Fan {
         let mut points: Vec<FanPoint> = rows
             .iter()
             .filter_map(|row| {
-                let q = row.quantiles?;
+                let q = row.stats.quantiles?;
                 let month = Month::parse(&row.date).ok()?;
                 let mut v = [q[1], q[2], q[3], q[4], q[5]].map(|x| x * factor);
                 if v.iter().any(|x| !x.is_finite()) {
@@ -125,12 +125,14 @@ mod tests {
         SummaryRecord {
             tick,
             date: date.to_string(),
-            n: 10,
-            mean: None,
-            sd: None,
-            min: None,
-            quantiles: q,
-            max: None,
+            stats: remsim_io::SummaryStats {
+                n: 10,
+                mean: None,
+                sd: None,
+                min: None,
+                quantiles: q,
+                max: None,
+            },
         }
     }
 

@@ -39,58 +39,65 @@ pub struct Headline {
     pub items: &'static [(&'static str, Source)],
 }
 
+/// The four items of a regional headline: China and the rest of the world in 2030 and 2035,
+/// from the outcome columns `<prefix>.<region>.<year>` or from the metrics
+/// `<prefix>.<region>` in month `MM` of each year.
+macro_rules! regions_2030_2035 {
+    (Outcome($prefix:literal)) => {
+        &[
+            ("2030 China", Source::Outcome(concat!($prefix, ".cn.2030"))),
+            (
+                "2030 rest of world",
+                Source::Outcome(concat!($prefix, ".row.2030")),
+            ),
+            ("2035 China", Source::Outcome(concat!($prefix, ".cn.2035"))),
+            (
+                "2035 rest of world",
+                Source::Outcome(concat!($prefix, ".row.2035")),
+            ),
+        ]
+    };
+    (Month($prefix:literal, $mm:literal)) => {
+        &[
+            (
+                "2030 China",
+                Source::Month(concat!($prefix, ".cn"), concat!("2030-", $mm)),
+            ),
+            (
+                "2030 rest of world",
+                Source::Month(concat!($prefix, ".row"), concat!("2030-", $mm)),
+            ),
+            (
+                "2035 China",
+                Source::Month(concat!($prefix, ".cn"), concat!("2035-", $mm)),
+            ),
+            (
+                "2035 rest of world",
+                Source::Month(concat!($prefix, ".row"), concat!("2035-", $mm)),
+            ),
+        ]
+    };
+}
+
 /// The catalog of the executive summary, in page order.
 pub const HEADLINES: [Headline; 6] = [
     Headline {
         subject: "NdPr oxide price (75% Nd, 25% Pr), annual mean",
         unit: "USD/kg",
         factor: 1.0,
-        items: &[
-            ("2030 China", Source::Outcome("price_mean.ndpr.cn.2030")),
-            (
-                "2030 rest of world",
-                Source::Outcome("price_mean.ndpr.row.2030"),
-            ),
-            ("2035 China", Source::Outcome("price_mean.ndpr.cn.2035")),
-            (
-                "2035 rest of world",
-                Source::Outcome("price_mean.ndpr.row.2035"),
-            ),
-        ],
+        items: regions_2030_2035!(Outcome("price_mean.ndpr")),
     },
     Headline {
         subject: "Dy oxide price, annual mean",
         unit: "USD/kg",
         factor: 1.0,
-        items: &[
-            ("2030 China", Source::Outcome("price_mean.dy.cn.2030")),
-            (
-                "2030 rest of world",
-                Source::Outcome("price_mean.dy.row.2030"),
-            ),
-            ("2035 China", Source::Outcome("price_mean.dy.cn.2035")),
-            (
-                "2035 rest of world",
-                Source::Outcome("price_mean.dy.row.2035"),
-            ),
-        ],
+        items: regions_2030_2035!(Outcome("price_mean.dy")),
     },
     Headline {
         subject: "Tb oxide price in June",
         unit: "USD/kg",
         factor: 1.0,
-        items: &[
-            ("2030 China", Source::Month("price.tb.cn", "2030-06")),
-            (
-                "2030 rest of world",
-                Source::Month("price.tb.row", "2030-06"),
-            ),
-            ("2035 China", Source::Month("price.tb.cn", "2035-06")),
-            (
-                "2035 rest of world",
-                Source::Month("price.tb.row", "2035-06"),
-            ),
-        ],
+        items: regions_2030_2035!(Month("price.tb", "06")),
     },
     Headline {
         subject: "Probability of a Dy or Tb shortage in any month up to the end of 2035",
@@ -174,9 +181,9 @@ fn spread_of(
                 .metric(metric)?
                 .iter()
                 .find(|r| r.date == date)?;
-            let q = row.quantiles?;
+            let q = row.stats.quantiles?;
             Some(Spread {
-                n: row.n,
+                n: row.stats.n,
                 p05: q[1],
                 p50: q[3],
                 p95: q[5],

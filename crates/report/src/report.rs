@@ -177,12 +177,11 @@ pub fn write_report(dir: &Path, options: ReportOptions) -> Result<ReportOutput, 
         return crate::sweep_page::write_sweep_report(dir, options);
     }
     let folder = Folder::open(dir)?;
-    let mut notes = Vec::new();
-    let mut d = Drawer { charts: Vec::new() };
+    let mut d = Drawer::default();
     let version = env!("CARGO_PKG_VERSION");
     let (title, lead, identity_html, sections, config) = match &folder {
         Folder::Run(run) => {
-            let mut sections = run_sections(run, options, &mut notes, &mut d)?;
+            let mut sections = run_sections(run, options, &mut d)?;
             sections.splice(0..0, [summary_section(run)?, caveats_section(run)?]);
             (
                 format!("remsim report — {}", run.manifest.scenario),
@@ -197,7 +196,7 @@ pub fn write_report(dir: &Path, options: ReportOptions) -> Result<ReportOutput, 
             )
         }
         Folder::Comparison(cmp) => {
-            let mut sections = comparison_sections(cmp, options, &mut notes, &mut d)?;
+            let mut sections = comparison_sections(cmp, options, &mut d)?;
             sections.insert(0, comparison_summary_section(cmp)?);
             let identity_html = format!(
                 "<h3>Base</h3>\n{}<h3>Shock</h3>\n{}",
@@ -225,7 +224,7 @@ pub fn write_report(dir: &Path, options: ReportOptions) -> Result<ReportOutput, 
         }
     };
     let mut lead = escape(&lead);
-    for n in &notes {
+    for n in &d.notes {
         lead.push_str(&format!("</p>\n<p class=\"note\">{}", escape(n)));
     }
     let html = page::page(&title, &lead, &identity_html, &sections, &config);
@@ -234,7 +233,7 @@ pub fn write_report(dir: &Path, options: ReportOptions) -> Result<ReportOutput, 
         html,
         plots,
         charts: d.charts,
-        notes,
+        notes: d.notes,
     })
 }
 

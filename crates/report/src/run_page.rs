@@ -98,21 +98,17 @@ pub(crate) fn price_section(
         for ((metric, f), (_, region)) in metrics.iter().zip(fans).zip(REGIONS) {
             let Some(x) = f.x_range() else { continue };
             let label = names::metric(metric);
+            let layers = vec![FanLayer {
+                name: region.to_string(),
+                fan: f,
+                color: BLUE_OI,
+                style: FanStyle::Full,
+            }];
+            let legend = draw::fan_legend(BLUE_OI);
+            let subtitle = note(&label, &axis, "");
             let spec = FanChart {
-                title: label.title.clone(),
-                note: note(&label, &axis, ""),
-                layers: vec![FanLayer {
-                    name: region.to_string(),
-                    fan: f,
-                    color: BLUE_OI,
-                    style: FanStyle::Full,
-                }],
-                axis,
-                x,
-                zero_line: false,
                 limits: lines.clone(),
-                legend: draw::fan_legend(BLUE_OI),
-                size: FAN_SIZE,
+                ..fan_chart(label.title.clone(), subtitle, layers, axis, x, legend)
             };
             let caption = format!(
                 "{}: median, 50% and 90% bands of {trials} trials, month by month; same scale as the other region; dashed: the model's price cap or floor where in view.",
@@ -167,7 +163,6 @@ pub(crate) fn shares_section(d: &mut Drawer, run: &RunFolder) -> Result<Section,
 pub(crate) fn run_sections(
     run: &RunFolder,
     options: ReportOptions,
-    notes: &mut Vec<String>,
     d: &mut Drawer,
 ) -> Result<Vec<Section>, ReportError> {
     let trials = trials_in(run);
@@ -176,7 +171,7 @@ pub(crate) fn run_sections(
     let hists = match run.trials_path() {
         Some(path) => all_histograms(&path, options.log, false)?,
         None => {
-            notes.push(format!(
+            d.notes.push(format!(
                 "{}: no trials.csv, so per-trial outcomes are not shown",
                 run.dir.display()
             ));
@@ -185,7 +180,7 @@ pub(crate) fn run_sections(
     };
 
     let title = "Probability of a shortage, by element and year";
-    let mut shortage = shortage_section(d, &[(run, "shortage-probability", title)], notes)?;
+    let mut shortage = shortage_section(d, &[(run, "shortage-probability", title)])?;
     shortage.outro = any_shortage_table(&hists);
     sections.push(shortage);
 

@@ -4,8 +4,8 @@
 //! 90% band (p05–p95), with the fan chart of [`crate::draw`] on a value x axis.
 
 use crate::axis::LogPolicy;
-use crate::charts::{Drawer, FAN_SIZE, axis_for, chart_id, note};
-use crate::draw::{self, BLUE_OI, FanChart, FanLayer, FanStyle, LegendEntry, SERIES};
+use crate::charts::{Drawer, axis_for, chart_id, fan_chart, note};
+use crate::draw::{self, BLUE_OI, FanLayer, FanStyle, LegendEntry, SERIES};
 use crate::error::ReportError;
 use crate::fan::{self, Fan, FanPoint};
 use crate::names;
@@ -188,24 +188,16 @@ fn outcome_chart(
         legend = draw::fan_legend(BLUE_OI);
         legend.remove(1);
     }
-    let spec = FanChart {
-        // The full lever path is on the x axis note; the title takes its last part so it fits.
-        title: format!(
-            "{} against {}",
-            label.title,
-            lever.rsplit('.').next().unwrap_or(lever)
-        ),
-        note: note(&label, &axis, &format!("x: {lever}"))
-            .trim_start_matches(" · ")
-            .to_string(),
-        layers,
-        axis,
-        x,
-        zero_line: false,
-        limits: Vec::new(),
-        legend,
-        size: FAN_SIZE,
-    };
+    // The full lever path is on the x axis note; the title takes its last part so it fits.
+    let title = format!(
+        "{} against {}",
+        label.title,
+        lever.rsplit('.').next().unwrap_or(lever)
+    );
+    let subtitle = note(&label, &axis, &format!("x: {lever}"))
+        .trim_start_matches(" · ")
+        .to_string();
+    let spec = fan_chart(title, subtitle, layers, axis, x, legend);
     let id = chart_id(&format!("sweep-{outcome}-vs-{lever}"));
     let svg = draw::lever_chart(&spec).map_err(|message| ReportError::Draw {
         chart: id.clone(),
@@ -238,7 +230,7 @@ pub(crate) fn write_sweep_report(
     options: ReportOptions,
 ) -> Result<ReportOutput, ReportError> {
     let t = read_table(&dir.join(SWEEP_TABLE))?;
-    let mut d = Drawer { charts: Vec::new() };
+    let mut d = Drawer::default();
     let mut sections = Vec::new();
     for o in 0..t.outcomes.len() {
         let mut charts = Vec::new();
@@ -253,11 +245,10 @@ pub(crate) fn write_sweep_report(
             ..Section::default()
         });
     }
-    let notes: Vec<String> = if d.charts.is_empty() {
-        vec!["no outcome in sweep.csv has finite values to draw".into()]
-    } else {
-        Vec::new()
-    };
+    if d.charts.is_empty() {
+        d.notes
+            .push("no outcome in sweep.csv has finite values to draw".into());
+    }
     let lead = format!(
         "Sweep of {} point(s) over {}: each headline outcome against each lever. Every \
          point's results folder is under point-NNN/results. Written by remsim {}.",
@@ -272,6 +263,6 @@ pub(crate) fn write_sweep_report(
         html,
         plots,
         charts: d.charts,
-        notes,
+        notes: d.notes,
     })
 }

@@ -112,7 +112,7 @@ pub fn metric_table(folder: &Folder, metric: &str) -> Result<String, ReportError
                 "year", "month", "p05", "p25", "median", "p75", "p95", "mean", "n"
             );
             for row in yearly(rows) {
-                let q = row.quantiles;
+                let q = row.stats.quantiles;
                 let _ = writeln!(
                     out,
                     "{:<4} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6}",
@@ -123,8 +123,8 @@ pub fn metric_table(folder: &Folder, metric: &str) -> Result<String, ReportError
                     cell(q.map(|q| q[3]), f),
                     cell(q.map(|q| q[4]), f),
                     cell(q.map(|q| q[5]), f),
-                    cell(row.mean, f),
-                    row.n
+                    cell(row.stats.mean, f),
+                    row.stats.n
                 );
             }
         }
@@ -162,14 +162,14 @@ pub fn metric_table(folder: &Folder, metric: &str) -> Result<String, ReportError
                 let d = diff_rows
                     .iter()
                     .find(|r| r.date == b.date)
-                    .and_then(|r| r.quantiles);
+                    .and_then(|r| r.stats.quantiles);
                 let _ = writeln!(
                     out,
                     "{:<4} {:>7} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8}",
                     b.date.get(..4).unwrap_or("?"),
                     b.date,
-                    cell(b.quantiles.map(|q| q[3]), f),
-                    cell(s.and_then(|s| s.quantiles).map(|q| q[3]), f),
+                    cell(b.stats.quantiles.map(|q| q[3]), f),
+                    cell(s.and_then(|s| s.stats.quantiles).map(|q| q[3]), f),
                     cell(d.map(|q| q[1]), f),
                     cell(d.map(|q| q[2]), f),
                     cell(d.map(|q| q[3]), f),
@@ -193,12 +193,14 @@ mod tests {
         SummaryRecord {
             tick: 0,
             date: date.into(),
-            n: 1000,
-            mean: Some(v),
-            sd: None,
-            min: None,
-            quantiles: Some([v; 7]),
-            max: None,
+            stats: remsim_io::SummaryStats {
+                n: 1000,
+                mean: Some(v),
+                sd: None,
+                min: None,
+                quantiles: Some([v; 7]),
+                max: None,
+            },
         }
     }
 

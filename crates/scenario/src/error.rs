@@ -23,7 +23,8 @@ impl fmt::Display for Location {
 }
 
 /// One mistake in a config, located.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {path}: {message}")]
 pub struct Issue {
     /// Where it was written.
     pub location: Location,
@@ -31,12 +32,6 @@ pub struct Issue {
     pub path: FieldPath,
     /// What was expected, and what was found.
     pub message: String,
-}
-
-impl fmt::Display for Issue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.location, self.path, self.message)
-    }
 }
 
 /// Why a scenario could not be loaded.

@@ -29,8 +29,26 @@ pub use source::{BASELINE_TOML, BUILTIN_BASELINE};
 
 use draw::DrawPlan;
 use source::Source;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use toml::{Table, Value};
+
+/// The scenario files (`*.toml`) of a folder, sorted by path: e.g. the ready shocks in
+/// `configs/shocks/`.
+pub fn scenario_files(dir: &Path) -> Result<Vec<PathBuf>, ScenarioError> {
+    let unreadable = |source| ScenarioError::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let path = entry.map_err(unreadable)?.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
 
 /// A loaded, validated scenario: the merged config with its distributions still in place.
 #[derive(Debug, Clone)]
@@ -382,14 +400,8 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs");
         let mut paths = vec![root.join("baseline.toml")];
         for dir in ["shocks", "history", "scale"] {
-            let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
-                .unwrap()
-                .map(|entry| entry.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-                .filter(|p| !p.ends_with("targets.toml"))
-                .collect();
-            files.sort();
-            paths.extend(files);
+            let files = scenario_files(&root.join(dir)).unwrap();
+            paths.extend(files.into_iter().filter(|p| !p.ends_with("targets.toml")));
         }
         paths
     }

@@ -20,6 +20,21 @@ pub const PERCENT_TOLERANCE: f64 = 0.5;
 /// Best demonstrated recovery of rare earths from magnet scrap (source paper, §2.2).
 pub const MAX_RECYCLING_RECOVERY: f64 = 0.92;
 
+/// Checks fields of one config section, in order, each named once:
+/// `fields!(c, &p, s; share(recovery), range(grade_pct, 0.0, 100.0, "a percentage"))` is
+/// `c.share(&p, "recovery", s.recovery); c.range(&p, "grade_pct", s.grade_pct, 0.0, 100.0,
+/// "a percentage");`.
+macro_rules! fields {
+    ($c:ident, $p:expr, $x:expr; $($check:ident($field:ident $(, $arg:expr)*)),+ $(,)?) => {
+        $( $c.$check($p, stringify!($field), $x.$field $(, $arg)*); )+
+    };
+}
+
+/// A yearly growth rate's bounds and name.
+const GROWTH_RATE: (f64, f64, &str) = (-0.5, 1.0, "a yearly growth rate");
+/// A price elasticity's bounds and name.
+const ELASTICITY: (f64, f64, &str) = (-5.0, 0.0, "a price elasticity");
+
 /// Collects problems as (path, message).
 struct Checker {
     start: Month,
@@ -33,21 +48,20 @@ impl Checker {
     }
 
     fn non_negative(&mut self, path: &FieldPath, field: &str, value: f64) {
-        if !(value >= 0.0 && value.is_finite()) {
-            self.fail(
-                path.key(field),
-                format!("expected a number ≥ 0, found {value}"),
-            );
-        } else {
-            self.plausible(path, field, value);
-        }
+        self.finite(path, field, value, value >= 0.0, "≥ 0");
     }
 
     fn positive(&mut self, path: &FieldPath, field: &str, value: f64) {
-        if !(value > 0.0 && value.is_finite()) {
+        self.finite(path, field, value, value > 0.0, "> 0");
+    }
+
+    /// Refuses a `value` that is not finite or not `ok` (`expected` says what is), and a
+    /// finite one that is implausible.
+    fn finite(&mut self, path: &FieldPath, field: &str, value: f64, ok: bool, expected: &str) {
+        if !(ok && value.is_finite()) {
             self.fail(
                 path.key(field),
-                format!("expected a number > 0, found {value}"),
+                format!("expected a number {expected}, found {value}"),
             );
         } else {
             self.plausible(path, field, value);
@@ -72,6 +86,11 @@ impl Checker {
                 format!("expected {what} in [{lo}, {hi}], found {value}"),
             );
         }
+    }
+
+    /// [`Checker::range`] with the bounds and name of a kind of number (e.g. [`GROWTH_RATE`]).
+    fn range_of(&mut self, path: &FieldPath, field: &str, value: f64, kind: (f64, f64, &str)) {
+        self.range(path, field, value, kind.0, kind.1, kind.2);
     }
 
     fn units(&mut self, path: &FieldPath, count: u32) {
@@ -221,6 +240,21 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
 struct Ids(BTreeMap<String, FieldPath>);
 
 impl Ids {
+    /// The path of agent `id` in `list`, after checking that the id is unique and the
+    /// country known; the country, if it is.
+    fn agent(
+        &mut self,
+        c: &mut Checker,
+        list: &FieldPath,
+        id: &str,
+        country: &str,
+    ) -> (FieldPath, Option<Country>) {
+        let p = list.id(id);
+        self.unique(c, p.clone(), id);
+        let country = c.country(&p, country);
+        (p, country)
+    }
+
     fn unique(&mut self, c: &mut Checker, path: FieldPath, id: &str) {
         if id.is_empty() {
             c.fail(path.key("id"), "expected a non-empty id".to_string());
@@ -239,30 +273,23 @@ impl Ids {
 fn check_mines_plants(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
     let list = FieldPath::keys(&["miners"]);
     for m in &config.miners {
-        let p = list.id(&m.id);
-        ids.unique(c, p.clone(), &m.id);
-        let country = c.country(&p, &m.country);
+        let (p, country) = ids.agent(c, &list, &m.id, &m.country);
         c.deposit(&p, &m.deposit);
         if let Some(d) = &m.distribution_pct {
             c.percent(&p.key("distribution_pct"), d);
         }
-        c.non_negative(&p, "capacity_t", m.capacity_t);
-        c.share(&p, "utilisation", m.utilisation);
-        c.non_negative(&p, "reserves_t", m.reserves_t);
-        c.range(&p, "grade_pct", m.grade_pct, 0.0, 100.0, "a percentage");
-        c.non_negative(&p, "cash_cost_usd_per_kg", m.cash_cost_usd_per_kg);
-        c.non_negative(&p, "depletion_cost_rise", m.depletion_cost_rise);
-        c.non_negative(&p, "expansion_capex_usd_per_t", m.expansion_capex_usd_per_t);
-        c.non_negative(&p, "expansion_lead_time_years", m.expansion_lead_time_years);
-        c.range(
-            &p,
-            "expansion_step",
-            m.expansion_step,
-            0.0,
-            1.0,
-            "a fraction of capacity",
+        fields!(c, &p, m;
+            non_negative(capacity_t),
+            share(utilisation),
+            non_negative(reserves_t),
+            range(grade_pct, 0.0, 100.0, "a percentage"),
+            non_negative(cash_cost_usd_per_kg),
+            non_negative(depletion_cost_rise),
+            non_negative(expansion_capex_usd_per_t),
+            non_negative(expansion_lead_time_years),
+            range(expansion_step, 0.0, 1.0, "a fraction of capacity"),
+            month_in_horizon(start),
         );
-        c.month_in_horizon(&p, "start", m.start);
         c.units(&p, m.count);
         c.region(&p, "sells_to", m.sells_to.as_deref());
         let leached = DepositProfile::named(&m.deposit).is_ok_and(|d| d.deposit_type.is_leached());
@@ -284,15 +311,15 @@ fn check_mines_plants(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
 
     let list = FieldPath::keys(&["separators"]);
     for s in &config.separators {
-        let p = list.id(&s.id);
-        ids.unique(c, p.clone(), &s.id);
-        c.country(&p, &s.country);
-        c.non_negative(&p, "capacity_t", s.capacity_t);
-        c.share(&p, "utilisation", s.utilisation);
-        c.share(&p, "recovery", s.recovery);
-        c.non_negative(&p, "cost_usd_per_kg", s.cost_usd_per_kg);
-        c.non_negative(&p, "acid_waste_t_per_t", s.acid_waste_t_per_t);
-        c.month_in_horizon(&p, "start", s.start);
+        let (p, _) = ids.agent(c, &list, &s.id, &s.country);
+        fields!(c, &p, s;
+            non_negative(capacity_t),
+            share(utilisation),
+            share(recovery),
+            non_negative(cost_usd_per_kg),
+            non_negative(acid_waste_t_per_t),
+            month_in_horizon(start),
+        );
         if s.purity != "standard" && s.purity != "high" {
             c.fail(
                 p.key("purity"),
@@ -303,19 +330,17 @@ fn check_mines_plants(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
 
     let list = FieldPath::keys(&["magnet_makers"]);
     for m in &config.magnet_makers {
-        let p = list.id(&m.id);
-        ids.unique(c, p.clone(), &m.id);
-        c.country(&p, &m.country);
-        c.non_negative(&p, "capacity_t", m.capacity_t);
-        c.share(&p, "utilisation", m.utilisation);
-        c.share(&p, "re_content", m.re_content);
+        let (p, _) = ids.agent(c, &list, &m.id, &m.country);
+        fields!(c, &p, m; non_negative(capacity_t), share(utilisation), share(re_content));
         c.percent(&p.key("recipe_pct"), &m.recipe_pct);
-        c.share(&p, "gbd_share", m.gbd_share);
-        c.share(&p, "gbd_heavy_cut", m.gbd_heavy_cut);
-        c.share(&p, "ce_substitution", m.ce_substitution);
-        c.share(&p, "yield_share", m.yield_share);
-        c.non_negative(&p, "cost_usd_per_kg", m.cost_usd_per_kg);
-        c.non_negative(&p, "expansion_lead_time_years", m.expansion_lead_time_years);
+        fields!(c, &p, m;
+            share(gbd_share),
+            share(gbd_heavy_cut),
+            share(ce_substitution),
+            share(yield_share),
+            non_negative(cost_usd_per_kg),
+            non_negative(expansion_lead_time_years),
+        );
         c.units(&p, m.count);
     }
 }
@@ -324,9 +349,7 @@ fn check_mines_plants(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
 fn check_rivals_recyclers(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
     let list = FieldPath::keys(&["rivals"]);
     for r in &config.rivals {
-        let p = list.id(&r.id);
-        ids.unique(c, p.clone(), &r.id);
-        c.country(&p, &r.country);
+        let (p, _) = ids.agent(c, &list, &r.id, &r.country);
         match (&r.deposit, r.stage) {
             (Some(d), _) => c.deposit(&p, d),
             (None, Stage::Mine) => c.fail(
@@ -335,10 +358,12 @@ fn check_rivals_recyclers(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfi
             ),
             _ => {}
         }
-        c.non_negative(&p, "capacity_t", r.capacity_t);
-        c.share(&p, "initial_utilisation", r.initial_utilisation);
-        c.non_negative(&p, "cash_cost_usd_per_kg", r.cash_cost_usd_per_kg);
-        c.share(&p, "recovery", r.recovery);
+        fields!(c, &p, r;
+            non_negative(capacity_t),
+            share(initial_utilisation),
+            non_negative(cash_cost_usd_per_kg),
+            share(recovery),
+        );
         if let Some(d) = r.decision
             && d > c.end
         {
@@ -350,35 +375,31 @@ fn check_rivals_recyclers(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfi
                 ),
             );
         }
-        c.non_negative(&p, "permitting_delay_years", r.permitting_delay_years);
-        c.non_negative(&p, "construction_years", r.construction_years);
-        c.non_negative(&p, "ramp_years", r.ramp_years);
-        c.share(&p, "opposition_probability", r.opposition_probability);
-        c.non_negative(&p, "opposition_delay_years", r.opposition_delay_years);
-        c.share(&p, "failure_probability", r.failure_probability);
-        c.non_negative(&p, "subsidy_usd_per_kg", r.subsidy_usd_per_kg);
-        c.share(&p, "offtake_share", r.offtake_share);
-        c.non_negative(&p, "price_floor_usd_per_kg", r.price_floor_usd_per_kg);
-        c.share(&p, "chinese_owned_share", r.chinese_owned_share);
+        fields!(c, &p, r;
+            non_negative(permitting_delay_years),
+            non_negative(construction_years),
+            non_negative(ramp_years),
+            share(opposition_probability),
+            non_negative(opposition_delay_years),
+            share(failure_probability),
+            non_negative(subsidy_usd_per_kg),
+            share(offtake_share),
+            non_negative(price_floor_usd_per_kg),
+            share(chinese_owned_share),
+        );
         c.region(&p, "sells_to", r.sells_to.as_deref());
     }
 
     let list = FieldPath::keys(&["recyclers"]);
     for r in &config.recyclers {
-        let p = list.id(&r.id);
-        ids.unique(c, p.clone(), &r.id);
-        c.country(&p, &r.country);
-        c.non_negative(&p, "capacity_t", r.capacity_t);
-        c.share(&p, "collection_rate", r.collection_rate);
-        c.range(
-            &p,
-            "recovery",
-            r.recovery,
-            0.0,
-            MAX_RECYCLING_RECOVERY,
-            "a recovery share (92 % is the best demonstrated, source paper §2.2)",
+        let (p, _) = ids.agent(c, &list, &r.id, &r.country);
+        let best = "a recovery share (92 % is the best demonstrated, source paper §2.2)";
+        fields!(c, &p, r;
+            non_negative(capacity_t),
+            share(collection_rate),
+            range(recovery, 0.0, MAX_RECYCLING_RECOVERY, best),
+            non_negative(cost_usd_per_kg),
         );
-        c.non_negative(&p, "cost_usd_per_kg", r.cost_usd_per_kg);
     }
 }
 
@@ -388,36 +409,17 @@ fn check_demand(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
     for d in &config.demand {
         let p = list.id(&d.id);
         ids.unique(c, p.clone(), &d.id);
-        c.non_negative(&p, "base_t", d.base_t);
-        c.share(&p, "cn_share", d.cn_share);
-        c.range(
-            &p,
-            "growth_per_year",
-            d.growth_per_year,
-            -0.5,
-            1.0,
-            "a yearly growth rate",
+        fields!(c, &p, d;
+            non_negative(base_t),
+            share(cn_share),
+            range_of(growth_per_year, GROWTH_RATE),
+            range_of(elasticity, ELASTICITY),
+            range_of(long_run_elasticity, ELASTICITY),
+            positive(adjustment_years),
+            non_negative(lifetime_years),
+            positive(lifetime_shape),
+            range(noise_sd, 0.0, 1.0, "a standard deviation"),
         );
-        c.range(
-            &p,
-            "elasticity",
-            d.elasticity,
-            -5.0,
-            0.0,
-            "a price elasticity",
-        );
-        c.range(
-            &p,
-            "long_run_elasticity",
-            d.long_run_elasticity,
-            -5.0,
-            0.0,
-            "a price elasticity",
-        );
-        c.positive(&p, "adjustment_years", d.adjustment_years);
-        c.non_negative(&p, "lifetime_years", d.lifetime_years);
-        c.positive(&p, "lifetime_shape", d.lifetime_shape);
-        c.range(&p, "noise_sd", d.noise_sd, 0.0, 1.0, "a standard deviation");
         match (d.kind, &d.mix_pct) {
             (DemandKind::Oxide, Some(mix)) => c.percent(&p.key("mix_pct"), mix),
             (DemandKind::Oxide, None) => c.fail(
@@ -433,18 +435,12 @@ fn check_demand(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
             (DemandKind::Magnet, None) => {}
         }
         if let Some(a) = &d.ree_free {
-            let ap = p.key("ree_free");
-            c.range(
-                &ap,
-                "midpoint_year",
-                a.midpoint_year,
-                1900.0,
-                2300.0,
-                "a year",
+            fields!(c, &p.key("ree_free"), a;
+                range(midpoint_year, 1900.0, 2300.0, "a year"),
+                positive(steepness),
+                share(ceiling),
+                non_negative(price_pull_years),
             );
-            c.positive(&ap, "steepness", a.steepness);
-            c.share(&ap, "ceiling", a.ceiling);
-            c.non_negative(&ap, "price_pull_years", a.price_pull_years);
         }
     }
 }
@@ -453,25 +449,13 @@ fn check_demand(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
 fn check_china(c: &mut Checker, config: &ScenarioConfig) {
     let china = FieldPath::keys(&["policy", "china"]);
     let cp = &config.policy.china;
-    c.non_negative(&china, "hard_rock_quota_t", cp.hard_rock_quota_t);
-    c.non_negative(&china, "ion_clay_quota_t", cp.ion_clay_quota_t);
-    c.range(
-        &china,
-        "quota_growth_per_year",
-        cp.quota_growth_per_year,
-        -0.5,
-        1.0,
-        "a yearly growth rate",
+    fields!(c, &china, cp;
+        non_negative(hard_rock_quota_t),
+        non_negative(ion_clay_quota_t),
+        range_of(quota_growth_per_year, GROWTH_RATE),
     );
     if let Some(growth) = cp.ion_clay_quota_growth_per_year {
-        c.range(
-            &china,
-            "ion_clay_quota_growth_per_year",
-            growth,
-            -0.5,
-            1.0,
-            "a yearly growth rate",
-        );
+        c.range_of(&china, "ion_clay_quota_growth_per_year", growth, GROWTH_RATE);
     }
     c.elements(&china.key("element_quota_t"), &cp.element_quota_t);
     c.elements(&china.key("export_quota_t"), &cp.export_quota_t);
@@ -492,15 +476,9 @@ fn check_china(c: &mut Checker, config: &ScenarioConfig) {
     if !cp.export_licence_elements.is_empty() {
         c.month_in_horizon(&china, "export_licence_from", cp.export_licence_from);
     }
-    c.share(
-        &china,
-        "export_licence_approval",
-        cp.export_licence_approval,
-    );
-    c.non_negative(
-        &china,
-        "export_licence_delay_months",
-        cp.export_licence_delay_months,
+    fields!(c, &china, cp;
+        share(export_licence_approval),
+        non_negative(export_licence_delay_months),
     );
     let approvals = china.key("export_licence_approval_path");
     for (i, step) in cp.export_licence_approval_path.iter().enumerate() {
@@ -522,8 +500,7 @@ fn check_china(c: &mut Checker, config: &ScenarioConfig) {
     check_years(c, &china.key("quota_path"), &years(&cp.quota_path));
     for (i, y) in cp.quota_path.iter().enumerate() {
         let q = china.key("quota_path").index(i);
-        c.non_negative(&q, "hard_rock_t", y.hard_rock_t);
-        c.non_negative(&q, "ion_clay_t", y.ion_clay_t);
+        fields!(c, &q, y; non_negative(hard_rock_t), non_negative(ion_clay_t));
     }
     let export_years: Vec<i32> = cp.export_quota_path.iter().map(|y| y.year).collect();
     check_years(c, &china.key("export_quota_path"), &export_years);
@@ -531,14 +508,8 @@ fn check_china(c: &mut Checker, config: &ScenarioConfig) {
         c.non_negative(&china.key("export_quota_path").index(i), "t", y.t);
     }
     check_stockpile(c, &china.key("stockpile"), &cp.stockpile);
-    c.range(
-        &china,
-        "quota_price_response",
-        cp.quota_price_response,
-        0.0,
-        2.0,
-        "an elasticity of the quota to the price",
-    );
+    let response = "an elasticity of the quota to the price";
+    fields!(c, &china, cp; range(quota_price_response, 0.0, 2.0, response));
 }
 
 /// Greenfield entry.
@@ -546,14 +517,12 @@ fn check_entry(c: &mut Checker, section: &str, entry: &EntryConfig) {
     let p = FieldPath::keys(&[section]);
     c.country(&p, &entry.country);
     c.deposit(&p, &entry.deposit);
-    c.non_negative(&p, "capacity_t", entry.capacity_t);
-    c.non_negative(&p, "cash_cost_usd_per_kg", entry.cash_cost_usd_per_kg);
-    c.non_negative(
-        &p,
-        "separation_cost_usd_per_kg",
-        entry.separation_cost_usd_per_kg,
+    fields!(c, &p, entry;
+        non_negative(capacity_t),
+        non_negative(cash_cost_usd_per_kg),
+        non_negative(separation_cost_usd_per_kg),
+        non_negative(hurdle),
     );
-    c.non_negative(&p, "hurdle", entry.hurdle);
     c.region(&p, "sells_to", entry.sells_to.as_deref());
     let [lo, hi] = entry.lead_time_years;
     if !(lo >= 0.0 && lo <= hi && hi.is_finite()) {
@@ -562,14 +531,15 @@ fn check_entry(c: &mut Checker, section: &str, entry: &EntryConfig) {
             format!("expected [shortest, longest] with 0 ≤ shortest ≤ longest, found [{lo}, {hi}]"),
         );
     }
-    c.non_negative(&p, "ramp_years", entry.ramp_years);
-    c.share(&p, "failure_probability", entry.failure_probability);
+    fields!(c, &p, entry; non_negative(ramp_years), share(failure_probability));
 }
 
 fn check_market(c: &mut Checker, m: &MarketConfig) {
     let p = FieldPath::keys(&["market"]);
-    c.non_negative(&p, "freight_usd_per_kg", m.freight_usd_per_kg);
-    c.non_negative(&p, "price_floor_usd_per_kg", m.price_floor_usd_per_kg);
+    fields!(c, &p, m;
+        non_negative(freight_usd_per_kg),
+        non_negative(price_floor_usd_per_kg),
+    );
     if !(m.price_cap_multiple > 1.0 && m.price_cap_multiple.is_finite()) {
         c.fail(
             p.key("price_cap_multiple"),
@@ -588,25 +558,20 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
             );
         }
     }
-    c.range(
-        &p,
-        "initial_row_premium",
-        m.initial_row_premium,
-        0.0,
-        10.0,
-        "a premium fraction",
+    fields!(c, &p, m;
+        range(initial_row_premium, 0.0, 10.0, "a premium fraction"),
+        non_negative(stock_target_months),
+        non_negative(initial_stock_months),
+        share(expectation_smoothing),
+        non_negative(trend_following),
+        non_negative(stock_price_response),
+        non_negative(fundamental_weight),
+        share(expectation_cost_weight),
+        share(storage_floor_share),
+        share(china_import_duty),
+        share(concentrate_payable_share),
+        non_negative(magnet_markup),
     );
-    c.non_negative(&p, "stock_target_months", m.stock_target_months);
-    c.non_negative(&p, "initial_stock_months", m.initial_stock_months);
-    c.share(&p, "expectation_smoothing", m.expectation_smoothing);
-    c.non_negative(&p, "trend_following", m.trend_following);
-    c.non_negative(&p, "stock_price_response", m.stock_price_response);
-    c.non_negative(&p, "fundamental_weight", m.fundamental_weight);
-    c.share(&p, "expectation_cost_weight", m.expectation_cost_weight);
-    c.share(&p, "storage_floor_share", m.storage_floor_share);
-    c.share(&p, "china_import_duty", m.china_import_duty);
-    c.share(&p, "concentrate_payable_share", m.concentrate_payable_share);
-    c.non_negative(&p, "magnet_markup", m.magnet_markup);
     let missing: Vec<&str> = Element::ALL
         .iter()
         .filter(|e| **e != Element::Pm)
@@ -661,8 +626,7 @@ fn agent_ref(c: &mut Checker, path: FieldPath, id: &str, known: &[&str], what: &
 
 fn check_stockpile(c: &mut Checker, p: &FieldPath, s: &StockpileConfig) {
     c.elements(&p.key("target_months"), &s.target_months);
-    c.non_negative(p, "buy_below", s.buy_below);
-    c.non_negative(p, "release_above", s.release_above);
+    fields!(c, p, s; non_negative(buy_below), non_negative(release_above));
     if s.release_above > 0.0 && s.release_above <= s.buy_below {
         c.fail(
             p.key("release_above"),
@@ -676,16 +640,10 @@ fn check_stockpile(c: &mut Checker, p: &FieldPath, s: &StockpileConfig) {
 
 fn check_environment(c: &mut Checker, e: &EnvironmentConfig) {
     let p = FieldPath::keys(&["environment"]);
-    c.non_negative(
-        &p,
-        "heap_pond_wastewater_t_per_t",
-        e.heap_pond_wastewater_t_per_t,
+    fields!(c, &p, e;
+        non_negative(heap_pond_wastewater_t_per_t),
+        non_negative(in_situ_wastewater_t_per_t),
+        non_negative(in_situ_cost_premium),
+        non_negative(monazite_residue_t_per_t),
     );
-    c.non_negative(
-        &p,
-        "in_situ_wastewater_t_per_t",
-        e.in_situ_wastewater_t_per_t,
-    );
-    c.non_negative(&p, "in_situ_cost_premium", e.in_situ_cost_premium);
-    c.non_negative(&p, "monazite_residue_t_per_t", e.monazite_residue_t_per_t);
 }

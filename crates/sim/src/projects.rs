@@ -41,6 +41,21 @@ pub(crate) struct MineProject {
     pub separation_cost_usd_per_kg: Option<f64>,
 }
 
+/// The config of the agent that runs rival project `cfg`: the project's id, name, country
+/// and capacity, `owner`, and the stage's own fields.
+macro_rules! rival_agent {
+    ($config:ident, $cfg:expr, $owner:expr, { $($field:ident: $value:expr),* $(,)? }) => {
+        $config {
+            id: $cfg.id.clone(),
+            name: $cfg.name.clone(),
+            country: $cfg.country.clone(),
+            owner: $owner,
+            capacity_t: $cfg.capacity_t,
+            $($field: $value),*
+        }
+    };
+}
+
 /// The operating unit a rival project runs, by stage.
 // Built a handful of times per trial, never stored: the size difference does not matter.
 #[allow(clippy::large_enum_variant)]
@@ -144,19 +159,14 @@ pub(crate) fn rival_unit(
             Ok(RivalUnit::Mine(miner))
         }
         Stage::Separation => {
-            let unit = SeparatorConfig {
-                id: cfg.id.clone(),
-                name: cfg.name.clone(),
-                country: cfg.country.clone(),
-                owner,
-                capacity_t: cfg.capacity_t,
+            let unit = rival_agent!(SeparatorConfig, cfg, owner, {
                 utilisation: 1.0,
                 recovery: cfg.recovery,
                 cost_usd_per_kg: cfg.cash_cost_usd_per_kg,
                 purity: "high".into(),
                 acid_waste_t_per_t: coef.rival_separation_acid_waste,
                 start: None,
-            };
+            });
             let mut sep = Separator::from_config(&unit).map_err(build_error)?;
             sep.subsidy_usd_per_kg = project.subsidy_usd_per_kg;
             sep.price_floor_usd_per_kg = project.price_floor_usd_per_kg;
@@ -164,12 +174,7 @@ pub(crate) fn rival_unit(
             Ok(RivalUnit::Separation(sep))
         }
         Stage::Magnet => {
-            let unit = MagnetMakerConfig {
-                id: cfg.id.clone(),
-                name: cfg.name.clone(),
-                country: cfg.country.clone(),
-                owner,
-                capacity_t: cfg.capacity_t,
+            let unit = rival_agent!(MagnetMakerConfig, cfg, owner, {
                 utilisation: coef.rival_magnet_utilisation,
                 re_content: coef.rival_magnet_re_content,
                 recipe_pct: reference_recipe.clone(),
@@ -180,7 +185,7 @@ pub(crate) fn rival_unit(
                 cost_usd_per_kg: cfg.cash_cost_usd_per_kg,
                 expansion_lead_time_years: 0.0,
                 count: 1,
-            };
+            });
             let mut maker = MagnetMaker::from_config(&unit).map_err(build_error)?;
             maker.subsidy_usd_per_kg = project.subsidy_usd_per_kg;
             Ok(RivalUnit::Magnet(maker))
@@ -193,14 +198,9 @@ fn rival_mine(cfg: &RivalConfig, owner: Owner, coef: &TickCoefficients) -> Miner
     let deposit = cfg.deposit.clone().unwrap_or_default();
     let leached =
         remsim_core::DepositProfile::named(&deposit).is_ok_and(|d| d.deposit_type.is_leached());
-    MinerConfig {
-        id: cfg.id.clone(),
-        name: cfg.name.clone(),
-        country: cfg.country.clone(),
-        deposit,
+    rival_agent!(MinerConfig, cfg, owner, {
+        deposit: deposit,
         distribution_pct: None,
-        owner,
-        capacity_t: cfg.capacity_t,
         utilisation: 1.0,
         // Overseas projects are sized on decades of reserves.
         reserves_t: cfg.capacity_t * coef.rival_reserve_years,
@@ -215,5 +215,5 @@ fn rival_mine(cfg: &RivalConfig, owner: Owner, coef: &TickCoefficients) -> Miner
         expansion_lead_time_years: 0.0,
         expansion_step: 0.0,
         count: 1,
-    }
+    })
 }

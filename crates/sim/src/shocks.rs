@@ -214,28 +214,22 @@ impl Default for Overlay {
 
 /// Parses element names (validated upstream) into a mask; empty = every element.
 pub fn element_mask(names: &[String]) -> [bool; 17] {
-    if names.is_empty() {
-        return [true; 17];
-    }
-    let mut mask = [false; 17];
-    for name in names {
-        if let Ok(e) = Element::parse(name) {
-            mask[e.index()] = true;
-        }
-    }
-    mask
+    mask(names, |name| Element::parse(name).ok().map(Element::index))
 }
 
 /// Parses region names; empty = both.
 pub fn region_mask(names: &[String]) -> [bool; 2] {
+    mask(names, |name| Region::parse(name).map(Region::index))
+}
+
+/// The mask of the indices `index` gives `names` (unknown names skipped); empty = all.
+fn mask<const N: usize>(names: &[String], index: impl Fn(&str) -> Option<usize>) -> [bool; N] {
     if names.is_empty() {
-        return [true; 2];
+        return [true; N];
     }
-    let mut mask = [false; 2];
-    for name in names {
-        if let Some(r) = Region::parse(name) {
-            mask[r.index()] = true;
-        }
+    let mut mask = [false; N];
+    for i in names.iter().filter_map(|name| index(name)) {
+        mask[i] = true;
     }
     mask
 }

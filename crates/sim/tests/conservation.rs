@@ -19,13 +19,8 @@ fn shock_scenarios() -> &'static Vec<Scenario> {
     SHOCKS.get_or_init(|| {
         let dir =
             std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../configs/shocks"));
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .expect("configs/shocks exists")
-            .map(|e| e.expect("readable entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
-        files
+        remsim_scenario::scenario_files(dir)
+            .expect("configs/shocks reads")
             .iter()
             .map(|f| Scenario::load(f).unwrap_or_else(|e| panic!("{e}")))
             .collect()

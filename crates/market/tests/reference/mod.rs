@@ -64,6 +64,28 @@ impl Interval {
             reference.max(self.lo).min(self.hi)
         }
     }
+
+    /// The interval moved down by `wedge`.
+    fn less(self, wedge: f64) -> Interval {
+        Interval {
+            lo: self.lo - wedge,
+            hi: self.hi - wedge,
+            ..self
+        }
+    }
+
+    /// Where this interval and `other` overlap: each end is the tighter of the two, hard if
+    /// the one it comes from is (either, when they tie).
+    fn meet(self, other: Interval) -> Interval {
+        let (lo, lo_hard) = tighter(self.lo, self.lo_hard, other.lo, other.lo_hard, true);
+        let (hi, hi_hard) = tighter(self.hi, self.hi_hard, other.hi, other.hi_hard, false);
+        Interval {
+            lo,
+            hi: hi.max(lo),
+            lo_hard,
+            hi_hard,
+        }
+    }
 }
 
 struct Curve {
@@ -358,27 +380,8 @@ fn select_prices(
     if consistent {
         return own;
     }
-    let (lo, lo_hard) = tighter(
-        iv[0].lo,
-        iv[0].lo_hard,
-        iv[1].lo - wedge,
-        iv[1].lo_hard,
-        true,
-    );
-    let (hi, hi_hard) = tighter(
-        iv[0].hi,
-        iv[0].hi_hard,
-        iv[1].hi - wedge,
-        iv[1].hi_hard,
-        false,
-    );
-    let joint = Interval {
-        lo,
-        hi: hi.max(lo),
-        lo_hard,
-        hi_hard,
-    };
-    let cn = joint
+    let cn = iv[0]
+        .meet(iv[1].less(wedge))
         .pick(0.5 * reference[0] + 0.5 * (reference[1] - wedge))
         .max(floor)
         .min(cap);
