@@ -103,64 +103,62 @@ mod tests {
         wedge_usd_per_kg: 1.0,
     };
 
+    /// 10 t offered at 50, 30 t bid at 80: a dear region.
+    fn dear() -> Participants<2> {
+        region(10.0, 50.0, 30.0, 80.0)
+    }
+
+    /// 40 t offered at 20, 10 t bid at 30: a cheap region.
+    fn cheap() -> Participants<2> {
+        region(40.0, 20.0, 10.0, 30.0)
+    }
+
+    /// Clears China `cn` and the rest of world `row` through both links.
+    fn two_way(cn: &Participants<2>, row: &Participants<2>, import: Link) -> ScheduleClearing {
+        let reference = [
+            0.5 * (cn.price(0) + cn.price(1)),
+            0.5 * (row.price(0) + row.price(1)),
+        ];
+        let mut out = ScheduleClearing::default();
+        market([cn, row])
+            .clear_two_way(OPEN, import, BOUNDS, reference, &mut out)
+            .unwrap();
+        out
+    }
+
     #[test]
     fn dear_china_imports_until_the_spread_is_the_wedge() {
-        // China: 10 t offered at 50, 30 t bid at 80. Rest of world: 40 t offered at 20,
-        // 10 t bid at 30. China buys 20 t from the rest of the world.
-        let (cn, row) = (
-            region(10.0, 50.0, 30.0, 80.0),
-            region(40.0, 20.0, 10.0, 30.0),
-        );
-        let mut m = market([&cn, &row]);
-        let mut out = ScheduleClearing::default();
-        m.clear_two_way(OPEN, OPEN, BOUNDS, [60.0, 25.0], &mut out)
-            .unwrap();
+        let out = two_way(&dear(), &cheap(), OPEN);
         assert!(out.flow_t < 0.0, "{out:?}");
-        assert!(out.price_usd_per_kg[0] - out.price_usd_per_kg[1] <= OPEN.wedge_usd_per_kg + 1e-9);
+        let [cn, row] = out.price_usd_per_kg;
+        assert!(cn - row <= OPEN.wedge_usd_per_kg + 1e-9);
         // With the import link closed, China clears alone at a higher price.
-        let mut closed = ScheduleClearing::default();
-        m.clear_two_way(OPEN, Link::CLOSED, BOUNDS, [60.0, 25.0], &mut closed)
-            .unwrap();
+        let closed = two_way(&dear(), &cheap(), Link::CLOSED);
         assert_eq!(closed.flow_t, 0.0);
-        assert!(closed.price_usd_per_kg[0] > out.price_usd_per_kg[0]);
+        assert!(closed.price_usd_per_kg[0] > cn);
     }
 
     #[test]
     fn the_import_direction_mirrors_the_export_solver() {
         // The same two regions, with the roles swapped, clear to the swapped result.
-        let (a, b) = (
-            region(40.0, 20.0, 10.0, 30.0),
-            region(10.0, 50.0, 30.0, 80.0),
-        );
-        let mut exporter = market([&a, &b]);
-        let mut export_out = ScheduleClearing::default();
-        exporter
-            .clear(OPEN, BOUNDS, [25.0, 60.0], &mut export_out)
-            .unwrap();
-        let mut importer = market([&b, &a]);
-        let mut import_out = ScheduleClearing::default();
-        importer
-            .clear_two_way(Link::CLOSED, OPEN, BOUNDS, [60.0, 25.0], &mut import_out)
-            .unwrap();
-        assert_eq!(import_out.flow_t, -export_out.flow_t);
-        let [p, q] = export_out.price_usd_per_kg;
-        assert_eq!(import_out.price_usd_per_kg, [q, p]);
-        let [x, y] = export_out.position;
-        assert_eq!(import_out.position, [y, x]);
+        let exported = two_way(&cheap(), &dear(), Link::CLOSED);
+        let imported = two_way(&dear(), &cheap(), OPEN);
+        assert!(exported.flow_t > 0.0);
+        assert_eq!(imported.flow_t, -exported.flow_t);
+        let [p, q] = exported.price_usd_per_kg;
+        assert_eq!(imported.price_usd_per_kg, [q, p]);
+        let [x, y] = exported.position;
+        assert_eq!(imported.position, [y, x]);
     }
 
     #[test]
     fn an_exporting_china_is_cleared_as_before() {
-        let (cn, row) = (
-            region(40.0, 20.0, 10.0, 30.0),
-            region(10.0, 50.0, 30.0, 80.0),
-        );
-        let mut m = market([&cn, &row]);
-        let (mut one, mut two) = (ScheduleClearing::default(), ScheduleClearing::default());
-        m.clear(OPEN, BOUNDS, [25.0, 60.0], &mut one).unwrap();
-        m.clear_two_way(OPEN, OPEN, BOUNDS, [25.0, 60.0], &mut two)
+        let (cn, row) = (cheap(), dear());
+        let mut one = ScheduleClearing::default();
+        market([&cn, &row])
+            .clear(OPEN, BOUNDS, [25.0, 65.0], &mut one)
             .unwrap();
         assert!(one.flow_t > 0.0);
-        assert_eq!(one, two);
+        assert_eq!(one, two_way(&cn, &row, OPEN));
     }
 }
