@@ -58,6 +58,14 @@ pub(crate) struct Params {
     pub incentive: PerRegion<ElementVec>,
     /// Weight of the incentive price in expectations (`market.expectation_cost_weight`).
     pub cost_weight: f64,
+    /// `ln(incentive) · cost_weight` by region and element, worked out once per trial for
+    /// [`Params::cost_anchored`] (the same operations on the same values, so the same
+    /// bits; read only where the incentive price is positive).
+    pub incentive_ln_weighted: PerRegion<ElementVec>,
+    /// Share of end users' and makers' demand kept at the cap by region and element under
+    /// demand destruction (`tick::schedules::demand_kept`), worked out once per trial: the
+    /// cap and the threshold are the trial's.
+    pub kept_at_cap: PerRegion<ElementVec>,
     /// Price cap by element, USD/kg.
     pub cap: ElementVec,
     /// Holders' target stock, months of demand.
@@ -96,7 +104,7 @@ impl Params {
     pub fn cost_anchored(&self, price: f64, r: usize, e: Element) -> f64 {
         let incentive = self.incentive[r][e];
         if self.cost_weight > 0.0 && incentive > 0.0 && price > 0.0 {
-            (price.ln() * (1.0 - self.cost_weight) + incentive.ln() * self.cost_weight).exp()
+            (price.ln() * (1.0 - self.cost_weight) + self.incentive_ln_weighted[r][e]).exp()
         } else {
             price
         }
