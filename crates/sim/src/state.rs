@@ -34,6 +34,10 @@ pub(crate) const GRID_LOG_STEP: f64 = 0.08;
 pub(crate) const GRID_LEVELS: usize = 2 * GRID_STEPS as usize + 1;
 /// Participants of each region's schedule (see `remsim_market::Schedule`).
 pub(crate) const PARTICIPANTS: usize = 6;
+/// A region's participants of one element: the last two (the government stockpile's
+/// releases and purchases) trade only through orders.
+pub(crate) type RegionParticipants =
+    Participants<PARTICIPANTS, { crate::tick::schedules::STOCKPILE_RELEASE }>;
 
 /// A pair of values, one per region, indexed by [`Region::index`] (China 0, rest of world 1).
 pub(crate) type PerRegion<T> = [T; 2];
@@ -269,7 +273,7 @@ pub(crate) struct Markets {
     pub clearing: ScheduleClearing,
     /// Each element's participants by region (rebuilt every tick; all are built before
     /// any is cleared, because an all-element export quota ties the elements together).
-    pub participants: Vec<PerRegion<Participants<PARTICIPANTS>>>,
+    pub participants: Vec<PerRegion<RegionParticipants>>,
     /// Each element's export link before any all-element quota (rebuilt every tick).
     pub links: [Link; Element::COUNT],
     /// Each element's import link into China (rebuilt every tick; closed when the config

@@ -15,10 +15,12 @@
 
 use crate::policy::ChinaRules;
 use crate::shocks::Overlay;
-use crate::state::{GRID_LEVELS, Inventories, Markets, PARTICIPANTS, Params, PriceState, Supply};
+use crate::state::{
+    GRID_LEVELS, Inventories, Markets, PARTICIPANTS, Params, PriceState, RegionParticipants, Supply,
+};
 use crate::tick::{Flows, Scratch};
 use remsim_core::Element;
-use remsim_market::{Link, Participants, Values};
+use remsim_market::{Link, Values};
 use remsim_scenario::TickCoefficients;
 
 /// Participants of each region's schedule (see `remsim_market::Schedule`): the holder
@@ -147,7 +149,7 @@ fn consumer_curve(e: Element, r: usize, x: &ScheduleInputs<'_>) -> [f64; GRID_LE
 
 /// Writes the participants' schedule of element `e` in region `r`.
 fn build_schedule(
-    schedule: &mut Participants<PARTICIPANTS>,
+    schedule: &mut RegionParticipants,
     e: Element,
     r: usize,
     x: &ScheduleInputs<'_>,
@@ -264,7 +266,7 @@ pub(crate) fn demand_kept(c: &TickCoefficients, threshold: f64, price: f64) -> f
 /// trigger x (1 + span), so a spike is softened rather than capped at one price and an
 /// empty stockpile releases nothing; purchases toward the target while prices are low.
 fn add_stockpile_orders(
-    schedule: &mut Participants<PARTICIPANTS>,
+    schedule: &mut RegionParticipants,
     e: Element,
     r: usize,
     x: &ScheduleInputs<'_>,
