@@ -199,9 +199,8 @@ impl<const N: usize, const ORDERS_FROM: usize> Participants<N, ORDERS_FROM> {
                     .iter()
                     .all(|v| v.left_t.to_bits() == 0 && v.right_t.to_bits() == 0)
             }));
-            schedule.net.extend(
-                (self.rows.iter()).map(|row| sum_from(Values::default(), &row[..Self::SUMMED])),
-            );
+            let head = |row: &[Values; N]| sum_from(Values::default(), &row[..Self::SUMMED]);
+            schedule.net.extend(self.rows.iter().map(head));
         }
     }
 
