@@ -37,22 +37,33 @@ impl Values {
 /// participant's part at the [`Position`] with [`Participants::fills`]. Rows are
 /// fixed-size arrays, so summing a row is a short unrolled loop and the buffers keep their
 /// room between ticks.
+///
+/// Participants from `ORDERS_FROM` on (by default none) trade only through orders
+/// ([`Participants::add_order`]): the rows pushed carry zeros for them (checked in debug
+/// builds), so that until an order is added [`Participants::total_into`] sums the others
+/// only; the totals are the same bits as a sum over all of them.
 #[derive(Debug, Clone)]
-pub struct Participants<const N: usize> {
+pub struct Participants<const N: usize, const ORDERS_FROM: usize = N> {
     prices: Vec<f64>,
     rows: Vec<[Values; N]>,
+    /// Whether an order was added since the rows were cleared.
+    ordered: bool,
 }
 
-impl<const N: usize> Default for Participants<N> {
+impl<const N: usize, const ORDERS_FROM: usize> Default for Participants<N, ORDERS_FROM> {
     fn default() -> Self {
         Participants {
             prices: Vec::new(),
             rows: Vec::new(),
+            ordered: false,
         }
     }
 }
 
-impl<const N: usize> Participants<N> {
+impl<const N: usize, const ORDERS_FROM: usize> Participants<N, ORDERS_FROM> {
+    /// The participants summed while no order is added: those before `ORDERS_FROM`.
+    const SUMMED: usize = if ORDERS_FROM < N { ORDERS_FROM } else { N };
+
     /// No breakpoints yet.
     pub fn new() -> Self {
         Self::default()
@@ -62,6 +73,7 @@ impl<const N: usize> Participants<N> {
     pub fn clear(&mut self) {
         self.prices.clear();
         self.rows.clear();
+        self.ordered = false;
     }
 
     /// Number of breakpoints.
@@ -114,6 +126,7 @@ impl<const N: usize> Participants<N> {
         quantity_t: f64,
         sell: bool,
     ) {
+        self.ordered = true;
         let at = self.prices.partition_point(|&p| p < price_usd_per_kg);
         if at == self.prices.len() || self.prices[at] != price_usd_per_kg {
             let row = self.values_before(at, price_usd_per_kg);
@@ -173,12 +186,22 @@ impl<const N: usize> Participants<N> {
         // Whole columns at a time (sized extends, no per-item capacity checks); each sum
         // runs over the participants in order, as one `push_net` per row would.
         schedule.prices.extend_from_slice(&self.prices);
-        schedule.net.extend(self.rows.iter().map(|row| {
-            row.iter().fold(Values::default(), |total, v| Values {
-                left_t: total.left_t + v.left_t,
-                right_t: total.right_t + v.right_t,
-            })
-        }));
+        if self.ordered || Self::SUMMED == N {
+            schedule
+                .net
+                .extend(self.rows.iter().map(|row| sum_from(Values::default(), row)));
+        } else {
+            // The order-only participants are all +0 here, and adding +0 changes no sum
+            // that starts from +0: only -0 would change (to +0), and such a sum is never
+            // -0 (round to nearest gives -0 only for -0 + -0).
+            debug_assert!(self.rows.iter().all(|row| {
+                row[Self::SUMMED..]
+                    .iter()
+                    .all(|v| v.left_t.to_bits() == 0 && v.right_t.to_bits() == 0)
+            }));
+            let head = |row: &[Values; N]| sum_from(Values::default(), &row[..Self::SUMMED]);
+            schedule.net.extend(self.rows.iter().map(head));
+        }
     }
 
     /// The first participant whose schedule is invalid: values not finite, falling with
@@ -270,6 +293,15 @@ pub struct Fills<const N: usize> {
     pub unserved_t: [f64; N],
 }
 
+/// `start` plus each of `values` in order, left and right apart.
+#[inline(always)]
+fn sum_from(start: Values, values: &[Values]) -> Values {
+    values.iter().fold(start, |total, v| Values {
+        left_t: total.left_t + v.left_t,
+        right_t: total.right_t + v.right_t,
+    })
+}
+
 /// The selling part of a participant's jump: offers at exactly the breakpoint, in t.
 #[inline]
 fn seller_part(v: Values) -> f64 {
@@ -280,4 +312,54 @@ fn seller_part(v: Values) -> f64 {
 #[inline]
 fn buyer_part(v: Values) -> f64 {
     v.right_t.min(0.0) - v.left_t.min(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each breakpoint's total, as bits.
+    fn total_bits<const N: usize, const K: usize>(p: &Participants<N, K>) -> Vec<(u64, u64)> {
+        let mut schedule = Schedule::new();
+        p.total_into(&mut schedule);
+        let net = &schedule.net;
+        net.iter()
+            .map(|v| (v.left_t.to_bits(), v.right_t.to_bits()))
+            .collect()
+    }
+
+    /// Fills both with the same rows: the first two participants vary (with -0 among
+    /// them, which a sum of +0s turns into +0), the last two trade only through orders.
+    fn fill<const K: usize>(p: &mut Participants<4, K>, orders: bool) {
+        p.clear();
+        let values = [-0.0, 0.1, -0.0, 0.2 + 0.1, 1e-300, -3.0, 7.5];
+        for (m, &v) in values.iter().enumerate() {
+            let row = p.push_point(m as f64);
+            row[0] = Values::flat(v);
+            row[1] = Values::jump(-0.0, 0.0);
+        }
+        p.push_row(
+            9.0,
+            [
+                Values::jump(-0.0, 1.0),
+                Values::flat(-0.0),
+                Values::default(),
+                Values::default(),
+            ],
+        );
+        if orders {
+            p.add_order(2, 2.5, 0.7, true);
+            p.add_order(3, 1.0, 0.3, false);
+        }
+    }
+
+    #[test]
+    fn order_only_participants_leave_the_totals_bits_as_they_are() {
+        for orders in [false, true] {
+            let (mut all, mut split) = (Participants::<4>::new(), Participants::<4, 2>::new());
+            fill(&mut all, orders);
+            fill(&mut split, orders);
+            assert_eq!(total_bits(&all), total_bits(&split), "orders: {orders}");
+        }
+    }
 }

@@ -240,6 +240,7 @@ fn build_params(config: &ScenarioConfig, o: &Opening, sectors: &[DemandSector]) 
         std::array::from_fn(|k| (GRID_LOG_STEP * (k as i32 - GRID_STEPS) as f64).exp());
     let stock_response = m.stock_price_response.max(0.01);
     let demand_cap = config.tick.sector_demand_cap;
+    let cost_weight = m.expectation_cost_weight.clamp(0.0, 1.0);
     Params {
         freight: m.freight_usd_per_kg.max(0.0),
         china_imports: m.china_imports,
@@ -247,7 +248,16 @@ fn build_params(config: &ScenarioConfig, o: &Opening, sectors: &[DemandSector]) 
         floor: ElementVec::from_fn(|e| o.floor.max(m.storage_floor_share * o.incentive[1][e]))
             .min(&o.cap),
         incentive: o.incentive,
-        cost_weight: m.expectation_cost_weight.clamp(0.0, 1.0),
+        cost_weight,
+        incentive_ln_weighted: std::array::from_fn(|r| {
+            ElementVec::from_fn(|e| o.incentive[r][e].ln() * cost_weight)
+        }),
+        kept_at_cap: std::array::from_fn(|r| {
+            ElementVec::from_fn(|e| {
+                let threshold = config.tick.demand_destruction_from * o.incentive[r][e];
+                crate::tick::schedules::demand_kept(&config.tick, threshold, o.cap[e])
+            })
+        }),
         cap: o.cap,
         stock_target_months: m.stock_target_months.max(0.1),
         initial_stock_months: m.initial_stock_months.max(0.0),

@@ -34,6 +34,10 @@ pub(crate) const GRID_LOG_STEP: f64 = 0.08;
 pub(crate) const GRID_LEVELS: usize = 2 * GRID_STEPS as usize + 1;
 /// Participants of each region's schedule (see `remsim_market::Schedule`).
 pub(crate) const PARTICIPANTS: usize = 6;
+/// A region's participants of one element: the last two (the government stockpile's
+/// releases and purchases) trade only through orders.
+pub(crate) type RegionParticipants =
+    Participants<PARTICIPANTS, { crate::tick::schedules::STOCKPILE_RELEASE }>;
 
 /// A pair of values, one per region, indexed by [`Region::index`] (China 0, rest of world 1).
 pub(crate) type PerRegion<T> = [T; 2];
@@ -58,6 +62,14 @@ pub(crate) struct Params {
     pub incentive: PerRegion<ElementVec>,
     /// Weight of the incentive price in expectations (`market.expectation_cost_weight`).
     pub cost_weight: f64,
+    /// `ln(incentive) · cost_weight` by region and element, worked out once per trial for
+    /// [`Params::cost_anchored`] (the same operations on the same values, so the same
+    /// bits; read only where the incentive price is positive).
+    pub incentive_ln_weighted: PerRegion<ElementVec>,
+    /// Share of end users' and makers' demand kept at the cap by region and element under
+    /// demand destruction (`tick::schedules::demand_kept`), worked out once per trial: the
+    /// cap and the threshold are the trial's.
+    pub kept_at_cap: PerRegion<ElementVec>,
     /// Price cap by element, USD/kg.
     pub cap: ElementVec,
     /// Holders' target stock, months of demand.
@@ -96,7 +108,7 @@ impl Params {
     pub fn cost_anchored(&self, price: f64, r: usize, e: Element) -> f64 {
         let incentive = self.incentive[r][e];
         if self.cost_weight > 0.0 && incentive > 0.0 && price > 0.0 {
-            (price.ln() * (1.0 - self.cost_weight) + incentive.ln() * self.cost_weight).exp()
+            (price.ln() * (1.0 - self.cost_weight) + self.incentive_ln_weighted[r][e]).exp()
         } else {
             price
         }
@@ -261,7 +273,7 @@ pub(crate) struct Markets {
     pub clearing: ScheduleClearing,
     /// Each element's participants by region (rebuilt every tick; all are built before
     /// any is cleared, because an all-element export quota ties the elements together).
-    pub participants: Vec<PerRegion<Participants<PARTICIPANTS>>>,
+    pub participants: Vec<PerRegion<RegionParticipants>>,
     /// Each element's export link before any all-element quota (rebuilt every tick).
     pub links: [Link; Element::COUNT],
     /// Each element's import link into China (rebuilt every tick; closed when the config

@@ -15,10 +15,13 @@
 
 use crate::policy::ChinaRules;
 use crate::shocks::Overlay;
-use crate::state::{GRID_LEVELS, Inventories, Markets, PARTICIPANTS, Params, PriceState, Supply};
+use crate::state::{
+    GRID_LEVELS, Inventories, Markets, PARTICIPANTS, Params, PriceState, RegionParticipants, Supply,
+};
 use crate::tick::{Flows, Scratch};
 use remsim_core::Element;
-use remsim_market::{Link, Participants, Values};
+use remsim_market::{Link, Values};
+use remsim_scenario::TickCoefficients;
 
 /// Participants of each region's schedule (see `remsim_market::Schedule`): the holder
 /// first, as it absorbs the clearing's rounding residual.
@@ -146,7 +149,7 @@ fn consumer_curve(e: Element, r: usize, x: &ScheduleInputs<'_>) -> [f64; GRID_LE
 
 /// Writes the participants' schedule of element `e` in region `r`.
 fn build_schedule(
-    schedule: &mut Participants<PARTICIPANTS>,
+    schedule: &mut RegionParticipants,
     e: Element,
     r: usize,
     x: &ScheduleInputs<'_>,
@@ -175,13 +178,7 @@ fn build_schedule(
     // the expected one, so that buyers who switched technology do not come back because
     // prices have stayed high for a while. No powf unless a price is that high.
     let threshold = c.demand_destruction_from * x.params.incentive[r][e];
-    let destroyed = |price: f64| {
-        if threshold > 0.0 && price > threshold {
-            (price / threshold).powf(-c.demand_destruction_elasticity)
-        } else {
-            1.0
-        }
-    };
+    let destroyed = |price: f64| demand_kept(c, threshold, price);
     schedule.clear();
     // Multipliers are tabulated once per trial: the tick loop does no powf.
     let mut top = 0.0;
@@ -243,8 +240,9 @@ fn build_schedule(
             Values::jump(-discretionary * kept, 0.0)
         };
     }
-    // What is still wanted at the cap walks away there; holders sell all they have.
-    let kept = destroyed(cap);
+    // What is still wanted at the cap walks away there; holders sell all they have. The
+    // share kept there is the trial's (`destroyed(cap)` worked out once).
+    let kept = p.kept_at_cap[r][e];
     let row = schedule.push_point(cap);
     row[HOLDER] = Values::jump(top, s.max(top));
     row[CONSUMERS] = Values::jump(-top_demand * kept, 0.0);
@@ -252,12 +250,23 @@ fn build_schedule(
     add_stockpile_orders(schedule, e, r, x, d);
 }
 
+/// Share of end users' and makers' demand kept at `price` (USD/kg) under demand destruction
+/// from `threshold` (USD/kg): `(price / threshold)^-elasticity` above a positive threshold,
+/// all of it below.
+pub(crate) fn demand_kept(c: &TickCoefficients, threshold: f64, price: f64) -> f64 {
+    if threshold > 0.0 && price > threshold {
+        (price / threshold).powf(-c.demand_destruction_elasticity)
+    } else {
+        1.0
+    }
+}
+
 /// Government stockpile orders on the schedule of `e` in region `r` (`d`: the region's
 /// demand, t this month): releases above the trigger, in equal tranches from it up to
 /// trigger x (1 + span), so a spike is softened rather than capped at one price and an
 /// empty stockpile releases nothing; purchases toward the target while prices are low.
 fn add_stockpile_orders(
-    schedule: &mut Participants<PARTICIPANTS>,
+    schedule: &mut RegionParticipants,
     e: Element,
     r: usize,
     x: &ScheduleInputs<'_>,
