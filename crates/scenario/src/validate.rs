@@ -455,7 +455,12 @@ fn check_china(c: &mut Checker, config: &ScenarioConfig) {
         range_of(quota_growth_per_year, GROWTH_RATE),
     );
     if let Some(growth) = cp.ion_clay_quota_growth_per_year {
-        c.range_of(&china, "ion_clay_quota_growth_per_year", growth, GROWTH_RATE);
+        c.range_of(
+            &china,
+            "ion_clay_quota_growth_per_year",
+            growth,
+            GROWTH_RATE,
+        );
     }
     c.elements(&china.key("element_quota_t"), &cp.element_quota_t);
     c.elements(&china.key("export_quota_t"), &cp.export_quota_t);
