@@ -2,8 +2,9 @@
 //! reader, interrupted batches with a damaged durable prefix, kill/resume cycles, a full
 //! disk at every point of a batch (on a small tmpfs, where this machine lets us mount one),
 //! malformed sweep files, implausible configs, and a bounded mutation fuzz of configs. Each
-//! test prints its figures (cases tried, refused, identical, silent changes, panics);
-//! `.ci/run` shows them and docs/reliability.md records them. Run with
+//! test prints its figures (cases tried, refused, identical, silent changes, panics) and
+//! appends them to `target/tmp/reliability-figures.txt`, which `.ci/run` shows after the
+//! workspace tests; docs/reliability.md records them. To see them as the tests run:
 //! `cargo test --release --test reliability -- --nocapture --test-threads 1`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -11,10 +12,38 @@
 mod support;
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use support::{SHORT, batch_args, remsim, run_batch, run_compare, s, text};
+
+/// Where the suite's figures are also written, one line each (`.ci/run` deletes the file
+/// before the workspace tests and shows it after them: those tests capture what a passing
+/// test prints, and running the suite a second time only to see its figures cost CI minutes).
+const FIGURES: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/reliability-figures.txt");
+
+/// Prints one of the suite's figures (`reliability: …`, with any `silent:`/`panic:` lines
+/// under it) and appends it to [`FIGURES`] in one write, so the figures of tests running in
+/// parallel do not interleave.
+fn figure(lines: &str) {
+    println!("{lines}");
+    let appended = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(FIGURES)
+        .and_then(|mut file| file.write_all(format!("{lines}\n").as_bytes()));
+    if let Err(e) = appended {
+        println!("reliability: cannot append to {FIGURES}: {e}");
+    }
+}
+
+/// [`figure`] with `format!` arguments.
+macro_rules! figure {
+    ($($arg:tt)*) => {
+        figure(&format!($($arg)*))
+    };
+}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("remsim-rel-{}-{name}", std::process::id()));
@@ -135,7 +164,7 @@ impl Tally {
     }
 
     fn print(&self, what: &str) {
-        println!(
+        let mut lines = format!(
             "reliability: {what}: {} cases, {} refused naming the file, {} identical to the undamaged result, {} silent changes, {} panics",
             self.tried,
             self.refused,
@@ -144,11 +173,12 @@ impl Tally {
             self.panics.len()
         );
         for s in &self.silent {
-            println!("  silent: {s}");
+            lines.push_str(&format!("\n  silent: {s}"));
         }
         for p in &self.panics {
-            println!("  panic: {p}");
+            lines.push_str(&format!("\n  panic: {p}"));
         }
+        figure(&lines);
     }
 }
 
@@ -264,7 +294,7 @@ fn damaged_results_are_refused_or_read_identically() {
     let copy = |to: &Path| copy_dir(&pristine, to);
     let (tally, verify_named) = damage_matrix(&READERS, &files, &root, copy);
     tally.print("damaged-file matrix (each data file × truncate/flip/digit/empty/delete × show, show-list, report, replay, merge, resume, verify)");
-    println!(
+    figure!(
         "reliability: remsim verify named the damaged file in {verify_named} of {} damaged folders",
         tally.tried / READERS.len()
     );
@@ -337,7 +367,7 @@ fn damaged_durable_prefix_is_refused_on_resume() {
         }
     }
     tally.print("damaged durable prefix on --resume (trials.csv, checkpoint.bin, manifest.json × 5 damages)");
-    println!(
+    figure!(
         "reliability: resumes to different results: {}",
         different.len()
     );
@@ -364,7 +394,7 @@ fn damaged_durable_prefix_is_refused_on_resume() {
             identical += 1;
         }
     }
-    println!(
+    figure!(
         "reliability: kill/resume cycles: {cycles} batches killed twice each (SIGKILL, SIGTERM) and resumed, {identical} byte-identical to the uninterrupted batch"
     );
     assert_eq!(identical, cycles);
@@ -386,14 +416,14 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     match &mounted {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
-            println!(
+            figure!(
                 "reliability: full disk: skipped: cannot mount a tmpfs here ({})",
                 text(&o.stderr).trim()
             );
             return;
         }
         Err(e) => {
-            println!("reliability: full disk: skipped: cannot run mount ({e})");
+            figure!("reliability: full disk: skipped: cannot run mount ({e})");
             return;
         }
     }
@@ -434,7 +464,7 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     }
     let _ = fs::remove_dir_all(&dir);
     let _ = Command::new("umount").arg(&mount).status();
-    println!(
+    figure!(
         "reliability: full disk: {tried} tmpfs sizes from 4 KiB up, {failed} batches stopped by ENOSPC, {} left a .tmp file, {identical} of {tried} resumed to the exact uninterrupted result",
         stray.len()
     );
@@ -642,7 +672,7 @@ fn malformed_sweep_files_are_refused_before_anything_runs() {
             ));
         }
     }
-    println!(
+    figure!(
         "reliability: malformed sweep files: {} cases, {located} exit 2 with file:line naming the sweep file and nothing written, panics 0",
         all.len()
     );
@@ -704,7 +734,7 @@ fn implausible_configs_are_refused_by_check() {
         err.contains(&format!("{}:3:10: invalid UTF-8", file.display())),
         "{err}"
     );
-    println!(
+    figure!(
         "reliability: implausible configs: {} cases (reversed window, 1e300 t, 1e12 t, 1e9 USD/kg, 1e300 rate, non-UTF-8), {} refused by check with file:line:col",
         cases.len() + 1,
         refused + 1
@@ -815,7 +845,7 @@ fn config_mutation_fuzz_never_panics() {
             other => panics.push(format!("{}: exit {other:?}", source.display())),
         }
     }
-    println!(
+    figure!(
         "reliability: config mutation fuzz: {tried} mutated configs (bounded to 20 s), {refused} refused with exit 2, {accepted} accepted, {} panics or other exits",
         panics.len()
     );
