@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cross-checks of `remsim sensitivity` and `remsim discover` against the reference tools
-# their users know (issue 15), installed into a virtual environment:
+# their users know (issue 15), installed into the virtual environment the Python package's
+# tests use too (scripts/python-venv.sh):
 #
 #   1. Sobol': SALib's `saltelli.sample` gives the same design as design.csv, and SALib's
 #      `sobol.analyze` on trials.csv (design order) gives every S1 and ST of
@@ -14,24 +15,20 @@
 #
 # Small samples on the 18-month test world (tests/data/batch/short.toml), so it runs in
 # well under a minute once the packages are installed.
-# Environment: REMSIM_XCHECK_VENV (default target/xcheck-venv).
+# Environment: REMSIM_PY_VENV (default target/python-venv; scripts/python-venv.sh), REMSIM_BIN
+# (a remsim to use instead of building target/release/remsim).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-venv="${REMSIM_XCHECK_VENV:-target/xcheck-venv}"
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import SALib, ema_workbench, pandas" 2>/dev/null; then
-    if ! python3 -m venv "$venv" 2>/dev/null; then
-        # Debian's python3 lacks ensurepip until python3-venv is installed.
-        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
-        python3 -m venv "$venv"
-    fi
-    "$venv/bin/pip" install --quiet --upgrade pip
-    "$venv/bin/pip" install --quiet SALib ema_workbench pandas
-fi
-py="$venv/bin/python"
+# shellcheck source=scripts/python-venv.sh
+source scripts/python-venv.sh
 
-cargo build --release --quiet
-remsim=target/release/remsim
+# $REMSIM_BIN: a remsim already built (.ci/run passes the workspace tests' own).
+remsim="${REMSIM_BIN:-}"
+if [[ -z "$remsim" ]]; then
+    cargo build --release --quiet
+    remsim=target/release/remsim
+fi
 config=tests/data/batch/short.toml
 work=target/analysis-crosscheck
 rm -rf "$work"

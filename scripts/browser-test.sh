@@ -21,7 +21,8 @@
 # price fan charts (China and rest of world) from the report's own SVG files, and
 # docs/report-summary.png: the report's executive summary section.
 #
-# Environment: REMSIM_BROWSER_TRIALS (default 1000), REMSIM_BROWSER_SEED (default 1).
+# Environment: REMSIM_BROWSER_TRIALS (default 1000), REMSIM_BROWSER_SEED (default 1),
+# REMSIM_BIN (a remsim to use instead of building target/release/remsim).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,8 +59,13 @@ chrome() {
 }
 
 echo "== building remsim"
-cargo build --release --quiet
-remsim=target/release/remsim
+# $REMSIM_BIN: a remsim already built (.ci/run passes the workspace tests' own), instead
+# of building one here.
+remsim="${REMSIM_BIN:-}"
+if [[ -z "$remsim" ]]; then
+    cargo build --release --quiet
+    remsim=target/release/remsim
+fi
 
 echo "== remsim run: $trials trials of the baseline, seed $seed"
 results="$work/results"

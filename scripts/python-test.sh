@@ -8,30 +8,26 @@
 #
 # The extension is compiled into the workspace's target/ (CARGO_TARGET_DIR), so it reuses
 # the crates `cargo build --release` already compiled instead of starting from zero.
-# Environment: REMSIM_PY_VENV (default target/python-venv).
+# The virtual environment is scripts/python-venv.sh's, shared with the analysis cross-checks.
+# Environment: REMSIM_PY_VENV (default target/python-venv), REMSIM_BIN (a remsim built with
+# the `parquet` feature, to use instead of building target/release/remsim).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-venv="${REMSIM_PY_VENV:-target/python-venv}"
-packages=(maturin pytest pyarrow pandas polars tqdm nbclient nbformat ipykernel matplotlib SALib ema_workbench)
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import maturin, pytest, pyarrow, polars, nbclient, ipykernel, matplotlib, SALib, ema_workbench" 2>/dev/null; then
-    if ! python3 -m venv "$venv" 2>/dev/null; then
-        # Debian's python3 lacks ensurepip until python3-venv is installed.
-        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
-        python3 -m venv "$venv"
-    fi
-    "$venv/bin/pip" install --quiet --upgrade pip
-    "$venv/bin/pip" install --quiet "${packages[@]}"
-fi
-py="$venv/bin/python"
+# shellcheck source=scripts/python-venv.sh
+source scripts/python-venv.sh
 
-# The command line with Parquet output, for the tests' CLI side.
-cargo build --release --quiet --features parquet
+# The command line with Parquet output, for the tests' CLI side ($REMSIM_BIN if given:
+# .ci/run passes the workspace tests' own, which has the feature).
+if [[ -z "${REMSIM_BIN:-}" ]]; then
+    cargo build --release --quiet --features parquet
+    REMSIM_BIN="$PWD/target/release/remsim"
+fi
 echo "-- pip install ./python"
 CARGO_TARGET_DIR="$PWD/target" "$venv/bin/pip" install --quiet --force-reinstall --no-deps ./python
 
 echo "-- pytest python/tests"
-REMSIM_BIN="$PWD/target/release/remsim" "$venv/bin/pytest" -q python/tests
+REMSIM_BIN="$REMSIM_BIN" "$venv/bin/pytest" -q python/tests
 
 echo "-- examples/quickstart.ipynb, headless"
 "$py" - <<'PY'

@@ -11,6 +11,7 @@
 mod support;
 
 use std::fs;
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -128,7 +129,7 @@ impl Tally {
     }
 
     fn print(&self, what: &str) {
-        println!(
+        let mut lines = format!(
             "reliability: {what}: {} cases, {} refused naming the file, {} identical to the undamaged result, {} silent changes, {} panics",
             self.tried,
             self.refused,
@@ -137,19 +138,47 @@ impl Tally {
             self.panics.len()
         );
         for s in &self.silent {
-            println!("  silent: {s}");
+            lines.push_str(&format!("\n  silent: {s}"));
         }
         for p in &self.panics {
-            println!("  panic: {p}");
+            lines.push_str(&format!("\n  panic: {p}"));
         }
+        figure(&lines);
     }
 }
 
 /// Prints a test's figures (the line `.ci/run` shows), then fails listing the `problems`, if
 /// there are any.
 fn figures(line: String, problems: &[String]) {
-    println!("reliability: {line}");
+    figure(&format!("reliability: {line}"));
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Where the suite's figures are also written, one line each (`.ci/run` deletes the file
+/// before the workspace tests and shows it after them: those tests capture what a passing
+/// test prints, and running the suite a second time only to see its figures cost CI minutes).
+const FIGURES: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/reliability-figures.txt");
+
+/// Prints one of the suite's figures (`reliability: …`, with any `silent:`/`panic:` lines
+/// under it) and appends it to [`FIGURES`] in one write, so the figures of tests running in
+/// parallel do not interleave.
+fn figure(lines: &str) {
+    println!("{lines}");
+    let appended = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(FIGURES)
+        .and_then(|mut file| file.write_all(format!("{lines}\n").as_bytes()));
+    if let Err(e) = appended {
+        println!("reliability: cannot append to {FIGURES}: {e}");
+    }
+}
+
+/// [`figure`] with `format!` arguments.
+macro_rules! figure {
+    ($($arg:tt)*) => {
+        figure(&format!($($arg)*))
+    };
 }
 
 /// What each reader gives on a folder: (exit ok, stdout, the bytes of what it wrote).
@@ -264,7 +293,7 @@ fn damaged_results_are_refused_or_read_identically() {
     let copy = |to: &Path| copy_dir(&pristine, to);
     let (tally, verify_named) = damage_matrix(&READERS, &files, &root, copy);
     tally.print("damaged-file matrix (each data file × truncate/flip/digit/empty/delete × show, show-list, report, replay, merge, resume, verify)");
-    println!(
+    figure!(
         "reliability: remsim verify named the damaged file in {verify_named} of {} damaged folders",
         tally.tried / READERS.len()
     );
@@ -362,7 +391,7 @@ fn damaged_durable_prefix_is_refused_on_resume() {
             identical += 1;
         }
     }
-    println!(
+    figure!(
         "reliability: kill/resume cycles: {cycles} batches killed twice each (SIGKILL, SIGTERM) and resumed, {identical} byte-identical to the uninterrupted batch"
     );
     assert_eq!(identical, cycles);
@@ -383,14 +412,14 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     match &mounted {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
-            println!(
+            figure!(
                 "reliability: full disk: skipped: cannot mount a tmpfs here ({})",
                 text(&o.stderr).trim()
             );
             return;
         }
         Err(e) => {
-            println!("reliability: full disk: skipped: cannot run mount ({e})");
+            figure!("reliability: full disk: skipped: cannot run mount ({e})");
             return;
         }
     }
@@ -431,7 +460,7 @@ fn full_disk_at_any_point_resumes_to_the_exact_result() {
     }
     let _ = fs::remove_dir_all(&dir);
     let _ = Command::new("umount").arg(&mount).status();
-    println!(
+    figure!(
         "reliability: full disk: {tried} tmpfs sizes from 4 KiB up, {failed} batches stopped by ENOSPC, {} left a .tmp file, {identical} of {tried} resumed to the exact uninterrupted result",
         stray.len()
     );
@@ -701,7 +730,7 @@ fn implausible_configs_are_refused_by_check() {
         err.contains(&format!("{}:3:10: invalid UTF-8", file.display())),
         "{err}"
     );
-    println!(
+    figure!(
         "reliability: implausible configs: {} cases (reversed window, 1e300 t, 1e12 t, 1e9 USD/kg, 1e300 rate, non-UTF-8), {} refused by check with file:line:col",
         cases.len() + 1,
         refused + 1

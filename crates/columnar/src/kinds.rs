@@ -14,6 +14,10 @@ pub enum ColumnKind {
     Count,
     /// Any other number: a nullable `Float64` (an empty CSV field is null).
     Number,
+    /// An outcome counted in months, or a 0/1 flag (catalog units `months` and `0/1 flag`):
+    /// a nullable `Float64` like [`ColumnKind::Number`], written with a dictionary, as a
+    /// column holds a few hundred whole numbers at most.
+    Tally,
 }
 
 impl ColumnKind {
@@ -25,24 +29,24 @@ impl ColumnKind {
             }
             ColumnKind::Month => DataType::Date32,
             ColumnKind::Count => DataType::UInt64,
-            ColumnKind::Number => DataType::Float64,
+            ColumnKind::Number | ColumnKind::Tally => DataType::Float64,
         }
     }
 }
 
 /// The kind of the column named `name` in any remsim table: the fixed names of the long
-/// tables, then the metric catalog (an outcome whose unit is `YYYY-MM` is a month).
+/// tables, then the metric catalog (an outcome whose unit is `YYYY-MM` is a month, one in
+/// `months` or `0/1 flag` a tally).
 pub fn column_kind(name: &str) -> ColumnKind {
     match name {
         "metric" | "unit" => ColumnKind::Name,
         "date" => ColumnKind::Month,
         "trial" | "seed" | "tick" | "n" => ColumnKind::Count,
-        _ if catalog::lookup_in(catalog::Table::Trials, name)
-            .is_some_and(|m| m.unit() == "YYYY-MM") =>
-        {
-            ColumnKind::Month
-        }
-        _ => ColumnKind::Number,
+        _ => match catalog::lookup_in(catalog::Table::Trials, name).map(|m| m.unit()) {
+            Some("YYYY-MM") => ColumnKind::Month,
+            Some("months" | "0/1 flag") => ColumnKind::Tally,
+            _ => ColumnKind::Number,
+        },
     }
 }
 
@@ -109,6 +113,8 @@ mod tests {
         assert_eq!(column_kind("date"), ColumnKind::Month);
         assert_eq!(column_kind("trial"), ColumnKind::Count);
         assert_eq!(column_kind("peak_month.nd.cn"), ColumnKind::Month);
+        assert_eq!(column_kind("floor_months.dy.row"), ColumnKind::Tally);
+        assert_eq!(column_kind("shortage_any.dy_tb.by_2035"), ColumnKind::Tally);
         assert_eq!(
             column_kind("peak_price.nd.cn_usd_per_kg"),
             ColumnKind::Number

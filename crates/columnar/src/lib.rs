@@ -26,7 +26,7 @@ mod write;
 pub use error::ColumnarError;
 pub use kinds::{ColumnKind, column_kind, days_from_month, month_from_days};
 pub use read::{parquet_to_csv, read_metadata};
-pub use write::{csv_to_parquet, rows_per_group};
+pub use write::{ROWS_PER_GROUP, csv_to_parquet};
 
 /// One of the result tables a batch folder can hold in both formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
