@@ -239,11 +239,13 @@ fn start_run(
         trials,
         seed,
         out: Some(out),
-        threads,
+        exec: cmd::Execution {
+            threads,
+            force,
+            quiet: true,
+        },
         shard: None,
         resume,
-        force,
-        quiet: true,
         checkpoint_secs: 3.0,
         series,
         every,
@@ -271,9 +273,11 @@ fn start_compare(
         trials,
         seed,
         out: Some(out),
-        threads,
-        force,
-        quiet: true,
+        exec: cmd::Execution {
+            threads,
+            force,
+            quiet: true,
+        },
         format: format(format_name)?,
     };
     Ok(spawn(move || cmd::compare::run(args)))
@@ -294,11 +298,13 @@ fn start_sweep(
     let args = cmd::sweep::SweepArgs {
         sweep,
         out: Some(out),
-        threads,
-        force,
+        exec: cmd::Execution {
+            threads,
+            force,
+            quiet: true,
+        },
         trials,
         seed,
-        quiet: true,
         format: format(format_name)?,
     };
     Ok(spawn(move || cmd::sweep::run(args)))
@@ -336,9 +342,11 @@ fn start_sensitivity(
         outcome: outcomes,
         out: Some(out),
         levels,
-        threads,
-        force,
-        quiet: true,
+        exec: cmd::Execution {
+            threads,
+            force,
+            quiet: true,
+        },
         format: format(format_name)?,
     };
     Ok(spawn(move || cmd::sensitivity::run(args)))

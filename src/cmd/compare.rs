@@ -39,15 +39,9 @@ pub struct CompareArgs {
     /// Output folder [default: results/compare-<base>-vs-<shock>-s<seed>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: one per core]. Does not change any output byte.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Overwrite the results in --out.
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bars.
-    #[arg(long)]
-    pub quiet: bool,
+    /// --threads, --force and --quiet.
+    #[command(flatten)]
+    pub exec: crate::cmd::Execution,
     /// Table files of base/ and shock/: csv, parquet or both (the comparison's own
     /// diff_*.csv stay CSV).
     #[arg(long, value_enum, default_value_t = Format::Csv)]
@@ -75,7 +69,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
             args.seed
         ))
     });
-    if dir.join("diff_summary.csv").exists() && !args.force {
+    if dir.join("diff_summary.csv").exists() && !args.exec.force {
         bail!(
             "{} already holds a comparison; pass --force to overwrite it, or choose another --out",
             dir.display()
@@ -93,8 +87,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
             args.trials,
             args.seed,
             dir.join(name),
-            args.threads,
-            args.force,
+            args.exec.threads,
+            args.exec.force,
         ))?;
         if code != ExitCode::SUCCESS {
             return Ok(code);
@@ -116,9 +110,9 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(s)
     };
-    let bar = crate::cmd::run::progress_bar(args.trials, 0, args.quiet);
+    let bar = crate::cmd::run::progress_bar(args.trials, 0, args.exec.quiet);
     bar.set_message("pairing base and shock");
-    let config = BatchConfig::with_threads(args.threads.unwrap_or(0));
+    let config = BatchConfig::with_threads(args.exec.threads.unwrap_or(0));
     let end = remsim_scheduler::run_batch(
         0..args.trials,
         BatchState::start(0),

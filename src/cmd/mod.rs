@@ -25,3 +25,18 @@ pub mod sweep_file;
 pub mod trial;
 pub mod validate;
 pub mod verify;
+
+/// How a batch command runs, shared by `run`, `compare`, `sweep` and `sensitivity`: worker
+/// threads, overwriting, and progress output.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Execution {
+    /// Worker threads [default: one per core]. Does not change any output byte.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Overwrite the results in --out.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bars, per-point lines or tables; only errors.
+    #[arg(long)]
+    pub quiet: bool,
+}

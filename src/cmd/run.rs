@@ -42,9 +42,9 @@ pub struct RunArgs {
     /// or else its file stem, with -shard<K>of<N> for a shard].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: one per core]. Does not change any output byte.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    /// --threads, --force and --quiet.
+    #[command(flatten)]
+    pub exec: crate::cmd::Execution,
     /// Run only shard K of N (0-based), a contiguous slice of the trials; combine the
     /// shards' folders with `remsim merge`.
     #[arg(long, value_name = "K/N")]
@@ -52,12 +52,6 @@ pub struct RunArgs {
     /// Finish an interrupted batch in --out from its last checkpoint.
     #[arg(long, conflicts_with = "force")]
     pub resume: bool,
-    /// Overwrite the results in --out.
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no summary.
-    #[arg(long)]
-    pub quiet: bool,
     /// Seconds between checkpoints: at least this many, and at least 100 times as long as
     /// the last checkpoint took, so that checkpoints cost at most ~1% of the run however
     /// large the aggregates grow; 0 checkpoints after every block.
@@ -111,11 +105,13 @@ impl RunArgs {
             trials: Some(trials),
             seed: Some(seed),
             out: Some(out),
-            threads,
+            exec: crate::cmd::Execution {
+                threads,
+                force,
+                quiet: true,
+            },
             shard: None,
             resume: false,
-            force,
-            quiet: true,
             checkpoint_secs: 3.0,
             series: Vec::new(),
             every: Every::Month,
@@ -179,7 +175,7 @@ fn check_args(args: &RunArgs) -> anyhow::Result<()> {
     if !(args.checkpoint_secs >= 0.0 && args.checkpoint_secs.is_finite()) {
         bail!("--checkpoint-secs must be a number of seconds >= 0");
     }
-    if args.threads == Some(0) {
+    if args.exec.threads == Some(0) {
         bail!("--threads must be at least 1");
     }
     Ok(())
@@ -324,13 +320,13 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
     )?;
     let series = open_series(&folder, &args, range.start, state.next_trial)?;
 
-    let (config, pool_threads) = batch_config(args.threads);
+    let (config, pool_threads) = batch_config(args.exec.threads);
 
     let interrupted = install_ctrl_c()?;
     let bar = progress_bar(
         range.end - range.start,
         state.next_trial - range.start,
-        args.quiet,
+        args.exec.quiet,
     );
     let mut sink = FileSink {
         folder: folder.clone(),
@@ -379,7 +375,7 @@ pub fn run_with(args: RunArgs, inputs: &Inputs<'_>) -> anyhow::Result<ExitCode> 
     let timing = run_timing(wall, range.end - first, pool_threads, resumed_at);
     finish(&mut sink, &folder, &manifest, &aggregates, shard, &timing)?;
     super::columnar::apply(&folder.dir, args.format)?;
-    if !args.quiet {
+    if !args.exec.quiet {
         print!(
             "{}",
             report::summary(&folder, &manifest, &aggregates, Some(&timing))
@@ -463,7 +459,7 @@ fn open_batch(
     if blank {
         folder.remove_temporaries()?;
     }
-    folder.prepare_fresh(args.force)?;
+    folder.prepare_fresh(args.exec.force)?;
     manifest.write(&folder.file(MANIFEST))?;
     Ok(Some((BatchState::start(range.start), None, None)))
 }

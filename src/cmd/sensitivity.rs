@@ -66,15 +66,9 @@ pub struct SensitivityArgs {
     /// Grid levels of a Morris design (even).
     #[arg(long, default_value_t = 4)]
     pub levels: usize,
-    /// Worker threads [default: one per core]. Does not change any output byte.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Overwrite the results in --out.
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no table.
-    #[arg(long)]
-    pub quiet: bool,
+    /// --threads, --force and --quiet.
+    #[command(flatten)]
+    pub exec: crate::cmd::Execution,
     /// Table files of the batch: csv, parquet or both (design.csv and sensitivity.csv
     /// stay CSV).
     #[arg(long, value_enum, default_value_t = crate::cmd::columnar::Format::Csv)]
@@ -155,8 +149,8 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
             design.len() as u64,
             args.seed,
             dir.clone(),
-            args.threads,
-            args.force,
+            args.exec.threads,
+            args.exec.force,
         ),
         &Inputs::Design {
             rows: &values,
@@ -176,7 +170,7 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     writer.sync()?;
     let table = analyse(&args, &folder, &design, &header[1..])?;
     crate::cmd::columnar::apply(&dir, args.format)?;
-    if !args.quiet {
+    if !args.exec.quiet {
         print!("{table}");
     }
     Ok(ExitCode::SUCCESS)

@@ -22,21 +22,15 @@ pub struct SweepArgs {
     /// Output folder [default: results/sweep-<file>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: one per core].
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Overwrite the results in --out.
-    #[arg(long)]
-    pub force: bool,
+    /// --threads, --force and --quiet.
+    #[command(flatten)]
+    pub exec: crate::cmd::Execution,
     /// Trials per point, instead of the sweep file's `trials`.
     #[arg(long)]
     pub trials: Option<u64>,
     /// Master seed of every point, instead of the sweep file's `seed`.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// No line per point; only errors.
-    #[arg(long)]
-    pub quiet: bool,
     /// Table files of every point's results folder: csv, parquet or both (sweep.csv stays
     /// CSV).
     #[arg(long, value_enum, default_value_t = crate::cmd::columnar::Format::Csv)]
@@ -99,7 +93,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             crate::cmd::sweep_file::MAX_TRIALS
         );
     }
-    if args.threads == Some(0) {
+    if args.exec.threads == Some(0) {
         bail!("--threads must be at least 1");
     }
     let sweep = match crate::cmd::sweep_file::load(&args.sweep, args.trials, args.seed) {
@@ -119,7 +113,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("results").join(format!("sweep-{stem}")));
-    if dir.join("sweep.csv").exists() && !args.force {
+    if dir.join("sweep.csv").exists() && !args.exec.force {
         bail!(
             "{} already holds a sweep; pass --force to overwrite it, or choose another --out",
             dir.display()
@@ -134,7 +128,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         let _ = write!(table, ",{o}.p05,{o}.p50,{o}.p95");
     }
     table.push('\n');
-    if !args.quiet {
+    if !args.exec.quiet {
         println!("{} points x {} trials", sweep.points.len(), sweep.trials);
     }
     for (k, (values, text)) in sweep.points.iter().zip(&sweep.scenarios).enumerate() {
@@ -148,8 +142,8 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             sweep.trials,
             sweep.seed,
             point_dir.join("results"),
-            args.threads,
-            args.force,
+            args.exec.threads,
+            args.exec.force,
         ))?;
         if code != ExitCode::SUCCESS {
             return Ok(code);
@@ -170,12 +164,12 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             }
         }
         table.push('\n');
-        if !args.quiet {
+        if !args.exec.quiet {
             println!("{line}");
         }
     }
     remsim_io::atomic_write(&dir.join("sweep.csv"), table.as_bytes())?;
-    if !args.quiet {
+    if !args.exec.quiet {
         println!("sweep table: {}", dir.join("sweep.csv").display());
     }
     Ok(ExitCode::SUCCESS)
