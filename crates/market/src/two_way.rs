@@ -31,7 +31,13 @@ impl ScheduleMarket {
         out: &mut ScheduleClearing,
     ) -> Result<(), MarketError> {
         self.clear(export, bounds, reference_price, out)?;
-        if out.flow_t > 0.0 || import.capacity_t <= 0.0 {
+        // At zero flow each price lies in its region's clearing interval, so China's lowest
+        // clearing price less the rest of world's highest is at most the spread of these
+        // prices: when that spread does not exceed the import wedge, the mirrored market
+        // ships nothing, and the second clearing (most months of an exporting China) is
+        // skipped.
+        let [cn, row] = out.price_usd_per_kg;
+        if out.flow_t > 0.0 || import.capacity_t <= 0.0 || cn - row <= import.wedge_usd_per_kg {
             return Ok(());
         }
         self.schedules.swap(0, 1);
