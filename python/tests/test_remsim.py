@@ -11,6 +11,7 @@ import hashlib
 import os
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -126,13 +127,25 @@ def test_a_dict_config_runs(tmp_path):
     assert len(b.trials) == 20
 
 
+def _interrupt_once_started(out, timeout_s=60.0):
+    """Sends KeyboardInterrupt to the main thread as soon as the batch has made its folder.
+
+    A fixed delay raced the batch: 4,000 trials of the short world once took longer than
+    1.5 s, and after the engine got faster they finished before the interrupt came.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not out.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    _thread.interrupt_main()
+
+
 def test_keyboard_interrupt_leaves_a_resumable_folder(tmp_path):
     out = tmp_path / "interrupted"
-    timer = threading.Timer(1.5, _thread.interrupt_main)
-    timer.start()
+    watcher = threading.Thread(target=_interrupt_once_started, args=(out,), daemon=True)
+    watcher.start()
     with pytest.raises(KeyboardInterrupt):
         remsim.run(config=SHORT, trials=4000, seed=3, progress=False, out=out)
-    timer.cancel()
+    watcher.join()
     state = cli("verify", out, check=False)
     assert state.returncode == 3, state.stdout + state.stderr
     assert "resumable from trial" in state.stdout
