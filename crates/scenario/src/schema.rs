@@ -96,6 +96,12 @@ pub struct EntryConfig {
     /// Region whose separators buy the projects' concentrate (`cn` or `row`); default `row`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sells_to: Option<String>,
+    /// Long-run price elasticity of demand (magnitude) with which investors turn the market
+    /// balance they expect at first output into a price: demand grown at its recent rate
+    /// against today's supply plus the projects already in the pipeline. Absent: projects
+    /// are valued at today's long-run prices, blind to the pipeline and to demand growth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast_elasticity: Option<f64>,
 }
 
 /// Environmental coefficients of mining and processing.

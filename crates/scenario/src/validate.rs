@@ -537,6 +537,14 @@ fn check_entry(c: &mut Checker, section: &str, entry: &EntryConfig) {
         );
     }
     fields!(c, &p, entry; non_negative(ramp_years), share(failure_probability));
+    if let Some(elasticity) = entry.forecast_elasticity
+        && !(elasticity > 0.0 && elasticity <= 5.0)
+    {
+        c.fail(
+            p.key("forecast_elasticity"),
+            format!("expected a demand elasticity (magnitude) in (0, 5], found {elasticity}"),
+        );
+    }
 }
 
 fn check_market(c: &mut Checker, m: &MarketConfig) {

@@ -311,6 +311,8 @@ fn build_policy(
         entries_launched: 0,
         heavy_entry,
         heavy_entries_launched: 0,
+        demand_year_t: ElementVec::ZERO,
+        demand_years_t: Vec::with_capacity(crate::state::DEMAND_YEARS_KEPT),
     })
 }
 

@@ -149,7 +149,17 @@ pub(crate) struct PolicyState {
     pub heavy_entry: Option<(EntryConfig, ElementVec)>,
     /// Heavy-rich greenfield projects launched so far.
     pub heavy_entries_launched: u32,
+    /// World oxide demand (end users and makers) of the calendar year so far, t: the
+    /// entrants' demand forecast reads the finished years.
+    pub demand_year_t: ElementVec,
+    /// World oxide demand of the last finished calendar years, t, oldest first (at most
+    /// [`DEMAND_YEARS_KEPT`]).
+    pub demand_years_t: Vec<ElementVec>,
 }
+
+/// Finished years of demand the entrants' forecast keeps: growth is read over the last
+/// three, long enough to average out a year's noise and short enough to see a turn.
+pub(crate) const DEMAND_YEARS_KEPT: usize = 4;
 
 /// The operating units of every stage and the rival projects behind some of them.
 pub(crate) struct Supply {

@@ -1,22 +1,29 @@
 //! Phase 12, investment (each January after the first month): miners decide expansions
 //! within the room China's next quotas leave; separators decide on the margin the current
-//! feed would earn; greenfield entry launches projects when long-run prices pay; magnet
-//! makers adapt their recipes to heavy rare-earth prices and decide expansions.
+//! feed would earn; greenfield entry launches projects when the prices expected at first
+//! output pay (long-run prices moved by demand growth and the pipeline); magnet makers
+//! adapt their recipes to heavy rare-earth prices and decide expansions. Every month it
+//! adds the month's demand to the year's record.
 //!
-//! Reads: quotas and `Flows::group_capacity`, concentrate pools, expected, smoothed,
-//! opening and long-run prices, params (payable share, coefficients), the clock.
+//! Reads: quotas and `Flows::{group_capacity, demanded}`, rival projects' phases,
+//! concentrate pools, expected, smoothed, opening and long-run prices, params (payable
+//! share, coefficients, incentive prices), the clock.
 //! Writes: capacity decisions of miners, separators and makers; makers' recipes; new
-//! rival projects and their units (`Supply`); `PolicyState::entries_launched`.
+//! rival projects and their units (`Supply`); `PolicyState::{entries_launched,
+//! demand_year_t, demand_years_t}`.
 //! Invariant: a unit run by a rival project decides nothing itself (its life cycle does);
 //! each new project draws from its own stream, keyed by its id.
 
 use crate::SimError;
 use crate::policy::group_index;
 use crate::projects::MineProject;
-use crate::state::{Clock, Inventories, Params, PolicyState, PriceState, Supply};
+use crate::state::{
+    Clock, DEMAND_YEARS_KEPT, Inventories, Params, PolicyState, PriceState, Supply,
+};
 use crate::tick::{Flows, ratio};
 use remsim_core::rng::{stream_id, stream_rng};
 use remsim_core::{Element, ElementVec, Month, Region};
+use remsim_rivals::Phase;
 use remsim_scenario::{EntryConfig, QuotaGroup};
 
 /// What investors read besides the supply they change.
@@ -39,6 +46,18 @@ pub(crate) fn run(
     f: &Flows,
 ) -> Result<(), SimError> {
     let month = f.month;
+    policy.demand_year_t += f.demanded;
+    // A year counts once it is whole (a run starting mid-year skips its first December).
+    if month.month() == 12 && month.months_since(x.clock.start) >= 11 {
+        let years = &mut policy.demand_years_t;
+        if years.len() == DEMAND_YEARS_KEPT {
+            years.remove(0);
+        }
+        years.push(policy.demand_year_t);
+    }
+    if month.month() == 12 {
+        policy.demand_year_t = ElementVec::ZERO;
+    }
     if month.month() != 1 || month == x.clock.start {
         return Ok(());
     }
@@ -64,21 +83,15 @@ pub(crate) fn run(
             sep.decide_investment(month, margin);
         }
     }
-    let prices = &x.prices.long_run[1];
+    let demand = &policy.demand_years_t;
     if let Some((entry, shares)) = &policy.entry {
         let launched = &mut policy.entries_launched;
-        launch_entry(supply, (entry, shares, "entry"), launched, x, month, prices)?;
+        launch_entry(supply, (entry, shares, "entry"), launched, demand, x, month)?;
     }
     if let Some((entry, shares)) = &policy.heavy_entry {
         let launched = &mut policy.heavy_entries_launched;
-        launch_entry(
-            supply,
-            (entry, shares, "heavy-entry"),
-            launched,
-            x,
-            month,
-            prices,
-        )?;
+        let kind = (entry, shares, "heavy-entry");
+        launch_entry(supply, kind, launched, demand, x, month)?;
     }
     for (i, mk) in supply.makers.iter_mut().enumerate() {
         let r = mk.region().index();
@@ -93,7 +106,7 @@ pub(crate) fn run(
     Ok(())
 }
 
-/// Greenfield entry, each January: when expected rest-of-world prices give a generic
+/// Greenfield entry, each January: when expected prices where it sells give a generic
 /// integrated mine-and-separation project a margin above the hurdle, up to
 /// `max_per_year` projects are decided; each draws its lead time and fate from its own
 /// stream and comes online through the rival life cycle.
@@ -101,12 +114,31 @@ fn launch_entry(
     supply: &mut Supply,
     (entry, shares, prefix): (&EntryConfig, &ElementVec, &str),
     launched: &mut u32,
+    demand_years_t: &[ElementVec],
     x: &InvestmentInputs<'_>,
     month: Month,
-    prices: &ElementVec,
 ) -> Result<(), SimError> {
+    // A project is valued at the long-run prices of the market its output is sold into:
+    // a clay project shipping concentrate to China earns China's prices, not the rest of
+    // the world's (which export licences can hold far above them).
+    let sells_to = entry
+        .sells_to
+        .as_deref()
+        .and_then(Region::parse)
+        .unwrap_or(Region::RestOfWorld);
+    let r = sells_to.index();
+    let mut prices = x.prices.long_run[r];
+    if let Some(elasticity) = entry.forecast_elasticity {
+        let [lo, hi] = entry.lead_time_years;
+        let horizon_years = 0.5 * (lo + hi);
+        let pipeline = pipeline_t_per_year(supply, month, x.clock.start, entry);
+        let balance = expected_balance(demand_years_t, &pipeline, horizon_years);
+        for e in Element::ALL {
+            prices[e] = x.params.cost_anchored(prices[e], r, e) * balance[e].powf(1.0 / elasticity);
+        }
+    }
     let value =
-        shares.dot(prices) * remsim_miners::VALUATION_RECOVERY - entry.separation_cost_usd_per_kg;
+        shares.dot(&prices) * remsim_miners::VALUATION_RECOVERY - entry.separation_cost_usd_per_kg;
     if value - entry.cash_cost_usd_per_kg <= entry.hurdle * entry.cash_cost_usd_per_kg {
         return Ok(());
     }
@@ -130,11 +162,7 @@ fn launch_entry(
             lead_time_years: lead,
             ramp_years: entry.ramp_years,
             failure_probability: entry.failure_probability,
-            sells_to: entry
-                .sells_to
-                .as_deref()
-                .and_then(Region::parse)
-                .unwrap_or(Region::RestOfWorld),
+            sells_to,
             chinese_owned: false,
             separation_cost_usd_per_kg: Some(entry.separation_cost_usd_per_kg),
         };
@@ -142,4 +170,102 @@ fn launch_entry(
         *launched += 1;
     }
     Ok(())
+}
+
+/// Oxide the mine projects already decided will still add, t/yr by element: each rival-run
+/// mine's capacity not yet ramped up, times its element shares, times the chance that a
+/// project survives its ramp-up (investors know the entrants' failure rate, not which ones
+/// will fail).
+fn pipeline_t_per_year(
+    supply: &Supply,
+    month: Month,
+    start: Month,
+    entry: &EntryConfig,
+) -> ElementVec {
+    let survival = 1.0 - entry.failure_probability.clamp(0.0, 1.0);
+    let mut pipeline = ElementVec::ZERO;
+    for (mn, rival) in supply.miners.iter().zip(&supply.miner_rival) {
+        let Some(k) = *rival else { continue };
+        let project = &supply.rivals[k];
+        if matches!(
+            project.phase(month, start),
+            Phase::Operating | Phase::Failed
+        ) {
+            continue;
+        }
+        let to_come = mn.capacity_t * (1.0 - project.capacity_share(month, start));
+        pipeline += *mn.shares * (to_come * survival);
+    }
+    pipeline
+}
+
+/// The market balance investors expect at first output, `horizon_years` ahead, by element:
+/// demand grown at its rate over the finished years on record, over today's demand plus the
+/// pipeline (today's supply taken to meet today's demand; other suppliers held where they
+/// are). 1 where there is no demand on record; growth is read over at most three years and
+/// held within ±20%/yr.
+fn expected_balance(
+    demand_years_t: &[ElementVec],
+    pipeline_t_per_year: &ElementVec,
+    horizon_years: f64,
+) -> ElementVec {
+    let (Some(first), Some(last)) = (demand_years_t.first(), demand_years_t.last()) else {
+        return ElementVec::from_fn(|_| 1.0);
+    };
+    let spans = (demand_years_t.len() - 1) as f64;
+    ElementVec::from_fn(|e| {
+        if last[e] <= 0.0 || first[e] <= 0.0 {
+            return 1.0;
+        }
+        let growth = if spans > 0.0 {
+            (last[e] / first[e]).powf(1.0 / spans).clamp(0.8, 1.2)
+        } else {
+            1.0
+        };
+        last[e] * growth.powf(horizon_years) / (last[e] + pipeline_t_per_year[e])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn year(nd_t: f64, dy_t: f64) -> ElementVec {
+        let mut v = ElementVec::ZERO;
+        v[Element::Nd] = nd_t;
+        v[Element::Dy] = dy_t;
+        v
+    }
+
+    #[test]
+    fn balance_grows_with_demand_and_falls_with_the_pipeline() {
+        // Nd demand up 10%/yr over three years, Dy flat; no pipeline: Nd's balance after
+        // two years is 1.1^2, Dy's 1.
+        let history = [
+            year(1000.0, 100.0),
+            year(1100.0, 100.0),
+            year(1210.0, 100.0),
+            year(1331.0, 100.0),
+        ];
+        let none = ElementVec::ZERO;
+        let b = expected_balance(&history, &none, 2.0);
+        assert!((b[Element::Nd] - 1.21).abs() < 1e-9, "{}", b[Element::Nd]);
+        assert!((b[Element::Dy] - 1.0).abs() < 1e-12);
+        // A pipeline of a quarter of Dy's demand: 100 / 125.
+        let mut pipeline = ElementVec::ZERO;
+        pipeline[Element::Dy] = 25.0;
+        let b = expected_balance(&history, &pipeline, 2.0);
+        assert!((b[Element::Dy] - 0.8).abs() < 1e-12);
+        // No demand on record (Sc here, or before the first full year): no signal.
+        assert_eq!(b[Element::Sc], 1.0);
+        assert_eq!(expected_balance(&[], &pipeline, 2.0)[Element::Dy], 1.0);
+    }
+
+    #[test]
+    fn growth_is_held_within_twenty_percent_a_year() {
+        let history = [year(100.0, 100.0), year(1000.0, 10.0)];
+        let b = expected_balance(&history, &ElementVec::ZERO, 1.0);
+        assert!((b[Element::Nd] - 1.2).abs() < 1e-12);
+        assert!((b[Element::Dy] - 0.8).abs() < 1e-12);
+    }
 }
