@@ -114,11 +114,13 @@ coefficients! {
     demand_destruction_from = 4.0 in [1.0, 20.0] "multiple of the incentive price",
         "2010-11: substitution and thrifting took off once prices ran several times their \
          2009 level (Sprecher et al. 2017; threshold assumed)";
-    /// Multiple of the release trigger up to which a government stockpile spreads its
-    /// release: equal tranches from the trigger to trigger x (1 + this).
+    /// How far above the release trigger, as a multiple of it, the smoothed price must
+    /// stand for a government stockpile to tender its full monthly release: the tender
+    /// grows in proportion from nothing at the trigger to the full rate at trigger x
+    /// (1 + this).
     stockpile_release_span = 1.0 in [0.0, 10.0] "multiple of the trigger price",
         "assumed: releases scale with the spike (JOGMEC and DLA release by tender in \
-         tranches) rather than a wall at one price";
+         lots) rather than a wall at one price";
     /// Months over which a government stockpile builds toward its target.
     stockpile_build_months = 12.0 in [1.0, 120.0] "months",
         "assumed; one budget year";

@@ -724,4 +724,8 @@ pub struct StockpileConfig {
     /// (0 = never).
     #[serde(default)]
     pub release_above: f64,
+    /// Holding at the start by element, in months of the region's first-month demand
+    /// (absent: empty).
+    #[serde(default)]
+    pub initial_months: ElementMap,
 }

@@ -639,6 +639,7 @@ fn agent_ref(c: &mut Checker, path: FieldPath, id: &str, known: &[&str], what: &
 
 fn check_stockpile(c: &mut Checker, p: &FieldPath, s: &StockpileConfig) {
     c.elements(&p.key("target_months"), &s.target_months);
+    c.elements(&p.key("initial_months"), &s.initial_months);
     fields!(c, p, s; non_negative(buy_below), non_negative(release_above));
     if s.release_above > 0.0 && s.release_above <= s.buy_below {
         c.fail(

@@ -225,13 +225,19 @@ fn build_demand(
 }
 
 fn stockpile_rule(cfg: &StockpileConfig) -> StockpileRule {
+    let months = element_months(&cfg.target_months);
+    (months, cfg.buy_below.max(0.0), cfg.release_above.max(0.0))
+}
+
+/// Months of demand by element from a map of element names (validated upstream).
+fn element_months(map: &remsim_scenario::ElementMap) -> ElementVec {
     let mut months = ElementVec::ZERO;
-    for (key, m) in &cfg.target_months {
+    for (key, m) in map {
         if let Ok(e) = Element::parse(key) {
             months[e] = m.max(0.0);
         }
     }
-    (months, cfg.buy_below.max(0.0), cfg.release_above.max(0.0))
+    months
 }
 
 fn build_params(config: &ScenarioConfig, o: &Opening, sectors: &[DemandSector]) -> Params {
@@ -271,6 +277,10 @@ fn build_params(config: &ScenarioConfig, o: &Opening, sectors: &[DemandSector]) 
         stockpile_rules: [
             stockpile_rule(&config.policy.china.stockpile),
             stockpile_rule(&config.policy.rest_of_world.stockpile),
+        ],
+        stockpile_opening_months: [
+            element_months(&config.policy.china.stockpile.initial_months),
+            element_months(&config.policy.rest_of_world.stockpile.initial_months),
         ],
         holder_curve: std::array::from_fn(|k| grid[k].powf(-1.0 / stock_response)),
         sector_curve: sectors

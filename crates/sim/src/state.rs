@@ -92,6 +92,9 @@ pub(crate) struct Params {
     pub environment: EnvironmentConfig,
     /// Stockpile rules by region.
     pub stockpile_rules: PerRegion<StockpileRule>,
+    /// Government stockpiles' opening holdings by region, months of the first month's
+    /// demand.
+    pub stockpile_opening_months: PerRegion<ElementVec>,
     /// Price multipliers of the holders' grid, `exp(GRID_LOG_STEP * k)`, k = -12..=12.
     pub grid: [f64; GRID_LEVELS],
     /// Holders' desired stock at each grid level, relative to target.

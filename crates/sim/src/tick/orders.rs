@@ -52,7 +52,8 @@ pub(crate) fn open_stocks(inventories: &mut Inventories, params: &Params, f: &mu
     if !inventories.initialised {
         for r in 0..2 {
             inventories.stock[r] = f.demand_by_region[r] * params.initial_stock_months;
-            inventories.stockpile[r] = ElementVec::ZERO;
+            inventories.stockpile[r] =
+                f.demand_by_region[r].hadamard(&params.stockpile_opening_months[r]);
         }
         inventories.initialised = true;
     }

@@ -39,8 +39,6 @@ pub(crate) const STOCKPILE_BUY: usize = 5;
 /// Breakpoints between the top of the holders' grid and the cap on which demand
 /// destruction is drawn (at quarter steps in log price; linear between them).
 const DESTRUCTION_POINTS: usize = 3;
-/// Equal tranches a government stockpile's monthly release is offered in.
-const RELEASE_TRANCHES: usize = 4;
 
 /// What the schedules are built from, besides the markets they are written into.
 pub(crate) struct ScheduleInputs<'a> {
@@ -278,14 +276,23 @@ fn add_stockpile_orders(
     let stockpile = x.inventories.stockpile[r][e];
     let initial = x.prices.initial_price[r][e];
     let release = initial * release_above;
-    if release > 0.0 && stockpile > 0.0 {
-        let release_t = stockpile / c.stockpile_release_months;
-        let span = c.stockpile_release_span;
-        for k in 0..RELEASE_TRANCHES {
-            let at = release * (1.0 + span * k as f64 / (RELEASE_TRANCHES - 1) as f64);
-            let tranche_t = release_t / RELEASE_TRANCHES as f64;
-            schedule.add_order(STOCKPILE_RELEASE, at.clamp(floor, cap), tranche_t, true);
-        }
+    let recent = x.prices.smoothed[r][e];
+    if release > 0.0 && stockpile > 0.0 && recent > release {
+        // Each month's tender is decided on the smoothed price, not cleared against it: a
+        // share of the monthly release rate that grows with how far that price stands above
+        // the trigger, the full rate from trigger x (1 + span). Offered at the trigger, so
+        // the reserve never sells below it; a quantity, so a deficit larger than the tender
+        // still lifts the price, and a reserve much larger than the deficit softens the
+        // spike instead of holding the price at one level.
+        let span = c.stockpile_release_span.max(1e-9);
+        let share = ((recent / release - 1.0) / span).min(1.0);
+        let release_t = stockpile / c.stockpile_release_months * share;
+        schedule.add_order(
+            STOCKPILE_RELEASE,
+            release.clamp(floor, cap),
+            release_t,
+            true,
+        );
     }
     let gap_t = if months[e] > 0.0 && buy_below > 0.0 {
         (months[e] * d - stockpile).max(0.0) / c.stockpile_build_months
