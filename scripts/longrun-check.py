@@ -4,7 +4,9 @@
 Prints, per price metric of Nd, Pr, Dy, Tb, La and Ce in both regions: the median annual
 price 2026-2030 as a multiple of the 2024 USGS MCS level (calibration.md section 8), the
 max/min ratio of the median annual path over 2035-2050, and the p95/p05 ratio in the last
-month of 2050; then China's median mine share at the end of 2035.
+month of 2050; then China's median mine share at the end of 2035 and, from trials.csv, the
+share of trial-months at the cap (worst element and region), at the floor and short (La,
+Ce).
 
     python3 scripts/longrun-check.py results/baseline-s0
     python3 scripts/longrun-check.py --compare results/compare-...   # paired shock effects
@@ -44,6 +46,29 @@ def main(folder: Path) -> None:
     share = rows.get("mine.cn_share", {}).get("2035-12")
     if share:
         print(f"China's mine share, 2035-12 median: {float(share['p50']):.3f}")
+    trials_file = folder / "trials.csv"
+    if trials_file.exists():
+        months = len({d for d in rows.get("price.nd.cn", {})})
+        with open(trials_file, newline="") as handle:
+            trials = list(csv.DictReader(handle))
+        if trials and months:
+            total = len(trials) * months
+
+            def share_of(column: str) -> float:
+                return sum(float(t[column]) for t in trials) / total
+
+            caps = [(share_of(c), c) for c in trials[0] if c.startswith("cap_months.")]
+            worst = max(caps) if caps else (float("nan"), "-")
+            print(f"trial-months at the cap, worst: {worst[0]:.3%} ({worst[1]})")
+            floors = [
+                f"{c.removeprefix('floor_months.')} {share_of(c):.1%}"
+                for c in trials[0]
+                if c.startswith("floor_months.")
+                and c.split(".")[1] in ("nd", "pr", "dy", "tb", "la", "ce")
+            ]
+            print("trial-months at the floor: " + ", ".join(floors))
+            short = [f"{e} {share_of('shortage_months.' + e):.1%}" for e in ("la", "ce")]
+            print("trial-months short: " + ", ".join(short))
 
 
 def compare(folder: Path) -> None:
