@@ -93,6 +93,12 @@ pub struct EntryConfig {
     pub failure_probability: f64,
     /// Most projects launched in one year.
     pub max_per_year: u32,
+    /// Share of the world market, a year, that the projects launched in one year may add
+    /// once the failures are taken out: `round(share × last year's world oxide demand /
+    /// (capacity_t × (1 − failure_probability)))` projects, at most `max_per_year`. Absent:
+    /// `max_per_year` projects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_market_share_per_year: Option<f64>,
     /// Region whose separators buy the projects' concentrate (`cn` or `row`); default `row`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sells_to: Option<String>,

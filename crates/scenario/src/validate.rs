@@ -537,6 +537,14 @@ fn check_entry(c: &mut Checker, section: &str, entry: &EntryConfig) {
         );
     }
     fields!(c, &p, entry; non_negative(ramp_years), share(failure_probability));
+    if let Some(share) = entry.max_market_share_per_year
+        && !(share > 0.0 && share <= 1.0)
+    {
+        c.fail(
+            p.key("max_market_share_per_year"),
+            format!("expected a share of the world market in (0, 1], found {share}"),
+        );
+    }
     if let Some(elasticity) = entry.forecast_elasticity
         && !(elasticity > 0.0 && elasticity <= 5.0)
     {

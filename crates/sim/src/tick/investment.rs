@@ -142,9 +142,10 @@ fn launch_entry(
     if value - entry.cash_cost_usd_per_kg <= entry.hurdle * entry.cash_cost_usd_per_kg {
         return Ok(());
     }
+    let count = projects_this_year(entry, demand_years_t.last());
     // Only a decided project needs its own copy (most Januaries decide none).
     let entry = entry.clone();
-    for _ in 0..entry.max_per_year {
+    for _ in 0..count {
         let id = format!("{prefix}-{}", *launched + 1);
         let mut rng = stream_rng(
             x.clock.master_seed,
@@ -170,6 +171,24 @@ fn launch_entry(
         *launched += 1;
     }
     Ok(())
+}
+
+/// How many projects a January that pays decides: enough to add
+/// `max_market_share_per_year` of last year's world oxide demand once failures are taken
+/// out (Sprecher et al. 2017: ~4% of the world market a year), at most `max_per_year`;
+/// with a share but no whole year of demand on record yet (a run that starts mid-year),
+/// none; without a share, `max_per_year`.
+fn projects_this_year(entry: &EntryConfig, last_year_t: Option<&ElementVec>) -> u32 {
+    match (entry.max_market_share_per_year, last_year_t) {
+        (Some(share), Some(last_year)) => {
+            let survival = 1.0 - entry.failure_probability.clamp(0.0, 1.0);
+            let per_project_t = (entry.capacity_t * survival).max(1e-9);
+            let projects = (share * last_year.sum() / per_project_t).round();
+            (projects.max(0.0) as u32).min(entry.max_per_year)
+        }
+        (Some(_), None) => 0,
+        (None, _) => entry.max_per_year,
+    }
 }
 
 /// Oxide the mine projects already decided will still add, t/yr by element: each rival-run
@@ -259,6 +278,36 @@ mod tests {
         // No demand on record (Sc here, or before the first full year): no signal.
         assert_eq!(b[Element::Sc], 1.0);
         assert_eq!(expected_balance(&[], &pipeline, 2.0)[Element::Dy], 1.0);
+    }
+
+    #[test]
+    fn projects_a_year_follow_the_market_share_within_the_ceiling() {
+        let mut entry = EntryConfig {
+            country: "AU".into(),
+            deposit: "mount_weld".into(),
+            capacity_t: 10000.0,
+            cash_cost_usd_per_kg: 10.0,
+            separation_cost_usd_per_kg: 6.0,
+            hurdle: 0.4,
+            lead_time_years: [6.0, 9.0],
+            ramp_years: 3.0,
+            failure_probability: 0.3,
+            max_per_year: 8,
+            max_market_share_per_year: Some(0.04),
+            sells_to: None,
+            forecast_elasticity: None,
+        };
+        let world = |t: f64| ElementVec::from_fn(|e| if e == Element::Ce { t } else { 0.0 });
+        // 4% of 400 kt over 7 kt surviving per project: 2.29, two projects.
+        assert_eq!(projects_this_year(&entry, Some(&world(400_000.0))), 2);
+        // 4% of 800 kt: 4.57, five.
+        assert_eq!(projects_this_year(&entry, Some(&world(800_000.0))), 5);
+        // The ceiling holds however large the market.
+        assert_eq!(projects_this_year(&entry, Some(&world(1e8))), 8);
+        // No whole year on record yet: none; no share: the ceiling.
+        assert_eq!(projects_this_year(&entry, None), 0);
+        entry.max_market_share_per_year = None;
+        assert_eq!(projects_this_year(&entry, Some(&world(400_000.0))), 8);
     }
 
     #[test]
