@@ -176,6 +176,11 @@ impl CellStats {
 
     /// Mean, standard deviation, extremes and quantiles.
     pub fn summary(&self) -> CellSummary {
+        self.summary_with(true)
+    }
+
+    /// [`CellStats::summary`], the quantiles left out (`None`) unless `quantiles`.
+    pub fn summary_with(&self, quantiles: bool) -> CellSummary {
         let n = self.count;
         let has = n > 0;
         CellSummary {
@@ -183,7 +188,11 @@ impl CellStats {
             mean: has.then(|| self.sum.to_f64() / n as f64),
             sd: self.sum.variance(&self.sum_sq, n).map(f64::sqrt),
             min: has.then_some(self.min),
-            quantiles: self.sketch.quantiles(QUANTILES, self.min, self.max),
+            quantiles: if quantiles {
+                self.sketch.quantiles(QUANTILES, self.min, self.max)
+            } else {
+                None
+            },
             max: has.then_some(self.max),
         }
     }
