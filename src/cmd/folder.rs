@@ -275,8 +275,19 @@ pub fn write_summary(
 ) -> anyhow::Result<()> {
     let mut summary = SummaryWriter::create(path)?;
     let mut units: Option<(&str, String)> = None;
-    for row in aggregates.summary_rows() {
-        let date = row.month.to_string();
+    // Every metric has the same months: each is written out once.
+    let mut dates: Vec<(remsim_core::Month, String)> = Vec::new();
+    for row in aggregates.summary_rows_with(exact.is_none()) {
+        if dates
+            .get(row.tick)
+            .is_none_or(|(month, _)| *month != row.month)
+        {
+            if dates.len() <= row.tick {
+                dates.resize_with(row.tick + 1, || (row.month, String::new()));
+            }
+            dates[row.tick] = (row.month, row.month.to_string());
+        }
+        let date = dates[row.tick].1.as_str();
         let s = row.summary;
         let quantiles = match exact {
             Some(cells) => cells.get(row.cell).copied().flatten(),
@@ -289,7 +300,7 @@ pub fn write_summary(
         summary.write(&SummaryLine {
             metric: row.metric,
             tick: row.tick,
-            date: &date,
+            date,
             stats: SummaryStats {
                 n: s.n,
                 mean: s.mean,

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, bail};
 use remsim_core::Month;
-use remsim_io::{AggregatesHeader, CellRecord, ContainerReader, ContainerWriter};
+use remsim_io::{AggregatesHeader, CellRecord, CellRecordRef, ContainerReader, ContainerWriter};
 use remsim_scheduler::{
     AggregatesBuilder, BatchAggregates, BucketRun, CellParts, HeaderParts, SketchParts,
 };
@@ -25,7 +25,20 @@ pub fn write_aggregates(
         outcomes: outcomes as u64,
     })?;
     for cell in aggregates.stored_cells() {
-        writer.item(&cell_record(cell.to_parts()))?;
+        let parts = cell.parts_ref();
+        writer.cell(&CellRecordRef {
+            count: parts.count,
+            excluded: parts.excluded,
+            sum: parts.sum,
+            sum_sq: parts.sum_sq,
+            min: parts.min,
+            max: parts.max,
+            zeros: parts.zeros,
+            positive_first: parts.positive.0,
+            positive: parts.positive.1,
+            negative_first: parts.negative.0,
+            negative: parts.negative.1,
+        })?;
     }
     Ok(())
 }
@@ -55,27 +68,6 @@ pub fn read_aggregates(reader: &mut ContainerReader) -> anyhow::Result<BatchAggr
         builder.push(&cell_parts(record))?;
     }
     Ok(builder.finish()?)
-}
-
-fn cell_record(parts: CellParts) -> CellRecord {
-    let SketchParts {
-        zeros,
-        positive,
-        negative,
-    } = parts.sketch;
-    CellRecord {
-        count: parts.count,
-        excluded: parts.excluded,
-        sum: parts.sum,
-        sum_sq: parts.sum_sq,
-        min: parts.min,
-        max: parts.max,
-        zeros,
-        positive_first: positive.first_key,
-        positive: positive.counts,
-        negative_first: negative.first_key,
-        negative: negative.counts,
-    }
 }
 
 fn cell_parts(record: CellRecord) -> CellParts {

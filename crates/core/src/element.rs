@@ -123,12 +123,17 @@ impl Element {
 
     /// Parses a symbol or name in any case: `"nd"`, `"Nd"`, `"neodymium"`.
     pub fn parse(text: &str) -> Result<Element, CoreError> {
-        let lower = text.trim().to_ascii_lowercase();
+        // Without allocating: the names are lower-case ASCII, so a name equals the text
+        // lower-cased exactly when it equals the text up to ASCII case.
+        let trimmed = text.trim();
         for element in Self::ALL {
-            if element.symbol().eq_ignore_ascii_case(&lower) || element.name() == lower {
+            if element.symbol().eq_ignore_ascii_case(trimmed)
+                || element.name().eq_ignore_ascii_case(trimmed)
+            {
                 return Ok(element);
             }
         }
+        let lower = trimmed.to_ascii_lowercase();
         let candidates = SYMBOLS.iter().chain(NAMES.iter()).copied();
         Err(CoreError::UnknownElement {
             given: text.to_string(),
@@ -142,6 +147,17 @@ text_form!(Element, symbol);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_lower_case_ascii() {
+        // `parse` compares names up to ASCII case, which equals comparing them with the
+        // lower-cased text only for lower-case names.
+        assert!(
+            NAMES
+                .iter()
+                .all(|n| n.bytes().all(|b| b.is_ascii_lowercase()))
+        );
+    }
 
     #[test]
     fn parses_symbols_and_names_in_any_case() {

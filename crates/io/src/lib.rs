@@ -42,7 +42,7 @@ pub use number::push_number;
 pub use readers::{
     QUANTILE_LEVELS, SignCount, SignCounts, SummaryRecord, SummaryTable, TrialColumns,
 };
-pub use records::{AggregatesHeader, CellRecord, CheckpointRecord};
+pub use records::{AggregatesHeader, CellRecord, CellRecordRef, CheckpointRecord};
 pub use rows::{RowsWriter, SERIES_HEADER, numbers_line};
 pub use table::{
     DurablePrefix, Field, SummaryLine, SummaryStats, SummaryWriter, TrajectoryWriter, TrialsReader,

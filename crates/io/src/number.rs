@@ -7,10 +7,16 @@
 //! a fresh `String`; `summary.csv` alone holds ~370,000 of them. Here the shortest digits
 //! come from `ryu` (the same digits: both pick the shortest decimal that rounds to the
 //! value, and of those the closest; `tests` compares the two on millions of values) and are
-//! laid out in `{}`'s positional form directly into the buffer.
+//! laid out in `{}`'s positional form directly into the buffer. Zeros need no digits, and
+//! for 1e-5 ≤ |x| < 1e16 ryu's own positional form is `{}`'s but for the `.0` it gives
+//! integers, so it is copied as it is (after the same check for ties as every number).
 
 /// Appends `x` to `out` exactly as `write!(out, "{x}")` would.
 pub fn push_number(out: &mut String, x: f64) {
+    if x == 0.0 {
+        out.push_str(if x.is_sign_negative() { "-0" } else { "0" });
+        return;
+    }
     if !x.is_finite() {
         out.push_str(if x.is_nan() {
             "NaN"
@@ -22,7 +28,14 @@ pub fn push_number(out: &mut String, x: f64) {
         return;
     }
     let mut buffer = ryu::Buffer::new();
-    let text = buffer.format_finite(x).as_bytes();
+    let formatted = buffer.format_finite(x);
+    if let Some(decimal) = positional(formatted)
+        && !may_tie(x, decimal.point - decimal.digits - 1)
+    {
+        out.push_str(decimal.text);
+        return;
+    }
+    let text = formatted.as_bytes();
     let (negative, text) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
@@ -97,6 +110,64 @@ pub fn push_number(out: &mut String, x: f64) {
     }
     // Only ASCII digits, '-' and '.' were written.
     out.push_str(std::str::from_utf8(&text[..at]).unwrap_or_default());
+}
+
+/// `{}`'s form of a number whose shortest digits ryu wrote without an exponent.
+struct Positional<'a> {
+    /// The text `{}` writes: ryu's, less the `.0` it gives integers.
+    text: &'a str,
+    /// How many significant digits (leading and trailing zeros left out).
+    digits: i32,
+    /// Where the point goes: the number is `0.d₁d₂… × 10^point`.
+    point: i32,
+}
+
+/// For ryu's positional form of a non-zero number (`-`, integer digits, `.`, fraction
+/// digits: what it writes for 1e-5 ≤ |x| < 1e16), the text `{}` writes, the count of
+/// significant digits and the point, as [`push_number`]'s general path finds them; `None`
+/// for an exponent form, or a fraction that ends in a zero other than the `.0` of an
+/// integer (ryu writes neither; left to the general path).
+fn positional(formatted: &str) -> Option<Positional<'_>> {
+    let text = formatted.as_bytes();
+    let unsigned = match text.split_first() {
+        Some((b'-', rest)) => rest,
+        _ => text,
+    };
+    let dot = unsigned.iter().position(|&b| b == b'.')?;
+    let (whole, fraction) = (&unsigned[..dot], &unsigned[dot + 1..]);
+    if fraction.is_empty() || !fraction.iter().all(u8::is_ascii_digit) {
+        return None; // an exponent, or not ryu's form
+    }
+    let sign = text.len() - unsigned.len();
+    if fraction == b"0" {
+        // An integer: `{}` leaves out the `.0`; trailing zeros are not significant.
+        let zeros = whole.iter().rev().take_while(|&&b| b == b'0').count();
+        return Some(Positional {
+            text: formatted.get(..sign + dot)?,
+            digits: (whole.len() - zeros) as i32,
+            point: whole.len() as i32,
+        });
+    }
+    if fraction.last() == Some(&b'0') {
+        return None;
+    }
+    let text = formatted;
+    if whole == b"0" {
+        let zeros = fraction.iter().take_while(|&&b| b == b'0').count();
+        Some(Positional {
+            text,
+            digits: (fraction.len() - zeros) as i32,
+            point: -(zeros as i32),
+        })
+    } else if whole.first() == Some(&b'0') {
+        None // not ryu's form
+    } else {
+        Some(Positional {
+            text,
+            digits: (whole.len() + fraction.len()) as i32,
+            point: whole.len() as i32,
+        })
+    }
 }
 
 /// Whether finite, non-zero `x` written out exactly has its last non-zero digit at the

@@ -32,6 +32,35 @@ pub struct CellRecord {
     pub negative: Vec<u32>,
 }
 
+/// A [`CellRecord`] whose bucket counts are borrowed: what a writer encodes, to the same
+/// bytes (a slice is encoded as a `Vec` is, its length and then its items), without
+/// copying the counts ([`crate::ContainerWriter::cell`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CellRecordRef<'a> {
+    /// Values folded.
+    pub count: u64,
+    /// Values left out (non-finite or too large).
+    pub excluded: u64,
+    /// Exact sum: little-endian two's-complement limbs scaled by 2¹²⁸.
+    pub sum: [u64; 5],
+    /// Exact sum of squares, same encoding.
+    pub sum_sq: [u64; 5],
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+    /// Sketch: zeros.
+    pub zeros: u64,
+    /// Sketch: first key of the positive buckets.
+    pub positive_first: i32,
+    /// Sketch: positive bucket counts.
+    pub positive: &'a [u32],
+    /// Sketch: first key of the negative buckets.
+    pub negative_first: i32,
+    /// Sketch: negative bucket counts.
+    pub negative: &'a [u32],
+}
+
 /// The first record of stored aggregates; `cells` then `outcomes` cell records follow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AggregatesHeader {

@@ -103,48 +103,139 @@ pub struct SummaryLine<'a> {
 
 /// Writes `summary.csv` to a temporary file and renames it into place on [`finish`].
 ///
+/// Rows are laid out in one reused buffer and written whole: the bytes `csv::Writer`
+/// writes (fields joined by `,`, each row ended by `\n`, a text field quoted only where
+/// it holds `,`, `"`, `\r` or `\n`, see [`push_csv_text`]), without its per-field
+/// machinery. Numbers are never quoted (they hold only digits, `-`, `.`, `NaN`, `inf`),
+/// and a number with the same bits as the one before it in the row (min, p01 and p05 of a
+/// small batch, p95, p99 and max) is copied rather than formatted again.
+///
 /// [`finish`]: SummaryWriter::finish
 pub struct SummaryWriter {
-    out: PendingCsv,
-    buffer: FieldBuffer,
+    pending: PendingFile,
+    file: BufWriter<File>,
+    row: SummaryRow,
 }
 
 impl SummaryWriter {
     /// Starts `path` (written as `path.tmp` until finished).
     pub fn create(path: &Path) -> Result<SummaryWriter, IoError> {
-        Ok(SummaryWriter {
-            out: PendingCsv::create(path, SUMMARY_HEADER)?,
-            buffer: FieldBuffer::default(),
-        })
+        let (pending, file) = PendingFile::create(path)?;
+        let mut writer = SummaryWriter {
+            pending,
+            file: BufWriter::with_capacity(1 << 16, file),
+            row: SummaryRow::default(),
+        };
+        writer.row.text.clear();
+        for (i, name) in SUMMARY_HEADER.iter().enumerate() {
+            if i > 0 {
+                writer.row.text.push(',');
+            }
+            push_csv_text(&mut writer.row.text, name);
+        }
+        writer.row.text.push('\n');
+        writer.flush_row()?;
+        Ok(writer)
     }
 
     /// Writes one row.
     pub fn write(&mut self, line: &SummaryLine<'_>) -> Result<(), IoError> {
-        let (w, buffer) = (&mut self.out.writer, &mut self.buffer);
-        let mut fields = || -> csv::Result<()> {
-            w.write_field(line.metric)?;
-            buffer.integer(w, line.tick as u64)?;
-            w.write_field(line.date)?;
-            let s = &line.stats;
-            buffer.integer(w, s.n)?;
-            for x in [s.mean, s.sd, s.min] {
-                buffer.number(w, x)?;
-            }
-            for i in 0..7 {
-                buffer.number(w, s.quantiles.map(|q| q[i]))?;
-            }
-            for x in [s.max, line.se] {
-                buffer.number(w, x)?;
-            }
-            w.write_field(line.unit)?;
-            end_record(w)
-        };
-        fields().map_err(|e| self.out.error(e))
+        self.row.lay_out(line);
+        self.flush_row()
+    }
+
+    fn flush_row(&mut self) -> Result<(), IoError> {
+        self.file
+            .write_all(self.row.text.as_bytes())
+            .map_err(|e| IoError::os(self.pending.tmp(), e))
     }
 
     /// Flushes, syncs and renames the file into place.
     pub fn finish(self) -> Result<(), IoError> {
-        self.out.finish()
+        let SummaryWriter { pending, file, .. } = self;
+        let file = file
+            .into_inner()
+            .map_err(|e| IoError::os(pending.tmp(), e.into_error()))?;
+        pending.commit(file)
+    }
+}
+
+/// One `summary.csv` row being laid out, and the last number written in it.
+#[derive(Default)]
+struct SummaryRow {
+    text: String,
+    /// The bits of the last number in the row and where its bytes are in `text`.
+    last: Option<(u64, std::ops::Range<usize>)>,
+}
+
+impl SummaryRow {
+    /// Lays out `line` as one CSV row, `\n` included.
+    fn lay_out(&mut self, line: &SummaryLine<'_>) {
+        self.text.clear();
+        self.last = None;
+        push_csv_text(&mut self.text, line.metric);
+        self.text.push(',');
+        self.text.push_str(itoa::Buffer::new().format(line.tick));
+        self.text.push(',');
+        push_csv_text(&mut self.text, line.date);
+        self.text.push(',');
+        let s = &line.stats;
+        self.text.push_str(itoa::Buffer::new().format(s.n));
+        for x in [s.mean, s.sd, s.min] {
+            self.number(x);
+        }
+        for i in 0..7 {
+            self.number(s.quantiles.map(|q| q[i]));
+        }
+        for x in [s.max, line.se] {
+            self.number(x);
+        }
+        self.text.push(',');
+        push_csv_text(&mut self.text, line.unit);
+        self.text.push('\n');
+    }
+
+    /// `,` and `x` (nothing when undefined).
+    fn number(&mut self, x: Option<f64>) {
+        self.text.push(',');
+        let Some(x) = x else {
+            return;
+        };
+        let bits = x.to_bits();
+        match &self.last {
+            Some((last, range)) if *last == bits => {
+                let range = range.clone();
+                let start = self.text.len();
+                self.text.extend_from_within(range);
+                self.last = Some((bits, start..self.text.len()));
+            }
+            _ => {
+                let start = self.text.len();
+                push_number(&mut self.text, x);
+                self.last = Some((bits, start..self.text.len()));
+            }
+        }
+    }
+}
+
+/// Appends `field` as `csv::Writer` (default settings: `,`, `"` doubled, `\n` rows)
+/// writes it: quoted, with its quotes doubled, when it holds `,`, `"`, `\r` or `\n`;
+/// as it is otherwise.
+pub(crate) fn push_csv_text(out: &mut String, field: &str) {
+    if field
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        out.push('"');
+        for c in field.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    } else {
+        out.push_str(field);
     }
 }
 
@@ -499,6 +590,89 @@ mod tests {
             let back: f64 = number(x).parse().unwrap();
             prop_assert!(back.to_bits() == x.to_bits() || (x.is_nan() && back.is_nan()));
         }
+    }
+
+    /// A `summary.csv` row as the csv crate writes it field by field (how
+    /// `SummaryWriter` wrote rows before it laid them out itself).
+    fn summary_row_by_csv(line: &SummaryLine<'_>) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let s = &line.stats;
+        let mut fields = vec![
+            line.metric.to_string(),
+            line.tick.to_string(),
+            line.date.to_string(),
+            s.n.to_string(),
+        ];
+        let text = |x: Option<f64>| x.map(|x| format!("{x}")).unwrap_or_default();
+        fields.extend([s.mean, s.sd, s.min].map(text));
+        fields.extend((0..7).map(|i| text(s.quantiles.map(|q| q[i]))));
+        fields.extend([s.max, line.se].map(text));
+        fields.push(line.unit.to_string());
+        for field in &fields {
+            w.write_field(field).unwrap();
+        }
+        w.write_record(None::<&[u8]>).unwrap();
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    /// Text with the bytes csv quotes, numbers often repeated.
+    fn odd_text() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[a-z,\"\r\n /.é]{0,8}").unwrap()
+    }
+
+    fn some_number() -> impl Strategy<Value = Option<f64>> {
+        prop_oneof![
+            1 => Just(None),
+            2 => Just(Some(0.0)),
+            1 => Just(Some(-0.0)),
+            2 => Just(Some(1.5)),
+            4 => any::<f64>().prop_map(Some),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// A laid-out row is the csv crate's row, byte for byte, whatever its text holds.
+        #[test]
+        fn summary_rows_are_written_as_the_csv_crate_writes_them(
+            metric in odd_text(),
+            date in odd_text(),
+            unit in odd_text(),
+            tick in any::<usize>(),
+            n in any::<u64>(),
+            numbers in proptest::collection::vec(some_number(), 12),
+            quantiles in any::<bool>(),
+        ) {
+            let q = |i: usize| numbers[3 + i].unwrap_or(2.5);
+            let line = SummaryLine {
+                metric: &metric,
+                tick,
+                date: &date,
+                stats: SummaryStats {
+                    n,
+                    mean: numbers[0],
+                    sd: numbers[1],
+                    min: numbers[2],
+                    quantiles: quantiles.then(|| std::array::from_fn(q)),
+                    max: numbers[10],
+                },
+                se: numbers[11],
+                unit: &unit,
+            };
+            let mut row = SummaryRow::default();
+            row.lay_out(&line);
+            prop_assert_eq!(row.text, summary_row_by_csv(&line));
+        }
+    }
+
+    #[test]
+    fn summary_header_is_the_csv_crate_header() {
+        let path = crate::ScratchFile::new("summary", "summary.csv");
+        SummaryWriter::create(&path).unwrap().finish().unwrap();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(SUMMARY_HEADER).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), w.into_inner().unwrap());
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub(crate) struct Bracket {
 /// flow, so the crossings with a spread above the wedge come before those without, and
 /// every search ends on the same two neighbouring crossings, whichever it tries first
 /// (`tests` compare warm searches with cold ones bit for bit).
+///
+/// Of what `locate` gives, only the pieces, China's highest price and the rest of world's
+/// lowest are read (the caller may leave the rest of world's highest out).
 pub(crate) fn find_flow(
     locate: &impl Fn(f64) -> [Located; 2],
     schedules: [&Schedule; 2],

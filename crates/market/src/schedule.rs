@@ -210,6 +210,24 @@ impl Schedule {
     /// one clearing lie close together); it is used when it is still the answer, checked
     /// against its neighbours, and updated.
     fn locate(&self, x: f64, floor: f64, cap: f64, hint: &Cell<usize>) -> Located {
+        self.locate_ends::<true>(x, floor, cap, hint)
+    }
+
+    /// [`Schedule::locate`] without the highest clearing price (`hi` is `lo`): the piece
+    /// and the lowest price, all the flow search reads of the rest of world.
+    fn locate_lowest(&self, x: f64, floor: f64, cap: f64, hint: &Cell<usize>) -> Located {
+        self.locate_ends::<false>(x, floor, cap, hint)
+    }
+
+    /// [`Schedule::locate`], the highest price worked out only if `HIGHEST`.
+    #[inline(always)]
+    fn locate_ends<const HIGHEST: bool>(
+        &self,
+        x: f64,
+        floor: f64,
+        cap: f64,
+        hint: &Cell<usize>,
+    ) -> Located {
         let net = self.net.as_slice();
         let m = net.len();
         // As long as the values (one price per breakpoint): tells the compiler so, which
@@ -245,6 +263,43 @@ impl Schedule {
             net.partition_point(|v| v.right_t < x)
         };
         hint.set(i);
+        // The highest clearing price: the last breakpoint whose left value is at most x, or
+        // the stretch after it.
+        // Every breakpoint before `i` has its left value below x, so the search starts at
+        // `i` (and rarely goes far: only across flat stretches).
+        let highest = || {
+            let mut j = i;
+            while j < m && net[j].left_t <= x {
+                j += 1;
+            }
+            if j == 0 {
+                (prices[0], false)
+            } else {
+                let k = j - 1;
+                if k == m - 1 && x >= net[k].right_t {
+                    (cap, true)
+                } else if x <= net[k].right_t {
+                    (prices[k], false)
+                } else {
+                    (interpolate(k, x).1, false)
+                }
+            }
+        };
+        if i > 0 && i < m && x < net[i].left_t {
+            // On the stretch before breakpoint `i`. The highest price is the same point:
+            // its search stops at once (x is below `i`'s left value), on the stretch after
+            // `i - 1` (x is above its right value, `i` being the first that reaches x),
+            // where it interpolates as here. So it is not searched for.
+            let (t, price) = interpolate(i - 1, x);
+            debug_assert_eq!(highest().0.to_bits(), price.to_bits());
+            return Located {
+                piece: Piece::Segment { upper: i, t },
+                lo: price,
+                hi: price,
+                soft_lo: false,
+                soft_hi: false,
+            };
+        }
         let (piece, lo, soft_lo) = if i == m {
             // Above everything the region can reach: the top (the flow never asks this).
             let piece = Piece::Point {
@@ -252,9 +307,6 @@ impl Schedule {
                 up: f64::INFINITY,
             };
             (piece, prices[m - 1], false)
-        } else if x < net[i].left_t && i > 0 {
-            let (t, price) = interpolate(i - 1, x);
-            (Piece::Segment { upper: i, t }, price, false)
         } else {
             let piece = Piece::Point {
                 index: i,
@@ -267,26 +319,16 @@ impl Schedule {
                 (piece, prices[i], false)
             }
         };
-        // The highest clearing price: the last breakpoint whose left value is at most x, or
-        // the stretch after it.
-        // Every breakpoint before `i` has its left value below x, so the search starts at
-        // `i` (and rarely goes far: only across flat stretches).
-        let mut j = i;
-        while j < m && net[j].left_t <= x {
-            j += 1;
+        if !HIGHEST {
+            return Located {
+                piece,
+                lo,
+                hi: lo,
+                soft_lo,
+                soft_hi: false,
+            };
         }
-        let (hi, soft_hi) = if j == 0 {
-            (prices[0], false)
-        } else {
-            let k = j - 1;
-            if k == m - 1 && x >= net[k].right_t {
-                (cap, true)
-            } else if x <= net[k].right_t {
-                (prices[k], false)
-            } else {
-                (interpolate(k, x).1, false)
-            }
-        };
+        let (hi, soft_hi) = highest();
         Located {
             piece,
             lo,
@@ -433,6 +475,13 @@ pub struct ScheduleClearing {
     pub position: [Position; 2],
 }
 
+/// [`ScheduleMarket`]'s hints for the searches at zero flow.
+const AT_ZERO: usize = 0;
+/// … at the most that can flow.
+const AT_MAX: usize = 1;
+/// … in the flow search, and the final position.
+const IN_SEARCH: usize = 2;
+
 /// Two regional [`Schedule`]s of one element, cleared through the export link.
 #[derive(Debug, Clone, Default)]
 pub struct ScheduleMarket {
@@ -440,8 +489,12 @@ pub struct ScheduleMarket {
     pub schedules: [Schedule; 2],
     /// Where the last clearing's searches ended on each schedule, the first guess of the
     /// next one (a month's schedules look like the last month's); a guess is used only when
-    /// it is the answer, so it saves time and changes no result.
-    hints: [usize; 2],
+    /// it is the answer, so it saves time and changes no result. One pair (China, rest of
+    /// world) for each kind of search, since each lands in its own place month after
+    /// month: at zero flow ([`AT_ZERO`]), at the most that can flow ([`AT_MAX`]), and in
+    /// the flow search with the final position ([`IN_SEARCH`]). One shared pair was missed
+    /// by a third of the searches, each then a binary search.
+    hints: [[usize; 2]; 3],
     /// Where the last flow search ended, where the next one looks first (again only a
     /// guess: see `find_flow`).
     bracket: Bracket,
@@ -488,23 +541,32 @@ impl ScheduleMarket {
         // The marginal spread of one more tonne exported at flow f is the rest of world's
         // lowest clearing price minus China's highest (non-increasing in f); the spread of
         // the last tonne at the most that can flow is its highest minus China's lowest.
-        let hints = self.hints.map(Cell::new);
-        let locate = |f: f64| {
+        let hints = self.hints.map(|pair| pair.map(Cell::new));
+        let locate_with = |f: f64, hint: usize| {
             [
-                cn.locate(f, floor, cap, &hints[0]),
-                row.locate(-f, floor, cap, &hints[1]),
+                cn.locate(f, floor, cap, &hints[hint][0]),
+                row.locate(-f, floor, cap, &hints[hint][1]),
             ]
         };
-        let at_zero = locate(0.0);
+        let locate = |f: f64| locate_with(f, IN_SEARCH);
+        // The flow search reads only the pieces and the spread, the rest of world's lowest
+        // price less China's highest: the rest of world's highest is not worked out.
+        let search = |f: f64| {
+            [
+                cn.locate(f, floor, cap, &hints[IN_SEARCH][0]),
+                row.locate_lowest(-f, floor, cap, &hints[IN_SEARCH][1]),
+            ]
+        };
+        let at_zero = locate_with(0.0, AT_ZERO);
         let (flow, at, interior) = if flow_max <= 0.0 || at_zero[1].lo - at_zero[0].hi <= wedge {
             (0.0, at_zero, false)
         } else {
-            let at_max = locate(flow_max);
+            let at_max = locate_with(flow_max, AT_MAX);
             if at_max[1].hi - at_max[0].lo > wedge {
                 (flow_max, at_max, false)
             } else {
                 let flow = find_flow(
-                    &locate,
+                    &search,
                     [cn, row],
                     at_zero,
                     at_max,
@@ -557,7 +619,7 @@ impl ScheduleMarket {
                 .clamp(floor, cap);
             [p0, (p0 + wedge).clamp(floor, cap)]
         };
-        self.hints = hints.map(Cell::into_inner);
+        self.hints = hints.map(|pair| pair.map(Cell::into_inner));
         out.price_usd_per_kg = price;
         out.flow_t = flow;
         out.link_binding = flow >= capacity && price[1] - price[0] > wedge;

@@ -194,14 +194,43 @@ impl DrawPlan {
     pub(crate) fn apply(&self, central: &ScenarioConfig, values: &[f64]) -> Option<ScenarioConfig> {
         let mut config = central.clone();
         for unit in &self.units {
-            let mut value = unit.template.clone();
-            for (param, below) in &unit.params {
-                if let Some(slot) = crate::param::value_slot_mut(&mut value, below) {
-                    *slot = Value::Float(*values.get(*param)?);
-                }
-            }
-            unit.place.put(&mut config, value)?;
+            unit.write(&mut config, values)?;
         }
         Some(config)
+    }
+
+    /// `central` with the `values` of the unit that holds parameter `changed` written in,
+    /// for `values` that differ from the central ones in that parameter only: the other
+    /// units would be deserialized from the central values, which gives the central
+    /// config's units, so this is [`DrawPlan::apply`] without them (what load's check of
+    /// each parameter's bounds needs). `None` as for [`DrawPlan::apply`], or if no unit
+    /// holds `changed`.
+    pub(crate) fn apply_one(
+        &self,
+        central: &ScenarioConfig,
+        values: &[f64],
+        changed: usize,
+    ) -> Option<ScenarioConfig> {
+        let unit = self
+            .units
+            .iter()
+            .find(|unit| unit.params.iter().any(|(param, _)| *param == changed))?;
+        let mut config = central.clone();
+        unit.write(&mut config, values)?;
+        Some(config)
+    }
+}
+
+impl Unit {
+    /// Substitutes the unit's parameters from `values` into its template, deserializes it
+    /// and puts it in place in `config`; `None` if it does not deserialize.
+    fn write(&self, config: &mut ScenarioConfig, values: &[f64]) -> Option<()> {
+        let mut value = self.template.clone();
+        for (param, below) in &self.params {
+            if let Some(slot) = crate::param::value_slot_mut(&mut value, below) {
+                *slot = Value::Float(*values.get(*param)?);
+            }
+        }
+        self.place.put(config, value)
     }
 }

@@ -98,17 +98,32 @@ impl Scenario {
         }
         // Each uncertain parameter must stay valid over its whole range: check both ends,
         // one parameter at a time, so a draw can never produce an invalid world.
-        for param in &params {
+        // The config at a bound is the central one with the unit that holds the parameter
+        // deserialized again (the draw plan), or, where the plan cannot follow or the unit
+        // does not deserialize, the whole merged tree with the value substituted (which
+        // gives the same config, or the located error).
+        let plan = DrawPlan::new(&merged, &params);
+        let mut values: Vec<f64> = params.iter().map(|p| p.dist.central()).collect();
+        for (index, param) in params.iter().enumerate() {
             let (low, high) = param.dist.bounds();
             for (end, value) in [("lower", low), ("upper", high)] {
-                let table = param::substitute(&merged, &params, |p| {
-                    if p.path == param.path {
-                        value
-                    } else {
-                        p.dist.central()
-                    }
-                });
-                let config = typed(&chain, table)?;
+                values[index] = value;
+                let by_plan = plan
+                    .as_ref()
+                    .and_then(|plan| plan.apply_one(&central, &values, index));
+                let config = match by_plan {
+                    Some(config) => config,
+                    None => typed(
+                        &chain,
+                        param::substitute(&merged, &params, |p| {
+                            if p.path == param.path {
+                                value
+                            } else {
+                                p.dist.central()
+                            }
+                        }),
+                    )?,
+                };
                 if let Some((path, message)) = validate::validate(&config).into_iter().next() {
                     let message = format!(
                         "{message} (when {} = {} is at its {end} bound {value})",
@@ -118,9 +133,9 @@ impl Scenario {
                     return Err(invalid(&chain, vec![(path, message)]));
                 }
             }
+            values[index] = param.dist.central();
         }
         let streams = params.iter().map(param::stream_of).collect();
-        let plan = DrawPlan::new(&merged, &params);
         Ok(Scenario {
             chain,
             merged,

@@ -146,6 +146,8 @@ impl Checker {
     /// Checks element keys; returns the parsed map (unknown keys dropped).
     fn elements(&mut self, path: &FieldPath, map: &ElementMap) -> BTreeMap<Element, f64> {
         let mut out = BTreeMap::new();
+        // The map's own name, written out once for every key's plausibility check.
+        let field = path.to_string();
         for (key, value) in map {
             match Element::parse(key) {
                 Ok(e) => {
@@ -157,7 +159,7 @@ impl Checker {
                             path.key(key),
                             format!("expected a number ≥ 0, found {value}"),
                         );
-                    } else if let Some(message) = implausible(&path.to_string(), *value) {
+                    } else if let Some(message) = implausible(&field, *value) {
                         // The map's own name carries the unit (e.g. `…_usd_per_kg`).
                         self.fail(path.key(key), message);
                     }

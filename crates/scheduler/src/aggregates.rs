@@ -217,6 +217,16 @@ impl BatchAggregates {
 
     /// Summary rows, metric by metric, tick by tick.
     pub fn summary_rows(&self) -> impl Iterator<Item = SummaryRow<'_>> + '_ {
+        self.summary_rows_with(true)
+    }
+
+    /// [`BatchAggregates::summary_rows`], the sketch's quantiles left out (`None`) unless
+    /// `sketch_quantiles`: for a caller that takes exact quantiles from elsewhere, so the
+    /// sketches are not walked for nothing.
+    pub fn summary_rows_with(
+        &self,
+        sketch_quantiles: bool,
+    ) -> impl Iterator<Item = SummaryRow<'_>> + '_ {
         let n_metrics = self.shape.metric_names.len();
         self.shape
             .metric_names
@@ -231,8 +241,8 @@ impl BatchAggregates {
                     summary: self
                         .cells
                         .get(tick * n_metrics + m)
-                        .map(CellStats::summary)
-                        .unwrap_or_else(|| CellStats::new().summary()),
+                        .map(|cell| cell.summary_with(sketch_quantiles))
+                        .unwrap_or_else(|| CellStats::new().summary_with(sketch_quantiles)),
                 })
             })
     }

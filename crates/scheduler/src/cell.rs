@@ -66,6 +66,30 @@ pub struct CellParts {
     pub sketch: SketchParts,
 }
 
+/// [`CellParts`] with the sketch's bucket counts borrowed, not copied: what a writer
+/// encodes without allocating.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellPartsRef<'a> {
+    /// Values folded (finite, |x| < 2⁶⁴).
+    pub count: u64,
+    /// Values left out: NaN, ±∞ or |x| ≥ 2⁶⁴.
+    pub excluded: u64,
+    /// Limbs of the exact sum.
+    pub sum: [u64; LIMBS],
+    /// Limbs of the exact sum of squares.
+    pub sum_sq: [u64; LIMBS],
+    /// Smallest value (+∞ when empty).
+    pub min: f64,
+    /// Largest value (−∞ when empty).
+    pub max: f64,
+    /// The sketch's zeros ([`SketchParts::zeros`]).
+    pub zeros: u64,
+    /// The sketch's positive buckets: first key and counts ([`SketchParts::positive`]).
+    pub positive: (i32, &'a [u32]),
+    /// The sketch's negative buckets, likewise.
+    pub negative: (i32, &'a [u32]),
+}
+
 /// What one cell reports: the `summary.csv` numbers.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CellSummary {
@@ -176,6 +200,11 @@ impl CellStats {
 
     /// Mean, standard deviation, extremes and quantiles.
     pub fn summary(&self) -> CellSummary {
+        self.summary_with(true)
+    }
+
+    /// [`CellStats::summary`], the quantiles left out (`None`) unless `quantiles`.
+    pub fn summary_with(&self, quantiles: bool) -> CellSummary {
         let n = self.count;
         let has = n > 0;
         CellSummary {
@@ -183,7 +212,11 @@ impl CellStats {
             mean: has.then(|| self.sum.to_f64() / n as f64),
             sd: self.sum.variance(&self.sum_sq, n).map(f64::sqrt),
             min: has.then_some(self.min),
-            quantiles: self.sketch.quantiles(QUANTILES, self.min, self.max),
+            quantiles: if quantiles {
+                self.sketch.quantiles(QUANTILES, self.min, self.max)
+            } else {
+                None
+            },
             max: has.then_some(self.max),
         }
     }
@@ -208,6 +241,22 @@ impl CellStats {
             min: self.min,
             max: self.max,
             sketch: self.sketch.to_parts(),
+        }
+    }
+
+    /// The storage form, the bucket counts borrowed ([`CellStats::to_parts`] copies them).
+    pub fn parts_ref(&self) -> CellPartsRef<'_> {
+        let [positive, negative] = self.sketch.runs();
+        CellPartsRef {
+            count: self.count,
+            excluded: self.excluded,
+            sum: self.sum.limbs(),
+            sum_sq: self.sum_sq.limbs(),
+            min: self.min,
+            max: self.max,
+            zeros: self.sketch.zeros(),
+            positive,
+            negative,
         }
     }
 

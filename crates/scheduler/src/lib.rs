@@ -34,7 +34,7 @@ pub use batch::{
     BatchConfig, BatchEnd, BatchState, BlockSink, DiscardRows, Flow, TrialRow, aggregate_batch,
     run_batch,
 };
-pub use cell::{CellParts, CellStats, CellSummary, QUANTILES};
+pub use cell::{CellParts, CellPartsRef, CellStats, CellSummary, QUANTILES};
 pub use error::{BoxError, SchedulerError};
 pub use exact::ExactSum;
 pub use order::{

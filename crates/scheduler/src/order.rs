@@ -114,6 +114,9 @@ pub fn cells_per_group(trials: u64) -> usize {
     (GROUP_VALUES as u64 / trials.max(1)).max(1) as usize
 }
 
+/// Up to this many values, [`exact_quantiles`] sorts them instead of selecting each rank.
+const SORT_BELOW: usize = 32;
+
 /// The exact p01 … p99 ([`QUANTILES`]) of `values`, by the sketch's rank rule (see the
 /// module docs); `None` when no value is accepted. Reorders `values`.
 pub fn exact_quantiles(values: &mut Vec<f64>) -> Option<[f64; 7]> {
@@ -128,6 +131,12 @@ pub fn exact_quantiles(values: &mut Vec<f64>) -> Option<[f64; 7]> {
         return None;
     }
     let ranks = QUANTILES.map(|q| ((q * (n - 1) as f64).floor() as usize).min(n - 1));
+    if n <= SORT_BELOW {
+        // A few values: one small sort costs less than seven selections. `total_cmp` is
+        // a total order on the bits, so the value at each rank is the same either way.
+        values.sort_unstable_by(f64::total_cmp);
+        return Some(ranks.map(|rank| values[rank]));
+    }
     let mut out = [f64::NAN; 7];
     // Ranks ascend, so each selection works on what lies above the previous one.
     let mut lower = 0usize;

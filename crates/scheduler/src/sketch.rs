@@ -153,18 +153,40 @@ impl Store {
 
     /// The canonical form: first key and the counts from it to the top, no zero at either end.
     fn parts(&self) -> BucketRun {
+        let (first_key, counts) = self.run();
+        BucketRun {
+            first_key,
+            counts: counts.to_vec(),
+        }
+    }
+
+    /// [`Store::parts`] borrowed: the first key and the counts (`(0, [])` when empty).
+    fn run(&self) -> (i32, &[u32]) {
         // Most of a window is zeros: skip them eight at a time (an OR of eight counts is
-        // one vector instruction), then find the exact bucket in the chunk.
+        // one vector instruction), then find the exact bucket in the chunk. From the
+        // bottom, where a window's zeros run longest, 32 at a time.
         const CHUNK: usize = 8;
+        const WIDE: usize = 32;
         let any = |chunk: &[u32]| chunk.iter().fold(0, |a, &c| a | c) != 0;
         let counts = &self.counts;
-        let first = counts.chunks(CHUNK).position(any).and_then(|k| {
-            counts[k * CHUNK..]
+        let first = counts.chunks(WIDE).position(any).and_then(|k| {
+            counts[k * WIDE..]
                 .iter()
                 .position(|&c| c > 0)
-                .map(|i| k * CHUNK + i)
+                .map(|i| k * WIDE + i)
         });
-        let last = first.and_then(|_| {
+        // No count sits above the top key (a key above it would have become the top), and
+        // the top's own count, once added, stays: when that bucket holds a count it is the
+        // last one, and the scan from the end (~half the window) is not needed.
+        let at_top = usize::try_from(i64::from(self.top) - i64::from(self.offset))
+            .ok()
+            .filter(|&t| counts.get(t).is_some_and(|&c| c > 0));
+        debug_assert!(
+            at_top.is_none_or(|t| counts[t + 1..].iter().all(|&c| c == 0)),
+            "a count above the top key"
+        );
+        let last = first.and(at_top).or_else(|| {
+            first?;
             let full = counts.len() / CHUNK * CHUNK;
             let tail = counts[full..]
                 .iter()
@@ -183,11 +205,8 @@ impl Store {
             })
         });
         match (first, last) {
-            (Some(a), Some(b)) => BucketRun {
-                first_key: self.offset + a as i32,
-                counts: self.counts[a..=b].to_vec(),
-            },
-            _ => BucketRun::default(),
+            (Some(a), Some(b)) => (self.offset + a as i32, &self.counts[a..=b]),
+            _ => (0, &[]),
         }
     }
 }
@@ -303,6 +322,17 @@ impl QuantileSketch {
         }
     }
 
+    /// The storage form's bucket runs, borrowed: (first key, counts) of the positive and
+    /// the negative buckets, as [`QuantileSketch::to_parts`] copies them.
+    pub fn runs(&self) -> [(i32, &[u32]); 2] {
+        [self.positive.run(), self.negative.run()]
+    }
+
+    /// Count of zeros (and subnormals).
+    pub fn zeros(&self) -> u64 {
+        self.zeros
+    }
+
     /// The storage form.
     pub fn to_parts(&self) -> SketchParts {
         SketchParts {
@@ -397,8 +427,11 @@ mod tests {
         fn parts_trim_like_a_plain_scan(
             counts in proptest::collection::vec(prop_oneof![4 => Just(0u32), 1 => 1u32..5], 0..70),
             offset in -50i32..50,
+            above in 0i32..3,
         ) {
-            let store = Store { offset, counts: counts.clone(), top: 0, total: 0 };
+            // As in a store: no count above the top key (which may lie beyond the window).
+            let top = offset + counts.iter().rposition(|&c| c > 0).map_or(0, |i| i as i32) + above;
+            let store = Store { offset, counts: counts.clone(), top, total: 0 };
             let want = match (
                 counts.iter().position(|&c| c > 0),
                 counts.iter().rposition(|&c| c > 0),
