@@ -9,7 +9,7 @@ use arrow_schema::{Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -90,9 +90,10 @@ impl Column {
 /// more than the last); other numbers split by byte stream, without a dictionary (most are
 /// full-precision f64s that rarely repeat); the batch's metadata.
 fn properties(meta: &FileMeta, table: Table, columns: &[(&str, ColumnKind)]) -> WriterProperties {
-    // Higher levels find a little more in pages shorter than ROWS_PER_GROUP rows (level
-    // 15: 2% off a 20,000-trial `trials`), but each column's compressor then holds several
-    // MB: 980 MB resident for the 142 columns of `trials` instead of 160 MB at level 3.
+    // Higher levels find little more (for the number and tally columns of a 100,000-trial
+    // `trials`: level 15, 0.5% smaller; 19, 1.3%; 22, 1.3%), but each column's compressor
+    // then holds several MB, all at once: 0.98-1.0 GB resident instead of 172 MB at level 3,
+    // and 4 s (15) or 13 s (19) instead of 1.6 s. docs/python.md has the figures.
     let level = ZstdLevel::try_new(3).unwrap_or_default();
     let pairs = meta
         .pairs(table)
@@ -103,6 +104,10 @@ fn properties(meta: &FileMeta, table: Table, columns: &[(&str, ColumnKind)]) -> 
         .set_compression(Compression::ZSTD(level))
         .set_max_row_group_row_count(Some(ROWS_PER_GROUP))
         .set_data_page_row_count_limit(ROWS_PER_GROUP)
+        // Min/max per column chunk only: with one page per chunk, page statistics (in each
+        // page header and the column index) repeat the chunk's; 13 kB off a 100,000-trial
+        // `trials`.
+        .set_statistics_enabled(EnabledStatistics::Chunk)
         .set_key_value_metadata(Some(pairs));
     for (name, kind) in columns {
         let path = ColumnPath::from(*name);
