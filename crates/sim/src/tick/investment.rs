@@ -47,15 +47,15 @@ pub(crate) fn run(
 ) -> Result<(), SimError> {
     let month = f.month;
     policy.demand_year_t += f.demanded;
-    // A year counts once it is whole (a run starting mid-year skips its first December).
-    if month.month() == 12 && month.months_since(x.clock.start) >= 11 {
-        let years = &mut policy.demand_years_t;
-        if years.len() == DEMAND_YEARS_KEPT {
-            years.remove(0);
-        }
-        years.push(policy.demand_year_t);
-    }
     if month.month() == 12 {
+        // A year counts once it is whole (a run starting mid-year skips its first December).
+        if month.months_since(x.clock.start) >= 11 {
+            let years = &mut policy.demand_years_t;
+            if years.len() == DEMAND_YEARS_KEPT {
+                years.remove(0);
+            }
+            years.push(policy.demand_year_t);
+        }
         policy.demand_year_t = ElementVec::ZERO;
     }
     if month.month() != 1 || month == x.clock.start {
@@ -106,10 +106,10 @@ pub(crate) fn run(
     Ok(())
 }
 
-/// Greenfield entry, each January: when expected prices where it sells give a generic
-/// integrated mine-and-separation project a margin above the hurdle, up to
-/// `max_per_year` projects are decided; each draws its lead time and fate from its own
-/// stream and comes online through the rival life cycle.
+/// Greenfield entry, each January: when the prices expected where it sells give a generic
+/// integrated mine-and-separation project a margin above the hurdle,
+/// [`projects_this_year`] projects are decided; each draws its lead time and fate from its
+/// own stream and comes online through the rival life cycle.
 fn launch_entry(
     supply: &mut Supply,
     (entry, shares, prefix): (&EntryConfig, &ElementVec, &str),
