@@ -121,7 +121,19 @@ impl Separator {
         prices: &ElementVec,
         payable: f64,
     ) -> f64 {
-        let value = feed_shares.dot(prices) * self.recovery;
+        self.margin_from_dot(feed_shares.dot(prices), feed_shares, prices, payable)
+    }
+
+    /// [`Separator::margin_usd_per_kg`] with `feed_shares · prices` given (`dot`, the
+    /// same for every separator of a region in a month, so worked out once there).
+    pub fn margin_from_dot(
+        &self,
+        dot: f64,
+        feed_shares: &ElementVec,
+        prices: &ElementVec,
+        payable: f64,
+    ) -> f64 {
+        let value = dot * self.recovery;
         value * (1.0 - payable)
             + self.subsidy_usd_per_kg
             + self.floor_top_up_per_kg(feed_shares, prices)
@@ -147,10 +159,23 @@ impl Separator {
         prices: &ElementVec,
         payable: f64,
     ) -> f64 {
+        self.plan_throughput_from_dot(month, feed_shares.dot(prices), feed_shares, prices, payable)
+    }
+
+    /// [`Separator::plan_throughput`] with `feed_shares · prices` given (`dot`, as
+    /// [`Separator::margin_from_dot`] takes it).
+    pub fn plan_throughput_from_dot(
+        &mut self,
+        month: Month,
+        dot: f64,
+        feed_shares: &ElementVec,
+        prices: &ElementVec,
+        payable: f64,
+    ) -> f64 {
         if self.start.is_some_and(|s| month < s) {
             return 0.0;
         }
-        let margin = self.margin_usd_per_kg(feed_shares, prices, payable);
+        let margin = self.margin_from_dot(dot, feed_shares, prices, payable);
         let target = if margin >= 0.0 { 1.0 } else { 0.5 };
         let step = (target - self.utilisation).clamp(-MAX_UTILISATION_STEP, MAX_UTILISATION_STEP);
         self.utilisation = (self.utilisation + step).clamp(0.0, 1.0);
