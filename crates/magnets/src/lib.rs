@@ -163,6 +163,7 @@ impl MagnetMaker {
     /// Oxide input to bid for, for `reo_in_magnets` t of rare earths in finished magnets:
     /// the recipe's need, with what was missing last month of one element of a substitute
     /// pair asked for as the other.
+    #[inline]
     pub fn oxide_need(&self, reo_in_magnets: f64) -> ElementVec {
         let recipe = self.composition * (reo_in_magnets / self.yield_share);
         let mut need = recipe;
@@ -241,6 +242,7 @@ impl MagnetMaker {
     /// [`MagnetMaker::choose_substitutes`] with each pair's tilt already worked out by
     /// [`substitution_tilts`] (the same for every maker that buys at the same prices, so a
     /// caller with many makers computes it once per region).
+    #[inline]
     pub fn choose_substitutes_tilted(&mut self, tilts: &[Option<f64>; 2]) {
         let mut c = self.base_composition;
         for (pair, tilt) in SUBSTITUTES.iter().zip(tilts) {
@@ -319,6 +321,7 @@ impl MagnetMaker {
 
     /// Books this month's orders (t REO in magnets) into the running load and brings built
     /// capacity online.
+    #[inline]
     pub fn record_orders(&mut self, month: Month, orders_reo: f64) {
         let cap = units::per_month(self.capacity_t) * self.re_content;
         let load = if cap > 0.0 { orders_reo / cap } else { 0.0 };

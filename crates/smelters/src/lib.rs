@@ -126,6 +126,7 @@ impl Separator {
 
     /// [`Separator::margin_usd_per_kg`] with `feed_shares · prices` given (`dot`, the
     /// same for every separator of a region in a month, so worked out once there).
+    #[inline]
     pub fn margin_from_dot(
         &self,
         dot: f64,
@@ -141,6 +142,7 @@ impl Separator {
     }
 
     /// Top-up the floor pays per kg of feed, USD.
+    #[inline]
     pub fn floor_top_up_per_kg(&self, feed_shares: &ElementVec, prices: &ElementVec) -> f64 {
         if self.price_floor_usd_per_kg <= 0.0 {
             return 0.0;
@@ -164,6 +166,7 @@ impl Separator {
 
     /// [`Separator::plan_throughput`] with `feed_shares · prices` given (`dot`, as
     /// [`Separator::margin_from_dot`] takes it).
+    #[inline]
     pub fn plan_throughput_from_dot(
         &mut self,
         month: Month,
@@ -184,6 +187,7 @@ impl Separator {
 
     /// Books this month's feed pressure (feed on offer over capacity) and brings built
     /// capacity online.
+    #[inline]
     pub fn record_load(&mut self, month: Month, load: f64) {
         self.running_load += (load.clamp(0.0, 2.0) - self.running_load) / 12.0;
         self.capacity_t += self.pending.bring_online(month);
@@ -205,6 +209,7 @@ impl Separator {
     }
 
     /// Separates `feed` (t by element).
+    #[inline]
     pub fn process(&self, feed: &ElementVec) -> Processed {
         let oxides = *feed * self.recovery;
         Processed {
