@@ -31,6 +31,17 @@ pub const SUBSTITUTES: [[(Element, f64); 2]; 2] = [
     [(Element::Nd, 1.0), (Element::Pr, 1.0)],
     [(Element::Dy, 1.0), (Element::Tb, DY_PER_TB)],
 ];
+/// Whether an element (by index) belongs to a [`SUBSTITUTES`] pair.
+const IN_PAIR: [bool; Element::COUNT] = {
+    let mut in_pair = [false; Element::COUNT];
+    let mut i = 0;
+    while i < SUBSTITUTES.len() {
+        in_pair[SUBSTITUTES[i][0].0.index()] = true;
+        in_pair[SUBSTITUTES[i][1].0.index()] = true;
+        i += 1;
+    }
+    in_pair
+};
 /// Largest further cut of Dy and Tb that price-driven thrifting reaches.
 pub const MAX_HEAVY_THRIFT: f64 = 0.4;
 
@@ -59,6 +70,8 @@ pub struct MagnetMaker {
     pub re_content: f64,
     /// Rare-earth composition of its magnets after diffusion, Ce substitution and the
     /// month's choice between substitutes (sums to about 1: Dy and Tb differ in weight).
+    /// Invariant: outside the [`SUBSTITUTES`] pairs it equals `base_composition` (the two
+    /// are set together; the monthly choice writes only the pairs' members).
     pub composition: ElementVec,
     /// The composition before the choice between substitutes (sum 1).
     pub base_composition: ElementVec,
@@ -163,6 +176,7 @@ impl MagnetMaker {
     /// Oxide input to bid for, for `reo_in_magnets` t of rare earths in finished magnets:
     /// the recipe's need, with what was missing last month of one element of a substitute
     /// pair asked for as the other.
+    #[inline]
     pub fn oxide_need(&self, reo_in_magnets: f64) -> ElementVec {
         let recipe = self.composition * (reo_in_magnets / self.yield_share);
         let mut need = recipe;
@@ -179,10 +193,9 @@ impl MagnetMaker {
     /// the input is returned unused.
     pub fn make(&mut self, planned_reo: f64, input: &ElementVec) -> (Made, ElementVec) {
         let recipe = self.composition * (planned_reo / self.yield_share);
-        let in_pair = |e: Element| SUBSTITUTES.iter().any(|p| p[0].0 == e || p[1].0 == e);
         let mut ratio: f64 = 1.0;
         for e in Element::ALL {
-            if !in_pair(e) && recipe[e] > 0.0 {
+            if !IN_PAIR[e.index()] && recipe[e] > 0.0 {
                 ratio = ratio.min(input[e] / recipe[e]);
             }
         }
@@ -241,10 +254,22 @@ impl MagnetMaker {
     /// [`MagnetMaker::choose_substitutes`] with each pair's tilt already worked out by
     /// [`substitution_tilts`] (the same for every maker that buys at the same prices, so a
     /// caller with many makers computes it once per region).
+    #[inline]
     pub fn choose_substitutes_tilted(&mut self, tilts: &[Option<f64>; 2]) {
-        let mut c = self.base_composition;
+        // Only the pairs' members differ from the base composition (it and `composition`
+        // are set together everywhere else), so only they are written: the same numbers
+        // as copying the base whole and tilting the copy.
+        let base = &self.base_composition;
+        let c = &mut self.composition;
+        debug_assert!(
+            Element::ALL
+                .iter()
+                .all(|&e| { IN_PAIR[e.index()] || c[e].to_bits() == base[e].to_bits() })
+        );
         for (pair, tilt) in SUBSTITUTES.iter().zip(tilts) {
             let [(a, wa), (b, wb)] = *pair;
+            c[a] = base[a];
+            c[b] = base[b];
             let function = c[a] * wa + c[b] * wb;
             let Some(relative) = *tilt else {
                 continue;
@@ -258,7 +283,6 @@ impl MagnetMaker {
             c[a] = function * (1.0 - share_b) / wa;
             c[b] = function * share_b / wb;
         }
-        self.composition = c;
     }
 
     /// Yearly response to heavy rare-earth prices. While Dy trades above twice its opening
@@ -319,6 +343,7 @@ impl MagnetMaker {
 
     /// Books this month's orders (t REO in magnets) into the running load and brings built
     /// capacity online.
+    #[inline]
     pub fn record_orders(&mut self, month: Month, orders_reo: f64) {
         let cap = units::per_month(self.capacity_t) * self.re_content;
         let load = if cap > 0.0 { orders_reo / cap } else { 0.0 };

@@ -188,6 +188,7 @@ impl Miner {
     }
 
     /// Cash cost now, USD/kg REO: rises as reserves deplete; in-situ leaching costs more.
+    #[inline]
     pub fn cash_cost_usd_per_kg(&self, market: &MinerMarket<'_>) -> f64 {
         let depleted = if self.initial_reserves_t > 0.0 {
             1.0 - self.reserves_t / self.initial_reserves_t
@@ -214,6 +215,7 @@ impl Miner {
 
     /// [`Miner::basket_value_usd_per_kg`] from `shares · prices` (`dot`, USD/kg), for a
     /// caller that values many units with the same shares at the same prices.
+    #[inline]
     pub fn basket_value_from_dot(&self, dot: f64, payable_share: f64) -> f64 {
         dot * VALUATION_RECOVERY * payable_share + self.subsidy_usd_per_kg
     }
@@ -267,6 +269,7 @@ impl Miner {
 
     /// Mines `tonnes` (from [`Miner::plan_output`], possibly scaled down by an
     /// element-level quota) and returns the concentrate and its waste.
+    #[inline]
     pub fn produce(&mut self, tonnes: f64, market: &MinerMarket<'_>) -> MinerOutput {
         let tonnes = tonnes.clamp(0.0, self.reserves_t);
         self.reserves_t -= tonnes;
@@ -289,6 +292,7 @@ impl Miner {
     }
 
     /// Books a month's realised margin (USD/kg) into the running margin.
+    #[inline]
     pub fn record_margin(&mut self, margin_usd_per_kg: f64) {
         self.running_margin_usd_per_kg +=
             MARGIN_MEMORY * (margin_usd_per_kg - self.running_margin_usd_per_kg);

@@ -153,6 +153,7 @@ impl ProductStock {
     }
 
     /// One month: `inflow` enters service, and the returns (end of life) leave.
+    #[inline]
     pub fn step(&mut self, inflow: ElementVec) -> ElementVec {
         let mut carried = inflow;
         for stage in &mut self.stages {

@@ -143,6 +143,7 @@ impl RivalProject {
 
     /// Share of full capacity available in `month`: the initial share until first output,
     /// then the learning curve from there (never below the initial share), zero once failed.
+    #[inline]
     pub fn capacity_share(&self, month: Month, trial_start: Month) -> f64 {
         if self.fails_at.is_some_and(|f| month >= f) {
             return 0.0;

@@ -121,7 +121,20 @@ impl Separator {
         prices: &ElementVec,
         payable: f64,
     ) -> f64 {
-        let value = feed_shares.dot(prices) * self.recovery;
+        self.margin_from_dot(feed_shares.dot(prices), feed_shares, prices, payable)
+    }
+
+    /// [`Separator::margin_usd_per_kg`] with `feed_shares · prices` given (`dot`, the
+    /// same for every separator of a region in a month, so worked out once there).
+    #[inline]
+    pub fn margin_from_dot(
+        &self,
+        dot: f64,
+        feed_shares: &ElementVec,
+        prices: &ElementVec,
+        payable: f64,
+    ) -> f64 {
+        let value = dot * self.recovery;
         value * (1.0 - payable)
             + self.subsidy_usd_per_kg
             + self.floor_top_up_per_kg(feed_shares, prices)
@@ -129,6 +142,7 @@ impl Separator {
     }
 
     /// Top-up the floor pays per kg of feed, USD.
+    #[inline]
     pub fn floor_top_up_per_kg(&self, feed_shares: &ElementVec, prices: &ElementVec) -> f64 {
         if self.price_floor_usd_per_kg <= 0.0 {
             return 0.0;
@@ -147,10 +161,24 @@ impl Separator {
         prices: &ElementVec,
         payable: f64,
     ) -> f64 {
+        self.plan_throughput_from_dot(month, feed_shares.dot(prices), feed_shares, prices, payable)
+    }
+
+    /// [`Separator::plan_throughput`] with `feed_shares · prices` given (`dot`, as
+    /// [`Separator::margin_from_dot`] takes it).
+    #[inline]
+    pub fn plan_throughput_from_dot(
+        &mut self,
+        month: Month,
+        dot: f64,
+        feed_shares: &ElementVec,
+        prices: &ElementVec,
+        payable: f64,
+    ) -> f64 {
         if self.start.is_some_and(|s| month < s) {
             return 0.0;
         }
-        let margin = self.margin_usd_per_kg(feed_shares, prices, payable);
+        let margin = self.margin_from_dot(dot, feed_shares, prices, payable);
         let target = if margin >= 0.0 { 1.0 } else { 0.5 };
         let step = (target - self.utilisation).clamp(-MAX_UTILISATION_STEP, MAX_UTILISATION_STEP);
         self.utilisation = (self.utilisation + step).clamp(0.0, 1.0);
@@ -159,6 +187,7 @@ impl Separator {
 
     /// Books this month's feed pressure (feed on offer over capacity) and brings built
     /// capacity online.
+    #[inline]
     pub fn record_load(&mut self, month: Month, load: f64) {
         self.running_load += (load.clamp(0.0, 2.0) - self.running_load) / 12.0;
         self.capacity_t += self.pending.bring_online(month);
@@ -180,6 +209,7 @@ impl Separator {
     }
 
     /// Separates `feed` (t by element).
+    #[inline]
     pub fn process(&self, feed: &ElementVec) -> Processed {
         let oxides = *feed * self.recovery;
         Processed {

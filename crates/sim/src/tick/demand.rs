@@ -45,17 +45,21 @@ pub(crate) fn run(
                 }
             }
             DemandKind::Oxide => {
-                let basket = sector.mix.dot(&expected[1])
-                    / sector.mix.dot(&prices.initial_price[1]).max(1e-9);
+                // The mix's value at expected and at opening prices, each region's once.
+                let at_expected = [sector.mix.dot(&expected[0]), sector.mix.dot(&expected[1])];
+                let reference = [
+                    sector.mix.dot(&prices.initial_price[0]),
+                    sector.mix.dot(&prices.initial_price[1]),
+                ];
+                let basket = at_expected[1] / reference[1].max(1e-9);
                 let base = sector.base_demand(month, basket, rng) * overlay.demand_factor[s];
                 for r in 0..2 {
-                    let reference = sector.mix.dot(&prices.initial_price[r]);
-                    let q =
-                        sector.at_price(base * shares[r], sector.mix.dot(&expected[r]), reference);
-                    f.oxide_demand[r] += sector.mix * q;
-                    sector_oxide.push((r, sector.mix * q, s));
+                    let q = sector.at_price(base * shares[r], at_expected[r], reference[r]);
+                    let ordered = sector.mix * q;
+                    f.oxide_demand[r] += ordered;
+                    sector_oxide.push((r, ordered, s));
                     if r == 0 && sector.deep_processing {
-                        f.cn_deep_demand += sector.mix * q;
+                        f.cn_deep_demand += ordered;
                     }
                 }
             }

@@ -89,17 +89,6 @@ pub(crate) fn run(
         ElementVec::from_fn(|e| (china.element_quota_t[e] / 12.0).min(overlay.element_quota_t[e]));
     let miner_output = &mut scratch.miner_output;
     reset(miner_output, miners.len(), 0.0);
-    let mut book_output = |mn: &Miner, out: &MinerOutput| -> f64 {
-        let produced = out.concentrate.sum();
-        f.ledger.mined += out.concentrate;
-        inventories.concentrate[mn.sells_to.index()] += out.concentrate;
-        inventories.residue_potential[mn.sells_to.index()] += out.residue_potential_t;
-        f.mined_by_region[mn.region().index()] += produced;
-        if mn.region() == Region::China {
-            f.wastewater_cn += out.wastewater_t;
-        }
-        produced
-    };
     if element_cap.0.iter().all(|cap| !cap.is_finite()) {
         // No element-level quota: every miner mines what it plans, planned and produced
         // in one pass.
@@ -110,7 +99,7 @@ pub(crate) fn run(
             let basket = mn.basket_value_from_dot(dot, params.payable);
             let tonnes = mn.plan_output_valued(&miner_market, quota_cap(mn), basket);
             let out = mn.produce(tonnes, &miner_market);
-            miner_output[i] = book_output(mn, &out);
+            miner_output[i] = book_output(inventories, f, mn, &out);
             miner_bits = miner_bits.max(miner_state_bits(mn));
         }
     } else {
@@ -135,11 +124,26 @@ pub(crate) fn run(
                 planned[i]
             };
             let out = mn.produce(tonnes, &miner_market);
-            miner_output[i] = book_output(mn, &out);
+            miner_output[i] = book_output(inventories, f, mn, &out);
             miner_bits = miner_bits.max(miner_state_bits(mn));
         }
     }
     supply.miner_bits = (miner_bits, supply.miners.len());
+}
+
+/// Books a miner's output: into the ledger, the concentrate pool and residue potential of
+/// the region it sells to, and its region's totals. Returns the tonnes produced.
+#[inline]
+fn book_output(inventories: &mut Inventories, f: &mut Flows, mn: &Miner, out: &MinerOutput) -> f64 {
+    let produced = out.concentrate.sum();
+    f.ledger.mined += out.concentrate;
+    inventories.concentrate[mn.sells_to.index()] += out.concentrate;
+    inventories.residue_potential[mn.sells_to.index()] += out.residue_potential_t;
+    f.mined_by_region[mn.region().index()] += produced;
+    if mn.region() == Region::China {
+        f.wastewater_cn += out.wastewater_t;
+    }
+    produced
 }
 
 /// The capacity that draws on each of China's quotas this month, over the (few) miners

@@ -202,6 +202,7 @@ pub(crate) struct DotMemo {
 
 impl DotMemo {
     /// `shares · prices[region]`.
+    #[inline]
     pub fn dot(
         &mut self,
         shares: &Arc<ElementVec>,

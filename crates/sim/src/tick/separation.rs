@@ -33,10 +33,17 @@ pub(crate) fn run(
         let feed_shares = pool.normalised().unwrap_or(ElementVec::ZERO);
         reset(wanted, supply.separators.len(), 0.0);
         let mut total_wanted = 0.0;
+        // The feed's value at expected prices is the same for every separator here.
+        let dot = feed_shares.dot(&f.expected[r]);
         for (i, sep) in supply.separators.iter_mut().enumerate() {
             if sep.region().index() == r {
-                wanted[i] =
-                    sep.plan_throughput(month, &feed_shares, &f.expected[r], params.payable);
+                wanted[i] = sep.plan_throughput_from_dot(
+                    month,
+                    dot,
+                    &feed_shares,
+                    &f.expected[r],
+                    params.payable,
+                );
                 total_wanted += wanted[i];
             }
         }
