@@ -145,6 +145,16 @@ coefficients! {
         "grain-boundary diffusion literature (60-80 %)";
     /// Yield of a rival magnet plant (the rest is swarf).
     rival_magnet_yield = 0.7 in [0.0, 1.0] "share", "typical sintered NdFeB yield";
+    /// Load (feed over capacity, or the feed expected at the lead time over capacity)
+    /// above which a separation plant expands.
+    separator_expansion_trigger = 0.95 in [0.1, 2.0] "feed / capacity",
+        "the model's calibrated value (assumed: plants run near, not at, nameplate)";
+    /// Least expansion of a separation plant, share of its capacity.
+    separator_expansion_step = 0.15 in [0.0, 2.0] "share of capacity",
+        "the model's calibrated value (assumed: a new solvent-extraction line)";
+    /// Months from a separation plant's expansion decision to operation.
+    separator_expansion_lead_months = 36.0 in [1.0, 120.0] "months",
+        "separation plants take 2-4 years (DESIGN.md); the middle";
     /// Acid waste of a rival separation plant per tonne of oxide.
     rival_separation_acid_waste = 1.0 in [0.0, 100.0] "t/t oxide", "assumed";
 }

@@ -323,6 +323,8 @@ fn build_policy(
         heavy_entries_launched: 0,
         demand_year_t: ElementVec::ZERO,
         demand_years_t: Vec::with_capacity(crate::state::DEMAND_YEARS_KEPT),
+        feed_year_t: [0.0; 2],
+        feed_years_t: Vec::with_capacity(crate::state::DEMAND_YEARS_KEPT),
     })
 }
 

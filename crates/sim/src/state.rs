@@ -158,6 +158,12 @@ pub(crate) struct PolicyState {
     /// World oxide demand of the last finished calendar years, t, oldest first (at most
     /// [`DEMAND_YEARS_KEPT`]).
     pub demand_years_t: Vec<ElementVec>,
+    /// Concentrate that entered each region's pool in the calendar year so far, t: the
+    /// separators' feed outlook reads the finished years.
+    pub feed_year_t: PerRegion<f64>,
+    /// The same for the last finished calendar years, oldest first (at most
+    /// [`DEMAND_YEARS_KEPT`]).
+    pub feed_years_t: Vec<PerRegion<f64>>,
 }
 
 /// Finished years of demand the entrants' forecast keeps: growth is read over the last

@@ -12,13 +12,16 @@ use remsim_scenario::{Owner, SeparatorConfig};
 
 /// Largest change of utilisation in one month.
 pub const MAX_UTILISATION_STEP: f64 = 0.05;
-/// Feed above this share of capacity, held for a year, makes a plant expand.
-const EXPANSION_TRIGGER: f64 = 0.95;
-/// Capacity added per expansion, share of current capacity.
-const EXPANSION_STEP: f64 = 0.15;
-/// Months from an expansion decision to operation (separation plants take 2-4 years,
-/// DESIGN.md; the middle is used).
-const EXPANSION_LEAD_MONTHS: i32 = 36;
+/// How separators expand (`[tick]`: `separator_expansion_*`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Expansion {
+    /// Load (feed over capacity) above which a plant expands.
+    pub trigger: f64,
+    /// Least expansion, share of current capacity (plants are built in lumps).
+    pub step: f64,
+    /// Months from an expansion decision to operation.
+    pub lead_months: i32,
+}
 
 /// Why a separator could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -193,19 +196,35 @@ impl Separator {
         self.capacity_t += self.pending.bring_online(month);
     }
 
-    /// Yearly decision: expand when feed has pressed on capacity for a year and the plant
-    /// earns a margin. Returns the t/yr added to the pipeline.
-    pub fn decide_investment(&mut self, month: Month, margin_usd_per_kg: f64) -> f64 {
-        if self.running_load > EXPANSION_TRIGGER
-            && margin_usd_per_kg > 0.0
-            && self.pending.is_empty()
-        {
-            let step = self.capacity_t * EXPANSION_STEP;
-            self.pending
-                .order(month.add_months(EXPANSION_LEAD_MONTHS), step);
-            return step;
+    /// Yearly decision, on a positive margin: build for the larger of the load that has
+    /// pressed on capacity over the past year (`running_load`, backlog included) and the
+    /// load expected when a plant decided now would run (`outlook_load`, the region's feed
+    /// grown at its recent rate over the lead time, over the region's capacity). When that
+    /// load is above `expansion.trigger`, the plant orders what brings it back to the
+    /// trigger, less what it is already building — at least `expansion.step` of its
+    /// capacity, and nothing while what it builds covers all but a step of the gap.
+    /// Returns the t/yr added to the pipeline.
+    pub fn decide_investment(
+        &mut self,
+        month: Month,
+        margin_usd_per_kg: f64,
+        outlook_load: f64,
+        expansion: Expansion,
+    ) -> f64 {
+        let load = self.running_load.max(outlook_load);
+        if !(load > expansion.trigger && margin_usd_per_kg > 0.0) {
+            return 0.0;
         }
-        0.0
+        let least = self.capacity_t * expansion.step;
+        let gap = self.capacity_t * (load / expansion.trigger - 1.0);
+        let building = self.pending.building_t();
+        let order = gap.max(least) - building;
+        if order <= 0.0 || (building > 0.0 && order < least) {
+            return 0.0;
+        }
+        self.pending
+            .order(month.add_months(expansion.lead_months), order);
+        order
     }
 
     /// Separates `feed` (t by element).
@@ -255,22 +274,55 @@ mod tests {
     }
 
     #[test]
+    fn a_feed_outlook_alone_expands_by_at_least_a_step() {
+        let mut s = separator();
+        let jan = Month::new(2026, 1).unwrap();
+        let expansion = Expansion {
+            trigger: 0.95,
+            step: 0.15,
+            lead_months: 36,
+        };
+        // Load 0.5 today, but 1.0 expected at the lead time: the gap (5%) is below a step.
+        assert!((s.decide_investment(jan, 1.0, 1.0, expansion) - 180.0).abs() < 1e-9);
+        assert_eq!(s.decide_investment(jan, 1.0, 0.9, expansion), 0.0);
+    }
+
+    #[test]
     fn sustained_feed_pressure_expands_capacity_after_the_lead_time() {
         let mut s = separator();
         let jan = Month::new(2026, 1).unwrap();
         for m in 0..24 {
             s.record_load(jan.add_months(m - 24), 1.5);
         }
-        assert!(s.decide_investment(jan, 1.0) > 0.0);
+        let expansion = Expansion {
+            trigger: 0.95,
+            step: 0.15,
+            lead_months: 36,
+        };
         assert_eq!(
-            s.decide_investment(jan, 1.0),
+            s.decide_investment(jan, -1.0, 0.0, expansion),
             0.0,
-            "one expansion at a time"
+            "no margin"
+        );
+        // A running load of ~1.4 (1.5 for two years, smoothed): build back to the trigger.
+        let ordered = s.decide_investment(jan, 1.0, 0.0, expansion);
+        let gap = 1200.0 * (s.running_load / 0.95 - 1.0);
+        assert!(ordered > 500.0 && (ordered - gap).abs() < 1e-9, "{ordered}");
+        assert_eq!(
+            s.decide_investment(jan, 1.0, 0.0, expansion),
+            0.0,
+            "what is being built counts"
+        );
+        // An outlook above what is being built orders the rest, if it is a step or more.
+        let more = s.decide_investment(jan, 1.0, 2.0, expansion);
+        assert!(
+            (more - (1200.0 * (2.0 / 0.95 - 1.0) - ordered)).abs() < 1e-9,
+            "{more}"
         );
         s.record_load(jan.add_months(35), 1.5);
         assert_eq!(s.capacity_t, 1200.0);
         s.record_load(jan.add_months(36), 1.5);
-        assert!((s.capacity_t - 1380.0).abs() < 1e-9);
+        assert!((s.capacity_t - 1200.0 - ordered - more).abs() < 1e-9);
     }
 
     #[test]

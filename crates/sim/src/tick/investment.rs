@@ -1,16 +1,17 @@
 //! Phase 12, investment (each January after the first month): miners decide expansions
-//! within the room China's next quotas leave; separators decide on the margin the current
-//! feed would earn; greenfield entry launches projects when the prices expected at first
-//! output pay (long-run prices moved by demand growth and the pipeline); magnet makers
-//! adapt their recipes to heavy rare-earth prices and decide expansions. Every month it
-//! adds the month's demand to the year's record.
+//! within the room China's next scheduled quotas leave; separators decide on the margin the
+//! current feed would earn and on the load they expect (the region's feed grown at its
+//! recent rate over their lead time); greenfield entry launches projects when the prices
+//! expected at first output pay (long-run prices moved by demand growth and the pipeline);
+//! magnet makers adapt their recipes to heavy rare-earth prices and decide expansions.
+//! Every month it adds the month's demand and concentrate feed to the year's record.
 //!
 //! Reads: quotas and `Flows::{group_capacity, demanded}`, rival projects' phases,
-//! concentrate pools, expected, smoothed, opening and long-run prices, params (payable
-//! share, coefficients, incentive prices), the clock.
+//! concentrate pools, `Flows::concentrate_in`, expected, smoothed, opening and long-run
+//! prices, params (payable share, coefficients, incentive prices), the clock.
 //! Writes: capacity decisions of miners, separators and makers; makers' recipes; new
 //! rival projects and their units (`Supply`); `PolicyState::{entries_launched,
-//! demand_year_t, demand_years_t}`.
+//! demand_year_t, demand_years_t, feed_year_t, feed_years_t}`.
 //! Invariant: a unit run by a rival project decides nothing itself (its life cycle does);
 //! each new project draws from its own stream, keyed by its id.
 
@@ -47,6 +48,9 @@ pub(crate) fn run(
 ) -> Result<(), SimError> {
     let month = f.month;
     policy.demand_year_t += f.demanded;
+    for (year, month_in) in policy.feed_year_t.iter_mut().zip(f.concentrate_in) {
+        *year += month_in;
+    }
     if month.month() == 12 {
         // A year counts once it is whole (a run starting mid-year skips its first December).
         if month.months_since(x.clock.start) >= 11 {
@@ -55,8 +59,14 @@ pub(crate) fn run(
                 years.remove(0);
             }
             years.push(policy.demand_year_t);
+            let feeds = &mut policy.feed_years_t;
+            if feeds.len() == DEMAND_YEARS_KEPT {
+                feeds.remove(0);
+            }
+            feeds.push(policy.feed_year_t);
         }
         policy.demand_year_t = ElementVec::ZERO;
+        policy.feed_year_t = [0.0; 2];
     }
     if month.month() != 1 || month == x.clock.start {
         return Ok(());
@@ -73,6 +83,13 @@ pub(crate) fn run(
         };
         mn.decide_investment(month, quota_room);
     }
+    let coef = &x.params.coef;
+    let expansion = remsim_smelters::Expansion {
+        trigger: coef.separator_expansion_trigger,
+        step: coef.separator_expansion_step,
+        lead_months: coef.separator_expansion_lead_months.round() as i32,
+    };
+    let outlook = feed_outlook_load(supply, &policy.feed_years_t, expansion.lead_months);
     for (i, sep) in supply.separators.iter_mut().enumerate() {
         if supply.separator_rival[i].is_none() {
             let r = sep.region().index();
@@ -80,7 +97,7 @@ pub(crate) fn run(
                 .normalised()
                 .unwrap_or(ElementVec::ZERO);
             let margin = sep.margin_usd_per_kg(&feed, &f.expected[r], x.params.payable);
-            sep.decide_investment(month, margin);
+            sep.decide_investment(month, margin, outlook[r], expansion);
         }
     }
     let demand = &policy.demand_years_t;
@@ -218,6 +235,41 @@ fn pipeline_t_per_year(
     pipeline
 }
 
+/// The load each region's separators expect when a plant decided now would run: the
+/// concentrate that entered the region's pool last year, grown at its rate over the
+/// finished years on record (as [`yearly_growth`] reads it) for `lead_months`, over the
+/// region's separation capacity today. 0 (no outlook) without a finished year or without
+/// capacity.
+fn feed_outlook_load(supply: &Supply, feed_years_t: &[[f64; 2]], lead_months: i32) -> [f64; 2] {
+    let mut outlook = [0.0; 2];
+    let (Some(first), Some(last)) = (feed_years_t.first(), feed_years_t.last()) else {
+        return outlook;
+    };
+    let spans = feed_years_t.len() - 1;
+    let mut capacity_t = [0.0; 2];
+    for sep in &supply.separators {
+        capacity_t[sep.region().index()] += sep.capacity_t * sep.available_share.max(0.0);
+    }
+    for r in 0..2 {
+        if capacity_t[r] > 0.0 && last[r] > 0.0 {
+            let growth = yearly_growth(first[r], last[r], spans);
+            let expected_t = last[r] * growth.powf(f64::from(lead_months) / 12.0);
+            outlook[r] = expected_t / capacity_t[r];
+        }
+    }
+    outlook
+}
+
+/// Growth per year from `first` to `last`, `spans` years apart, held within ±20%/yr (a
+/// year of quota steps or a mine's start must not be taken for a trend); 1 without a span
+/// or a positive start.
+fn yearly_growth(first: f64, last: f64, spans: usize) -> f64 {
+    if spans == 0 || first <= 0.0 || last <= 0.0 {
+        return 1.0;
+    }
+    (last / first).powf(1.0 / spans as f64).clamp(0.8, 1.2)
+}
+
 /// The market balance investors expect at first output, `horizon_years` ahead, by element:
 /// demand grown at its rate over the finished years on record, over today's demand plus the
 /// pipeline (today's supply taken to meet today's demand; other suppliers held where they
@@ -231,16 +283,12 @@ fn expected_balance(
     let (Some(first), Some(last)) = (demand_years_t.first(), demand_years_t.last()) else {
         return ElementVec::from_fn(|_| 1.0);
     };
-    let spans = (demand_years_t.len() - 1) as f64;
+    let spans = demand_years_t.len() - 1;
     ElementVec::from_fn(|e| {
         if last[e] <= 0.0 || first[e] <= 0.0 {
             return 1.0;
         }
-        let growth = if spans > 0.0 {
-            (last[e] / first[e]).powf(1.0 / spans).clamp(0.8, 1.2)
-        } else {
-            1.0
-        };
+        let growth = yearly_growth(first[e], last[e], spans);
         last[e] * growth.powf(horizon_years) / (last[e] + pipeline_t_per_year[e])
     })
 }
@@ -254,6 +302,19 @@ mod tests {
         v[Element::Nd] = nd_t;
         v[Element::Dy] = dy_t;
         v
+    }
+
+    #[test]
+    fn growth_is_read_per_year_and_held_within_twenty_percent() {
+        assert!((yearly_growth(100.0, 121.0, 2) - 1.1).abs() < 1e-12);
+        assert_eq!(yearly_growth(100.0, 300.0, 1), 1.2, "a jump is not a trend");
+        assert_eq!(yearly_growth(100.0, 10.0, 1), 0.8);
+        assert_eq!(
+            yearly_growth(100.0, 121.0, 0),
+            1.0,
+            "one year: no growth on record"
+        );
+        assert_eq!(yearly_growth(0.0, 121.0, 2), 1.0);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //!
 //! Reads: expected prices, params (payable share, environment), quotas, the overlay.
 //! Writes: miners' state; concentrate pools and residue potential; `Scratch::miner_output`;
-//! `Supply::miner_bits`; `Flows::{group_capacity, mined_by_region, wastewater_cn}` and the
+//! `Supply::miner_bits`; `Flows::{group_capacity, mined_by_region, concentrate_in, wastewater_cn}` and the
 //! ledger's `mined`.
 //! Invariant: after a miner produced, its capacity, reserves and utilisation stay as they
 //! are for the rest of the tick, so they are checked for validity in this same pass.
@@ -138,6 +138,7 @@ fn book_output(inventories: &mut Inventories, f: &mut Flows, mn: &Miner, out: &M
     let produced = out.concentrate.sum();
     f.ledger.mined += out.concentrate;
     inventories.concentrate[mn.sells_to.index()] += out.concentrate;
+    f.concentrate_in[mn.sells_to.index()] += produced;
     inventories.residue_potential[mn.sells_to.index()] += out.residue_potential_t;
     f.mined_by_region[mn.region().index()] += produced;
     if mn.region() == Region::China {

@@ -80,6 +80,9 @@ pub(crate) struct Flows {
     pub group_capacity: [f64; 2],
     /// Concentrate mined by the miners' region, t (mining).
     pub mined_by_region: PerRegion<f64>,
+    /// Concentrate that entered each region's pool, by the region it is sold to, t
+    /// (mining).
+    pub concentrate_in: PerRegion<f64>,
     /// Wastewater of China's mines, t (mining).
     pub wastewater_cn: f64,
     /// Oxide separated by region (separation).
@@ -123,6 +126,7 @@ impl Flows {
             stocks_before: ElementVec::ZERO,
             group_capacity: [0.0; 2],
             mined_by_region: [0.0; 2],
+            concentrate_in: [0.0; 2],
             wastewater_cn: 0.0,
             separated: [ElementVec::ZERO; 2],
             residue: [0.0; 2],
