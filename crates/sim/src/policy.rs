@@ -106,9 +106,12 @@ impl ChinaRules {
         self.quota_t[group_index(group)]
     }
 
-    /// Next year's quota as the schedule alone would set it (for investment decisions).
+    /// Next year's quota as the schedule alone would set it (for investment decisions):
+    /// without the planner's response to prices, which is a level that goes back with the
+    /// price (see [`ChinaRules::advance_year`]); the schedule is what lasts.
     pub fn scheduled_next_quota_t(&self, group: QuotaGroup) -> f64 {
-        self.annual_quota_t(group) * (1.0 + self.quota_growth[group_index(group)]).max(0.0)
+        let g = group_index(group);
+        self.scheduled_t[g] * (1.0 + self.quota_growth[g]).max(0.0)
     }
 
     /// Sets the quotas of `year`, each January: the scheduled path where it lists the year,
@@ -230,6 +233,9 @@ mod tests {
         let scheduled = 1320.0 * 1.1;
         let quota = r.annual_quota_t(QuotaGroup::HardRock);
         assert!((quota - scheduled * 2f64.powf(0.1)).abs() < 1e-9, "{quota}");
+        // Investors build for the schedule, not for the response that goes back.
+        let next = r.scheduled_next_quota_t(QuotaGroup::HardRock);
+        assert!((next - scheduled * 1.1).abs() < 1e-9, "{next}");
         // …and back on the schedule when the price is back: nothing compounds.
         r.advance_year(2028, 1.0, 1.0);
         let quota = r.annual_quota_t(QuotaGroup::HardRock);
