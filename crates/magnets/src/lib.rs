@@ -42,8 +42,16 @@ const IN_PAIR: [bool; Element::COUNT] = {
     }
     in_pair
 };
-/// Largest further cut of Dy and Tb that price-driven thrifting reaches.
-pub const MAX_HEAVY_THRIFT: f64 = 0.4;
+/// How makers' Dy and Tb content answers the Dy price (`[tick]`: `heavy_thrift_*`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeavyThrift {
+    /// Long-run elasticity of the content to the Dy price (≤ 0).
+    pub elasticity: f64,
+    /// Years over which the content closes its gap to the long-run content (≥ 1).
+    pub adjustment_years: f64,
+    /// Largest cut below the recipe's content, share.
+    pub max_cut: f64,
+}
 
 /// Why a magnet maker could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -96,7 +104,8 @@ pub struct MagnetMaker {
     base_heavy_cut: f64,
     /// Ce substitution as configured.
     ce_substitution: f64,
-    /// Further Dy/Tb cut that high prices have brought about (0..MAX_HEAVY_THRIFT).
+    /// Further Dy/Tb cut that high prices have brought about (at most
+    /// [`HeavyThrift::max_cut`]; negative for richer grades than the recipe).
     pub heavy_thrift: f64,
     /// Extra (Ce substitution, Dy/Tb cut) imposed by shocks, last applied.
     shock_shares: (f64, f64),
@@ -285,24 +294,24 @@ impl MagnetMaker {
         }
     }
 
-    /// Yearly response to heavy rare-earth prices. While Dy trades above twice its opening
-    /// price, makers move more output to diffusion-treated and Dy-free grades, cutting Dy
-    /// and Tb by a further `0.03 × log2(price ratio)` a year, up to [`MAX_HEAVY_THRIFT`];
-    /// that thrift persists when prices fall back to normal (as after 2011). Only when Dy
-    /// is cheaper than half its opening price do makers specify richer grades again,
-    /// undoing thrift (and, below the recipe, up to the recipe without diffusion) at the
-    /// same rate.
-    pub fn adapt_to_heavy_prices(&mut self, dy_price_ratio: f64) {
-        let step = if dy_price_ratio > 2.0 {
-            0.03 * dy_price_ratio.log2()
-        } else if dy_price_ratio > 0.0 && dy_price_ratio < 0.5 {
-            -0.03 * (0.5 / dy_price_ratio).log2()
-        } else {
-            0.0
-        };
+    /// Yearly response to heavy rare-earth prices, by partial adjustment (as the demand
+    /// sectors' long-run response): makers move their Dy and Tb content a share
+    /// `1 / response.adjustment_years` of the way toward `dy_price_ratio^elasticity` of
+    /// the recipe's, moving output to diffusion-treated and Dy-lean grades when Dy is dear
+    /// (at most `response.max_cut` below the recipe) and back to richer grades when it is
+    /// cheap (at most to the recipe without diffusion). A ratio that is not positive
+    /// changes nothing.
+    pub fn adapt_to_heavy_prices(&mut self, dy_price_ratio: f64, response: HeavyThrift) {
+        if !(dy_price_ratio > 0.0 && dy_price_ratio.is_finite()) {
+            return;
+        }
         // The richest grade is the recipe without diffusion: kept share at most 1.
         let lowest = 1.0 - 1.0 / (1.0 - self.base_heavy_cut).max(1e-9);
-        let thrift = (self.heavy_thrift + step).clamp(lowest, MAX_HEAVY_THRIFT);
+        let target =
+            (1.0 - dy_price_ratio.powf(response.elasticity)).clamp(lowest, response.max_cut);
+        let thrift = (self.heavy_thrift
+            + (target - self.heavy_thrift) / response.adjustment_years.max(1.0))
+        .clamp(lowest, response.max_cut.max(lowest));
         if thrift != self.heavy_thrift {
             self.heavy_thrift = thrift;
             self.rebuild_base_composition();
@@ -562,25 +571,64 @@ mod tests {
     }
 
     #[test]
-    fn expensive_dy_is_thrifted_for_good() {
+    fn dy_content_moves_part_of_the_way_to_its_long_run_level_each_year() {
+        let response = HeavyThrift {
+            elasticity: -0.3,
+            adjustment_years: 2.0,
+            max_cut: 0.4,
+        };
         let mut maker = maker(&[("nd", 70.0), ("pr", 24.0), ("dy", 6.0)], 0.7);
+        // Half the output made by diffusion, which cuts Dy by 60%: 30% below the recipe.
+        maker.base_heavy_cut = 0.3;
+        maker.rebuild_base_composition();
         let before = maker.composition[Element::Dy];
-        maker.adapt_to_heavy_prices(1.5);
-        assert_eq!(maker.composition[Element::Dy], before, "no thrift below 2x");
-        maker.adapt_to_heavy_prices(4.0);
-        let after = maker.composition[Element::Dy];
-        assert!((after - before * 0.94).abs() < 1e-12, "{after}");
-        maker.adapt_to_heavy_prices(1.0);
+        maker.adapt_to_heavy_prices(1.0, response);
         assert_eq!(
             maker.composition[Element::Dy],
-            after,
-            "persists at normal prices"
+            before,
+            "opening prices keep the recipe"
         );
-        maker.adapt_to_heavy_prices(0.125);
+        // Dy at 4x: long-run content 4^-0.3 = 0.660 of the recipe's; half the gap a year.
+        maker.adapt_to_heavy_prices(4.0, response);
+        let first = 0.5 * (1.0 - 4f64.powf(-0.3));
         assert!(
-            maker.composition[Element::Dy] > after,
-            "cheap Dy comes back into grades"
+            (maker.heavy_thrift - first).abs() < 1e-12,
+            "{}",
+            maker.heavy_thrift
         );
+        let dy = maker.composition[Element::Dy];
+        assert!((dy - before * (1.0 - first)).abs() < 1e-12, "{dy}");
+        for _ in 0..40 {
+            maker.adapt_to_heavy_prices(4.0, response);
+        }
+        assert!((maker.heavy_thrift - (1.0 - 4f64.powf(-0.3))).abs() < 1e-9);
+        for _ in 0..40 {
+            maker.adapt_to_heavy_prices(100.0, response);
+        }
+        let deepest = maker.heavy_thrift;
+        assert!(
+            deepest <= 0.4 && deepest > 0.4 - 1e-9,
+            "no further than the largest cut"
+        );
+        // Back at the opening price, half the thrift is undone in a year.
+        maker.adapt_to_heavy_prices(1.0, response);
+        assert!((maker.heavy_thrift - 0.5 * deepest).abs() < 1e-12);
+        // Cheap Dy brings richer grades back, at most the recipe without diffusion.
+        for _ in 0..60 {
+            maker.adapt_to_heavy_prices(0.01, response);
+        }
+        let richest = maker.composition[Element::Dy];
+        assert!(richest > before, "cheap Dy comes back into grades");
+        assert!(
+            (richest - 0.06).abs() < 1e-9,
+            "up to the recipe without diffusion"
+        );
+        let without_diffusion = 1.0 - 1.0 / (1.0 - maker.base_heavy_cut);
+        assert!((maker.heavy_thrift - without_diffusion).abs() < 1e-9);
         assert!((maker.composition.sum() - 1.0).abs() < 1e-12);
+        // A price ratio that is not positive changes nothing.
+        maker.adapt_to_heavy_prices(0.0, response);
+        maker.adapt_to_heavy_prices(f64::NAN, response);
+        assert_eq!(maker.composition[Element::Dy], richest);
     }
 }

@@ -145,6 +145,21 @@ coefficients! {
         "grain-boundary diffusion literature (60-80 %)";
     /// Yield of a rival magnet plant (the rest is swarf).
     rival_magnet_yield = 0.7 in [0.0, 1.0] "share", "typical sintered NdFeB yield";
+    /// Long-run elasticity of magnet makers' Dy and Tb content to the Dy price: the
+    /// content makers move toward is `(smoothed Dy / opening Dy)^this` of their recipe's.
+    heavy_thrift_elasticity = -0.5 in [-2.0, 0.0] "elasticity",
+        "grain-boundary diffusion and Dy-lean grades are the technology switch of calibration.md \
+         section 7's long-run prior for magnet rare earths (-0.3 to -0.8 over 5-10 years); the \
+         middle of it (at -0.3 the 2035-50 median Dy path doubles, docs/model.md)";
+    /// Years over which makers' Dy and Tb content closes its gap to the long-run content
+    /// (a share 1/this of the gap a year; partial adjustment, as the demand sectors').
+    heavy_thrift_adjustment_years = 2.0 in [1.0, 20.0] "years",
+        "after 2011, substitution and thrift peaked within about two years (Sprecher et al. \
+         2017, calibration.md section 7)";
+    /// Largest cut of Dy and Tb content below the recipe that price-driven thrift reaches.
+    heavy_thrift_max_cut = 0.4 in [0.0, 0.95] "share of the recipe's content",
+        "Dy-lean and diffusion grades cut Dy from 4-6 wt% to about 1 wt% in the grades that \
+         take them (calibration.md section 6); 40% across the mix (assumed)";
     /// Load (feed over capacity, or the feed expected at the lead time over capacity)
     /// above which a separation plant expands.
     separator_expansion_trigger = 0.95 in [0.1, 2.0] "feed / capacity",

@@ -110,12 +110,18 @@ pub(crate) fn run(
         let kind = (entry, shares, "heavy-entry");
         launch_entry(supply, kind, launched, demand, x, month)?;
     }
+    let thrift = remsim_magnets::HeavyThrift {
+        elasticity: coef.heavy_thrift_elasticity,
+        adjustment_years: coef.heavy_thrift_adjustment_years,
+        max_cut: coef.heavy_thrift_max_cut,
+    };
     for (i, mk) in supply.makers.iter_mut().enumerate() {
         let r = mk.region().index();
-        mk.adapt_to_heavy_prices(ratio(
+        let dy_ratio = ratio(
             x.prices.smoothed[r][Element::Dy],
             x.prices.initial_price[r][Element::Dy],
-        ));
+        );
+        mk.adapt_to_heavy_prices(dy_ratio, thrift);
         if supply.maker_rival[i].is_none() {
             mk.decide_investment(month);
         }
