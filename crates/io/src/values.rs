@@ -223,10 +223,23 @@ impl ValuesFile {
         for block in &self.blocks {
             let len = block.len as usize;
             let start = block.offset + BLOCK_HEADER_BYTES + (cells.start as u64) * block.len * 8;
-            bytes.resize(cells.len() * len * 8, 0);
+            // Read into the buffer's spare room (not zeroed first, as `read_exact` would
+            // need); fewer bytes than asked for is a truncated file.
+            let want = cells.len() * len * 8;
+            bytes.clear();
             file.seek(SeekFrom::Start(start))
-                .and_then(|_| file.read_exact(bytes))
+                .and_then(|_| (&mut file).take(want as u64).read_to_end(bytes))
                 .map_err(|e| IoError::os(&self.path, e))?;
+            if bytes.len() != want {
+                return Err(IoError::os(
+                    &self.path,
+                    // `read_exact`'s error, as before.
+                    std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "failed to fill whole buffer",
+                    ),
+                ));
+            }
             for (column, chunk) in group
                 .chunks_exact_mut(stride)
                 .zip(bytes.chunks_exact(len * 8))
