@@ -171,6 +171,9 @@ struct SummaryRow {
     metric: Cached,
     /// Likewise the unit, with the `,` before it and the row's `\n`.
     unit: Cached,
+    /// Each tick's `tick,date,` as laid out for the last row of that tick: every metric
+    /// has the same ticks and dates.
+    ticks: Vec<Cached>,
 }
 
 /// A text field as laid out in a row, for the text it was laid out from.
@@ -202,10 +205,30 @@ impl SummaryRow {
         self.text.clear();
         self.last = None;
         self.text.push_str(self.metric.get(line.metric, "", ","));
-        self.text.push_str(itoa::Buffer::new().format(line.tick));
-        self.text.push(',');
-        push_csv_text(&mut self.text, line.date);
-        self.text.push(',');
+        if line.tick < 100_000 {
+            if self.ticks.len() <= line.tick {
+                self.ticks.resize_with(line.tick + 1, Cached::default);
+            }
+            let mut tick = itoa::Buffer::new();
+            let tick = tick.format(line.tick);
+            // `tick,` is fixed by the slot, so the date alone says whether it is current.
+            let slot = &mut self.ticks[line.tick];
+            if slot.from != line.date || slot.laid_out.is_empty() {
+                slot.from.clear();
+                slot.from.push_str(line.date);
+                slot.laid_out.clear();
+                slot.laid_out.push_str(tick);
+                slot.laid_out.push(',');
+                push_csv_text(&mut slot.laid_out, line.date);
+                slot.laid_out.push(',');
+            }
+            self.text.push_str(&slot.laid_out);
+        } else {
+            self.text.push_str(itoa::Buffer::new().format(line.tick));
+            self.text.push(',');
+            push_csv_text(&mut self.text, line.date);
+            self.text.push(',');
+        }
         let s = &line.stats;
         self.text.push_str(itoa::Buffer::new().format(s.n));
         for x in [s.mean, s.sd, s.min] {
@@ -689,9 +712,11 @@ mod tests {
             };
             // One row buffer for a sequence of lines, as a writer lays them out: a metric's
             // or unit's field kept from the line before must be the one this line needs.
-            let other = SummaryLine { metric: &unit, unit: &metric, ..line };
+            let other = SummaryLine { metric: &unit, unit: &metric, date: &metric, ..line };
+            let small = SummaryLine { tick: tick % 7, ..line };
+            let small_other = SummaryLine { tick: tick % 7, ..other };
             let mut row = SummaryRow::default();
-            for line in [&line, &line, &other, &line, &other, &other] {
+            for line in [&line, &line, &other, &line, &other, &other, &small, &small_other, &small, &small] {
                 row.lay_out(line);
                 prop_assert_eq!(&row.text, &summary_row_by_csv(line));
             }
