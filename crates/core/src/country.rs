@@ -32,10 +32,16 @@ impl Region {
 
     /// Parses `cn` / `china` or `row` / `rest_of_world`.
     pub fn parse(text: &str) -> Option<Region> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "cn" | "china" => Some(Region::China),
-            "row" | "rest_of_world" | "rest-of-world" => Some(Region::RestOfWorld),
-            _ => None,
+        // Without allocating: the names are lower-case ASCII, so a name equals the text
+        // lower-cased exactly when it equals the text up to ASCII case.
+        let text = text.trim();
+        let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(text));
+        if is(&["cn", "china"]) {
+            Some(Region::China)
+        } else if is(&["row", "rest_of_world", "rest-of-world"]) {
+            Some(Region::RestOfWorld)
+        } else {
+            None
         }
     }
 }
@@ -149,10 +155,16 @@ impl Country {
 
     /// Parses a code in any case, e.g. `"mm"`.
     pub fn parse(text: &str) -> Result<Country, CoreError> {
-        let upper = text.trim().to_ascii_uppercase();
-        if let Some(c) = Self::ALL.iter().find(|c| c.code() == upper) {
+        // Without allocating: the codes are upper-case ASCII (a test says so), so a code
+        // equals the text upper-cased exactly when it equals the text up to ASCII case.
+        let trimmed = text.trim();
+        if let Some(c) = Self::ALL
+            .iter()
+            .find(|c| c.code().eq_ignore_ascii_case(trimmed))
+        {
             return Ok(*c);
         }
+        let upper = trimmed.to_ascii_uppercase();
         let codes: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
         Err(CoreError::UnknownCountry {
             given: text.to_string(),
@@ -174,6 +186,22 @@ mod tests {
         for c in Country::ALL.iter().filter(|c| **c != Country::CN) {
             assert_eq!(c.region(), Region::RestOfWorld, "{c}");
         }
+    }
+
+    #[test]
+    fn codes_are_upper_case_ascii() {
+        for c in Country::ALL {
+            assert!(
+                c.code()
+                    .bytes()
+                    .all(|b| b.is_ascii() && !b.is_ascii_lowercase()),
+                "{c}"
+            );
+            assert_eq!(Country::parse(&c.code().to_ascii_lowercase()), Ok(c));
+        }
+        assert_eq!(Region::parse(" Rest_Of_World "), Some(Region::RestOfWorld));
+        assert_eq!(Region::parse("CHINA"), Some(Region::China));
+        assert_eq!(Region::parse("chin"), None);
     }
 
     #[test]

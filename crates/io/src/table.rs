@@ -166,6 +166,37 @@ struct SummaryRow {
     text: String,
     /// The bits of the last number in the row and where its bytes are in `text`.
     last: Option<(u64, std::ops::Range<usize>)>,
+    /// The metric of the row before and its field with the `,` after it: a metric's rows
+    /// come one after another, so its name is quoted (or not) once.
+    metric: Cached,
+    /// Likewise the unit, with the `,` before it and the row's `\n`.
+    unit: Cached,
+    /// Each tick's `tick,date,` as laid out for the last row of that tick: every metric
+    /// has the same ticks and dates.
+    ticks: Vec<Cached>,
+}
+
+/// A text field as laid out in a row, for the text it was laid out from.
+#[derive(Default)]
+struct Cached {
+    from: String,
+    laid_out: String,
+}
+
+impl Cached {
+    /// `before`, `field` as [`push_csv_text`] writes it and `after`, laid out again only
+    /// when `field` differs from the last one.
+    fn get(&mut self, field: &str, before: &str, after: &str) -> &str {
+        if self.from != field || self.laid_out.is_empty() {
+            self.from.clear();
+            self.from.push_str(field);
+            self.laid_out.clear();
+            self.laid_out.push_str(before);
+            push_csv_text(&mut self.laid_out, field);
+            self.laid_out.push_str(after);
+        }
+        &self.laid_out
+    }
 }
 
 impl SummaryRow {
@@ -173,12 +204,31 @@ impl SummaryRow {
     fn lay_out(&mut self, line: &SummaryLine<'_>) {
         self.text.clear();
         self.last = None;
-        push_csv_text(&mut self.text, line.metric);
-        self.text.push(',');
-        self.text.push_str(itoa::Buffer::new().format(line.tick));
-        self.text.push(',');
-        push_csv_text(&mut self.text, line.date);
-        self.text.push(',');
+        self.text.push_str(self.metric.get(line.metric, "", ","));
+        if line.tick < 100_000 {
+            if self.ticks.len() <= line.tick {
+                self.ticks.resize_with(line.tick + 1, Cached::default);
+            }
+            let mut tick = itoa::Buffer::new();
+            let tick = tick.format(line.tick);
+            // `tick,` is fixed by the slot, so the date alone says whether it is current.
+            let slot = &mut self.ticks[line.tick];
+            if slot.from != line.date || slot.laid_out.is_empty() {
+                slot.from.clear();
+                slot.from.push_str(line.date);
+                slot.laid_out.clear();
+                slot.laid_out.push_str(tick);
+                slot.laid_out.push(',');
+                push_csv_text(&mut slot.laid_out, line.date);
+                slot.laid_out.push(',');
+            }
+            self.text.push_str(&slot.laid_out);
+        } else {
+            self.text.push_str(itoa::Buffer::new().format(line.tick));
+            self.text.push(',');
+            push_csv_text(&mut self.text, line.date);
+            self.text.push(',');
+        }
         let s = &line.stats;
         self.text.push_str(itoa::Buffer::new().format(s.n));
         for x in [s.mean, s.sd, s.min] {
@@ -190,9 +240,7 @@ impl SummaryRow {
         for x in [s.max, line.se] {
             self.number(x);
         }
-        self.text.push(',');
-        push_csv_text(&mut self.text, line.unit);
-        self.text.push('\n');
+        self.text.push_str(self.unit.get(line.unit, ",", "\n"));
     }
 
     /// `,` and `x` (nothing when undefined).
@@ -222,9 +270,11 @@ impl SummaryRow {
 /// writes it: quoted, with its quotes doubled, when it holds `,`, `"`, `\r` or `\n`;
 /// as it is otherwise.
 pub(crate) fn push_csv_text(out: &mut String, field: &str) {
+    // The four bytes that need quotes all lie at or below `,` (0x2C): letters, digits,
+    // `-`, `.` and `/` are passed over with one comparison.
     if field
         .bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+        .any(|b| b <= b',' && matches!(b, b',' | b'"' | b'\r' | b'\n'))
     {
         out.push('"');
         for c in field.chars() {
@@ -660,9 +710,16 @@ mod tests {
                 se: numbers[11],
                 unit: &unit,
             };
+            // One row buffer for a sequence of lines, as a writer lays them out: a metric's
+            // or unit's field kept from the line before must be the one this line needs.
+            let other = SummaryLine { metric: &unit, unit: &metric, date: &metric, ..line };
+            let small = SummaryLine { tick: tick % 7, ..line };
+            let small_other = SummaryLine { tick: tick % 7, ..other };
             let mut row = SummaryRow::default();
-            row.lay_out(&line);
-            prop_assert_eq!(row.text, summary_row_by_csv(&line));
+            for line in [&line, &line, &other, &line, &other, &other, &small, &small_other, &small, &small] {
+                row.lay_out(line);
+                prop_assert_eq!(&row.text, &summary_row_by_csv(line));
+            }
         }
     }
 

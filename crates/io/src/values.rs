@@ -208,26 +208,52 @@ impl ValuesFile {
             .map(|b| b.first_trial..b.first_trial + b.len)
     }
 
-    /// Appends every block's values of `cells` to `out[cell - cells.start]`.
-    fn read_cells(&self, cells: &Range<usize>, out: &mut [Vec<f64>]) -> Result<(), IoError> {
+    /// Writes every block's values of `cells` into `group`, where cell `cells.start + i`'s
+    /// values lie at `group[i * stride..][..stride]`: this file's go from position `at` on,
+    /// block after block. Returns the position after them. `bytes` is a buffer to reuse.
+    fn read_cells(
+        &self,
+        cells: &Range<usize>,
+        group: &mut [f64],
+        stride: usize,
+        mut at: usize,
+        bytes: &mut Vec<u8>,
+    ) -> Result<usize, IoError> {
         let mut file = File::open(&self.path).map_err(|e| IoError::os(&self.path, e))?;
-        let mut bytes = Vec::new();
         for block in &self.blocks {
             let len = block.len as usize;
             let start = block.offset + BLOCK_HEADER_BYTES + (cells.start as u64) * block.len * 8;
-            bytes.resize(cells.len() * len * 8, 0);
+            // Read into the buffer's spare room (not zeroed first, as `read_exact` would
+            // need); fewer bytes than asked for is a truncated file.
+            let want = cells.len() * len * 8;
+            bytes.clear();
             file.seek(SeekFrom::Start(start))
-                .and_then(|_| file.read_exact(&mut bytes))
+                .and_then(|_| (&mut file).take(want as u64).read_to_end(bytes))
                 .map_err(|e| IoError::os(&self.path, e))?;
-            for (column, chunk) in out.iter_mut().zip(bytes.chunks_exact(len * 8)) {
-                column.extend(
-                    chunk
-                        .chunks_exact(8)
-                        .map(|b| f64::from_le_bytes(slice_of(b, 0))),
-                );
+            if bytes.len() != want {
+                return Err(IoError::os(
+                    &self.path,
+                    // `read_exact`'s error, as before.
+                    std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "failed to fill whole buffer",
+                    ),
+                ));
             }
+            for (column, chunk) in group
+                .chunks_exact_mut(stride)
+                .zip(bytes.chunks_exact(len * 8))
+            {
+                let Some(slots) = column.get_mut(at..at + len) else {
+                    continue;
+                };
+                for (slot, b) in slots.iter_mut().zip(chunk.chunks_exact(8)) {
+                    *slot = f64::from_le_bytes(slice_of(b, 0));
+                }
+            }
+            at += len;
         }
-        Ok(())
+        Ok(at)
     }
 }
 
@@ -242,10 +268,13 @@ fn slice_of<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
 /// Calls `each(cell, values)` for every cell, in order, with that cell's values from all
 /// `files` (in file order, then block order), holding `cells_per_group` cells at a time.
 /// The files must agree on the number of cells.
+///
+/// A group's values lie in one buffer, cell after cell (each cell's values of every file
+/// and block side by side), reused from group to group: no allocation per cell.
 pub fn cells_in_groups(
     files: &[ValuesFile],
     cells_per_group: usize,
-    mut each: impl FnMut(usize, &mut Vec<f64>),
+    mut each: impl FnMut(usize, &mut [f64]),
 ) -> Result<(), IoError> {
     let Some(first) = files.first() else {
         return Ok(());
@@ -257,16 +286,27 @@ pub fn cells_in_groups(
             format!("{} cells per trial, not {n_cells}", other.n_cells()),
         ));
     }
+    let stride = files.iter().map(|f| f.trials() as usize).sum::<usize>();
     let per_group = cells_per_group.max(1);
+    let mut group = Vec::new();
+    let mut bytes = Vec::new();
     let mut start = 0;
     while start < n_cells {
         let cells = start..(start + per_group).min(n_cells);
-        let mut columns = vec![Vec::new(); cells.len()];
+        group.clear();
+        group.resize(cells.len() * stride, 0.0);
+        let mut at = 0;
         for file in files {
-            file.read_cells(&cells, &mut columns)?;
+            at = file.read_cells(&cells, &mut group, stride, at, &mut bytes)?;
         }
-        for (i, column) in columns.iter_mut().enumerate() {
-            each(cells.start + i, column);
+        if stride > 0 {
+            for (i, column) in group.chunks_exact_mut(stride).enumerate() {
+                each(cells.start + i, column);
+            }
+        } else {
+            for cell in cells.clone() {
+                each(cell, &mut []);
+            }
         }
         start = cells.end;
     }
@@ -290,7 +330,7 @@ mod tests {
         let f = ValuesFile::open(&path).unwrap();
         assert_eq!(f.trials(), 3);
         let mut seen = Vec::new();
-        cells_in_groups(&[f], 2, |cell, v| seen.push((cell, v.clone()))).unwrap();
+        cells_in_groups(&[f], 2, |cell, v| seen.push((cell, v.to_vec()))).unwrap();
         assert_eq!(
             seen,
             vec![
@@ -307,7 +347,7 @@ mod tests {
         let f = ValuesFile::open(&path).unwrap();
         assert_eq!(f.trial_ranges().collect::<Vec<_>>(), vec![0..2, 2..3]);
         let mut last = Vec::new();
-        cells_in_groups(&[f], 5, |_, v| last.push(v.clone())).unwrap();
+        cells_in_groups(&[f], 5, |_, v| last.push(v.to_vec())).unwrap();
         assert_eq!(last[2], vec![100.0, 200.0, 400.0]);
         std::fs::write(&path, b"REMSIMVL\x01\0\0\0\x03\0\0\0\0\0\0\0\x05").unwrap();
         assert!(ValuesFile::open(&path).is_err());

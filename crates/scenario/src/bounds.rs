@@ -61,3 +61,42 @@ pub fn implausible(field: &str, value: f64) -> Option<String> {
         "expected at most {max:e}{unit} (a plausibility bound, see docs/reliability.md), found {value:e}"
     ))
 }
+
+/// The lowest of the bounds above ([`MAX_YEARS`]): a value at or below it is within every
+/// field's bound, whatever the field (so a check need not look at the field's name).
+pub const LOWEST_MAX: f64 = MAX_YEARS;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowest_max_is_the_lowest_bound() {
+        let all = [
+            MAX_TONNES,
+            MAX_USD_PER_KG,
+            MAX_USD_PER_T,
+            MAX_YEARS,
+            MAX_MONTHS,
+            MAX_T_PER_T,
+            MAX_OTHER,
+        ];
+        assert_eq!(
+            all.iter().copied().fold(f64::INFINITY, f64::min),
+            LOWEST_MAX
+        );
+        for field in [
+            "x_t",
+            "t",
+            "x_usd_per_kg",
+            "x_usd_per_t",
+            "x_t_per_t",
+            "x_years",
+            "x_months",
+            "x",
+        ] {
+            assert!(plausible_max(field).0 >= LOWEST_MAX, "{field}");
+            assert_eq!(implausible(field, LOWEST_MAX), None, "{field}");
+        }
+    }
+}

@@ -204,7 +204,9 @@ impl DrawPlan {
     /// units would be deserialized from the central values, which gives the central
     /// config's units, so this is [`DrawPlan::apply`] without them (what load's check of
     /// each parameter's bounds needs). `None` as for [`DrawPlan::apply`], or if no unit
-    /// holds `changed`.
+    /// holds `changed`. Load now writes the unit in place ([`DrawPlan::write_one`]); this
+    /// is the reference its test compares with.
+    #[cfg(test)]
     pub(crate) fn apply_one(
         &self,
         central: &ScenarioConfig,
@@ -218,6 +220,62 @@ impl DrawPlan {
         let mut config = central.clone();
         unit.write(&mut config, values)?;
         Some(config)
+    }
+}
+
+/// Which unit [`DrawPlan::write_one`] wrote into a working config, for
+/// [`DrawPlan::restore`] to put the central one back.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Written(Place);
+
+impl DrawPlan {
+    /// [`DrawPlan::apply_one`] in place: writes the unit that holds parameter `changed`
+    /// into `work` (which must equal the central config), making it the config
+    /// `apply_one` returns without cloning the whole config; `None` (and `work` unchanged:
+    /// a unit is put in place only once it deserialized) as for `apply_one`. Call
+    /// [`DrawPlan::restore`] with the result before the next write.
+    pub(crate) fn write_one(
+        &self,
+        work: &mut ScenarioConfig,
+        values: &[f64],
+        changed: usize,
+    ) -> Option<Written> {
+        let unit = self
+            .units
+            .iter()
+            .find(|unit| unit.params.iter().any(|(param, _)| *param == changed))?;
+        unit.write(work, values)?;
+        Some(Written(unit.place))
+    }
+
+    /// Puts `central`'s unit back where [`DrawPlan::write_one`] wrote one, so `work`
+    /// equals `central` again.
+    pub(crate) fn restore(
+        &self,
+        work: &mut ScenarioConfig,
+        central: &ScenarioConfig,
+        written: Written,
+    ) {
+        fn item<T: Clone>(work: &mut [T], central: &[T], i: usize) {
+            if let (Some(slot), Some(original)) = (work.get_mut(i), central.get(i)) {
+                slot.clone_from(original);
+            }
+        }
+        match written.0 {
+            Place::Meta => work.scenario.clone_from(&central.scenario),
+            Place::Market => work.market.clone_from(&central.market),
+            Place::Policy => work.policy.clone_from(&central.policy),
+            Place::Environment => work.environment.clone_from(&central.environment),
+            Place::Entry => work.entry.clone_from(&central.entry),
+            Place::HeavyEntry => work.heavy_entry.clone_from(&central.heavy_entry),
+            Place::Miner(i) => item(&mut work.miners, &central.miners, i),
+            Place::Separator(i) => item(&mut work.separators, &central.separators, i),
+            Place::MagnetMaker(i) => item(&mut work.magnet_makers, &central.magnet_makers, i),
+            Place::Rival(i) => item(&mut work.rivals, &central.rivals, i),
+            Place::Recycler(i) => item(&mut work.recyclers, &central.recyclers, i),
+            Place::Demand(i) => item(&mut work.demand, &central.demand, i),
+            Place::Shock(i) => item(&mut work.shocks, &central.shocks, i),
+        }
     }
 }
 

@@ -102,18 +102,29 @@ impl Scenario {
         // deserialized again (the draw plan), or, where the plan cannot follow or the unit
         // does not deserialize, the whole merged tree with the value substituted (which
         // gives the same config, or the located error).
+        // By the plan, the unit is written into one working copy of the central config
+        // and put back after the check (`DrawPlan::write_one`, `restore`): the config
+        // checked is `apply_one`'s without a clone of the whole config per bound.
         let plan = DrawPlan::new(&merged, &params);
+        let mut work = plan.as_ref().map(|_| central.clone());
         let mut values: Vec<f64> = params.iter().map(|p| p.dist.central()).collect();
         for (index, param) in params.iter().enumerate() {
             let (low, high) = param.dist.bounds();
             for (end, value) in [("lower", low), ("upper", high)] {
                 values[index] = value;
-                let by_plan = plan
-                    .as_ref()
-                    .and_then(|plan| plan.apply_one(&central, &values, index));
-                let config = match by_plan {
-                    Some(config) => config,
-                    None => typed(
+                let by_plan = match (&plan, &mut work) {
+                    (Some(plan), Some(work)) => {
+                        plan.write_one(work, &values, index).map(|written| {
+                            let problem = validate::validate(work).into_iter().next();
+                            plan.restore(work, &central, written);
+                            problem
+                        })
+                    }
+                    _ => None,
+                };
+                let problem = match by_plan {
+                    Some(problem) => problem,
+                    None => validate::validate(&typed(
                         &chain,
                         param::substitute(&merged, &params, |p| {
                             if p.path == param.path {
@@ -122,9 +133,11 @@ impl Scenario {
                                 p.dist.central()
                             }
                         }),
-                    )?,
+                    )?)
+                    .into_iter()
+                    .next(),
                 };
-                if let Some((path, message)) = validate::validate(&config).into_iter().next() {
+                if let Some((path, message)) = problem {
                     let message = format!(
                         "{message} (when {} = {} is at its {end} bound {value})",
                         param.path,
@@ -446,6 +459,42 @@ mod tests {
                         path.display()
                     );
                 }
+            }
+        }
+    }
+
+    /// Writing a bound in place (`write_one`) gives `apply_one`'s config, and `restore`
+    /// gives back the central config, for every parameter of every config in `configs/`
+    /// at both bounds, with one working copy throughout (as load uses them).
+    #[test]
+    fn bounds_written_in_place_equal_apply_one_and_restore() {
+        for path in configs() {
+            let scenario = Scenario::load(&path).unwrap();
+            let Some(plan) = &scenario.plan else {
+                continue;
+            };
+            let central = format!("{:?}", scenario.central);
+            let mut work = scenario.central.clone();
+            let mut values: Vec<f64> = scenario.params.iter().map(|p| p.dist.central()).collect();
+            for (index, param) in scenario.params.iter().enumerate() {
+                let (low, high) = param.dist.bounds();
+                for value in [low, high] {
+                    values[index] = value;
+                    let want = plan.apply_one(&scenario.central, &values, index);
+                    let written = plan.write_one(&mut work, &values, index);
+                    assert_eq!(want.is_some(), written.is_some(), "{}", path.display());
+                    if let (Some(want), Some(written)) = (want, written) {
+                        assert_eq!(
+                            format!("{work:?}"),
+                            format!("{want:?}"),
+                            "{}",
+                            path.display()
+                        );
+                        plan.restore(&mut work, &scenario.central, written);
+                    }
+                    assert_eq!(format!("{work:?}"), central, "{}", path.display());
+                }
+                values[index] = param.dist.central();
             }
         }
     }

@@ -4,7 +4,7 @@
 //! when they nearly do), agent ids are unique, every quantity stays below a stated
 //! plausibility bound for its unit ([`crate::bounds`]), and shock windows are not reversed.
 
-use crate::bounds::implausible;
+use crate::bounds::{LOWEST_MAX, implausible};
 use crate::path::FieldPath;
 use crate::schema::*;
 #[allow(unused_imports)]
@@ -146,8 +146,9 @@ impl Checker {
     /// Checks element keys; returns the parsed map (unknown keys dropped).
     fn elements(&mut self, path: &FieldPath, map: &ElementMap) -> BTreeMap<Element, f64> {
         let mut out = BTreeMap::new();
-        // The map's own name, written out once for every key's plausibility check.
-        let field = path.to_string();
+        // The map's own name, written out (once) for a key's plausibility check, only when
+        // a value exceeds the lowest bound: at or below it no field's bound is exceeded.
+        let mut field: Option<String> = None;
         for (key, value) in map {
             match Element::parse(key) {
                 Ok(e) => {
@@ -159,7 +160,10 @@ impl Checker {
                             path.key(key),
                             format!("expected a number ≥ 0, found {value}"),
                         );
-                    } else if let Some(message) = implausible(&field, *value) {
+                    } else if *value > LOWEST_MAX
+                        && let Some(message) =
+                            implausible(field.get_or_insert_with(|| path.to_string()), *value)
+                    {
                         // The map's own name carries the unit (e.g. `…_usd_per_kg`).
                         self.fail(path.key(key), message);
                     }
@@ -237,45 +241,47 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
     c.problems
 }
 
-/// The ids in use, and where each was first used: every agent id must be unique.
+/// The ids in use, and the list (e.g. `miners`) where each was first used: every agent id
+/// must be unique. The first use's path, `list[id]`, is written out only for a message.
 #[derive(Default)]
-struct Ids(BTreeMap<String, FieldPath>);
+struct Ids<'a>(BTreeMap<&'a str, &'static str>);
 
-impl Ids {
+impl<'a> Ids<'a> {
     /// The path of agent `id` in `list`, after checking that the id is unique and the
     /// country known; the country, if it is.
     fn agent(
         &mut self,
         c: &mut Checker,
-        list: &FieldPath,
-        id: &str,
+        list: &'static str,
+        id: &'a str,
         country: &str,
     ) -> (FieldPath, Option<Country>) {
-        let p = list.id(id);
-        self.unique(c, p.clone(), id);
+        let p = FieldPath::keys(&[list]).id(id);
+        self.unique(c, &p, list, id);
         let country = c.country(&p, country);
         (p, country)
     }
 
-    fn unique(&mut self, c: &mut Checker, path: FieldPath, id: &str) {
+    fn unique(&mut self, c: &mut Checker, path: &FieldPath, list: &'static str, id: &'a str) {
         if id.is_empty() {
             c.fail(path.key("id"), "expected a non-empty id".to_string());
         } else if let Some(first) = self.0.get(id) {
+            let first = FieldPath::keys(&[first]).id(id);
             c.fail(
                 path.key("id"),
                 format!("id `{id}` is already used by {first}"),
             );
         } else {
-            self.0.insert(id.to_string(), path);
+            self.0.insert(id, list);
         }
     }
 }
 
 /// Miners, separators and magnet makers.
-fn check_mines_plants(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
-    let list = FieldPath::keys(&["miners"]);
+fn check_mines_plants<'a>(c: &mut Checker, ids: &mut Ids<'a>, config: &'a ScenarioConfig) {
+    let list = "miners";
     for m in &config.miners {
-        let (p, country) = ids.agent(c, &list, &m.id, &m.country);
+        let (p, country) = ids.agent(c, list, &m.id, &m.country);
         c.deposit(&p, &m.deposit);
         if let Some(d) = &m.distribution_pct {
             c.percent(&p.key("distribution_pct"), d);
@@ -311,9 +317,9 @@ fn check_mines_plants(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
         }
     }
 
-    let list = FieldPath::keys(&["separators"]);
+    let list = "separators";
     for s in &config.separators {
-        let (p, _) = ids.agent(c, &list, &s.id, &s.country);
+        let (p, _) = ids.agent(c, list, &s.id, &s.country);
         fields!(c, &p, s;
             non_negative(capacity_t),
             share(utilisation),
@@ -330,9 +336,9 @@ fn check_mines_plants(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
         }
     }
 
-    let list = FieldPath::keys(&["magnet_makers"]);
+    let list = "magnet_makers";
     for m in &config.magnet_makers {
-        let (p, _) = ids.agent(c, &list, &m.id, &m.country);
+        let (p, _) = ids.agent(c, list, &m.id, &m.country);
         fields!(c, &p, m; non_negative(capacity_t), share(utilisation), share(re_content));
         c.percent(&p.key("recipe_pct"), &m.recipe_pct);
         fields!(c, &p, m;
@@ -348,10 +354,10 @@ fn check_mines_plants(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
 }
 
 /// Rival projects and recyclers.
-fn check_rivals_recyclers(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
-    let list = FieldPath::keys(&["rivals"]);
+fn check_rivals_recyclers<'a>(c: &mut Checker, ids: &mut Ids<'a>, config: &'a ScenarioConfig) {
+    let list = "rivals";
     for r in &config.rivals {
-        let (p, _) = ids.agent(c, &list, &r.id, &r.country);
+        let (p, _) = ids.agent(c, list, &r.id, &r.country);
         match (&r.deposit, r.stage) {
             (Some(d), _) => c.deposit(&p, d),
             (None, Stage::Mine) => c.fail(
@@ -392,9 +398,9 @@ fn check_rivals_recyclers(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfi
         c.region(&p, "sells_to", r.sells_to.as_deref());
     }
 
-    let list = FieldPath::keys(&["recyclers"]);
+    let list = "recyclers";
     for r in &config.recyclers {
-        let (p, _) = ids.agent(c, &list, &r.id, &r.country);
+        let (p, _) = ids.agent(c, list, &r.id, &r.country);
         let best = "a recovery share (92 % is the best demonstrated, source paper §2.2)";
         fields!(c, &p, r;
             non_negative(capacity_t),
@@ -406,11 +412,11 @@ fn check_rivals_recyclers(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfi
 }
 
 /// Demand sectors.
-fn check_demand(c: &mut Checker, ids: &mut Ids, config: &ScenarioConfig) {
-    let list = FieldPath::keys(&["demand"]);
+fn check_demand<'a>(c: &mut Checker, ids: &mut Ids<'a>, config: &'a ScenarioConfig) {
+    let list = "demand";
     for d in &config.demand {
-        let p = list.id(&d.id);
-        ids.unique(c, p.clone(), &d.id);
+        let p = FieldPath::keys(&[list]).id(&d.id);
+        ids.unique(c, &p, list, &d.id);
         fields!(c, &p, d;
             non_negative(base_t),
             share(cn_share),
@@ -573,7 +579,7 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
         &p.key("initial_price_cn_usd_per_kg"),
         &m.initial_price_cn_usd_per_kg,
     );
-    for (e, price) in prices {
+    for (&e, &price) in &prices {
         if price <= 0.0 {
             c.fail(
                 p.key("initial_price_cn_usd_per_kg").key(&e.key()),
@@ -595,14 +601,11 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
         share(concentrate_payable_share),
         non_negative(magnet_markup),
     );
+    // The elements some key names are the keys of `prices` (parsed above).
     let missing: Vec<&str> = Element::ALL
         .iter()
         .filter(|e| **e != Element::Pm)
-        .filter(|e| {
-            !m.initial_price_cn_usd_per_kg
-                .keys()
-                .any(|k| Element::parse(k).ok() == Some(**e))
-        })
+        .filter(|e| !prices.contains_key(e))
         .map(|e| e.symbol())
         .collect();
     if !missing.is_empty() {

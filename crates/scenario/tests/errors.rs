@@ -224,3 +224,23 @@ proptest! {
         }
     }
 }
+
+/// Element maps: a value above its map's bound (the unit from the map's name) and an
+/// unknown key, as `remsim check` reported them before issue 18's fourth pass wrote the
+/// map's name out only for values above the lowest bound.
+#[test]
+fn element_map_values_are_bounded_by_the_maps_unit() {
+    check(
+        "[market.initial_price_cn_usd_per_kg]\nnd = 2e6\n",
+        &[
+            "case.toml:3:1: market.initial_price_cn_usd_per_kg.nd: expected at most 1e6 USD/kg (a plausibility bound, see docs/reliability.md), found 2e6",
+        ],
+    );
+    check(
+        "[policy.china.export_quota_t]\nnd = 2e9\nxx = 3\n",
+        &[
+            "case.toml:3:1: policy.china.export_quota_t.nd: expected at most 1e9 t REO (a plausibility bound, see docs/reliability.md), found 2e9",
+            "case.toml:4:1: policy.china.export_quota_t.xx: unknown element `xx`",
+        ],
+    );
+}

@@ -143,15 +143,29 @@ impl ExactSum {
             negate(&mut sum_magnitude);
         }
         let mut wide_sum_sq = [0u64; 2 * LIMBS + 1];
+        // Only the non-zero limbs multiply: a row of a zero limb adds nothing, and in a row
+        // the zero limbs below the lowest non-zero one add nothing either (the carry is
+        // still 0 there); above the highest one the loop below carries on. A sum of values
+        // of one size has two or three non-zero limbs of five.
+        let lowest = sum_magnitude.iter().position(|&l| l != 0).unwrap_or(LIMBS);
+        let highest = sum_magnitude.iter().rposition(|&l| l != 0).unwrap_or(0);
         for (i, a) in sum_magnitude.iter().enumerate() {
+            if *a == 0 {
+                continue;
+            }
             let mut carry: u128 = 0;
-            for (j, b) in sum_magnitude.iter().enumerate() {
+            for (j, b) in sum_magnitude
+                .iter()
+                .enumerate()
+                .take(highest + 1)
+                .skip(lowest)
+            {
                 let cell = &mut wide_sum_sq[i + j];
                 let product = u128::from(*a) * u128::from(*b) + u128::from(*cell) + carry;
                 *cell = product as u64;
                 carry = product >> 64;
             }
-            let mut k = i + LIMBS;
+            let mut k = i + highest + 1;
             while carry > 0 && k < wide_sum_sq.len() {
                 let total = u128::from(wide_sum_sq[k]) + carry;
                 wide_sum_sq[k] = total as u64;
@@ -621,6 +635,60 @@ mod tests {
             let careful = sum + compensation;
             prop_assert!((exact - careful).abs() <= 1e-9 * (1.0 + careful.abs()),
                 "{exact} vs {careful}");
+        }
+
+        /// The square of the sum over its non-zero limbs only equals the full
+        /// schoolbook square (what `variance` computed before issue 18's fourth pass), bit
+        /// for bit, for sums of terms of any sizes (so any pattern of zero limbs).
+        #[test]
+        fn variance_skipping_zero_limbs_is_the_full_product(
+            values in prop::collection::vec(prop_oneof![term(), Just(1e18), Just(-3e-30)], 2..40),
+        ) {
+            let mut s = ExactSum::ZERO;
+            let mut q = ExactSum::ZERO;
+            for &v in &values {
+                s.add(v);
+                q.add_square(v);
+            }
+            let n = values.len() as u64;
+            let ours = s.variance(&q, n).unwrap();
+            // The former computation, every limb by every limb.
+            let mut wide_squares = [0u64; 2 * LIMBS + 1];
+            let mut carry: u128 = 0;
+            for (i, limb) in q.limbs().iter().enumerate() {
+                let product = u128::from(*limb) * u128::from(n) + carry;
+                wide_squares[i + 2] = product as u64;
+                carry = product >> 64;
+            }
+            wide_squares[LIMBS + 2] = carry as u64;
+            let mut sum_magnitude = s.limbs();
+            if s.is_negative() {
+                negate(&mut sum_magnitude);
+            }
+            let mut wide_sum_sq = [0u64; 2 * LIMBS + 1];
+            for (i, a) in sum_magnitude.iter().enumerate() {
+                let mut carry: u128 = 0;
+                for (j, b) in sum_magnitude.iter().enumerate() {
+                    let cell = &mut wide_sum_sq[i + j];
+                    let product = u128::from(*a) * u128::from(*b) + u128::from(*cell) + carry;
+                    *cell = product as u64;
+                    carry = product >> 64;
+                }
+                let mut k = i + LIMBS;
+                while carry > 0 && k < wide_sum_sq.len() {
+                    let total = u128::from(wide_sum_sq[k]) + carry;
+                    wide_sum_sq[k] = total as u64;
+                    carry = total >> 64;
+                    k += 1;
+                }
+            }
+            let full = if sub_limbs(&mut wide_squares, &wide_sum_sq) {
+                let nf = n as f64;
+                magnitude_to_f64(&wide_squares, -2 * FRAC_BITS) / nf / (nf - 1.0)
+            } else {
+                0.0
+            };
+            prop_assert_eq!(ours.to_bits(), full.to_bits());
         }
 
         /// Variance agrees with a two-pass computation.

@@ -118,23 +118,30 @@ pub fn cells_per_group(trials: u64) -> usize {
 const SORT_BELOW: usize = 32;
 
 /// The exact p01 … p99 ([`QUANTILES`]) of `values`, by the sketch's rank rule (see the
-/// module docs); `None` when no value is accepted. Reorders `values`.
-pub fn exact_quantiles(values: &mut Vec<f64>) -> Option<[f64; 7]> {
-    values.retain(|&x| ExactSum::accepts(x));
-    for x in values.iter_mut() {
-        if *x == 0.0 {
-            *x = 0.0;
+/// module docs); `None` when no value is accepted. Reorders `values` (and may overwrite
+/// them).
+pub fn exact_quantiles(values: &mut [f64]) -> Option<[f64; 7]> {
+    // The accepted values, -0.0 as 0.0, moved to the front in place.
+    let mut n = 0;
+    for i in 0..values.len() {
+        let x = values[i];
+        if ExactSum::accepts(x) {
+            values[n] = if x == 0.0 { 0.0 } else { x };
+            n += 1;
         }
     }
-    let n = values.len();
+    let values = &mut values[..n];
     if n == 0 {
         return None;
     }
-    let ranks = QUANTILES.map(|q| ((q * (n - 1) as f64).floor() as usize).min(n - 1));
+    // ⌊q·(n−1)⌋: the product is ≥ 0, where `as` (truncation) is the floor.
+    let ranks = QUANTILES.map(|q| ((q * (n - 1) as f64) as usize).min(n - 1));
     if n <= SORT_BELOW {
-        // A few values: one small sort costs less than seven selections. `total_cmp` is
-        // a total order on the bits, so the value at each rank is the same either way.
-        values.sort_unstable_by(f64::total_cmp);
+        // A few values: one small sort costs less than seven selections. The values are
+        // finite with no -0.0, where `<` orders them as `total_cmp` does (values that
+        // compare equal have the same bits), so the value at each rank is the same as
+        // selecting by `total_cmp`; `<` is the cheaper comparison.
+        values.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
         return Some(ranks.map(|rank| values[rank]));
     }
     let mut out = [f64::NAN; 7];
@@ -170,15 +177,15 @@ mod tests {
 
     #[test]
     fn small_cases() {
-        assert_eq!(exact_quantiles(&mut vec![]), None);
-        assert_eq!(exact_quantiles(&mut vec![f64::NAN, f64::INFINITY]), None);
-        assert_eq!(exact_quantiles(&mut vec![3.0]), Some([3.0; 7]));
+        assert_eq!(exact_quantiles(&mut []), None);
+        assert_eq!(exact_quantiles(&mut [f64::NAN, f64::INFINITY]), None);
+        assert_eq!(exact_quantiles(&mut [3.0]), Some([3.0; 7]));
         let mut hundred: Vec<f64> = (0..101).rev().map(f64::from).collect();
         assert_eq!(
             exact_quantiles(&mut hundred),
             Some([1.0, 5.0, 25.0, 50.0, 75.0, 95.0, 99.0])
         );
-        assert_eq!(exact_quantiles(&mut vec![-0.0, 0.0]), Some([0.0; 7]));
+        assert_eq!(exact_quantiles(&mut [-0.0, 0.0]), Some([0.0; 7]));
     }
 
     #[test]

@@ -29,12 +29,19 @@ pub const MAX_BUCKETS: usize = 4096;
 pub const RELATIVE_ERROR: f64 = 1.0 / 129.0;
 
 const SHIFT: u32 = 52 - SUB_BUCKET_BITS;
-/// Buckets allocated when a store receives its first value: four powers of two (a factor
-/// of 16) around it. Allocating the usual range up front keeps a batch's memory flat as
-/// trials accumulate instead of creeping up bucket by bucket.
+/// Buckets allocated when a store receives its first value one at a time ([`Store::add`]:
+/// merging, reading, a sign whose first value comes after the sketch's first run): four
+/// powers of two (a factor of 16) around it. Allocating the usual range up front keeps a
+/// batch's memory flat as trials accumulate instead of creeping up bucket by bucket. A
+/// sketch's first run of values (a block of trials) opens its stores sized by that run's
+/// keys instead ([`Store::open`]).
 const INITIAL_WINDOW: i32 = 512;
 /// Buckets added at a time when a value falls outside the window: one power of two.
 const GROW_CHUNK: i32 = 64;
+/// Buckets kept on either side of a run's keys when [`QuantileSketch::add_finite_run`]
+/// opens an empty store: a quarter of a power of two (a later value outside the window
+/// grows it by [`GROW_CHUNK`]).
+const OPEN_MARGIN: i32 = GROW_CHUNK / 4;
 
 /// Bucket key of a positive normal magnitude.
 #[inline]
@@ -83,6 +90,20 @@ impl Store {
             }
         }
         self.add(key, 1);
+    }
+
+    /// Opens an empty store for a run whose keys of this sign span `lo..=hi`: the window
+    /// covers them and [`OPEN_MARGIN`] buckets on either side (not below the floor), and
+    /// the top is `hi`, so every key of the run then takes [`Store::add_one`]'s fast path.
+    /// The counts after the run are those [`Store::add`] gives (the window is only where
+    /// they are kept; [`Store::run`] trims it); a window sized by the values instead of
+    /// [`INITIAL_WINDOW`] saves clearing and scanning buckets no value comes near.
+    fn open(&mut self, lo: i32, hi: i32) {
+        debug_assert!(self.total == 0 && lo <= hi);
+        self.top = hi;
+        self.offset = lo.saturating_sub(OPEN_MARGIN).max(self.floor());
+        let end = hi.saturating_add(OPEN_MARGIN);
+        self.counts = vec![0; (end - self.offset + 1) as usize];
     }
 
     fn add(&mut self, key: i32, count: u32) {
@@ -295,6 +316,9 @@ impl QuantileSketch {
     /// filtered out first: here they would land in a bucket).
     #[inline]
     pub fn add_finite_run(&mut self, values: &[f64]) {
+        if self.count() == 0 {
+            self.open_for(values);
+        }
         for &x in values {
             let bits = x.to_bits();
             let magnitude = bits & !(1u64 << 63);
@@ -307,6 +331,34 @@ impl QuantileSketch {
                 } else {
                     self.negative.add_one(key);
                 }
+            }
+        }
+    }
+
+    /// Opens each store that `values` (the first run of an empty sketch) hold keys for
+    /// ([`Store::open`]), where the run's keys of that sign span fewer than
+    /// [`MAX_BUCKETS`] (else the store starts as [`Store::add`] starts it, as it does for a
+    /// sign whose first value comes in a later run).
+    #[inline(never)]
+    fn open_for(&mut self, values: &[f64]) {
+        // (lowest, highest) key of each sign.
+        let mut spans = [(i32::MAX, i32::MIN); 2];
+        for &x in values {
+            let bits = x.to_bits();
+            let magnitude = bits & !(1u64 << 63);
+            if magnitude >= f64::MIN_POSITIVE.to_bits() {
+                let key = (magnitude >> SHIFT) as i32;
+                let span = &mut spans[(bits >> 63) as usize];
+                span.0 = span.0.min(key);
+                span.1 = span.1.max(key);
+            }
+        }
+        for (store, (lo, hi)) in [&mut self.positive, &mut self.negative]
+            .into_iter()
+            .zip(spans)
+        {
+            if store.total == 0 && lo <= hi && i64::from(hi) - i64::from(lo) < MAX_BUCKETS as i64 {
+                store.open(lo, hi);
             }
         }
     }
@@ -597,6 +649,32 @@ mod tests {
             prop_assert_eq!(ba.to_parts(), whole.to_parts());
             let back = QuantileSketch::from_parts(&whole.to_parts()).unwrap();
             prop_assert_eq!(back.to_parts(), whole.to_parts());
+        }
+
+        /// Runs through `add_finite_run` — the first of which opens the stores sized by
+        /// its keys — give the counts of adding the values one by one, whatever the runs'
+        /// lengths, signs and spans (past the 4096 buckets kept, too).
+        #[test]
+        fn runs_equal_values_one_by_one(
+            values in prop::collection::vec(prop_oneof![
+                value(),
+                value().prop_map(|x| -x),
+                (-300i32..300).prop_map(|e| 10f64.powi(e)),
+            ], 0..200),
+            cuts in prop::collection::vec(0usize..200, 0..4),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(values.len())).collect();
+            cuts.push(0);
+            cuts.push(values.len());
+            cuts.sort_unstable();
+            let mut runs = QuantileSketch::new();
+            for pair in cuts.windows(2) {
+                runs.add_finite_run(&values[pair[0]..pair[1]]);
+            }
+            let one_by_one = sketch_of(&values);
+            prop_assert_eq!(runs.count(), one_by_one.count());
+            prop_assert_eq!(runs.to_parts(), one_by_one.to_parts());
+            prop_assert_eq!(runs.quantiles(QS, -1e300, 1e300), one_by_one.quantiles(QS, -1e300, 1e300));
         }
 
         /// Collapsing keeps the result a function of the multiset even past 4096 buckets.
