@@ -115,36 +115,40 @@ pub fn encode_cell_into(buffer: &mut Vec<u8>, record: &CellRecordRef<'_>) {
             let Some(slot) = self.bytes.get_mut(self.len..self.len + 9) else {
                 return;
             };
-            if n <= 250 {
-                slot[0] = n as u8;
-                self.len += 1;
-            } else {
-                let (marker, width) = if n <= u64::from(u16::MAX) {
-                    (251, 2)
-                } else if n <= u64::from(u32::MAX) {
-                    (252, 4)
-                } else {
-                    (253, 8)
-                };
-                slot[0] = marker;
-                slot[1..].copy_from_slice(&n.to_le_bytes());
-                self.len += 1 + width;
+            match varint_marker(n) {
+                None => {
+                    slot[0] = n as u8;
+                    self.len += 1;
+                }
+                Some((marker, width)) => {
+                    slot[0] = marker;
+                    slot[1..].copy_from_slice(&n.to_le_bytes());
+                    self.len += 1 + width;
+                }
             }
         }
     }
-    fn varint(buffer: &mut Vec<u8>, n: u64) {
+    /// bincode 1.3's varint: `None` for a value written as its one byte (up to 250), else
+    /// the marker and how many little-endian bytes follow it.
+    #[inline(always)]
+    fn varint_marker(n: u64) -> Option<(u8, usize)> {
         if n <= 250 {
-            buffer.push(n as u8);
+            None
+        } else if n <= u64::from(u16::MAX) {
+            Some((251, 2))
+        } else if n <= u64::from(u32::MAX) {
+            Some((252, 4))
         } else {
-            let (marker, width) = if n <= u64::from(u16::MAX) {
-                (251, 2)
-            } else if n <= u64::from(u32::MAX) {
-                (252, 4)
-            } else {
-                (253, 8)
-            };
-            buffer.push(marker);
-            buffer.extend_from_slice(&n.to_le_bytes()[..width]);
+            Some((253, 8))
+        }
+    }
+    fn varint(buffer: &mut Vec<u8>, n: u64) {
+        match varint_marker(n) {
+            None => buffer.push(n as u8),
+            Some((marker, width)) => {
+                buffer.push(marker);
+                buffer.extend_from_slice(&n.to_le_bytes()[..width]);
+            }
         }
     }
     fn zigzag(n: i32) -> u64 {
