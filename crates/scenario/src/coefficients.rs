@@ -153,9 +153,11 @@ coefficients! {
          middle of it (at -0.3 the 2035-50 median Dy path doubles, docs/model.md)";
     /// Years over which makers' Dy and Tb content closes its gap to the long-run content
     /// (a share 1/this of the gap a year; partial adjustment, as the demand sectors').
-    heavy_thrift_adjustment_years = 2.0 in [1.0, 20.0] "years",
+    heavy_thrift_adjustment_years = 1.0 in [1.0, 20.0] "years",
         "after 2011, substitution and thrift peaked within about two years (Sprecher et al. \
-         2017, calibration.md section 7)";
+         2017, calibration.md section 7): each January's decision reads a price smoothed \
+         over about ten months and is made whole; at 2 the demand surge's paired Dy effect \
+         dipped to -6.6% (docs/model.md)";
     /// Largest cut of Dy and Tb content below the recipe that price-driven thrift reaches.
     heavy_thrift_max_cut = 0.4 in [0.0, 0.95] "share of the recipe's content",
         "Dy-lean and diffusion grades cut Dy from 4-6 wt% to about 1 wt% in the grades that \
