@@ -53,6 +53,17 @@ pub struct HeavyThrift {
     pub max_cut: f64,
 }
 
+/// How the Dy/Tb split answers their relative price in the long run (`[tick]`:
+/// `heavy_pair_*`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeavyPair {
+    /// Long-run elasticity of the pair's split to the relative price (the short run's
+    /// [`SUBSTITUTION_ELASTICITY`] plus the slow part).
+    pub long_run_elasticity: f64,
+    /// Years over which the slow part closes its gap (≥ 1).
+    pub adjustment_years: f64,
+}
+
 /// Why a magnet maker could not be built.
 #[derive(Debug, thiserror::Error)]
 #[error("magnet maker `{id}`: {message}")]
@@ -107,6 +118,10 @@ pub struct MagnetMaker {
     /// Further Dy/Tb cut that high prices have brought about (at most
     /// [`HeavyThrift::max_cut`]; negative for richer grades than the recipe).
     pub heavy_thrift: f64,
+    /// The slow part of the Dy/Tb split: a further tilt of the pair toward its cheaper
+    /// member, built up over the years a new grade takes to qualify (1 at the start; see
+    /// [`MagnetMaker::adapt_heavy_pair`]).
+    pub heavy_pair_tilt: f64,
     /// Extra (Ce substitution, Dy/Tb cut) imposed by shocks, last applied.
     shock_shares: (f64, f64),
     /// Running share of planned output actually made (short of inputs, it falls); buyers
@@ -161,6 +176,7 @@ impl MagnetMaker {
             base_heavy_cut,
             ce_substitution: cfg.ce_substitution.clamp(0.0, 1.0),
             heavy_thrift: 0.0,
+            heavy_pair_tilt: 1.0,
             shock_shares: (0.0, 0.0),
             delivery_ratio: 1.0,
         })
@@ -255,7 +271,8 @@ impl MagnetMaker {
     /// pair's function is split by the recipe's shares, tilted toward the member that got
     /// cheaper relative to `reference` prices (the scenario's opening prices: the recipe
     /// is what makers use at them) with [`SUBSTITUTION_ELASTICITY`], so NdPr's blend
-    /// follows the Nd/Pr price ratio and Dy stands in for Tb as Tb grows dear.
+    /// follows the Nd/Pr price ratio and Dy stands in for Tb as Tb grows dear; the Dy/Tb
+    /// pair is tilted further by [`MagnetMaker::heavy_pair_tilt`], the long run's part.
     pub fn choose_substitutes(&mut self, prices: &ElementVec, reference: &ElementVec) {
         self.choose_substitutes_tilted(&substitution_tilts(prices, reference));
     }
@@ -287,7 +304,13 @@ impl MagnetMaker {
                 continue;
             }
             let share_b0 = c[b] * wb / function;
-            let tilted = share_b0 * relative;
+            // The heavy pair's slow tilt (1 for Nd/Pr, and until prices have moved).
+            let slow = if b == Element::Tb {
+                self.heavy_pair_tilt
+            } else {
+                1.0
+            };
+            let tilted = share_b0 * relative * slow;
             let share_b = (tilted / (1.0 - share_b0 + tilted)).clamp(0.0, 1.0);
             c[a] = function * (1.0 - share_b) / wa;
             c[b] = function * share_b / wb;
@@ -316,6 +339,21 @@ impl MagnetMaker {
             self.heavy_thrift = thrift;
             self.rebuild_base_composition();
         }
+    }
+
+    /// Yearly: the slow part of the Dy/Tb split moves a share `1 / adjustment_years` of the
+    /// way toward `relative^(long_run_elasticity − short-run elasticity)`, where `relative`
+    /// is Dy's price over Tb's, each over its opening price: together with the monthly
+    /// choice the split answers the relative price with `long_run_elasticity` once new
+    /// grades are qualified. A ratio that is not positive changes nothing.
+    pub fn adapt_heavy_pair(&mut self, relative: f64, response: HeavyPair) {
+        if !(relative > 0.0 && relative.is_finite()) {
+            return;
+        }
+        let slow = (response.long_run_elasticity - SUBSTITUTION_ELASTICITY[1]).max(0.0);
+        let target = relative.powf(slow);
+        self.heavy_pair_tilt +=
+            (target - self.heavy_pair_tilt) / response.adjustment_years.max(1.0);
     }
 
     /// Imposes substitution from shocks: an extra share of Nd+Pr replaced by Ce and an
@@ -568,6 +606,40 @@ mod tests {
             "dear Pr is replaced by Nd"
         );
         assert!((maker.composition.sum() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_heavy_pair_leans_to_cheap_tb_over_the_years() {
+        let pair = HeavyPair {
+            long_run_elasticity: 2.0,
+            adjustment_years: 5.0,
+        };
+        let mut maker = maker(&[("nd", 70.0), ("pr", 24.0), ("dy", 5.0), ("tb", 1.0)], 0.7);
+        let reference = ElementVec::splat(100.0);
+        let mut prices = reference;
+        prices[Element::Dy] = 200.0;
+        maker.choose_substitutes(&prices, &reference);
+        let short_run = maker.composition[Element::Tb];
+        // Dy twice as dear relative to Tb: the slow part heads for 2^(2.0 - 0.5).
+        maker.adapt_heavy_pair(2.0, pair);
+        assert!((maker.heavy_pair_tilt - (1.0 + (2f64.powf(1.5) - 1.0) / 5.0)).abs() < 1e-12);
+        for _ in 0..160 {
+            maker.adapt_heavy_pair(2.0, pair);
+        }
+        assert!((maker.heavy_pair_tilt - 2f64.powf(1.5)).abs() < 1e-9);
+        maker.choose_substitutes(&prices, &reference);
+        let long_run = maker.composition[Element::Tb];
+        assert!(long_run > short_run, "{long_run} > {short_run}");
+        // The pair's function (Dy-equivalents) is kept.
+        let function = |c: &ElementVec| c[Element::Dy] + DY_PER_TB * c[Element::Tb];
+        let base = maker.base_composition;
+        assert!((function(&maker.composition) - function(&base)).abs() < 1e-12);
+        assert!((maker.composition[Element::Nd] - base[Element::Nd]).abs() < 1e-15);
+        // A ratio that is not positive changes nothing.
+        let tilt = maker.heavy_pair_tilt;
+        maker.adapt_heavy_pair(0.0, pair);
+        maker.adapt_heavy_pair(f64::NAN, pair);
+        assert_eq!(maker.heavy_pair_tilt, tilt);
     }
 
     #[test]

@@ -162,6 +162,19 @@ coefficients! {
     heavy_thrift_max_cut = 0.4 in [0.0, 0.95] "share of the recipe's content",
         "Dy-lean and diffusion grades cut Dy from 4-6 wt% to about 1 wt% in the grades that \
          take them (calibration.md section 6); 40% across the mix (assumed)";
+    /// Long-run elasticity of magnet makers' Dy/Tb split to their relative price: the
+    /// monthly choice answers with the short-run 0.5 (`remsim-magnets`), the rest builds up
+    /// over `heavy_pair_adjustment_years`.
+    heavy_pair_long_run_elasticity = 2.0 in [0.0, 10.0] "elasticity",
+        "assumed: Tb diffusion grades stand in for Dy at about half the mass, and a maker \
+         qualifies them for a motor over years; with Tb at half its opening price and Dy \
+         above it the split barely moved at 0.5 and Tb sat at its storage floor from 2035 \
+         (docs/model.md)";
+    /// Years over which the slow part of the Dy/Tb split closes its gap.
+    heavy_pair_adjustment_years = 5.0 in [1.0, 30.0] "years",
+        "assumed: grades take years to qualify; the 2020-22 episode bounds it (Tb/Dy doubled \
+         while Tb use kept growing, calibration.md section 8: the history's Tb rise holds at 5 \
+         years, docs/model.md)";
     /// Load (feed over capacity, or the feed expected at the lead time over capacity)
     /// above which a separation plant expands.
     separator_expansion_trigger = 0.95 in [0.1, 2.0] "feed / capacity",

@@ -110,6 +110,10 @@ pub(crate) fn run(
         let kind = (entry, shares, "heavy-entry");
         launch_entry(supply, kind, launched, demand, x, month)?;
     }
+    let pair = remsim_magnets::HeavyPair {
+        long_run_elasticity: coef.heavy_pair_long_run_elasticity,
+        adjustment_years: coef.heavy_pair_adjustment_years,
+    };
     let thrift = remsim_magnets::HeavyThrift {
         elasticity: coef.heavy_thrift_elasticity,
         adjustment_years: coef.heavy_thrift_adjustment_years,
@@ -122,6 +126,9 @@ pub(crate) fn run(
             x.prices.initial_price[r][Element::Dy],
         );
         mk.adapt_to_heavy_prices(dy_ratio, thrift);
+        let (p, p0) = (&x.prices.smoothed[r], &x.prices.initial_price[r]);
+        let tb_ratio = ratio(p[Element::Tb], p0[Element::Tb]);
+        mk.adapt_heavy_pair(ratio(dy_ratio, tb_ratio), pair);
         if supply.maker_rival[i].is_none() {
             mk.decide_investment(month);
         }
