@@ -54,16 +54,8 @@ pub(crate) fn run(
     if month.month() == 12 {
         // A year counts once it is whole (a run starting mid-year skips its first December).
         if month.months_since(x.clock.start) >= 11 {
-            let years = &mut policy.demand_years_t;
-            if years.len() == DEMAND_YEARS_KEPT {
-                years.remove(0);
-            }
-            years.push(policy.demand_year_t);
-            let feeds = &mut policy.feed_years_t;
-            if feeds.len() == DEMAND_YEARS_KEPT {
-                feeds.remove(0);
-            }
-            feeds.push(policy.feed_year_t);
+            keep_year(&mut policy.demand_years_t, policy.demand_year_t);
+            keep_year(&mut policy.feed_years_t, policy.feed_year_t);
         }
         policy.demand_year_t = ElementVec::ZERO;
         policy.feed_year_t = [0.0; 2];
@@ -119,16 +111,17 @@ pub(crate) fn run(
         adjustment_years: coef.heavy_thrift_adjustment_years,
         max_cut: coef.heavy_thrift_max_cut,
     };
-    for (i, mk) in supply.makers.iter_mut().enumerate() {
-        let r = mk.region().index();
-        let dy_ratio = ratio(
-            x.prices.smoothed[r][Element::Dy],
-            x.prices.initial_price[r][Element::Dy],
-        );
-        mk.adapt_to_heavy_prices(dy_ratio, thrift);
+    // Dy's and Tb's smoothed prices over their opening prices, by region (the same for
+    // every maker of a region).
+    let heavy_ratios = [0, 1].map(|r| {
         let (p, p0) = (&x.prices.smoothed[r], &x.prices.initial_price[r]);
-        let tb_ratio = ratio(p[Element::Tb], p0[Element::Tb]);
-        mk.adapt_heavy_pair(ratio(dy_ratio, tb_ratio), pair);
+        let dy = ratio(p[Element::Dy], p0[Element::Dy]);
+        (dy, ratio(dy, ratio(p[Element::Tb], p0[Element::Tb])))
+    });
+    for (i, mk) in supply.makers.iter_mut().enumerate() {
+        let (dy_ratio, dy_over_tb) = heavy_ratios[mk.region().index()];
+        mk.adapt_to_heavy_prices(dy_ratio, thrift);
+        mk.adapt_heavy_pair(dy_over_tb, pair);
         if supply.maker_rival[i].is_none() {
             mk.decide_investment(month);
         }
@@ -201,6 +194,14 @@ fn launch_entry(
         *launched += 1;
     }
     Ok(())
+}
+
+/// Appends a finished year to a record that keeps the last [`DEMAND_YEARS_KEPT`].
+fn keep_year<T>(years: &mut Vec<T>, year: T) {
+    if years.len() == DEMAND_YEARS_KEPT {
+        years.remove(0);
+    }
+    years.push(year);
 }
 
 /// How many projects a January that pays decides: enough to add

@@ -5,8 +5,8 @@
 //!
 //! Reads: expected prices, params (payable share, environment), quotas, the overlay.
 //! Writes: miners' state; concentrate pools and residue potential; `Scratch::miner_output`;
-//! `Supply::miner_bits`; `Flows::{group_capacity, mined_by_region, concentrate_in, wastewater_cn}` and the
-//! ledger's `mined`.
+//! `Supply::miner_bits`; `Flows::{group_capacity, mined_by_region, concentrate_in,
+//! wastewater_cn}` and the ledger's `mined`.
 //! Invariant: after a miner produced, its capacity, reserves and utilisation stay as they
 //! are for the rest of the tick, so they are checked for validity in this same pass.
 
