@@ -426,3 +426,43 @@ mod metrics {
         }
     }
 }
+
+/// Without the `parquet` feature, `--format parquet|both` is refused before any trial runs
+/// (exit 2, no folder), not after a batch of hours.
+#[cfg(not(feature = "parquet"))]
+mod format_without_parquet {
+    use super::*;
+
+    #[test]
+    fn is_refused_before_the_batch_runs() {
+        let dir = support::scratch("format", "no-parquet");
+        let out_dir = dir.join("out");
+        for args in [
+            vec![
+                "run",
+                "--trials",
+                "2",
+                "--format",
+                "both",
+                "--out",
+                s(&out_dir),
+            ],
+            vec![
+                "compare",
+                "builtin:baseline",
+                "builtin:baseline",
+                "--trials",
+                "2",
+                "--format",
+                "parquet",
+                "--out",
+                s(&out_dir),
+            ],
+        ] {
+            let out = run_with_status(&args, 2);
+            let stderr = text(&out.stderr);
+            assert!(stderr.contains("--features parquet"), "{stderr}");
+            assert!(!out_dir.exists(), "{args:?} left {}", out_dir.display());
+        }
+    }
+}

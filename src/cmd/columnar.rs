@@ -24,6 +24,20 @@ pub enum Format {
     Both,
 }
 
+impl Format {
+    /// Refuses, before any work, a format this build cannot write: a batch of hours that
+    /// stops at its last step for want of the `parquet` feature loses the user the wait.
+    pub fn ensure_available(self) -> anyhow::Result<()> {
+        #[cfg(not(feature = "parquet"))]
+        if self != Format::Csv {
+            anyhow::bail!(
+                "--format: this remsim was built without Parquet output; rebuild it with `cargo build --release --features parquet`, or pass `--format csv`"
+            );
+        }
+        Ok(())
+    }
+}
+
 /// Writes the Parquet copies of the finished batch folder `dir` as `format` asks, removes
 /// its CSV tables for `Format::Parquet` (not a shard's), and seals its manifest again.
 pub fn apply(dir: &Path, format: Format) -> anyhow::Result<()> {

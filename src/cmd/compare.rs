@@ -55,6 +55,7 @@ fn stem(path: &Path) -> String {
 
 /// `remsim compare`.
 pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    args.format.ensure_available()?;
     let (Some(base), Some(shock)) = (
         crate::load_scenario(Some(&args.base)),
         crate::load_scenario(Some(&args.shock)),

@@ -87,6 +87,9 @@ fn concat_trials(
 
 /// `remsim merge`.
 pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
+    if let Some(format) = args.format {
+        format.ensure_available()?;
+    }
     let started = Instant::now();
     let mut shards: Vec<(Folder, Manifest)> = Vec::new();
     for dir in &args.dirs {

@@ -178,7 +178,7 @@ fn check_args(args: &RunArgs) -> anyhow::Result<()> {
     if args.exec.threads == Some(0) {
         bail!("--threads must be at least 1");
     }
-    Ok(())
+    args.format.ensure_available()
 }
 
 /// The scenario to run: CONFIG, else the one a resumed folder records, else the embedded

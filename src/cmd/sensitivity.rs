@@ -77,6 +77,7 @@ pub struct SensitivityArgs {
 
 /// `remsim sensitivity`.
 pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
+    args.format.ensure_available()?;
     let Some(scenario) = crate::load_scenario(Some(&args.config)) else {
         return Ok(ExitCode::from(2));
     };

@@ -83,6 +83,7 @@ fn point_samples(results: &Path, outcomes: &[String]) -> anyhow::Result<Vec<Vec<
 /// `remsim sweep`: the sweep file is checked whole first (every point against the
 /// schema); on any problem the lines are printed, nothing is written, and the exit is 2.
 pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
+    args.format.ensure_available()?;
     if args.trials == Some(0)
         || args
             .trials
