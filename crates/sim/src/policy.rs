@@ -106,12 +106,17 @@ impl ChinaRules {
         self.quota_t[group_index(group)]
     }
 
-    /// Next year's quota as the schedule alone would set it (for investment decisions):
-    /// without the planner's response to prices, which is a level that goes back with the
-    /// price (see [`ChinaRules::advance_year`]); the schedule is what lasts.
-    pub fn scheduled_next_quota_t(&self, group: QuotaGroup) -> f64 {
+    /// The quota of `next_year` as the schedule alone would set it (for investment
+    /// decisions): the scheduled path where it lists that year, else this year's scheduled
+    /// quota grown once; without the planner's response to prices, which is a level that
+    /// goes back with the price (see [`ChinaRules::advance_year`]); the schedule is what
+    /// lasts.
+    pub fn scheduled_next_quota_t(&self, group: QuotaGroup, next_year: i32) -> f64 {
         let g = group_index(group);
-        self.scheduled_t[g] * (1.0 + self.quota_growth[g]).max(0.0)
+        match self.quota_path.iter().find(|(y, _)| *y == next_year) {
+            Some((_, q)) => q[g],
+            None => self.scheduled_t[g] * (1.0 + self.quota_growth[g]).max(0.0),
+        }
     }
 
     /// Sets the quotas of `year`, each January: the scheduled path where it lists the year,
@@ -205,6 +210,7 @@ pub fn group_index(group: QuotaGroup) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use remsim_scenario::QuotaYear;
 
     fn rules() -> ChinaRules {
         let mut cfg = ChinaPolicy {
@@ -234,7 +240,7 @@ mod tests {
         let quota = r.annual_quota_t(QuotaGroup::HardRock);
         assert!((quota - scheduled * 2f64.powf(0.1)).abs() < 1e-9, "{quota}");
         // Investors build for the schedule, not for the response that goes back.
-        let next = r.scheduled_next_quota_t(QuotaGroup::HardRock);
+        let next = r.scheduled_next_quota_t(QuotaGroup::HardRock, 2028);
         assert!((next - scheduled * 1.1).abs() < 1e-9, "{next}");
         // …and back on the schedule when the price is back: nothing compounds.
         r.advance_year(2028, 1.0, 1.0);
@@ -244,6 +250,36 @@ mod tests {
         r.advance_year(2029, 64.0, 1.0);
         let jumped = r.annual_quota_t(QuotaGroup::HardRock);
         assert!((jumped - quota * 1.2).abs() < 1e-9, "{jumped}");
+    }
+
+    /// Investors read next year's quota off the path where the path lists it (the 2020-24
+    /// history's quotas rose 23-28% a year, far above the growth rate), and grow the
+    /// schedule once past the path's end.
+    #[test]
+    fn next_years_quota_comes_from_the_path_where_it_lists_the_year() {
+        let cfg = ChinaPolicy {
+            hard_rock_quota_t: 1000.0,
+            quota_growth_per_year: 0.05,
+            quota_path: vec![
+                QuotaYear {
+                    year: 2025,
+                    hard_rock_t: 1000.0,
+                    ion_clay_t: 100.0,
+                },
+                QuotaYear {
+                    year: 2026,
+                    hard_rock_t: 1500.0,
+                    ion_clay_t: 100.0,
+                },
+            ],
+            ..ChinaPolicy::default()
+        };
+        let mut r = ChinaRules::new(&cfg, Month::new(2025, 1).unwrap());
+        assert_eq!(r.scheduled_next_quota_t(QuotaGroup::HardRock, 2026), 1500.0);
+        assert_eq!(r.scheduled_next_quota_t(QuotaGroup::IonClay, 2026), 100.0);
+        r.advance_year(2026, 1.0, 1.0);
+        let after = r.scheduled_next_quota_t(QuotaGroup::HardRock, 2027);
+        assert!((after - 1500.0 * 1.05).abs() < 1e-9, "{after}");
     }
 
     #[test]

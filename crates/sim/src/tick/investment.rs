@@ -65,8 +65,8 @@ pub(crate) fn run(
     }
     let mut room = [f64::INFINITY; 2];
     for g in [QuotaGroup::HardRock, QuotaGroup::IonClay] {
-        room[group_index(g)] =
-            policy.china.scheduled_next_quota_t(g) - f.group_capacity[group_index(g)];
+        room[group_index(g)] = policy.china.scheduled_next_quota_t(g, month.year() + 1)
+            - f.group_capacity[group_index(g)];
     }
     for mn in &mut supply.miners {
         let quota_room = match mn.quota_group {
