@@ -330,8 +330,8 @@ impl MagnetMaker {
         }
         // The richest grade is the recipe without diffusion: kept share at most 1.
         let lowest = 1.0 - 1.0 / (1.0 - self.base_heavy_cut).max(1e-9);
-        let target =
-            (1.0 - dy_price_ratio.powf(response.elasticity)).clamp(lowest, response.max_cut);
+        let target = (1.0 - dy_price_ratio.powf(response.elasticity))
+            .clamp(lowest, response.max_cut.max(lowest));
         let thrift = (self.heavy_thrift
             + (target - self.heavy_thrift) / response.adjustment_years.max(1.0))
         .clamp(lowest, response.max_cut.max(lowest));

@@ -164,8 +164,10 @@ coefficients! {
          take them (calibration.md section 6); 40% across the mix (assumed)";
     /// Long-run elasticity of magnet makers' Dy/Tb split to their relative price: the
     /// monthly choice answers with the short-run 0.5 (`remsim-magnets`), the rest builds up
-    /// over `heavy_pair_adjustment_years`.
-    heavy_pair_long_run_elasticity = 2.0 in [0.0, 10.0] "elasticity",
+    /// over `heavy_pair_adjustment_years`; at least the short-run 0.5 (a long run that
+    /// answers less than the month would undo the monthly choice, which is not a thing
+    /// the slow part can do: it only adds).
+    heavy_pair_long_run_elasticity = 2.0 in [0.5, 10.0] "elasticity",
         "assumed: Tb diffusion grades stand in for Dy at about half the mass, and a maker \
          qualifies them for a motor over years; with Tb at half its opening price and Dy \
          above it the split barely moved at 0.5 and Tb sat at its storage floor from 2035 \
