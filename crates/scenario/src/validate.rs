@@ -157,9 +157,12 @@ impl Checker {
         }
     }
 
-    /// Refuses a finite number above the stated bound for its unit.
+    /// Refuses a finite number above the stated bound for its unit (no field's bound is
+    /// below [`LOWEST_MAX`], so the field's unit is looked up only above it).
     fn plausible(&mut self, path: &At<'_>, field: &str, value: f64) {
-        if let Some(message) = implausible(field, value) {
+        if value > LOWEST_MAX
+            && let Some(message) = implausible(field, value)
+        {
             self.fail(path.key(field), message);
         }
     }
