@@ -228,12 +228,13 @@ fn new_manifest(
     range: &std::ops::Range<u64>,
 ) -> Manifest {
     let meta = &scenario.central().scenario;
+    let resolved_config = scenario.resolved_toml();
     Manifest {
         format: remsim_io::MANIFEST_FORMAT.to_string(),
         format_version: remsim_io::MANIFEST_VERSION,
         remsim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: meta.name.clone(),
-        config_hash: scenario.config_hash(),
+        config_hash: Scenario::config_hash_of(&resolved_config),
         seed,
         trials,
         shard: ShardRecord {
@@ -246,7 +247,7 @@ fn new_manifest(
         end: meta.end.to_string(),
         quantile_method: QuantileMethod::for_trials(trials).name().to_string(),
         quantile_rel_error: QuantileMethod::for_trials(trials).rel_error(),
-        resolved_config: scenario.resolved_toml(),
+        resolved_config,
         complete: false,
         files: Vec::new(),
         blake3: String::new(),

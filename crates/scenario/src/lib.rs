@@ -181,9 +181,13 @@ impl Scenario {
 
     /// A hash of the resolved config (BLAKE3, hex), identifying the world simulated.
     pub fn config_hash(&self) -> String {
-        blake3::hash(self.resolved_toml().as_bytes())
-            .to_hex()
-            .to_string()
+        Scenario::config_hash_of(&self.resolved_toml())
+    }
+
+    /// [`Scenario::config_hash`] of a scenario whose [`Scenario::resolved_toml`] is
+    /// `resolved` (for a caller that needs both, without laying out the TOML twice).
+    pub fn config_hash_of(resolved: &str) -> String {
+        blake3::hash(resolved.as_bytes()).to_hex().to_string()
     }
 
     /// The concrete world of trial `trial`: each uncertain parameter drawn from its own

@@ -10,7 +10,6 @@ use crate::schema::*;
 #[allow(unused_imports)]
 use crate::shocks::*;
 use remsim_core::{Country, DepositProfile, Element, Month, Region};
-use std::collections::BTreeMap;
 
 mod shocks;
 use shocks::check_shocks;
@@ -35,6 +34,96 @@ const GROWTH_RATE: (f64, f64, &str) = (-0.5, 1.0, "a yearly growth rate");
 /// A price elasticity's bounds and name.
 const ELASTICITY: (f64, f64, &str) = (-5.0, 0.0, "a price elasticity");
 
+/// Where a checked value lives, as a [`FieldPath`] written out only for a problem: the
+/// checks pass far more often than they fail (each bound of every parameter is validated),
+/// so a path is a chain of borrows until [`At::to_path`] allocates it.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    /// The whole file.
+    Root,
+    /// A path of keys from the root.
+    Keys(&'a [&'a str]),
+    /// Agent `id` of the top-level list named first: `list[id]`.
+    Agent(&'a str, &'a str),
+    /// A key below a path.
+    Key(&'a At<'a>, &'a str),
+    /// An agent id below a path.
+    Id(&'a At<'a>, &'a str),
+    /// An array index below a path.
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    fn keys(keys: &'a [&'a str]) -> At<'a> {
+        At::Keys(keys)
+    }
+
+    fn key<'b>(&'b self, key: &'b str) -> At<'b> {
+        At::Key(self, key)
+    }
+
+    fn id<'b>(&'b self, id: &'b str) -> At<'b> {
+        At::Id(self, id)
+    }
+
+    fn index(&self, index: usize) -> At<'_> {
+        At::Index(self, index)
+    }
+
+    /// The path written out: [`FieldPath`]'s own `keys`, `key`, `id` and `index`.
+    fn to_path(self) -> FieldPath {
+        match self {
+            At::Root => FieldPath::root(),
+            At::Keys(keys) => FieldPath::keys(keys),
+            At::Agent(list, id) => FieldPath::keys(&[list]).id(id),
+            At::Key(parent, key) => parent.to_path().key(key),
+            At::Id(parent, id) => parent.to_path().id(id),
+            At::Index(parent, index) => parent.to_path().index(index),
+        }
+    }
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.to_path().fmt(f)
+    }
+}
+
+/// An element map's values by parsed element, in element order (a `BTreeMap<Element, f64>`
+/// without its allocations: its order, as [`Element`]'s `Ord` follows the index).
+#[derive(Default)]
+struct Elements {
+    values: [Option<f64>; Element::COUNT],
+    len: usize,
+}
+
+impl Elements {
+    /// Sets `e`'s value; whether it had one already (the new value is kept).
+    fn insert(&mut self, e: Element, value: f64) -> bool {
+        let had = self.values[e.index()].replace(value).is_some();
+        if !had {
+            self.len += 1;
+        }
+        had
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn contains_key(&self, e: &Element) -> bool {
+        self.values[e.index()].is_some()
+    }
+
+    /// (element, value) in element order.
+    fn iter(&self) -> impl Iterator<Item = (Element, f64)> + '_ {
+        Element::ALL
+            .iter()
+            .zip(&self.values)
+            .filter_map(|(&e, v)| v.map(|v| (e, v)))
+    }
+}
+
 /// Collects problems as (path, message).
 struct Checker {
     start: Month,
@@ -43,21 +132,21 @@ struct Checker {
 }
 
 impl Checker {
-    fn fail(&mut self, path: FieldPath, message: String) {
-        self.problems.push((path, message));
+    fn fail(&mut self, path: At<'_>, message: String) {
+        self.problems.push((path.to_path(), message));
     }
 
-    fn non_negative(&mut self, path: &FieldPath, field: &str, value: f64) {
+    fn non_negative(&mut self, path: &At<'_>, field: &str, value: f64) {
         self.finite(path, field, value, value >= 0.0, "≥ 0");
     }
 
-    fn positive(&mut self, path: &FieldPath, field: &str, value: f64) {
+    fn positive(&mut self, path: &At<'_>, field: &str, value: f64) {
         self.finite(path, field, value, value > 0.0, "> 0");
     }
 
     /// Refuses a `value` that is not finite or not `ok` (`expected` says what is), and a
     /// finite one that is implausible.
-    fn finite(&mut self, path: &FieldPath, field: &str, value: f64, ok: bool, expected: &str) {
+    fn finite(&mut self, path: &At<'_>, field: &str, value: f64, ok: bool, expected: &str) {
         if !(ok && value.is_finite()) {
             self.fail(
                 path.key(field),
@@ -68,18 +157,21 @@ impl Checker {
         }
     }
 
-    /// Refuses a finite number above the stated bound for its unit.
-    fn plausible(&mut self, path: &FieldPath, field: &str, value: f64) {
-        if let Some(message) = implausible(field, value) {
+    /// Refuses a finite number above the stated bound for its unit (no field's bound is
+    /// below [`LOWEST_MAX`], so the field's unit is looked up only above it).
+    fn plausible(&mut self, path: &At<'_>, field: &str, value: f64) {
+        if value > LOWEST_MAX
+            && let Some(message) = implausible(field, value)
+        {
             self.fail(path.key(field), message);
         }
     }
 
-    fn share(&mut self, path: &FieldPath, field: &str, value: f64) {
+    fn share(&mut self, path: &At<'_>, field: &str, value: f64) {
         self.range(path, field, value, 0.0, 1.0, "a share");
     }
 
-    fn range(&mut self, path: &FieldPath, field: &str, value: f64, lo: f64, hi: f64, what: &str) {
+    fn range(&mut self, path: &At<'_>, field: &str, value: f64, lo: f64, hi: f64, what: &str) {
         if !(value >= lo && value <= hi) {
             self.fail(
                 path.key(field),
@@ -89,11 +181,11 @@ impl Checker {
     }
 
     /// [`Checker::range`] with the bounds and name of a kind of number (e.g. [`GROWTH_RATE`]).
-    fn range_of(&mut self, path: &FieldPath, field: &str, value: f64, kind: (f64, f64, &str)) {
+    fn range_of(&mut self, path: &At<'_>, field: &str, value: f64, kind: (f64, f64, &str)) {
         self.range(path, field, value, kind.0, kind.1, kind.2);
     }
 
-    fn units(&mut self, path: &FieldPath, count: u32) {
+    fn units(&mut self, path: &At<'_>, count: u32) {
         if !(1..=MAX_UNITS_PER_ENTRY).contains(&count) {
             self.fail(
                 path.key("count"),
@@ -102,7 +194,7 @@ impl Checker {
         }
     }
 
-    fn month_in_horizon(&mut self, path: &FieldPath, field: &str, month: Option<Month>) {
+    fn month_in_horizon(&mut self, path: &At<'_>, field: &str, month: Option<Month>) {
         if let Some(m) = month
             && (m < self.start || m > self.end)
         {
@@ -116,7 +208,7 @@ impl Checker {
         }
     }
 
-    fn country(&mut self, path: &FieldPath, code: &str) -> Option<Country> {
+    fn country(&mut self, path: &At<'_>, code: &str) -> Option<Country> {
         match Country::parse(code) {
             Ok(c) => Some(c),
             Err(e) => {
@@ -126,7 +218,7 @@ impl Checker {
         }
     }
 
-    fn region(&mut self, path: &FieldPath, field: &str, text: Option<&str>) {
+    fn region(&mut self, path: &At<'_>, field: &str, text: Option<&str>) {
         if let Some(t) = text
             && Region::parse(t).is_none()
         {
@@ -137,22 +229,22 @@ impl Checker {
         }
     }
 
-    fn deposit(&mut self, path: &FieldPath, name: &str) {
+    fn deposit(&mut self, path: &At<'_>, name: &str) {
         if let Err(e) = DepositProfile::named(name) {
             self.fail(path.key("deposit"), e.to_string());
         }
     }
 
     /// Checks element keys; returns the parsed map (unknown keys dropped).
-    fn elements(&mut self, path: &FieldPath, map: &ElementMap) -> BTreeMap<Element, f64> {
-        let mut out = BTreeMap::new();
+    fn elements(&mut self, path: &At<'_>, map: &ElementMap) -> Elements {
+        let mut out = Elements::default();
         // The map's own name, written out (once) for a key's plausibility check, only when
         // a value exceeds the lowest bound: at or below it no field's bound is exceeded.
         let mut field: Option<String> = None;
         for (key, value) in map {
             match Element::parse(key) {
                 Ok(e) => {
-                    if out.insert(e, *value).is_some() {
+                    if out.insert(e, *value) {
                         self.fail(path.key(key), format!("element {e} given twice"));
                     }
                     if !(*value >= 0.0 && value.is_finite()) {
@@ -174,15 +266,15 @@ impl Checker {
         out
     }
 
-    fn percent(&mut self, path: &FieldPath, map: &ElementMap) {
+    fn percent(&mut self, path: &At<'_>, map: &ElementMap) {
         let parsed = self.elements(path, map);
         if parsed.len() != map.len() {
             return; // a key is already reported; the sum would mislead
         }
-        let total: f64 = parsed.values().sum();
+        let total: f64 = parsed.iter().map(|(_, v)| v).sum();
         if (total - 100.0).abs() > PERCENT_TOLERANCE {
             self.fail(
-                path.clone(),
+                *path,
                 format!("expected element shares summing to 100 % (± {PERCENT_TOLERANCE}), found {total:.2} %"),
             );
         }
@@ -196,7 +288,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         end: config.scenario.end,
         problems: Vec::new(),
     };
-    let meta = FieldPath::keys(&["scenario"]);
+    let meta = At::keys(&["scenario"]);
     if config.scenario.end < config.scenario.start {
         c.fail(
             meta.key("end"),
@@ -216,7 +308,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
         return c.problems;
     }
     check_market(&mut c, &config.market);
-    let tick = FieldPath::keys(&["tick"]);
+    let tick = At::keys(&["tick"]);
     for k in config.tick.entries() {
         c.range(&tick, k.key, k.value, k.min, k.max, k.unit);
     }
@@ -234,7 +326,7 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
     }
     check_stockpile(
         &mut c,
-        &FieldPath::keys(&["policy", "rest_of_world", "stockpile"]),
+        &At::keys(&["policy", "rest_of_world", "stockpile"]),
         &config.policy.rest_of_world.stockpile,
     );
 
@@ -243,8 +335,9 @@ pub fn validate(config: &ScenarioConfig) -> Vec<(FieldPath, String)> {
 
 /// The ids in use, and the list (e.g. `miners`) where each was first used: every agent id
 /// must be unique. The first use's path, `list[id]`, is written out only for a message.
+/// Kept sorted by id (a map without a tree's allocations).
 #[derive(Default)]
-struct Ids<'a>(BTreeMap<&'a str, &'static str>);
+struct Ids<'a>(Vec<(&'a str, &'static str)>);
 
 impl<'a> Ids<'a> {
     /// The path of agent `id` in `list`, after checking that the id is unique and the
@@ -255,24 +348,27 @@ impl<'a> Ids<'a> {
         list: &'static str,
         id: &'a str,
         country: &str,
-    ) -> (FieldPath, Option<Country>) {
-        let p = FieldPath::keys(&[list]).id(id);
+    ) -> (At<'a>, Option<Country>) {
+        let p = At::Agent(list, id);
         self.unique(c, &p, list, id);
         let country = c.country(&p, country);
         (p, country)
     }
 
-    fn unique(&mut self, c: &mut Checker, path: &FieldPath, list: &'static str, id: &'a str) {
+    fn unique(&mut self, c: &mut Checker, path: &At<'_>, list: &'static str, id: &'a str) {
         if id.is_empty() {
             c.fail(path.key("id"), "expected a non-empty id".to_string());
-        } else if let Some(first) = self.0.get(id) {
-            let first = FieldPath::keys(&[first]).id(id);
-            c.fail(
-                path.key("id"),
-                format!("id `{id}` is already used by {first}"),
-            );
         } else {
-            self.0.insert(id, list);
+            match self.0.binary_search_by_key(&id, |&(id, _)| id) {
+                Ok(at) => {
+                    let first = At::Agent(self.0[at].1, id);
+                    c.fail(
+                        path.key("id"),
+                        format!("id `{id}` is already used by {first}"),
+                    );
+                }
+                Err(at) => self.0.insert(at, (id, list)),
+            }
         }
     }
 }
@@ -415,7 +511,7 @@ fn check_rivals_recyclers<'a>(c: &mut Checker, ids: &mut Ids<'a>, config: &'a Sc
 fn check_demand<'a>(c: &mut Checker, ids: &mut Ids<'a>, config: &'a ScenarioConfig) {
     let list = "demand";
     for d in &config.demand {
-        let p = FieldPath::keys(&[list]).id(&d.id);
+        let p = At::Agent(list, &d.id);
         ids.unique(c, &p, list, &d.id);
         fields!(c, &p, d;
             non_negative(base_t),
@@ -455,7 +551,7 @@ fn check_demand<'a>(c: &mut Checker, ids: &mut Ids<'a>, config: &'a ScenarioConf
 
 /// China's policy, and the shocks (checked in between, in the order problems were always listed).
 fn check_china(c: &mut Checker, config: &ScenarioConfig) {
-    let china = FieldPath::keys(&["policy", "china"]);
+    let china = At::keys(&["policy", "china"]);
     let cp = &config.policy.china;
     fields!(c, &china, cp;
         non_negative(hard_rock_quota_t),
@@ -473,7 +569,7 @@ fn check_china(c: &mut Checker, config: &ScenarioConfig) {
     c.elements(&china.key("element_quota_t"), &cp.element_quota_t);
     c.elements(&china.key("export_quota_t"), &cp.export_quota_t);
     let tariffs = c.elements(&china.key("export_tariff"), &cp.export_tariff);
-    for (e, t) in tariffs {
+    for (e, t) in tariffs.iter() {
         if t > 5.0 {
             c.fail(
                 china.key("export_tariff").key(&e.key()),
@@ -511,8 +607,9 @@ fn check_china(c: &mut Checker, config: &ScenarioConfig) {
     check_shocks(c, config);
     let years = |path: &[QuotaYear]| path.iter().map(|y| y.year).collect::<Vec<_>>();
     check_years(c, &china.key("quota_path"), &years(&cp.quota_path));
+    let quota_path = china.key("quota_path");
     for (i, y) in cp.quota_path.iter().enumerate() {
-        let q = china.key("quota_path").index(i);
+        let q = quota_path.index(i);
         fields!(c, &q, y; non_negative(hard_rock_t), non_negative(ion_clay_t));
     }
     let export_years: Vec<i32> = cp.export_quota_path.iter().map(|y| y.year).collect();
@@ -527,7 +624,7 @@ fn check_china(c: &mut Checker, config: &ScenarioConfig) {
 
 /// Greenfield entry.
 fn check_entry(c: &mut Checker, section: &str, entry: &EntryConfig) {
-    let p = FieldPath::keys(&[section]);
+    let p = At::Key(&At::Root, section);
     c.country(&p, &entry.country);
     c.deposit(&p, &entry.deposit);
     fields!(c, &p, entry;
@@ -564,7 +661,7 @@ fn check_entry(c: &mut Checker, section: &str, entry: &EntryConfig) {
 }
 
 fn check_market(c: &mut Checker, m: &MarketConfig) {
-    let p = FieldPath::keys(&["market"]);
+    let p = At::keys(&["market"]);
     fields!(c, &p, m;
         non_negative(freight_usd_per_kg),
         non_negative(price_floor_usd_per_kg),
@@ -579,7 +676,7 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
         &p.key("initial_price_cn_usd_per_kg"),
         &m.initial_price_cn_usd_per_kg,
     );
-    for (&e, &price) in &prices {
+    for (e, price) in prices.iter() {
         if price <= 0.0 {
             c.fail(
                 p.key("initial_price_cn_usd_per_kg").key(&e.key()),
@@ -620,7 +717,7 @@ fn check_market(c: &mut Checker, m: &MarketConfig) {
 }
 
 /// Years of a path (`quota_path`, `export_quota_path`): increasing and inside the horizon.
-fn check_years(c: &mut Checker, path: &FieldPath, years: &[i32]) {
+fn check_years(c: &mut Checker, path: &At<'_>, years: &[i32]) {
     let (first, last) = (c.start.year(), c.end.year());
     let mut previous = i32::MIN;
     for (i, &year) in years.iter().enumerate() {
@@ -637,7 +734,7 @@ fn check_years(c: &mut Checker, path: &FieldPath, years: &[i32]) {
 }
 
 /// Names an agent of `kinds` by id, with a "did you mean" from those ids.
-fn agent_ref(c: &mut Checker, path: FieldPath, id: &str, known: &[&str], what: &str) {
+fn agent_ref(c: &mut Checker, path: At<'_>, id: &str, known: &[&str], what: &str) {
     if !known.contains(&id) {
         let hint = remsim_core::suggest::closest(id, known.iter().copied());
         c.fail(
@@ -650,7 +747,7 @@ fn agent_ref(c: &mut Checker, path: FieldPath, id: &str, known: &[&str], what: &
     }
 }
 
-fn check_stockpile(c: &mut Checker, p: &FieldPath, s: &StockpileConfig) {
+fn check_stockpile(c: &mut Checker, p: &At<'_>, s: &StockpileConfig) {
     c.elements(&p.key("target_months"), &s.target_months);
     c.elements(&p.key("initial_months"), &s.initial_months);
     fields!(c, p, s; non_negative(buy_below), non_negative(release_above));
@@ -666,7 +763,7 @@ fn check_stockpile(c: &mut Checker, p: &FieldPath, s: &StockpileConfig) {
 }
 
 fn check_environment(c: &mut Checker, e: &EnvironmentConfig) {
-    let p = FieldPath::keys(&["environment"]);
+    let p = At::keys(&["environment"]);
     fields!(c, &p, e;
         non_negative(heap_pond_wastewater_t_per_t),
         non_negative(in_situ_wastewater_t_per_t),

@@ -33,7 +33,7 @@ pub(super) fn check_shocks(c: &mut Checker, config: &ScenarioConfig) {
             )
             .collect(),
     };
-    let list = FieldPath::keys(&["shocks"]);
+    let list = At::keys(&["shocks"]);
     let mut seen: Vec<&str> = Vec::new();
     for shock in &config.shocks {
         let p = list.id(&shock.id);
@@ -47,7 +47,7 @@ pub(super) fn check_shocks(c: &mut Checker, config: &ScenarioConfig) {
         let kinds = shock.kinds();
         if kinds.len() != 1 {
             c.fail(
-                p.clone(),
+                p,
                 format!(
                     "expected exactly one effect table (one of {}), found {}",
                     ShockConfig::KINDS.join(", "),
@@ -67,7 +67,7 @@ pub(super) fn check_shocks(c: &mut Checker, config: &ScenarioConfig) {
                 && shock.when.hazard_per_year.is_some()
             {
                 c.fail(
-                    w.clone(),
+                    w,
                     "an outbound investment is a decision: give `start`, not a hazard".to_string(),
                 );
             }
@@ -75,10 +75,10 @@ pub(super) fn check_shocks(c: &mut Checker, config: &ScenarioConfig) {
     }
 }
 
-fn check_timing(c: &mut Checker, w: &FieldPath, t: &crate::shocks::ShockTiming) {
+fn check_timing(c: &mut Checker, w: &At<'_>, t: &crate::shocks::ShockTiming) {
     match (t.start, t.hazard_per_year) {
         (Some(_), Some(_)) | (None, None) => c.fail(
-            w.clone(),
+            *w,
             "expected either `start` (scheduled) or `hazard_per_year` (stochastic)".to_string(),
         ),
         (None, Some(h)) => {
@@ -110,7 +110,7 @@ fn check_timing(c: &mut Checker, w: &FieldPath, t: &crate::shocks::ShockTiming) 
     }
 }
 
-fn check_element_names(c: &mut Checker, path: FieldPath, names: &[String]) {
+fn check_element_names(c: &mut Checker, path: At<'_>, names: &[String]) {
     for (i, name) in names.iter().enumerate() {
         if let Err(e) = Element::parse(name) {
             c.fail(path.index(i), e.to_string());
@@ -118,7 +118,7 @@ fn check_element_names(c: &mut Checker, path: FieldPath, names: &[String]) {
     }
 }
 
-fn check_region_names(c: &mut Checker, path: FieldPath, names: &[String]) {
+fn check_region_names(c: &mut Checker, path: At<'_>, names: &[String]) {
     for (i, name) in names.iter().enumerate() {
         if Region::parse(name).is_none() {
             c.fail(
@@ -129,7 +129,7 @@ fn check_region_names(c: &mut Checker, path: FieldPath, names: &[String]) {
     }
 }
 
-fn check_country_codes(c: &mut Checker, path: FieldPath, codes: &[String]) {
+fn check_country_codes(c: &mut Checker, path: At<'_>, codes: &[String]) {
     for (i, code) in codes.iter().enumerate() {
         if let Err(e) = Country::parse(code) {
             c.fail(path.index(i), e.to_string());
@@ -138,11 +138,11 @@ fn check_country_codes(c: &mut Checker, path: FieldPath, codes: &[String]) {
 }
 
 /// The checks of one shock effect table at `q`: one arm per kind.
-fn check_effect(c: &mut Checker, q: &FieldPath, effect: ShockEffect<'_>, refs: &ShockRefs<'_>) {
+fn check_effect(c: &mut Checker, q: &At<'_>, effect: ShockEffect<'_>, refs: &ShockRefs<'_>) {
     match effect {
         ShockEffect::ReeFree(x) => {
             for (i, id) in x.sectors.iter().enumerate() {
-                let path = q.key("sectors").index(i);
+                let path = At::Index(&q.key("sectors"), i);
                 agent_ref(c, path, id, &refs.magnet_sectors, "magnet demand sector");
             }
             c.range(
@@ -187,7 +187,7 @@ fn check_effect(c: &mut Checker, q: &FieldPath, effect: ShockEffect<'_>, refs: &
             check_country_codes(c, q.key("countries"), &x.countries);
             if x.miners.is_empty() && x.countries.is_empty() {
                 let what = "expected `miners` or `countries` to disrupt";
-                c.fail(q.clone(), what.to_string());
+                c.fail(*q, what.to_string());
             }
             c.share(q, "fraction", x.fraction);
         }
@@ -232,7 +232,7 @@ fn check_effect(c: &mut Checker, q: &FieldPath, effect: ShockEffect<'_>, refs: &
         }
         ShockEffect::Demand(x) => {
             for (i, id) in x.sectors.iter().enumerate() {
-                let path = q.key("sectors").index(i);
+                let path = At::Index(&q.key("sectors"), i);
                 agent_ref(c, path, id, &refs.sectors, "demand sector");
             }
             c.range(q, "factor", x.factor, 0.0, 10.0, "a demand multiplier");
