@@ -252,23 +252,30 @@ fn pipeline_t_per_year(
 /// The load each region's separators expect when a plant decided now would run: the
 /// concentrate that entered the region's pool last year, grown at its rate over the
 /// finished years on record (as [`yearly_growth`] reads it) for `lead_months`, over the
-/// region's separation capacity today. 0 (no outlook) without a finished year or without
-/// capacity.
+/// region's separation capacity today (see [`outlook_load`]).
 fn feed_outlook_load(supply: &Supply, feed_years_t: &[[f64; 2]], lead_months: i32) -> [f64; 2] {
+    let mut capacity_t = [0.0; 2];
+    for sep in &supply.separators {
+        capacity_t[sep.region().index()] += sep.capacity_t * sep.available_share.max(0.0);
+    }
+    outlook_load(feed_years_t, capacity_t, lead_months)
+}
+
+/// [`feed_outlook_load`] on the region's capacity `capacity_t`, t/yr: 0 (no outlook)
+/// without a finished year or without capacity, and at most 2, the bound a plant's running
+/// load has (`remsim-smelters`), so that a region with little capacity and a fast-growing
+/// feed does not order many times its plants in one January.
+fn outlook_load(feed_years_t: &[[f64; 2]], capacity_t: [f64; 2], lead_months: i32) -> [f64; 2] {
     let mut outlook = [0.0; 2];
     let (Some(first), Some(last)) = (feed_years_t.first(), feed_years_t.last()) else {
         return outlook;
     };
     let spans = feed_years_t.len() - 1;
-    let mut capacity_t = [0.0; 2];
-    for sep in &supply.separators {
-        capacity_t[sep.region().index()] += sep.capacity_t * sep.available_share.max(0.0);
-    }
     for r in 0..2 {
         if capacity_t[r] > 0.0 && last[r] > 0.0 {
             let growth = yearly_growth(first[r], last[r], spans);
             let expected_t = last[r] * growth.powf(f64::from(lead_months) / 12.0);
-            outlook[r] = expected_t / capacity_t[r];
+            outlook[r] = (expected_t / capacity_t[r]).min(2.0);
         }
     }
     outlook
@@ -391,5 +398,18 @@ mod tests {
         let b = expected_balance(&history, &ElementVec::ZERO, 1.0);
         assert!((b[Element::Nd] - 1.2).abs() < 1e-12);
         assert!((b[Element::Dy] - 0.8).abs() < 1e-12);
+    }
+
+    /// The feed expected at the lead time over today's capacity: last year's feed grown at
+    /// its yearly rate over the lead, nothing without a year or capacity, at most 2.
+    #[test]
+    fn the_outlook_grows_last_years_feed_over_the_lead_time() {
+        let years = [[100.0, 10.0], [110.0, 10.0], [121.0, 10.0]];
+        let [cn, row] = outlook_load(&years, [121.0, 20.0], 18);
+        assert!((cn - 1.1f64.powf(1.5)).abs() < 1e-12, "{cn}");
+        assert!((row - 0.5).abs() < 1e-12, "{row}");
+        assert_eq!(outlook_load(&[], [100.0, 100.0], 18), [0.0, 0.0]);
+        assert_eq!(outlook_load(&years, [0.0, 20.0], 18)[0], 0.0);
+        assert_eq!(outlook_load(&years, [1.0, 20.0], 18)[0], 2.0, "bounded");
     }
 }
