@@ -115,6 +115,27 @@ impl<const N: usize, const ORDERS_FROM: usize> Participants<N, ORDERS_FROM> {
         self.rows.push(row);
     }
 
+    /// Resizes to `n` breakpoints and returns their prices and rows, for a caller that
+    /// writes every one of them whole, in order (each price not below the one before): what
+    /// they hold before is unspecified (the previous fill's values, or zeros). Each
+    /// breakpoint is written in place once: no row built elsewhere and copied, no capacity
+    /// check per breakpoint. Clears the record of added orders, as [`Participants::clear`].
+    #[inline]
+    pub fn overwrite(&mut self, n: usize) -> (&mut [f64], &mut [[Values; N]]) {
+        self.ordered = false;
+        self.prices.resize(n, 0.0);
+        self.rows.resize(n, [Values::default(); N]);
+        (&mut self.prices, &mut self.rows)
+    }
+
+    /// The total [`Participants::total_into`] writes for `row` while no order is added: a
+    /// caller that fills its rows with [`Participants::overwrite`] can write the totals as
+    /// it goes ([`Schedule::overwrite`]), the same bits.
+    #[inline(always)]
+    pub fn row_total(row: &[Values; N]) -> Values {
+        sum_from(Values::default(), &row[..Self::SUMMED])
+    }
+
     /// Adds a single order to participant `participant`: a step of `quantity_t` at
     /// `price_usd_per_kg`, an offer (`sell`) or a bid. A breakpoint is inserted at the price
     /// if there is none, with every participant's value there interpolated on its stretch,
@@ -199,8 +220,7 @@ impl<const N: usize, const ORDERS_FROM: usize> Participants<N, ORDERS_FROM> {
                     .iter()
                     .all(|v| v.left_t.to_bits() == 0 && v.right_t.to_bits() == 0)
             }));
-            let head = |row: &[Values; N]| sum_from(Values::default(), &row[..Self::SUMMED]);
-            schedule.net.extend(self.rows.iter().map(head));
+            schedule.net.extend(self.rows.iter().map(Self::row_total));
         }
     }
 
@@ -360,6 +380,37 @@ mod tests {
             fill(&mut all, orders);
             fill(&mut split, orders);
             assert_eq!(total_bits(&all), total_bits(&split), "orders: {orders}");
+        }
+    }
+
+    #[test]
+    fn rows_written_in_place_give_total_intos_totals() {
+        for orders in [false, true] {
+            // A buffer holding a previous fill with orders, overwritten whole.
+            let mut reused = Participants::<4, 2>::new();
+            fill(&mut reused, true);
+            let mut fresh = Participants::<4, 2>::new();
+            fill(&mut fresh, false);
+            let n = fresh.len();
+            let mut totals = Schedule::new();
+            totals.push_net(-1.0, Values::flat(5.0));
+            let (prices, rows) = reused.overwrite(n);
+            let (total_prices, net) = totals.overwrite(n);
+            for m in 0..n {
+                prices[m] = fresh.price(m);
+                rows[m] = *fresh.row(m);
+                total_prices[m] = fresh.price(m);
+                net[m] = Participants::<4, 2>::row_total(fresh.row(m));
+            }
+            if orders {
+                reused.add_order(2, 2.5, 0.7, true);
+                fresh.add_order(2, 2.5, 0.7, true);
+                reused.total_into(&mut totals);
+            }
+            let mut expected = Schedule::new();
+            fresh.total_into(&mut expected);
+            assert!(totals.same_bits(&expected), "orders: {orders}");
+            assert_eq!(total_bits(&reused), total_bits(&fresh), "orders: {orders}");
         }
     }
 }
