@@ -329,7 +329,12 @@ fn add_stockpile_orders(
 ) -> bool {
     let (p, c) = (x.params, &x.params.coef);
     let (floor, cap) = (p.floor[e], p.cap[e]);
-    let (months, buy_below, release_above) = x.overlay.stockpile[r].unwrap_or(p.stockpile_rules[r]);
+    // By reference: the rule is an element vector and two numbers, read for one element.
+    let (months, buy_below, release_above) = match &x.overlay.stockpile[r] {
+        Some(rule) => rule,
+        None => &p.stockpile_rules[r],
+    };
+    let (buy_below, release_above) = (*buy_below, *release_above);
     let stockpile = x.inventories.stockpile[r][e];
     let initial = x.prices.initial_price[r][e];
     let release = initial * release_above;
