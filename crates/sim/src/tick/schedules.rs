@@ -16,10 +16,11 @@
 use crate::policy::ChinaRules;
 use crate::shocks::Overlay;
 use crate::state::{
-    GRID_LEVELS, Inventories, Markets, PARTICIPANTS, Params, PriceState, RegionParticipants, Supply,
+    GRID_LEVELS, Inventories, Markets, PARTICIPANTS, Params, PerRegion, PriceState,
+    RegionParticipants, Supply,
 };
 use crate::tick::{Flows, Scratch};
-use remsim_core::Element;
+use remsim_core::{Element, ElementVec};
 use remsim_market::{Link, Schedule, Values};
 use remsim_scenario::TickCoefficients;
 
@@ -67,11 +68,22 @@ pub(crate) struct ScheduleInputs<'a> {
 /// Runs the schedules phase.
 pub(crate) fn run(markets: &mut Markets, x: &ScheduleInputs<'_>, f: &mut Flows) {
     let month = f.month;
+    // Magnet makers' need by region, element by element: each element's sum over the
+    // region's makers in order, from -0.0 as `Iterator::sum` starts (which leaves the first
+    // term as it is), so the same bits as summing one element at a time.
+    let need: PerRegion<ElementVec> = std::array::from_fn(|r| {
+        x.supply.makers_in[r]
+            .iter()
+            .fold(ElementVec::splat(-0.0), |total, &i| {
+                total + x.scratch.maker_need[i]
+            })
+    });
     for e in crate::metrics::traded_elements() {
         let ei = e.index();
         for r in 0..2 {
             let schedule = &mut markets.participants[ei][r];
-            build_schedule(schedule, &mut markets.markets[ei].schedules[r], e, r, x, f);
+            let totals = &mut markets.markets[ei].schedules[r];
+            build_schedule(schedule, totals, e, r, need[r][e], x, f);
             debug_assert_eq!(schedule.invalid(), None, "{month} {e} region {r}");
             debug_assert!({
                 let mut check = Schedule::new();
@@ -156,12 +168,13 @@ fn consumer_curve(e: Element, r: usize, x: &ScheduleInputs<'_>) -> [f64; GRID_LE
 }
 
 /// Writes the participants' schedule of element `e` in region `r`, and its totals into
-/// `totals`.
+/// `totals` (`need`: the region's makers' need of `e`, t).
 fn build_schedule(
     schedule: &mut RegionParticipants,
     totals: &mut Schedule,
     e: Element,
     r: usize,
+    need: f64,
     x: &ScheduleInputs<'_>,
     f: &mut Flows,
 ) {
@@ -175,10 +188,6 @@ fn build_schedule(
     let consumers = consumer_curve(e, r, x);
     // Magnet makers: part of their need is contracted and paid at any price; the rest they
     // give up above a multiple of the expected price, when a magnet stops paying.
-    let need: f64 = x.supply.makers_in[r]
-        .iter()
-        .map(|&i| x.scratch.maker_need[i][e])
-        .sum();
     f.maker_need_total[ei][r] = need;
     let contracted = c.maker_contracted_share * need;
     let discretionary = need - contracted;
