@@ -154,9 +154,9 @@ fn holder_target(e: Element, r: usize, x: &ScheduleInputs<'_>, f: &Flows) -> f64
 /// is), so it is skipped.
 fn consumer_curve(e: Element, r: usize, x: &ScheduleInputs<'_>) -> [f64; GRID_LEVELS] {
     let mut consumers = [0.0f64; GRID_LEVELS];
-    for (region, q, sector) in &x.scratch.sector_oxide {
+    for (q, sector) in &x.scratch.sector_oxide[r] {
         let qe = q[e];
-        if *region != r || qe == 0.0 {
+        if qe == 0.0 {
             continue;
         }
         let curve = &x.params.sector_curve[*sector];
