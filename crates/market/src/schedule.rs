@@ -112,17 +112,6 @@ impl Schedule {
         (&mut self.prices, &mut self.net)
     }
 
-    /// Whether `other` holds the same breakpoints, bit for bit (`-0` and `+0` apart).
-    pub fn same_bits(&self, other: &Schedule) -> bool {
-        let bits = |x: &f64| x.to_bits();
-        let pair = |v: &Values| (v.left_t.to_bits(), v.right_t.to_bits());
-        self.prices
-            .iter()
-            .map(bits)
-            .eq(other.prices.iter().map(bits))
-            && self.net.iter().map(pair).eq(other.net.iter().map(pair))
-    }
-
     /// Checks the schedule: prices in order and within the bounds, totals finite and
     /// non-decreasing. Rounding in a caller's sums may leave a total a few ulps below the
     /// previous one; such dips (below 1e-12 of the largest total seen so far) are levelled

@@ -85,11 +85,7 @@ pub(crate) fn run(markets: &mut Markets, x: &ScheduleInputs<'_>, f: &mut Flows) 
             let totals = &mut markets.markets[ei].schedules[r];
             build_schedule(schedule, totals, e, r, need[r][e], x, f);
             debug_assert_eq!(schedule.invalid(), None, "{month} {e} region {r}");
-            debug_assert!({
-                let mut check = Schedule::new();
-                schedule.total_into(&mut check);
-                check.same_bits(&markets.markets[ei].schedules[r])
-            });
+            debug_assert!(schedule.totals_match(&markets.markets[ei].schedules[r]));
             f.demanded[e] += f.oxide_demand[r][e] + f.regional_need[r][e];
         }
         let (china, overlay, p) = (x.china, x.overlay, x.params);
