@@ -115,6 +115,27 @@ impl<const N: usize, const ORDERS_FROM: usize> Participants<N, ORDERS_FROM> {
         self.rows.push(row);
     }
 
+    /// Resizes to `n` breakpoints and returns their prices and rows, for a caller that
+    /// writes every one of them whole, in order (each price not below the one before): what
+    /// they hold before is unspecified (the previous fill's values, or zeros). Each
+    /// breakpoint is written in place once: no row built elsewhere and copied, no capacity
+    /// check per breakpoint. Clears the record of added orders, as [`Participants::clear`].
+    #[inline]
+    pub fn overwrite(&mut self, n: usize) -> (&mut [f64], &mut [[Values; N]]) {
+        self.ordered = false;
+        self.prices.resize(n, 0.0);
+        self.rows.resize(n, [Values::default(); N]);
+        (&mut self.prices, &mut self.rows)
+    }
+
+    /// The total [`Participants::total_into`] writes for `row` while no order is added: a
+    /// caller that fills its rows with [`Participants::overwrite`] can write the totals as
+    /// it goes ([`Schedule::overwrite`]), the same bits.
+    #[inline(always)]
+    pub fn row_total(row: &[Values; N]) -> Values {
+        sum_from(Values::default(), &row[..Self::SUMMED])
+    }
+
     /// Adds a single order to participant `participant`: a step of `quantity_t` at
     /// `price_usd_per_kg`, an offer (`sell`) or a bid. A breakpoint is inserted at the price
     /// if there is none, with every participant's value there interpolated on its stretch,
@@ -199,9 +220,31 @@ impl<const N: usize, const ORDERS_FROM: usize> Participants<N, ORDERS_FROM> {
                     .iter()
                     .all(|v| v.left_t.to_bits() == 0 && v.right_t.to_bits() == 0)
             }));
-            let head = |row: &[Values; N]| sum_from(Values::default(), &row[..Self::SUMMED]);
-            schedule.net.extend(self.rows.iter().map(head));
+            schedule.net.extend(self.rows.iter().map(Self::row_total));
         }
+    }
+
+    /// Whether `schedule` holds the breakpoints and totals [`Participants::total_into`]
+    /// would write, bit for bit (`-0` and `+0` apart): a check for a caller that writes
+    /// the totals itself. Allocates nothing.
+    pub fn totals_match(&self, schedule: &Schedule) -> bool {
+        let full = self.ordered || Self::SUMMED == N;
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
+        self.prices.len() == schedule.prices.len()
+            && self.rows.len() == schedule.net.len()
+            && self
+                .prices
+                .iter()
+                .zip(&schedule.prices)
+                .all(|(&a, &b)| same(a, b))
+            && self.rows.iter().zip(&schedule.net).all(|(row, v)| {
+                let total = if full {
+                    sum_from(Values::default(), row)
+                } else {
+                    Self::row_total(row)
+                };
+                same(total.left_t, v.left_t) && same(total.right_t, v.right_t)
+            })
     }
 
     /// The first participant whose schedule is invalid: values not finite, falling with
@@ -360,6 +403,54 @@ mod tests {
             fill(&mut all, orders);
             fill(&mut split, orders);
             assert_eq!(total_bits(&all), total_bits(&split), "orders: {orders}");
+        }
+    }
+
+    #[test]
+    fn totals_match_sees_a_changed_bit() {
+        let mut p = Participants::<4, 2>::new();
+        fill(&mut p, false);
+        let mut totals = Schedule::new();
+        p.total_into(&mut totals);
+        assert!(p.totals_match(&totals));
+        // The first total is +0 (a sum from +0 of -0s): made -0, it no longer matches;
+        // nor does a schedule one breakpoint short.
+        let (_, net) = totals.overwrite(p.len());
+        assert_eq!(net[0].left_t.to_bits(), 0);
+        net[0].left_t = -0.0;
+        assert!(!p.totals_match(&totals));
+        p.total_into(&mut totals);
+        totals.overwrite(p.len() - 1);
+        assert!(!p.totals_match(&totals));
+    }
+
+    #[test]
+    fn rows_written_in_place_give_total_intos_totals() {
+        for orders in [false, true] {
+            // A buffer holding a previous fill with orders, overwritten whole.
+            let mut reused = Participants::<4, 2>::new();
+            fill(&mut reused, true);
+            let mut fresh = Participants::<4, 2>::new();
+            fill(&mut fresh, false);
+            let n = fresh.len();
+            let mut totals = Schedule::new();
+            totals.push_net(-1.0, Values::flat(5.0));
+            let (prices, rows) = reused.overwrite(n);
+            let (total_prices, net) = totals.overwrite(n);
+            for m in 0..n {
+                prices[m] = fresh.price(m);
+                rows[m] = *fresh.row(m);
+                total_prices[m] = fresh.price(m);
+                net[m] = Participants::<4, 2>::row_total(fresh.row(m));
+            }
+            if orders {
+                reused.add_order(2, 2.5, 0.7, true);
+                fresh.add_order(2, 2.5, 0.7, true);
+                reused.total_into(&mut totals);
+            }
+            assert!(fresh.totals_match(&totals), "orders: {orders}");
+            assert!(reused.totals_match(&totals), "orders: {orders}");
+            assert_eq!(total_bits(&reused), total_bits(&fresh), "orders: {orders}");
         }
     }
 }

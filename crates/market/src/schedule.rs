@@ -102,6 +102,16 @@ impl Schedule {
         self.net.push(net);
     }
 
+    /// Resizes to `n` breakpoints and returns their prices and totals, for a caller that
+    /// writes every one of them whole, in order (as [`Schedule::push_net`] would append
+    /// them): what they hold before is unspecified (the previous schedule's, or zeros).
+    #[inline]
+    pub fn overwrite(&mut self, n: usize) -> (&mut [f64], &mut [Values]) {
+        self.prices.resize(n, 0.0);
+        self.net.resize(n, Values::default());
+        (&mut self.prices, &mut self.net)
+    }
+
     /// Checks the schedule: prices in order and within the bounds, totals finite and
     /// non-decreasing. Rounding in a caller's sums may leave a total a few ulps below the
     /// previous one; such dips (below 1e-12 of the largest total seen so far) are levelled

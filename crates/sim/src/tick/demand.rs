@@ -25,7 +25,7 @@ pub(crate) fn run(
     let expected = &f.expected;
     let sector_orders = &mut scratch.sector_orders;
     let sector_oxide = &mut scratch.sector_oxide;
-    sector_oxide.clear();
+    sector_oxide.iter_mut().for_each(Vec::clear);
     reset(sector_orders, demand.sectors.len(), [0.0; 2]);
     let magnet_index = |p: &ElementVec| (p[Element::Nd] + p[Element::Pr]) / 2.0;
     let magnet_ratio =
@@ -57,7 +57,7 @@ pub(crate) fn run(
                     let q = sector.at_price(base * shares[r], at_expected[r], reference[r]);
                     let ordered = sector.mix * q;
                     f.oxide_demand[r] += ordered;
-                    sector_oxide.push((r, ordered, s));
+                    sector_oxide[r].push((ordered, s));
                     if r == 0 && sector.deep_processing {
                         f.cn_deep_demand += ordered;
                     }

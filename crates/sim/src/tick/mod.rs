@@ -149,8 +149,9 @@ impl Flows {
 pub(crate) struct Scratch {
     /// Magnet orders by sector index and region.
     pub sector_orders: Vec<PerRegion<f64>>,
-    /// (region, demand at expected prices, sector index) of each oxide sector.
-    pub sector_oxide: Vec<(usize, ElementVec, usize)>,
+    /// (demand at expected prices, sector index) of each oxide sector, by region, in sector
+    /// order.
+    pub sector_oxide: PerRegion<Vec<(ElementVec, usize)>>,
     /// Magnets each maker plans to make this month.
     pub maker_plan: Vec<f64>,
     /// Each maker's orders by the region they come from.

@@ -16,11 +16,12 @@
 use crate::policy::ChinaRules;
 use crate::shocks::Overlay;
 use crate::state::{
-    GRID_LEVELS, Inventories, Markets, PARTICIPANTS, Params, PriceState, RegionParticipants, Supply,
+    GRID_LEVELS, Inventories, Markets, PARTICIPANTS, Params, PerRegion, PriceState,
+    RegionParticipants, Supply,
 };
 use crate::tick::{Flows, Scratch};
-use remsim_core::Element;
-use remsim_market::{Link, Values};
+use remsim_core::{Element, ElementVec};
+use remsim_market::{Link, Schedule, Values};
 use remsim_scenario::TickCoefficients;
 
 /// Participants of each region's schedule (see `remsim_market::Schedule`): the holder
@@ -39,6 +40,12 @@ pub(crate) const STOCKPILE_BUY: usize = 5;
 /// Breakpoints between the top of the holders' grid and the cap on which demand
 /// destruction is drawn (at quarter steps in log price; linear between them).
 const DESTRUCTION_POINTS: usize = 3;
+
+/// A participant at zero on both sides of a breakpoint.
+const ZERO: Values = Values {
+    left_t: 0.0,
+    right_t: 0.0,
+};
 
 /// What the schedules are built from, besides the markets they are written into.
 pub(crate) struct ScheduleInputs<'a> {
@@ -61,13 +68,24 @@ pub(crate) struct ScheduleInputs<'a> {
 /// Runs the schedules phase.
 pub(crate) fn run(markets: &mut Markets, x: &ScheduleInputs<'_>, f: &mut Flows) {
     let month = f.month;
+    // Magnet makers' need by region, element by element: each element's sum over the
+    // region's makers in order, from -0.0 as `Iterator::sum` starts (which leaves the first
+    // term as it is), so the same bits as summing one element at a time.
+    let need: PerRegion<ElementVec> = std::array::from_fn(|r| {
+        x.supply.makers_in[r]
+            .iter()
+            .fold(ElementVec::splat(-0.0), |total, &i| {
+                total + x.scratch.maker_need[i]
+            })
+    });
     for e in crate::metrics::traded_elements() {
         let ei = e.index();
         for r in 0..2 {
             let schedule = &mut markets.participants[ei][r];
-            build_schedule(schedule, e, r, x, f);
+            let totals = &mut markets.markets[ei].schedules[r];
+            build_schedule(schedule, totals, e, r, need[r][e], x, f);
             debug_assert_eq!(schedule.invalid(), None, "{month} {e} region {r}");
-            schedule.total_into(&mut markets.markets[ei].schedules[r]);
+            debug_assert!(schedule.totals_match(&markets.markets[ei].schedules[r]));
             f.demanded[e] += f.oxide_demand[r][e] + f.regional_need[r][e];
         }
         let (china, overlay, p) = (x.china, x.overlay, x.params);
@@ -132,9 +150,9 @@ fn holder_target(e: Element, r: usize, x: &ScheduleInputs<'_>, f: &Flows) -> f64
 /// is), so it is skipped.
 fn consumer_curve(e: Element, r: usize, x: &ScheduleInputs<'_>) -> [f64; GRID_LEVELS] {
     let mut consumers = [0.0f64; GRID_LEVELS];
-    for (region, q, sector) in &x.scratch.sector_oxide {
+    for (q, sector) in &x.scratch.sector_oxide[r] {
         let qe = q[e];
-        if *region != r || qe == 0.0 {
+        if qe == 0.0 {
             continue;
         }
         let curve = &x.params.sector_curve[*sector];
@@ -145,11 +163,14 @@ fn consumer_curve(e: Element, r: usize, x: &ScheduleInputs<'_>) -> [f64; GRID_LE
     consumers
 }
 
-/// Writes the participants' schedule of element `e` in region `r`.
+/// Writes the participants' schedule of element `e` in region `r`, and its totals into
+/// `totals` (`need`: the region's makers' need of `e`, t).
 fn build_schedule(
     schedule: &mut RegionParticipants,
+    totals: &mut Schedule,
     e: Element,
     r: usize,
+    need: f64,
     x: &ScheduleInputs<'_>,
     f: &mut Flows,
 ) {
@@ -163,10 +184,6 @@ fn build_schedule(
     let consumers = consumer_curve(e, r, x);
     // Magnet makers: part of their need is contracted and paid at any price; the rest they
     // give up above a multiple of the expected price, when a magnet stops paying.
-    let need: f64 = x.supply.makers_in[r]
-        .iter()
-        .map(|&i| x.scratch.maker_need[i][e])
-        .sum();
     f.maker_need_total[ei][r] = need;
     let contracted = c.maker_contracted_share * need;
     let discretionary = need - contracted;
@@ -177,35 +194,102 @@ fn build_schedule(
     // prices have stayed high for a while. No powf unless a price is that high.
     let threshold = c.demand_destruction_from * x.params.incentive[r][e];
     let destroyed = |price: f64| demand_kept(c, threshold, price);
-    schedule.clear();
     // Multipliers are tabulated once per trial: the tick loop does no powf.
+    let first = first_level(e, pe, p);
+    // Every breakpoint is written whole and in place: the grid's levels, the destruction
+    // points and the cap; the region's totals beside it (`total_into`'s sums, row by row).
+    let levels = GRID_LEVELS - first;
+    let n = levels + DESTRUCTION_POINTS + 2;
+    let (prices, rows) = schedule.overwrite(n);
+    let (total_prices, net) = totals.overwrite(n);
     let mut top = 0.0;
-    // Levels below the floor cannot trade: the grid starts at the last level at or below
-    // it (quoted at the floor), so holders bid at the floor only what they want there,
-    // not what they would want at prices the market cannot reach.
+    // The grid's levels: each breakpoint's four slots walked together with the level's
+    // multipliers (no index checks).
     let floor = p.floor[e];
-    let first = (1..GRID_LEVELS)
-        .take_while(|&k| pe * p.grid[k] <= floor)
-        .last()
-        .unwrap_or(0);
-    for k in first..GRID_LEVELS {
-        let held = s - target * p.holder_curve[k];
-        let mut row = [Values::flat(0.0); PARTICIPANTS];
-        // Nobody sells below the lowest level.
-        row[HOLDER] = Values::jump(if k == first { held.min(0.0) } else { held }, held);
-        let price = (pe * p.grid[k]).clamp(p.floor[e], cap);
+    let slots = prices
+        .iter_mut()
+        .zip(total_prices.iter_mut())
+        .zip(net.iter_mut().zip(rows.iter_mut()));
+    let level = p.grid[first..]
+        .iter()
+        .zip(&p.holder_curve[first..])
+        .zip(&consumers[first..]);
+    for (i, (((&grid, &holder), &consumer), ((price_slot, total_price), (total, slot)))) in
+        level.zip(slots).enumerate()
+    {
+        let held = s - target * holder;
+        let price = (pe * grid).clamp(floor, cap);
         let kept = destroyed(price);
-        row[CONSUMERS] = Values::flat(-consumers[k] * kept);
+        let mut row = [ZERO; PARTICIPANTS];
+        // Nobody sells below the lowest level.
+        row[HOLDER] = Values::jump(if i == 0 { held.min(0.0) } else { held }, held);
+        row[CONSUMERS] = Values::flat(-consumer * kept);
         row[MAKERS_CONTRACTED] = Values::flat(-contracted * kept);
         row[MAKERS_DISCRETIONARY] = Values::flat(-discretionary * kept);
-        row[STOCKPILE_RELEASE] = Values::flat(0.0);
-        row[STOCKPILE_BUY] = Values::flat(0.0);
-        schedule.push_row(price, row);
+        *price_slot = price;
+        *total_price = price;
+        *total = RegionParticipants::row_total(&row);
+        *slot = row;
         top = held;
     }
+    let mut put = |i: usize, price: f64, row: [Values; PARTICIPANTS]| {
+        prices[i] = price;
+        total_prices[i] = price;
+        net[i] = RegionParticipants::row_total(&row);
+        rows[i] = row;
+    };
     let top_demand = consumers[GRID_LEVELS - 1];
+    let (points, walkaway) = destruction_points(e, pe, p);
+    let mut walked_away = false;
+    for (j, price) in points.into_iter().enumerate() {
+        let kept = destroyed(price);
+        let mut row = [ZERO; PARTICIPANTS];
+        row[HOLDER] = Values::flat(top);
+        row[CONSUMERS] = Values::flat(-top_demand * kept);
+        row[MAKERS_CONTRACTED] = Values::flat(-contracted * kept);
+        row[MAKERS_DISCRETIONARY] = if walked_away {
+            ZERO
+        } else if price < walkaway {
+            Values::flat(-discretionary * kept)
+        } else {
+            walked_away = true;
+            Values::jump(-discretionary * kept, 0.0)
+        };
+        put(levels + j, price, row);
+    }
+    // What is still wanted at the cap walks away there; holders sell all they have. The
+    // share kept there is the trial's (`destroyed(cap)` worked out once).
+    let kept = p.kept_at_cap[r][e];
+    let mut row = [ZERO; PARTICIPANTS];
+    row[HOLDER] = Values::jump(top, s.max(top));
+    row[CONSUMERS] = Values::jump(-top_demand * kept, 0.0);
+    row[MAKERS_CONTRACTED] = Values::jump(-contracted * kept, 0.0);
+    put(n - 1, cap, row);
+    // Orders change the totals: they are summed again, over every participant.
+    if add_stockpile_orders(schedule, e, r, x, d) {
+        schedule.total_into(totals);
+    }
+}
+
+/// The holders' grid level the schedule starts at: levels below the floor cannot trade, so
+/// the grid starts at the last level at or below it (quoted at the floor), and holders bid
+/// at the floor only what they want there, not what they would want at prices the market
+/// cannot reach (`pe`: the expected price).
+fn first_level(e: Element, pe: f64, p: &Params) -> usize {
+    let floor = p.floor[e];
+    (1..GRID_LEVELS)
+        .take_while(|&k| pe * p.grid[k] <= floor)
+        .last()
+        .unwrap_or(0)
+}
+
+/// The breakpoints between the top of the holders' grid and the cap at which demand
+/// destruction is drawn, in order, and the makers' walkaway price among them, USD/kg
+/// (`pe`: the expected price).
+fn destruction_points(e: Element, pe: f64, p: &Params) -> ([f64; DESTRUCTION_POINTS + 1], f64) {
+    let cap = p.cap[e];
     let grid_top = (pe * p.grid[GRID_LEVELS - 1]).clamp(p.floor[e], cap);
-    let walkaway = (c.maker_walkaway_multiple * pe).clamp(p.floor[e], cap);
+    let walkaway = (p.coef.maker_walkaway_multiple * pe).clamp(p.floor[e], cap);
     let mut points = [0.0f64; DESTRUCTION_POINTS + 1];
     let step = if grid_top > 0.0 {
         (cap / grid_top).max(1.0)
@@ -222,30 +306,7 @@ fn build_schedule(
     }
     points[DESTRUCTION_POINTS] = walkaway;
     points.sort_by(f64::total_cmp);
-    let mut walked_away = false;
-    for price in points {
-        let kept = destroyed(price);
-        let row = schedule.push_point(price);
-        row[HOLDER] = Values::flat(top);
-        row[CONSUMERS] = Values::flat(-top_demand * kept);
-        row[MAKERS_CONTRACTED] = Values::flat(-contracted * kept);
-        row[MAKERS_DISCRETIONARY] = if walked_away {
-            Values::flat(0.0)
-        } else if price < walkaway {
-            Values::flat(-discretionary * kept)
-        } else {
-            walked_away = true;
-            Values::jump(-discretionary * kept, 0.0)
-        };
-    }
-    // What is still wanted at the cap walks away there; holders sell all they have. The
-    // share kept there is the trial's (`destroyed(cap)` worked out once).
-    let kept = p.kept_at_cap[r][e];
-    let row = schedule.push_point(cap);
-    row[HOLDER] = Values::jump(top, s.max(top));
-    row[CONSUMERS] = Values::jump(-top_demand * kept, 0.0);
-    row[MAKERS_CONTRACTED] = Values::jump(-contracted * kept, 0.0);
-    add_stockpile_orders(schedule, e, r, x, d);
+    (points, walkaway)
 }
 
 /// Share of end users' and makers' demand kept at `price` (USD/kg) under demand destruction
@@ -263,20 +324,27 @@ pub(crate) fn demand_kept(c: &TickCoefficients, threshold: f64, price: f64) -> f
 /// demand, t this month): releases above the trigger, in equal tranches from it up to
 /// trigger x (1 + span), so a spike is softened rather than capped at one price and an
 /// empty stockpile releases nothing; purchases toward the target while prices are low.
+/// Whether an order was added.
 fn add_stockpile_orders(
     schedule: &mut RegionParticipants,
     e: Element,
     r: usize,
     x: &ScheduleInputs<'_>,
     d: f64,
-) {
+) -> bool {
     let (p, c) = (x.params, &x.params.coef);
     let (floor, cap) = (p.floor[e], p.cap[e]);
-    let (months, buy_below, release_above) = x.overlay.stockpile[r].unwrap_or(p.stockpile_rules[r]);
+    // By reference: the rule is an element vector and two numbers, read for one element.
+    let (months, buy_below, release_above) = match &x.overlay.stockpile[r] {
+        Some(rule) => rule,
+        None => &p.stockpile_rules[r],
+    };
+    let (buy_below, release_above) = (*buy_below, *release_above);
     let stockpile = x.inventories.stockpile[r][e];
     let initial = x.prices.initial_price[r][e];
     let release = initial * release_above;
     let recent = x.prices.smoothed[r][e];
+    let mut ordered = false;
     if release > 0.0 && stockpile > 0.0 && recent > release {
         // Each month's tender is decided on the smoothed price, not cleared against it: a
         // share of the monthly release rate that grows with how far that price stands above
@@ -293,6 +361,7 @@ fn add_stockpile_orders(
             release_t,
             true,
         );
+        ordered = true;
     }
     let gap_t = if months[e] > 0.0 && buy_below > 0.0 {
         (months[e] * d - stockpile).max(0.0) / c.stockpile_build_months
@@ -302,5 +371,7 @@ fn add_stockpile_orders(
     if gap_t > 0.0 {
         let limit = (buy_below * initial).clamp(floor, cap);
         schedule.add_order(STOCKPILE_BUY, limit, gap_t, false);
+        ordered = true;
     }
+    ordered
 }
