@@ -213,10 +213,7 @@ impl DrawPlan {
         values: &[f64],
         changed: usize,
     ) -> Option<ScenarioConfig> {
-        let unit = self
-            .units
-            .iter()
-            .find(|unit| unit.params.iter().any(|(param, _)| *param == changed))?;
+        let unit = self.unit_holding(changed)?;
         let mut config = central.clone();
         unit.write(&mut config, values)?;
         Some(config)
@@ -229,6 +226,13 @@ impl DrawPlan {
 pub(crate) struct Written(Place);
 
 impl DrawPlan {
+    /// The unit that holds parameter `changed`, if any.
+    fn unit_holding(&self, changed: usize) -> Option<&Unit> {
+        self.units
+            .iter()
+            .find(|unit| unit.params.iter().any(|(param, _)| *param == changed))
+    }
+
     /// [`DrawPlan::apply_one`] in place: writes the unit that holds parameter `changed`
     /// into `work` (which must equal the central config), making it the config
     /// `apply_one` returns without cloning the whole config; `None` (and `work` unchanged:
@@ -240,10 +244,7 @@ impl DrawPlan {
         values: &[f64],
         changed: usize,
     ) -> Option<Written> {
-        let unit = self
-            .units
-            .iter()
-            .find(|unit| unit.params.iter().any(|(param, _)| *param == changed))?;
+        let unit = self.unit_holding(changed)?;
         unit.write(work, values)?;
         Some(Written(unit.place))
     }
