@@ -42,6 +42,20 @@ impl ElementVec {
         self.0.iter().sum()
     }
 
+    /// Adds `rhs` `times` times, one addition after another: the same result, bit for bit,
+    /// as `times` successive `+=` (no multiplication, which would round differently), with
+    /// the running sums held in registers. Books the output of identical units.
+    #[inline]
+    pub fn add_repeated(&mut self, rhs: &ElementVec, times: u32) {
+        let mut acc = self.0;
+        for _ in 0..times {
+            for (a, b) in acc.iter_mut().zip(rhs.0.iter()) {
+                *a += b;
+            }
+        }
+        self.0 = acc;
+    }
+
     /// Element-wise product (e.g. quantities × recovery shares).
     #[inline]
     pub fn hadamard(&self, other: &ElementVec) -> ElementVec {
@@ -198,6 +212,26 @@ impl std::iter::Sum for ElementVec {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn add_repeated_is_that_many_additions(
+            start in proptest::array::uniform17(-1e6f64..1e6),
+            step in proptest::array::uniform17(-1e3f64..1e3),
+            times in 0u32..50,
+        ) {
+            let (start, step) = (ElementVec(start), ElementVec(step));
+            let mut one_by_one = start;
+            for _ in 0..times {
+                one_by_one += step;
+            }
+            let mut repeated = start;
+            repeated.add_repeated(&step, times);
+            for e in Element::ALL {
+                prop_assert_eq!(repeated[e].to_bits(), one_by_one[e].to_bits());
+            }
+        }
+    }
 
     fn arb_vec() -> impl Strategy<Value = ElementVec> {
         proptest::array::uniform17(0.0f64..1e6).prop_map(ElementVec)

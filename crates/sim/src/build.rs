@@ -121,11 +121,13 @@ fn push_units<T: Clone>(units: &mut Vec<T>, rival: &mut Vec<Option<usize>>, unit
 
 fn build_supply(config: &ScenarioConfig, master_seed: u64, trial: u64) -> Result<Supply, SimError> {
     let coef = &config.tick;
-    let (mut miners, mut miner_rival) = (Vec::new(), Vec::new());
-    // An entry with a `count` stands for that many identical units, one after another.
+    let (mut miners, mut miner_rival, mut miner_units) = (Vec::new(), Vec::new(), Vec::new());
+    // An entry with a `count` stands for that many identical units: one miner that decides
+    // for all of them, its output booked once per unit (`Supply::miner_units`).
     for cfg in &config.miners {
-        let miner = Miner::from_config(cfg).map_err(build_error)?;
-        push_units(&mut miners, &mut miner_rival, miner, cfg.count);
+        miners.push(Miner::from_config(cfg).map_err(build_error)?);
+        miner_rival.push(None);
+        miner_units.push(cfg.count.max(1));
     }
     let (mut separators, mut separator_rival) = (Vec::new(), Vec::new());
     for cfg in &config.separators {
@@ -152,10 +154,20 @@ fn build_supply(config: &ScenarioConfig, master_seed: u64, trial: u64) -> Result
             RivalProject::from_config(cfg, config.scenario.start, &mut rng).map_err(build_error)?;
         let index = Some(rivals.len());
         match rival_unit(cfg, &project, &reference_recipe, coef)? {
-            RivalUnit::Mine(unit) => (miners.push(unit), miner_rival.push(index)),
-            RivalUnit::Separation(unit) => (separators.push(unit), separator_rival.push(index)),
-            RivalUnit::Magnet(unit) => (makers.push(unit), maker_rival.push(index)),
-        };
+            RivalUnit::Mine(unit) => {
+                miners.push(unit);
+                miner_rival.push(index);
+                miner_units.push(1);
+            }
+            RivalUnit::Separation(unit) => {
+                separators.push(unit);
+                separator_rival.push(index);
+            }
+            RivalUnit::Magnet(unit) => {
+                makers.push(unit);
+                maker_rival.push(index);
+            }
+        }
         rivals.push(project);
     }
     let mut recyclers = Vec::new();
@@ -178,6 +190,7 @@ fn build_supply(config: &ScenarioConfig, master_seed: u64, trial: u64) -> Result
             .collect(),
         miners,
         miner_rival,
+        miner_units,
         separators,
         separator_rival,
         makers,

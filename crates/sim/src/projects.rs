@@ -112,6 +112,7 @@ impl Supply {
             self.miner_cost_owner_region.push(miner.region());
             self.miners.push(miner);
             self.miner_rival.push(Some(index));
+            self.miner_units.push(1);
         }
         if let Some(cost) = p.separation_cost_usd_per_kg {
             let plant = RivalConfig {

@@ -174,6 +174,11 @@ pub(crate) const DEMAND_YEARS_KEPT: usize = 4;
 pub(crate) struct Supply {
     /// Miners, configured then rival then added during the run.
     pub miners: Vec<Miner>,
+    /// How many identical units each miner stands for (a config entry's `count`; 1 for
+    /// every other miner). The units of an entry start alike and see the same inputs, so
+    /// they decide alike: the entry's miner decides once and what it mines and earns is
+    /// booked once per unit, in unit order, the same additions as for that many copies.
+    pub miner_units: Vec<u32>,
     /// Region whose profit each miner's margin counts toward.
     pub miner_cost_owner_region: Vec<Region>,
     /// The rival project behind each miner, if any.

@@ -25,6 +25,56 @@ fn written_out<T: Clone>(entries: &[T], fields: fn(&mut T) -> (&mut u32, &mut St
     out
 }
 
+/// Runs `text` counted and written out, for two seeds, and asserts the same bits.
+fn counted_equals_copies(text: &str) {
+    let scenario = Scenario::from_text("units.toml", text, None).unwrap();
+    for (seed, trial) in [(1, 0), (7, 3)] {
+        let counted = scenario.draw(seed, trial).unwrap();
+        let mut copies = counted.clone();
+        copies.miners = written_out(&counted.miners, |m| (&mut m.count, &mut m.id));
+        copies.magnet_makers = written_out(&counted.magnet_makers, |m| (&mut m.count, &mut m.id));
+        assert!(copies.miners.len() > counted.miners.len());
+        let a = remsim_sim::run_trial(&counted, seed, trial).unwrap();
+        let b = remsim_sim::run_trial(&copies, seed, trial).unwrap();
+        assert!(
+            a.values
+                .iter()
+                .zip(&b.values)
+                .all(|(x, y)| x.to_bits() == y.to_bits()),
+            "seed {seed}, trial {trial}: the counted entries and their copies differ"
+        );
+    }
+}
+
+/// The miner of a counted entry decides once for all its units (`Supply::miner_units`):
+/// that must stay exact where units share a quota (China's group quotas split by
+/// capacity), where element-level extraction caps scale China's licensed mines together,
+/// and where a disruption hits the entry's country (so every copy too).
+#[test]
+fn counted_units_in_a_quota_group_under_caps_and_shocks_run_like_copies() {
+    counted_equals_copies(
+        r#"
+extends = "builtin:baseline"
+[[miners]]
+id = "fujian-clays"
+capacity_t = 700.0
+count = 3
+[[miners]]
+id = "shandong-weishan"
+capacity_t = 1500.0
+count = 2
+[[shocks]]
+id = "ce-la-caps"
+when = { start = "2026-01" }
+element_quota = { t_per_year = { ce = 115000, la = 60000 } }
+[[shocks]]
+id = "clays-hit"
+when = { start = "2027-06", duration_months = 12 }
+supply_disruption = { countries = ["CN"], fraction = 0.2 }
+"#,
+    );
+}
+
 #[test]
 fn an_entry_with_a_count_runs_like_that_many_copies() {
     let text = r#"

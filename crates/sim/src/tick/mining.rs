@@ -13,7 +13,7 @@
 use crate::policy::{ChinaRules, group_index};
 use crate::shocks::Overlay;
 use crate::state::{Clock, Inventories, Params, Supply};
-use crate::tick::{DotMemo, Flows, Scratch, reset, state_bits};
+use crate::tick::{DotMemo, Flows, Scratch, add_repeated, reset, state_bits};
 use remsim_core::{Element, ElementVec, Region};
 use remsim_miners::{Miner, MinerMarket, MinerOutput};
 use remsim_scenario::Owner;
@@ -59,6 +59,7 @@ pub(crate) fn run(
     let Supply {
         miners,
         miner_rival,
+        miner_units,
         rivals,
         ..
     } = &mut *supply;
@@ -99,7 +100,7 @@ pub(crate) fn run(
             let basket = mn.basket_value_from_dot(dot, params.payable);
             let tonnes = mn.plan_output_valued(&miner_market, quota_cap(mn), basket);
             let out = mn.produce(tonnes, &miner_market);
-            miner_output[i] = book_output(inventories, f, mn, &out);
+            miner_output[i] = book_output(inventories, f, mn, &out, miner_units[i]);
             miner_bits = miner_bits.max(miner_state_bits(mn));
         }
     } else {
@@ -113,7 +114,7 @@ pub(crate) fn run(
             let basket = mn.basket_value_from_dot(dot, params.payable);
             planned[i] = mn.plan_output_valued(&miner_market, quota_cap(mn), basket);
             if mn.region() == Region::China && mn.owner != Owner::SmallIllegal {
-                cn_licensed_extraction += *mn.shares * planned[i];
+                cn_licensed_extraction.add_repeated(&(*mn.shares * planned[i]), miner_units[i]);
             }
         }
         let element_scale = extraction_scale(&element_cap, &cn_licensed_extraction);
@@ -124,25 +125,50 @@ pub(crate) fn run(
                 planned[i]
             };
             let out = mn.produce(tonnes, &miner_market);
-            miner_output[i] = book_output(inventories, f, mn, &out);
+            miner_output[i] = book_output(inventories, f, mn, &out, miner_units[i]);
             miner_bits = miner_bits.max(miner_state_bits(mn));
         }
     }
     supply.miner_bits = (miner_bits, supply.miners.len());
 }
 
-/// Books a miner's output: into the ledger, the concentrate pool and residue potential of
-/// the region it sells to, and its region's totals. Returns the tonnes produced.
+/// Books a miner's output, once for each of its `units`: into the ledger, the concentrate
+/// pool and residue potential of the region it sells to, and its region's totals. Returns
+/// the tonnes one unit produced.
 #[inline]
-fn book_output(inventories: &mut Inventories, f: &mut Flows, mn: &Miner, out: &MinerOutput) -> f64 {
+fn book_output(
+    inventories: &mut Inventories,
+    f: &mut Flows,
+    mn: &Miner,
+    out: &MinerOutput,
+    units: u32,
+) -> f64 {
     let produced = out.concentrate.sum();
-    f.ledger.mined += out.concentrate;
-    inventories.concentrate[mn.sells_to.index()] += out.concentrate;
-    f.concentrate_in[mn.sells_to.index()] += produced;
-    inventories.residue_potential[mn.sells_to.index()] += out.residue_potential_t;
-    f.mined_by_region[mn.region().index()] += produced;
-    if mn.region() == Region::China {
-        f.wastewater_cn += out.wastewater_t;
+    let to = mn.sells_to.index();
+    if units == 1 {
+        f.ledger.mined += out.concentrate;
+        inventories.concentrate[to] += out.concentrate;
+        f.concentrate_in[to] += produced;
+        inventories.residue_potential[to] += out.residue_potential_t;
+        f.mined_by_region[mn.region().index()] += produced;
+        if mn.region() == Region::China {
+            f.wastewater_cn += out.wastewater_t;
+        }
+    } else {
+        // The same additions, in the same order for each sum, as `units` copies booked one
+        // after another.
+        f.ledger.mined.add_repeated(&out.concentrate, units);
+        inventories.concentrate[to].add_repeated(&out.concentrate, units);
+        add_repeated(&mut f.concentrate_in[to], produced, units);
+        add_repeated(
+            &mut inventories.residue_potential[to],
+            out.residue_potential_t,
+            units,
+        );
+        add_repeated(&mut f.mined_by_region[mn.region().index()], produced, units);
+        if mn.region() == Region::China {
+            add_repeated(&mut f.wastewater_cn, out.wastewater_t, units);
+        }
     }
     produced
 }
@@ -156,7 +182,11 @@ fn quota_group_capacity(supply: &Supply, month: remsim_core::Month) -> [f64; 2] 
         if let Some(g) = mn.quota_group
             && mn.is_active(month)
         {
-            group_capacity[group_index(g)] += mn.capacity_t;
+            add_repeated(
+                &mut group_capacity[group_index(g)],
+                mn.capacity_t,
+                supply.miner_units[i],
+            );
         }
     }
     group_capacity

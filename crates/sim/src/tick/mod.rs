@@ -176,6 +176,17 @@ pub(crate) fn reset<T: Clone>(v: &mut Vec<T>, n: usize, value: T) {
     v.resize(n, value);
 }
 
+/// Adds `x` to `sum` `times` times, one addition after another: bit for bit what `times`
+/// identical units booked one by one add (a product `times * x` would round differently).
+#[inline]
+pub(crate) fn add_repeated(sum: &mut f64, x: f64, times: u32) {
+    let mut acc = *sum;
+    for _ in 0..times {
+        acc += x;
+    }
+    *sum = acc;
+}
+
 /// `numerator / denominator`, or 0 when the denominator is not positive.
 pub(crate) fn ratio(numerator: f64, denominator: f64) -> f64 {
     if denominator > 0.0 {

@@ -9,7 +9,7 @@
 //! Chinese-owned mines abroad is not the region it mines in.
 
 use crate::state::{Params, PriceState, Supply};
-use crate::tick::{DotMemo, Flows, Scratch};
+use crate::tick::{DotMemo, Flows, Scratch, add_repeated};
 use remsim_miners::MinerMarket;
 
 /// Runs the settlement phase.
@@ -38,7 +38,12 @@ pub(crate) fn run(
         if output > 0.0 {
             mn.record_margin(value - cost);
         }
-        f.profit[supply.miner_cost_owner_region[i].index()] += output * (value - cost) / 1000.0;
+        // Once for each unit the miner stands for, as for that many copies.
+        add_repeated(
+            &mut f.profit[supply.miner_cost_owner_region[i].index()],
+            output * (value - cost) / 1000.0,
+            supply.miner_units[i],
+        );
     }
     for (i, sep) in supply.separators.iter().enumerate() {
         let feed = scratch.separator_feed[i];
