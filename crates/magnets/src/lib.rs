@@ -402,21 +402,30 @@ impl MagnetMaker {
 /// Places a month's magnet orders (t REO in magnets, by the region they come from) with
 /// `makers`: the rest of the world's makers serve its orders first, pro rata to dependable
 /// capacity; what they cannot make goes to China's makers (magnet exports), which serve
-/// China's orders too. Fills `plan` (what each maker makes) and `orders_from` (each maker's
-/// orders by the region they come from), one entry per maker; returns the orders nobody
-/// has the capacity to make.
+/// China's orders too. Each maker stands for `units[i]` identical units (a config entry's
+/// `count`), whose capacity counts once per unit, added one unit after another as for that
+/// many copies. Fills `plan` (what one unit of each maker makes) and `orders_from` (one
+/// unit's orders by the region they come from), one entry per maker; returns the orders
+/// nobody has the capacity to make.
 pub fn place_orders(
     makers: &[MagnetMaker],
+    units: &[u32],
     orders: [f64; 2],
     plan: &mut [f64],
     orders_from: &mut [[f64; 2]],
 ) -> f64 {
+    // From -0.0, as `Iterator::sum` starts.
     let capacity_in = |r: usize| -> f64 {
-        makers
-            .iter()
-            .filter(|mk| mk.region().index() == r)
-            .map(MagnetMaker::dependable_capacity_reo_per_month)
-            .sum()
+        let mut total = -0.0;
+        for (mk, &n) in makers.iter().zip(units) {
+            if mk.region().index() == r {
+                let cap = mk.dependable_capacity_reo_per_month();
+                for _ in 0..n {
+                    total += cap;
+                }
+            }
+        }
+        total
     };
     let row_capacity = capacity_in(1);
     let row_placed = orders[1].min(row_capacity);

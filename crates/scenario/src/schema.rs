@@ -307,7 +307,9 @@ pub struct MinerConfig {
     pub expansion_step: f64,
     /// Number of identical, independent units this entry stands for (default 1): a
     /// fragmented sector written once, e.g. thousands of small workings. Capacity, reserves
-    /// and every other quantity are per unit; shocks naming the id act on all units.
+    /// and every other quantity are per unit; shocks naming the id act on all units. The
+    /// units decide alike, so the simulation decides once per entry and books each unit's
+    /// output: a large count costs a few additions a unit-month, not a miner's rules.
     #[serde(default = "one_unit", skip_serializing_if = "is_one_unit")]
     pub count: u32,
 }
@@ -400,7 +402,8 @@ pub struct MagnetMakerConfig {
     #[serde(default = "default_magnet_lead_time")]
     pub expansion_lead_time_years: f64,
     /// Number of identical, independent makers this entry stands for (default 1), each
-    /// with the capacity given: fragmented downstream industry written once.
+    /// with the capacity given: fragmented downstream industry written once. Decided once
+    /// per entry, booked once per unit, as for miners.
     #[serde(default = "one_unit", skip_serializing_if = "is_one_unit")]
     pub count: u32,
 }

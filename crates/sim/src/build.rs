@@ -109,16 +109,6 @@ fn incentive_scale(entry: &EntryConfig, shares: &ElementVec, initial_row: &Eleme
     }
 }
 
-/// `unit` pushed `count` times (at least once) with no rival behind it.
-fn push_units<T: Clone>(units: &mut Vec<T>, rival: &mut Vec<Option<usize>>, unit: T, count: u32) {
-    for _ in 1..count {
-        units.push(unit.clone());
-        rival.push(None);
-    }
-    units.push(unit);
-    rival.push(None);
-}
-
 fn build_supply(config: &ScenarioConfig, master_seed: u64, trial: u64) -> Result<Supply, SimError> {
     let coef = &config.tick;
     let (mut miners, mut miner_rival, mut miner_units) = (Vec::new(), Vec::new(), Vec::new());
@@ -131,13 +121,14 @@ fn build_supply(config: &ScenarioConfig, master_seed: u64, trial: u64) -> Result
     }
     let (mut separators, mut separator_rival) = (Vec::new(), Vec::new());
     for cfg in &config.separators {
-        let sep = Separator::from_config(cfg).map_err(build_error)?;
-        push_units(&mut separators, &mut separator_rival, sep, 1);
+        separators.push(Separator::from_config(cfg).map_err(build_error)?);
+        separator_rival.push(None);
     }
-    let (mut makers, mut maker_rival) = (Vec::new(), Vec::new());
+    let (mut makers, mut maker_rival, mut maker_units) = (Vec::new(), Vec::new(), Vec::new());
     for cfg in &config.magnet_makers {
-        let maker = MagnetMaker::from_config(cfg).map_err(build_error)?;
-        push_units(&mut makers, &mut maker_rival, maker, cfg.count);
+        makers.push(MagnetMaker::from_config(cfg).map_err(build_error)?);
+        maker_rival.push(None);
+        maker_units.push(cfg.count.max(1));
     }
     // Rivals: a project life cycle paired with an operating unit of its stage.
     let reference_recipe = config
@@ -166,6 +157,7 @@ fn build_supply(config: &ScenarioConfig, master_seed: u64, trial: u64) -> Result
             RivalUnit::Magnet(unit) => {
                 makers.push(unit);
                 maker_rival.push(index);
+                maker_units.push(1);
             }
         }
         rivals.push(project);
@@ -195,6 +187,7 @@ fn build_supply(config: &ScenarioConfig, master_seed: u64, trial: u64) -> Result
         separator_rival,
         makers,
         maker_rival,
+        maker_units,
         rivals,
         recyclers,
         miner_bits: (0, 0),
@@ -365,7 +358,7 @@ impl World {
         let n_ticks = (config.scenario.end.months_since(start) + 1).max(0) as usize;
         let o = opening(&config.market, [&config.entry, &config.heavy_entry])?;
         let supply = build_supply(config, master_seed, trial)?;
-        let average_magnet = average_magnet_composition(&supply.makers);
+        let average_magnet = average_magnet_composition(&supply.makers, &supply.maker_units);
         let demand = build_demand(config, average_magnet, master_seed, trial)?;
         let params = build_params(config, &o, &demand.sectors);
         let opening = [o.cn, o.row];
@@ -406,7 +399,10 @@ impl World {
 
 /// Capacity-weighted rare-earth composition of the makers' magnets: what magnets in use
 /// hold at the start.
-fn average_magnet_composition(makers: &[MagnetMaker]) -> ElementVec {
-    let total: ElementVec = makers.iter().map(|m| m.composition * m.capacity_t).sum();
+fn average_magnet_composition(makers: &[MagnetMaker], units: &[u32]) -> ElementVec {
+    let mut total = ElementVec::ZERO;
+    for (m, &n) in makers.iter().zip(units) {
+        total.add_repeated(&(m.composition * m.capacity_t), n);
+    }
     total.normalised().unwrap_or(ElementVec::ZERO)
 }

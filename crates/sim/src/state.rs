@@ -193,6 +193,8 @@ pub(crate) struct Supply {
     pub makers: Vec<MagnetMaker>,
     /// The rival project behind each maker, if any.
     pub maker_rival: Vec<Option<usize>>,
+    /// How many identical units each maker stands for, as [`Supply::miner_units`].
+    pub maker_units: Vec<u32>,
     /// Rival project life cycles.
     pub rivals: Vec<RivalProject>,
     /// Recyclers.

@@ -46,10 +46,12 @@ fn counted_equals_copies(text: &str) {
     }
 }
 
-/// The miner of a counted entry decides once for all its units (`Supply::miner_units`):
+/// The miner or maker of a counted entry decides once for all its units
+/// (`Supply::miner_units`, `Supply::maker_units`):
 /// that must stay exact where units share a quota (China's group quotas split by
 /// capacity), where element-level extraction caps scale China's licensed mines together,
-/// and where a disruption hits the entry's country (so every copy too).
+/// and where a disruption hits the entry's country (so every copy too); makers in both
+/// regions.
 #[test]
 fn counted_units_in_a_quota_group_under_caps_and_shocks_run_like_copies() {
     counted_equals_copies(
@@ -63,6 +65,14 @@ count = 3
 id = "shandong-weishan"
 capacity_t = 1500.0
 count = 2
+[[magnet_makers]]
+id = "cn-small-magnet-makers"
+capacity_t = 36000.0
+count = 5
+[[magnet_makers]]
+id = "shin-etsu"
+capacity_t = 9000.0
+count = 3
 [[shocks]]
 id = "ce-la-caps"
 when = { start = "2026-01" }

@@ -11,7 +11,7 @@
 
 use crate::shocks::Overlay;
 use crate::state::{DemandState, Inventories, Params, Supply};
-use crate::tick::{Flows, Scratch, ratio};
+use crate::tick::{Flows, Scratch, add_repeated, ratio};
 use remsim_core::ElementVec;
 
 /// Runs the magnets phase.
@@ -28,23 +28,29 @@ pub(crate) fn run(
     for (i, mk) in supply.makers.iter_mut().enumerate() {
         let r = mk.region().index();
         let input = &scratch.maker_input[i];
+        // One unit makes; what it makes is booked once for each unit the maker stands for,
+        // one addition after another, as for that many copies (`Supply::maker_units`).
         let (made, unused) = mk.make(scratch.maker_plan[i], input);
-        inventories.stock[r] += unused;
-        inventories.scrap[r] += made.swarf;
-        f.ledger.consumed += made.in_magnets;
-        f.magnets_made[r] += made.in_magnets.sum();
+        let units = supply.maker_units[i];
+        inventories.stock[r].add_repeated(&unused, units);
+        inventories.scrap[r].add_repeated(&made.swarf, units);
+        f.ledger.consumed.add_repeated(&made.in_magnets, units);
+        add_repeated(&mut f.magnets_made[r], made.in_magnets.sum(), units);
         if r == 0 {
-            f.cn_maker_input += (*input - unused).sum();
+            add_repeated(&mut f.cn_maker_input, (*input - unused).sum(), units);
         }
         let from = scratch.maker_orders_from[i];
         let orders = from[0] + from[1];
         if orders > 0.0 {
-            delivered[0] += made.in_magnets * (from[0] / orders);
-            delivered[1] += made.in_magnets * (from[1] / orders);
+            delivered[0].add_repeated(&(made.in_magnets * (from[0] / orders)), units);
+            delivered[1].add_repeated(&(made.in_magnets * (from[1] / orders)), units);
         }
         // Conversion margin and subsidy, million USD (t × USD/kg / 1000).
-        f.profit[r] +=
-            made.magnets_t * (mk.cost_usd_per_kg * params.markup + mk.subsidy_usd_per_kg) / 1000.0;
+        add_repeated(
+            &mut f.profit[r],
+            made.magnets_t * (mk.cost_usd_per_kg * params.markup + mk.subsidy_usd_per_kg) / 1000.0,
+            units,
+        );
     }
     let mut eol_collected = [ElementVec::ZERO; 2];
     let collection = remsim_recyclers::collection_rates(&supply.recyclers, overlay.collection_rate);

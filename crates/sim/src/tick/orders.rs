@@ -37,7 +37,7 @@ pub(crate) fn run(
     reset(maker_need, supply.makers.len(), ElementVec::ZERO);
     for (i, mk) in supply.makers.iter().enumerate() {
         maker_need[i] = mk.oxide_need(scratch.maker_plan[i]);
-        f.regional_need[mk.region().index()] += maker_need[i];
+        f.regional_need[mk.region().index()].add_repeated(&maker_need[i], supply.maker_units[i]);
     }
     f.demand_by_region = [
         f.oxide_demand[0] + f.regional_need[0],
@@ -103,6 +103,7 @@ fn place_magnet_orders(supply: &mut Supply, scratch: &mut Scratch, f: &mut Flows
     reset(maker_orders_from, supply.makers.len(), [0.0; 2]);
     f.unmade_magnets = remsim_magnets::place_orders(
         &supply.makers,
+        &supply.maker_units,
         f.magnet_orders,
         maker_plan,
         maker_orders_from,

@@ -74,8 +74,9 @@ pub(crate) fn run(markets: &mut Markets, x: &ScheduleInputs<'_>, f: &mut Flows) 
     let need: PerRegion<ElementVec> = std::array::from_fn(|r| {
         x.supply.makers_in[r]
             .iter()
-            .fold(ElementVec::splat(-0.0), |total, &i| {
-                total + x.scratch.maker_need[i]
+            .fold(ElementVec::splat(-0.0), |mut total, &i| {
+                total.add_repeated(&x.scratch.maker_need[i], x.supply.maker_units[i]);
+                total
             })
     });
     for e in crate::metrics::traded_elements() {
