@@ -59,8 +59,18 @@ fn print_machine_and_world(shape: &WorldShape) {
         cpu_model(),
         std::thread::available_parallelism().map_or(1, |t| t.get())
     );
+    // Counted entries' units decide once per entry (their output is booked per unit), so
+    // say how many decide when that differs from the agents counted.
+    let deciding = if shape.deciding == shape.agents {
+        String::new()
+    } else {
+        format!(
+            " ({} deciding: a counted entry decides once)",
+            group(shape.deciding as f64)
+        )
+    };
     println!(
-        "world      {} agents, {} ticks, {} markets cleared per tick",
+        "world      {} agents{deciding}, {} ticks, {} markets cleared per tick",
         group(shape.agents as f64),
         shape.ticks,
         shape.markets
@@ -348,6 +358,8 @@ struct WorldShape {
     /// Agents of every kind: miners and magnet makers counted by unit, separators, foreign
     /// rivals, recyclers and demand sectors.
     agents: usize,
+    /// Agents that decide: as `agents`, with each counted entry once.
+    deciding: usize,
     /// Monthly ticks.
     ticks: usize,
     /// Coupled markets cleared each tick (one per traded element).
@@ -358,8 +370,15 @@ impl WorldShape {
     fn of(c: &ScenarioConfig) -> WorldShape {
         let agents = super::check::agent_count(c);
         let ticks = (c.scenario.end.months_since(c.scenario.start) + 1).max(0) as usize;
+        let deciding = agents + c.miners.len() + c.magnet_makers.len()
+            - c.miners.iter().map(|m| m.count as usize).sum::<usize>()
+            - c.magnet_makers
+                .iter()
+                .map(|m| m.count as usize)
+                .sum::<usize>();
         WorldShape {
             agents,
+            deciding,
             ticks,
             markets: remsim_sim::metrics::traded_elements().count(),
         }
