@@ -242,11 +242,34 @@ mod validate {
 mod studies {
     use super::*;
 
-    fn temp_dir(name: &str) -> PathBuf {
+    /// A scratch folder removed when the test ends, pass or fail: a sweep's folder holds
+    /// ~220 MB, and left behind by every run they filled the disk.
+    struct TempDir(PathBuf);
+
+    impl std::ops::Deref for TempDir {
+        type Target = Path;
+        fn deref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl AsRef<Path> for TempDir {
+        fn as_ref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn temp_dir(name: &str) -> TempDir {
         let dir =
             std::env::temp_dir().join(format!("remsim-studies-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        dir
+        TempDir(dir)
     }
 
     #[test]
