@@ -4,7 +4,8 @@
 // Tests may panic on a broken fixture: that is how they fail.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use remsim_scenario::Scenario;
+use remsim_core::Trajectory;
+use remsim_scenario::{Scenario, ScenarioConfig};
 
 /// Each entry written out `count` times with a count of 1, the copies after the first
 /// renamed `<id>-copy-<k>`; `fields` gives an entry's count and id.
@@ -25,9 +26,11 @@ fn written_out<T: Clone>(entries: &[T], fields: fn(&mut T) -> (&mut u32, &mut St
     out
 }
 
-/// Runs `text` counted and written out, for two seeds, and asserts the same bits.
-fn counted_equals_copies(text: &str) {
+/// Runs `text` counted and written out, for two seeds, asserts the same bits, and returns
+/// each seed's counted config and trajectory.
+fn counted_equals_copies(text: &str) -> Vec<(u64, u64, ScenarioConfig, Trajectory)> {
     let scenario = Scenario::from_text("units.toml", text, None).unwrap();
+    let mut runs = Vec::new();
     for (seed, trial) in [(1, 0), (7, 3)] {
         let counted = scenario.draw(seed, trial).unwrap();
         let mut copies = counted.clone();
@@ -43,7 +46,9 @@ fn counted_equals_copies(text: &str) {
                 .all(|(x, y)| x.to_bits() == y.to_bits()),
             "seed {seed}, trial {trial}: the counted entries and their copies differ"
         );
+        runs.push((seed, trial, counted, a));
     }
+    runs
 }
 
 /// The miner or maker of a counted entry decides once for all its units
@@ -54,7 +59,7 @@ fn counted_equals_copies(text: &str) {
 /// regions.
 #[test]
 fn counted_units_in_a_quota_group_under_caps_and_shocks_run_like_copies() {
-    counted_equals_copies(
+    let _ = counted_equals_copies(
         r#"
 extends = "builtin:baseline"
 [[miners]]
@@ -98,23 +103,7 @@ id = "cn-small-magnet-makers"
 capacity_t = 45000.0
 count = 4
 "#;
-    let scenario = Scenario::from_text("units.toml", text, None).unwrap();
-    for (seed, trial) in [(1, 0), (7, 3)] {
-        let counted = scenario.draw(seed, trial).unwrap();
-        let mut copies = counted.clone();
-        copies.miners = written_out(&counted.miners, |m| (&mut m.count, &mut m.id));
-        copies.magnet_makers = written_out(&counted.magnet_makers, |m| (&mut m.count, &mut m.id));
-        assert_eq!(copies.miners.len(), counted.miners.len() + 2);
-        assert_eq!(copies.magnet_makers.len(), counted.magnet_makers.len() + 3);
-        let a = remsim_sim::run_trial(&counted, seed, trial).unwrap();
-        let b = remsim_sim::run_trial(&copies, seed, trial).unwrap();
-        assert!(
-            a.values
-                .iter()
-                .zip(&b.values)
-                .all(|(x, y)| x.to_bits() == y.to_bits()),
-            "seed {seed}, trial {trial}: the counted entry and its copies differ"
-        );
+    for (seed, trial, counted, a) in counted_equals_copies(text) {
         // And the units do act: three workings mine more than one would in the first
         // month (later, the lower prices they bring move every other miner, so the world's
         // total over the horizon need not be larger).
