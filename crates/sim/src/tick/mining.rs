@@ -145,6 +145,8 @@ fn book_output(
 ) -> f64 {
     let produced = out.concentrate.sum();
     let to = mn.sells_to.index();
+    // A miner that is not counted adds directly: the same bits as `add_repeated(.., 1)`,
+    // ~2 M instructions fewer over 3 baseline trials (callgrind: 245.5 against 247.5 M).
     if units == 1 {
         f.ledger.mined += out.concentrate;
         inventories.concentrate[to] += out.concentrate;
