@@ -31,7 +31,18 @@ pub fn push_number(out: &mut String, x: f64) {
     }
     let mut buffer = zmij::Buffer::new();
     let formatted = buffer.format_finite(x);
-    if is_common(formatted, x) {
+    // The common case, a positional number with a fraction (`123.456`, `-0.00012`): no
+    // exponent (which zmij writes as its last 3 to 5 bytes, `e-7` … `e+308`), a last digit
+    // other than the 0 of an integer's `.0`. Its last digit is at 10^-(fraction digits), so
+    // it may tie only where x written out exactly has one decimal more: what `positional`
+    // and `may_tie` below find for it, without reading every digit.
+    let bytes = formatted.as_bytes();
+    let from_end = |k: usize| bytes.len().checked_sub(k).and_then(|i| bytes.get(i));
+    if ![3, 4, 5].into_iter().any(|k| from_end(k) == Some(&b'e'))
+        && bytes.last() != Some(&b'0')
+        && let Some(dot) = bytes.iter().position(|&b| b == b'.')
+        && !may_tie(x, -((bytes.len() - dot) as i32))
+    {
         out.push_str(formatted);
         return;
     }
@@ -116,25 +127,6 @@ pub fn push_number(out: &mut String, x: f64) {
     }
     // Only ASCII digits, '-' and '.' were written.
     out.push_str(std::str::from_utf8(&text[..at]).unwrap_or_default());
-}
-
-/// Whether `formatted`, zmij's text of `x` (finite, non-zero), is `{}`'s as it is: the
-/// common case, a positional number with a fraction (`123.456`, `-0.00012`). Any other
-/// shows in the text as an exponent (zmij writes it as the last 3 to 5 bytes, `e-7` …
-/// `e+308`), a last digit 0 (an integer's `.0`) or no point; [`push_number`] lays those
-/// out. The last digit is at 10^-(fraction digits), so the number may tie only where x
-/// written out exactly has one decimal more: what `positional` and `may_tie` below find
-/// for it, without reading every digit.
-#[inline]
-pub(crate) fn is_common(formatted: &str, x: f64) -> bool {
-    let bytes = formatted.as_bytes();
-    let from_end = |k: usize| bytes.len().checked_sub(k).and_then(|i| bytes.get(i));
-    ![3, 4, 5].into_iter().any(|k| from_end(k) == Some(&b'e'))
-        && bytes.last() != Some(&b'0')
-        && bytes
-            .iter()
-            .position(|&b| b == b'.')
-            .is_some_and(|dot| !may_tie(x, -((bytes.len() - dot) as i32)))
 }
 
 /// `{}`'s form of a number whose shortest digits ryu wrote without an exponent.

@@ -6,7 +6,7 @@
 
 use crate::error::IoError;
 use crate::files::{PendingFile, hash_file, reopen_at, sync_flushed};
-use crate::number::{is_common, push_number};
+use crate::number::push_number;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -103,23 +103,19 @@ pub struct SummaryLine<'a> {
 
 /// Writes `summary.csv` to a temporary file and renames it into place on [`finish`].
 ///
-/// Rows are laid out straight into one output buffer, written to the file [`FLUSH_AT`]
-/// bytes or more at a time: the bytes `csv::Writer` writes (fields joined by `,`, each row
-/// ended by `\n`, a text field quoted only where it holds `,`, `"`, `\r` or `\n`, see
-/// [`push_csv_text`]), without its per-field machinery. Numbers are never quoted (they hold
-/// only digits, `-`, `.`, `NaN`, `inf`), and a number with the same bits as the one before
-/// it in the row (min, p01 and p05 of a small batch, p95, p99 and max) is copied rather
-/// than formatted again.
+/// Rows are laid out in one reused buffer and written whole: the bytes `csv::Writer`
+/// writes (fields joined by `,`, each row ended by `\n`, a text field quoted only where
+/// it holds `,`, `"`, `\r` or `\n`, see [`push_csv_text`]), without its per-field
+/// machinery. Numbers are never quoted (they hold only digits, `-`, `.`, `NaN`, `inf`),
+/// and a number with the same bits as the one before it in the row (min, p01 and p05 of a
+/// small batch, p95, p99 and max) is copied rather than formatted again.
 ///
 /// [`finish`]: SummaryWriter::finish
 pub struct SummaryWriter {
     pending: PendingFile,
-    file: File,
-    rows: SummaryRows,
+    file: BufWriter<File>,
+    row: SummaryRow,
 }
-
-/// Bytes of laid-out rows that [`SummaryWriter`] gathers before writing them.
-const FLUSH_AT: usize = 1 << 16;
 
 impl SummaryWriter {
     /// Starts `path` (written as `path.tmp` until finished).
@@ -127,67 +123,49 @@ impl SummaryWriter {
         let (pending, file) = PendingFile::create(path)?;
         let mut writer = SummaryWriter {
             pending,
-            file,
-            rows: SummaryRows::default(),
+            file: BufWriter::with_capacity(1 << 16, file),
+            row: SummaryRow::default(),
         };
-        let mut header = String::new();
+        writer.row.text.clear();
         for (i, name) in SUMMARY_HEADER.iter().enumerate() {
             if i > 0 {
-                header.push(',');
+                writer.row.text.push(',');
             }
-            push_csv_text(&mut header, name);
+            push_csv_text(&mut writer.row.text, name);
         }
-        header.push('\n');
-        ensure(&mut writer.rows.buf, header.len());
-        put(
-            &mut writer.rows.buf,
-            &mut writer.rows.pos,
-            header.as_bytes(),
-        );
+        writer.row.text.push('\n');
+        writer.flush_row()?;
         Ok(writer)
     }
 
     /// Writes one row.
     pub fn write(&mut self, line: &SummaryLine<'_>) -> Result<(), IoError> {
-        self.rows.lay_out(line);
-        if self.rows.pos >= FLUSH_AT {
-            self.flush()?;
-        }
-        Ok(())
+        self.row.lay_out(line);
+        self.flush_row()
     }
 
-    /// Writes the rows laid out so far.
-    fn flush(&mut self) -> Result<(), IoError> {
-        let written = self.file.write_all(self.rows.laid_out());
-        self.rows.pos = 0;
-        written.map_err(|e| IoError::os(self.pending.tmp(), e))
+    fn flush_row(&mut self) -> Result<(), IoError> {
+        self.file
+            .write_all(self.row.text.as_bytes())
+            .map_err(|e| IoError::os(self.pending.tmp(), e))
     }
 
     /// Flushes, syncs and renames the file into place.
-    pub fn finish(mut self) -> Result<(), IoError> {
-        self.flush()?;
+    pub fn finish(self) -> Result<(), IoError> {
         let SummaryWriter { pending, file, .. } = self;
+        let file = file
+            .into_inner()
+            .map_err(|e| IoError::os(pending.tmp(), e.into_error()))?;
         pending.commit(file)
     }
 }
 
-/// Numbers in a `summary.csv` row after `n`: mean, sd, min, seven quantiles, max, se.
-const ROW_NUMBERS: usize = 12;
-/// Room one number takes in the buffer while it is laid out: its `,`, and 32 bytes for a
-/// copy of fixed length (of which only the number's own bytes are kept).
-const NUMBER_ROOM: usize = 1 + 32;
-
-/// The rows of a `summary.csv` being laid out, and what a row keeps from the one before.
+/// One `summary.csv` row being laid out, and the last number written in it.
 #[derive(Default)]
-struct SummaryRows {
-    /// The rows laid out are `buf[..pos]`; `buf` is kept longer than a row needs (zeros
-    /// after `pos`), so that numbers are copied in pieces of fixed length, which compile to
-    /// a few moves instead of a call to `memcpy`.
-    buf: Vec<u8>,
-    /// End of the rows laid out.
-    pos: usize,
-    /// The last `n` and its digits (`n` is the same in most rows).
-    n: Option<(u64, [u8; 32], usize)>,
+struct SummaryRow {
+    text: String,
+    /// The bits of the last number in the row and where its bytes are in `text`.
+    last: Option<(u64, std::ops::Range<usize>)>,
     /// The metric of the row before and its field with the `,` after it: a metric's rows
     /// come one after another, so its name is quoted (or not) once.
     metric: Cached,
@@ -196,45 +174,6 @@ struct SummaryRows {
     /// Each tick's `tick,date,` as laid out for the last row of that tick: every metric
     /// has the same ticks and dates.
     ticks: Vec<Cached>,
-    /// `tick,date,` of a tick past the cached ones.
-    wide_tick: String,
-    /// A number other than the common form (see [`is_common`]), laid out by
-    /// [`push_number`].
-    scratch: String,
-}
-
-/// Makes `buf` at least `len` long.
-fn ensure(buf: &mut Vec<u8>, len: usize) {
-    if buf.len() < len {
-        buf.resize(len.max(2 * buf.len()), 0);
-    }
-}
-
-/// Copies `bytes` to `buf` at `pos` (which [`ensure`] made room for) and moves `pos` on.
-#[inline]
-fn put(buf: &mut [u8], pos: &mut usize, bytes: &[u8]) {
-    if let Some(slot) = buf.get_mut(*pos..*pos + bytes.len()) {
-        slot.copy_from_slice(bytes);
-        *pos += bytes.len();
-    }
-}
-
-/// [`put`] for the text of a number (8 to 24 bytes: overlapping copies of 8, no `memcpy`).
-#[inline]
-fn put_short(buf: &mut [u8], pos: &mut usize, bytes: &[u8]) {
-    let n = bytes.len();
-    if (8..=24).contains(&n)
-        && let Some(slot) = buf.get_mut(*pos..*pos + 24)
-    {
-        slot[..8].copy_from_slice(&bytes[..8]);
-        if n > 16 {
-            slot[8..16].copy_from_slice(&bytes[8..16]);
-        }
-        slot[n - 8..n].copy_from_slice(&bytes[n - 8..]);
-        *pos += n;
-    } else {
-        put(buf, pos, bytes);
-    }
 }
 
 /// A text field as laid out in a row, for the text it was laid out from.
@@ -260,161 +199,71 @@ impl Cached {
     }
 }
 
-impl SummaryRows {
-    /// The rows laid out.
-    fn laid_out(&self) -> &[u8] {
-        self.buf.get(..self.pos).unwrap_or_default()
-    }
-
-    /// Lays out `line` as one CSV row, `\n` included, after the rows before it.
+impl SummaryRow {
+    /// Lays out `line` as one CSV row, `\n` included.
     fn lay_out(&mut self, line: &SummaryLine<'_>) {
-        let SummaryRows {
-            buf,
-            pos,
-            n,
-            metric,
-            unit,
-            ticks,
-            wide_tick,
-            scratch,
-        } = self;
-        let metric = metric.get(line.metric, "", ",");
-        let unit = unit.get(line.unit, ",", "\n");
-        let tick = tick_field(ticks, wide_tick, line.tick, line.date);
-        // Room for everything after the text fields, kept when a long number is laid out.
-        let rest = ROW_NUMBERS * NUMBER_ROOM + unit.len();
-        ensure(buf, *pos + metric.len() + tick.len() + 32 + rest);
-        put(buf, pos, metric.as_bytes());
-        put(buf, pos, tick.as_bytes());
+        self.text.clear();
+        self.last = None;
+        self.text.push_str(self.metric.get(line.metric, "", ","));
+        if line.tick < 100_000 {
+            if self.ticks.len() <= line.tick {
+                self.ticks.resize_with(line.tick + 1, Cached::default);
+            }
+            let mut tick = itoa::Buffer::new();
+            let tick = tick.format(line.tick);
+            // `tick,` is fixed by the slot, so the date alone says whether it is current.
+            let slot = &mut self.ticks[line.tick];
+            if slot.from != line.date || slot.laid_out.is_empty() {
+                slot.from.clear();
+                slot.from.push_str(line.date);
+                slot.laid_out.clear();
+                slot.laid_out.push_str(tick);
+                slot.laid_out.push(',');
+                push_csv_text(&mut slot.laid_out, line.date);
+                slot.laid_out.push(',');
+            }
+            self.text.push_str(&slot.laid_out);
+        } else {
+            self.text.push_str(itoa::Buffer::new().format(line.tick));
+            self.text.push(',');
+            push_csv_text(&mut self.text, line.date);
+            self.text.push(',');
+        }
         let s = &line.stats;
-        if n.as_ref().is_none_or(|(value, _, _)| *value != s.n) {
-            let mut text = itoa::Buffer::new();
-            let text = text.format(s.n).as_bytes();
-            let mut digits = [0u8; 32];
-            let len = text.len().min(32);
-            digits[..len].copy_from_slice(&text[..len]);
-            *n = Some((s.n, digits, len));
+        self.text.push_str(itoa::Buffer::new().format(s.n));
+        for x in [s.mean, s.sd, s.min] {
+            self.number(x);
         }
-        if let Some((_, digits, len)) = n
-            && let Some(slot) = buf.get_mut(*pos..*pos + 32)
-        {
-            slot.copy_from_slice(digits);
-            *pos += *len;
+        for i in 0..7 {
+            self.number(s.quantiles.map(|q| q[i]));
         }
-        // The numbers, in one loop with the row's position and last number in registers.
-        let numbers = [
-            s.mean,
-            s.sd,
-            s.min,
-            s.quantiles.map(|q| q[0]),
-            s.quantiles.map(|q| q[1]),
-            s.quantiles.map(|q| q[2]),
-            s.quantiles.map(|q| q[3]),
-            s.quantiles.map(|q| q[4]),
-            s.quantiles.map(|q| q[5]),
-            s.quantiles.map(|q| q[6]),
-            s.max,
-            line.se,
-        ];
-        let mut at = *pos;
-        // The bits of the last number in the row, where its bytes start and how many.
-        let mut last: Option<(u64, usize, usize)> = None;
-        for x in numbers {
-            if let Some(slot) = buf.get_mut(at) {
-                *slot = b',';
-                at += 1;
+        for x in [s.max, line.se] {
+            self.number(x);
+        }
+        self.text.push_str(self.unit.get(line.unit, ",", "\n"));
+    }
+
+    /// `,` and `x` (nothing when undefined).
+    fn number(&mut self, x: Option<f64>) {
+        self.text.push(',');
+        let Some(x) = x else {
+            return;
+        };
+        let bits = x.to_bits();
+        match &self.last {
+            Some((last, range)) if *last == bits => {
+                let range = range.clone();
+                let start = self.text.len();
+                self.text.extend_from_within(range);
+                self.last = Some((bits, start..self.text.len()));
             }
-            let Some(x) = x else {
-                continue;
-            };
-            let bits = x.to_bits();
-            let start = at;
-            if let Some((last_bits, from, len)) = last
-                && last_bits == bits
-            {
-                if len <= 32 && at + 32 <= buf.len() {
-                    buf.copy_within(from..from + 32, at);
-                    at += len;
-                } else {
-                    at = copy_long(buf, from, len, at, rest);
-                }
-            } else {
-                let mut digits = zmij::Buffer::new();
-                let text = (x != 0.0 && x.is_finite())
-                    .then(|| digits.format_finite(x))
-                    .filter(|text| is_common(text, x));
-                match text {
-                    Some(text) => put_short(buf, &mut at, text.as_bytes()),
-                    None => at = uncommon_number(buf, scratch, x, at, rest),
-                }
+            _ => {
+                let start = self.text.len();
+                push_number(&mut self.text, x);
+                self.last = Some((bits, start..self.text.len()));
             }
-            last = Some((bits, start, at - start));
         }
-        *pos = at;
-        put(buf, pos, unit.as_bytes());
     }
-}
-
-/// `tick,date,` as laid out: kept per tick (every metric has the same ticks and dates;
-/// `tick,` is fixed by the slot, so the date alone says whether it is current), in `wide`
-/// past the first 100,000 ticks.
-fn tick_field<'a>(
-    ticks: &'a mut Vec<Cached>,
-    wide: &'a mut String,
-    tick: usize,
-    date: &str,
-) -> &'a str {
-    if tick >= 100_000 {
-        wide.clear();
-        wide.push_str(itoa::Buffer::new().format(tick));
-        wide.push(',');
-        push_csv_text(wide, date);
-        wide.push(',');
-        return wide;
-    }
-    if ticks.len() <= tick {
-        ticks.resize_with(tick + 1, Cached::default);
-    }
-    let slot = &mut ticks[tick];
-    if slot.from != date || slot.laid_out.is_empty() {
-        slot.from.clear();
-        slot.from.push_str(date);
-        slot.laid_out.clear();
-        slot.laid_out.push_str(itoa::Buffer::new().format(tick));
-        slot.laid_out.push(',');
-        push_csv_text(&mut slot.laid_out, date);
-        slot.laid_out.push(',');
-    }
-    &slot.laid_out
-}
-
-/// Copies the `len` bytes at `from` in `buf` (a number longer than 32 bytes) to `at`,
-/// making room for them and `rest` more; the position after them.
-#[cold]
-fn copy_long(buf: &mut Vec<u8>, from: usize, len: usize, at: usize, rest: usize) -> usize {
-    ensure(buf, at + len + rest);
-    if from + len <= buf.len() {
-        buf.copy_within(from..from + len, at);
-    }
-    at + len
-}
-
-/// Lays out `x` at `at` in `buf` with [`push_number`] (a number other than the common
-/// form, see [`is_common`]), making room for it and `rest` more; the position after it.
-#[cold]
-fn uncommon_number(
-    buf: &mut Vec<u8>,
-    scratch: &mut String,
-    x: f64,
-    at: usize,
-    rest: usize,
-) -> usize {
-    scratch.clear();
-    push_number(scratch, x);
-    ensure(buf, at + scratch.len() + rest);
-    let mut at = at;
-    put(buf, &mut at, scratch.as_bytes());
-    at
 }
 
 /// Appends `field` as `csv::Writer` (default settings: `,`, `"` doubled, `\n` rows)
@@ -866,12 +715,10 @@ mod tests {
             let other = SummaryLine { metric: &unit, unit: &metric, date: &metric, ..line };
             let small = SummaryLine { tick: tick % 7, ..line };
             let small_other = SummaryLine { tick: tick % 7, ..other };
-            let mut rows = SummaryRows::default();
+            let mut row = SummaryRow::default();
             for line in [&line, &line, &other, &line, &other, &other, &small, &small_other, &small, &small] {
-                rows.pos = 0;
-                rows.lay_out(line);
-                let text = String::from_utf8(rows.laid_out().to_vec()).unwrap();
-                prop_assert_eq!(&text, &summary_row_by_csv(line));
+                row.lay_out(line);
+                prop_assert_eq!(&row.text, &summary_row_by_csv(line));
             }
         }
     }
